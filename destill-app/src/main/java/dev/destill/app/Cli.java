@@ -1,0 +1,82 @@
+package dev.destill.app;
+
+import dev.destill.core.DestillException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+
+/**
+ * Builds the configured command line: subcommands, exit codes, and the handlers that turn every
+ * failure into one line on stderr (a stack trace only with {@code --verbose}).
+ */
+public final class Cli {
+  private Cli() {}
+
+  /** A fresh command line; each call is independent, so tests can run many. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(Cli::exitCodeOf);
+    cl.setExecutionExceptionHandler(Cli::handleExecutionException);
+    cl.setParameterExceptionHandler(Cli::handleParameterException);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  static int exitCodeOf(Throwable t) {
+    if (t instanceof CommandLine.ParameterException) {
+      return ExitCodes.USAGE;
+    }
+    if (t instanceof DestillException || t instanceof UncheckedIOException) {
+      return ExitCodes.INPUT;
+    }
+    return ExitCodes.SOFTWARE;
+  }
+
+  private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("destill: " + e.getMessage());
+    err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  private static int handleExecutionException(
+      Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    PrintWriter err = cmd.getErr();
+    boolean verbose = isVerbose(parseResult);
+    err.println("destill: " + oneLine(e));
+    if (verbose) {
+      e.printStackTrace(err);
+    } else if (!(e instanceof DestillException)) {
+      err.println("(run again with --verbose for details)");
+    }
+    err.flush();
+    return exitCodeOf(e);
+  }
+
+  /** The first line of the most telling message of {@code e}, never empty. */
+  static String oneLine(Throwable e) {
+    String message = e.getMessage();
+    if (!(e instanceof DestillException) && e.getCause() != null && e.getCause() != e) {
+      String inner = e.getCause().getMessage();
+      if (inner != null && !inner.isBlank()) {
+        message = (message == null ? "" : message + ": ") + inner;
+      }
+    }
+    if (message == null || message.isBlank()) {
+      message = "unexpected " + e.getClass().getSimpleName();
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  private static boolean isVerbose(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+      if (pr.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

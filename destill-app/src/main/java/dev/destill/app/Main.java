@@ -1,0 +1,33 @@
+package dev.destill.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code destill} command and its subcommands. */
+@Command(
+    name = "destill",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Finds why a CI/CD build failed: reads the logs of a failed build, picks out the lines "
+          + "that explain the failure and ranks them by confidence."
+    },
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code; used by {@link #main} and by tests. */
+  public static int run(String... args) {
+    return Cli.commandLine().execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,30 @@
+package dev.destill.core.broker;
+
+import java.time.Duration;
+
+/**
+ * A topic-based message broker: in memory for local mode and tests, Kafka for distributed mode.
+ * Implementations are thread-safe; a {@link Subscription} is used by one thread at a time.
+ */
+public interface Broker extends AutoCloseable {
+
+  /**
+   * Publishes one message. Messages with the same key on the same topic are delivered in order.
+   * Blocks while the broker applies back-pressure.
+   *
+   * @throws dev.destill.core.DestillException.Retriable when the broker cannot be reached
+   */
+  void publish(String topic, String key, byte[] value);
+
+  /** Flushes what was published so far, waiting up to {@code timeout}. */
+  void flush(Duration timeout);
+
+  /**
+   * Joins consumer group {@code group} on {@code topic}. Consumers in one group share the topic's
+   * messages; each group sees every message.
+   */
+  Subscription subscribe(String topic, String group);
+
+  @Override
+  void close();
+}
