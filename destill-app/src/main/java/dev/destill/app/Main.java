@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
       "Finds why a CI/CD build failed: reads the logs of a failed build, picks out the lines "
           + "that explain the failure and ranks them by confidence."
     },
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      AnalyzeCommand.class,
+      CommandLine.HelpCommand.class,
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

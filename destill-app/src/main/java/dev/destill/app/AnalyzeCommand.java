@@ -1,0 +1,171 @@
+package dev.destill.app;
+
+import dev.destill.app.analysis.AnalysisListener;
+import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.analysis.AnalysisRequest;
+import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.output.Format;
+import dev.destill.app.output.JsonReport;
+import dev.destill.app.output.MarkdownReport;
+import dev.destill.app.output.TextReport;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobState;
+import dev.destill.core.model.ProgressEvent;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** {@code destill analyze}: finds why a build failed, from its URL or its log files. */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Analyzes the logs of a failed build and prints the lines that explain the failure, "
+          + "ranked by confidence.",
+      "",
+      "TARGET is a log file, a directory (each file is one job; *.xml JUnit reports are read "
+          + "too), '-' for standard input, a .gz file, or a Buildkite, GitHub Actions or GitLab "
+          + "build URL."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 analysis ran (whether or not it found errors), 2 usage error, 3 input "
+          + "error, 4 --fail-on threshold reached.",
+      "",
+      "Examples:",
+      "  destill analyze build.log",
+      "  destill analyze --format json logs/ > findings.json",
+      "  kubectl logs job/ci | destill analyze -",
+      "  destill analyze https://github.com/OWNER/REPO/actions/runs/123"
+    })
+public final class AnalyzeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin CommonOptions common;
+
+  @Parameters(arity = "1..*", paramLabel = "TARGET", description = "What to analyze (see above).")
+  List<String> targets;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). jsonl "
+          + "analyzes each TARGET on its own and prints one object per line as each finishes.")
+  Format format = Format.TEXT;
+
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      description = "Show at most N findings (default: ${DEFAULT-VALUE}).")
+  int top = 20;
+
+  @Option(
+      names = "--job-state",
+      paramLabel = "STATE",
+      description = "State of local log files: failed, passed or unknown (default: ${DEFAULT-VALUE}). "
+          + "Errors that also appear in passed jobs are ranked lower.")
+  String jobState = "failed";
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "CONFIDENCE",
+      description = "Exit with code 4 when a tier-1 finding has at least this confidence (0..1); "
+          + "for use as a CI step.")
+  Double failOn;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "How many job logs to read at once (default: the number of CPU cores).")
+  int parallel = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() {
+    validate();
+    JobState localState = parseState();
+    AnalysisService service =
+        new AnalysisService(Providers.defaults(System.getenv(), localState, System.in), Clock.systemUTC());
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    AnalysisListener listener = progressPrinter(err);
+    boolean failed = false;
+    if (format == Format.JSONL) {
+      for (String target : targets) {
+        AnalysisReport report = service.analyze(new AnalysisRequest(List.of(target), parallel), listener);
+        JsonReport.write(report, top, false, out);
+        failed |= reachesThreshold(report);
+      }
+    } else {
+      AnalysisReport report = service.analyze(new AnalysisRequest(targets, parallel), listener);
+      switch (format) {
+        case JSON -> JsonReport.write(report, top, true, out);
+        case MARKDOWN -> MarkdownReport.write(report, top, out);
+        default -> TextReport.write(report, top, out);
+      }
+      failed = reachesThreshold(report);
+    }
+    out.flush();
+    return failed ? ExitCodes.FAILURE_FOUND : ExitCodes.OK;
+  }
+
+  private void validate() {
+    if (top < 1) {
+      throw new ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
+    }
+    if (parallel < 1) {
+      throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, was " + parallel);
+    }
+    if (failOn != null && (failOn < 0 || failOn > 1)) {
+      throw new ParameterException(spec.commandLine(), "--fail-on takes a confidence from 0 to 1, was " + failOn);
+    }
+  }
+
+  private JobState parseState() {
+    try {
+      JobState s = JobState.parse(jobState);
+      if (s != JobState.FAILED && s != JobState.PASSED && s != JobState.UNKNOWN) {
+        throw new IllegalArgumentException("--job-state takes failed, passed or unknown");
+      }
+      return s;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--job-state: " + e.getMessage());
+    }
+  }
+
+  private boolean reachesThreshold(AnalysisReport report) {
+    if (failOn == null) {
+      return false;
+    }
+    for (Finding f : report.findings()) {
+      if (f.tier() == 1 && f.confidence() >= failOn) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Warnings go to stderr as they happen; results go to stdout at the end. */
+  private AnalysisListener progressPrinter(PrintWriter err) {
+    return new AnalysisListener() {
+      @Override
+      public void onProgress(ProgressEvent event) {
+        if (event instanceof ProgressEvent.Warning w) {
+          synchronized (err) {
+            err.println("destill: warning: " + w.message());
+            err.flush();
+          }
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,11 @@
+package dev.destill.app;
+
+import picocli.CommandLine.Option;
+
+/** Options every subcommand shares. */
+public final class CommonOptions {
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Print stack traces and details of errors.")
+  boolean verbose;
+}

@@ -1,0 +1,31 @@
+package dev.destill.app.analysis;
+
+import java.util.List;
+
+/**
+ * What to analyze: build URLs or local paths ({@code -} for standard input). Local paths given
+ * together form one build whose jobs are the files.
+ *
+ * @param targets one build URL, or one or more local paths
+ * @param parallelism how many job logs are read at once
+ */
+public record AnalysisRequest(List<String> targets, int parallelism) {
+  public AnalysisRequest {
+    targets = List.copyOf(targets);
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("nothing to analyze");
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1");
+    }
+  }
+
+  public static AnalysisRequest of(String... targets) {
+    return new AnalysisRequest(List.of(targets), Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The targets as the user gave them, for display. */
+  public String input() {
+    return String.join(" ", targets);
+  }
+}

@@ -1,0 +1,9 @@
+package dev.destill.app.output;
+
+/** Output formats of {@code analyze} and {@code view}. */
+public enum Format {
+  TEXT,
+  JSON,
+  JSONL,
+  MARKDOWN
+}

@@ -1,0 +1,117 @@
+package dev.destill.app.output;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.analysis.JobSummary;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.History;
+import dev.destill.core.model.TestCase;
+import java.io.IOException;
+import java.io.Writer;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Writes the JSON contract of an analysis (see docs/json-contract.md): one object with {@code
+ * input}, {@code jobs} and ranked {@code findings}. Thread-safe.
+ */
+public final class JsonReport {
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+  private JsonReport() {}
+
+  /** Writes one report object; {@code pretty} indents it, otherwise it is one line. */
+  public static void write(AnalysisReport report, int top, boolean pretty, Writer out) {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      if (pretty) {
+        g.useDefaultPrettyPrinter();
+      }
+      g.writeStartObject();
+      g.writeStringField("input", report.input());
+      g.writeStringField("request_id", report.requestId());
+      g.writeStringField("build_id", report.buildId());
+      g.writeStringField("title", report.title());
+      g.writeArrayFieldStart("jobs");
+      for (JobSummary job : report.jobs()) {
+        g.writeStartObject();
+        g.writeStringField("name", job.name());
+        g.writeStringField("state", job.state().id());
+        g.writeNumberField("lines", job.lines());
+        g.writeNumberField("bytes", job.bytes());
+        if (job.exitStatus().isPresent()) {
+          g.writeNumberField("exit_status", job.exitStatus().getAsInt());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      List<Finding> findings = report.findings();
+      int shown = Math.min(top, findings.size());
+      g.writeNumberField("total_findings", findings.size());
+      g.writeArrayFieldStart("findings");
+      for (int i = 0; i < shown; i++) {
+        writeFinding(g, i + 1, findings.get(i));
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("warnings");
+      for (String w : report.warnings()) {
+        g.writeString(w);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.flush();
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes one finding with its rank. */
+  public static void writeFinding(JsonGenerator g, int rank, Finding f) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("rank", rank);
+    g.writeStringField("id", f.id());
+    g.writeStringField("hash", f.hash());
+    g.writeStringField("severity", f.severity().id());
+    g.writeNumberField("confidence", f.confidence());
+    g.writeNumberField("tier", f.tier());
+    g.writeStringField("job", f.job());
+    g.writeStringField("step", f.step());
+    g.writeNumberField("line", f.line());
+    g.writeNumberField("end_line", f.endLine());
+    g.writeStringField("message", f.message());
+    g.writeStringField("normalized", f.normalized());
+    writeLines(g, "block", f.block());
+    writeLines(g, "pre_context", f.preContext());
+    writeLines(g, "post_context", f.postContext());
+    g.writeNumberField("recurrence", f.recurrence());
+    g.writeStringField("source", f.source().id());
+    if (f.test().isPresent()) {
+      TestCase t = f.test().get();
+      g.writeStringField("test", t.name());
+      g.writeStringField("class", t.className());
+      g.writeStringField("file", t.file());
+    }
+    writeLines(g, "signals", f.signals());
+    if (f.history().isPresent()) {
+      History h = f.history().get();
+      g.writeObjectFieldStart("history");
+      g.writeNumberField("builds_seen", h.buildsSeen());
+      g.writeNumberField("builds_known", h.buildsKnown());
+      g.writeStringField("first_seen", h.firstSeen().toString());
+      g.writeStringField("last_seen", h.lastSeen().toString());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeLines(JsonGenerator g, String name, List<String> lines) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String l : lines) {
+      g.writeString(l);
+    }
+    g.writeEndArray();
+  }
+}

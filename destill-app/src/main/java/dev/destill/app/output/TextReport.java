@@ -1,0 +1,101 @@
+package dev.destill.app.output;
+
+import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.analysis.JobSummary;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.History;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** A readable ranked list for a terminal or a pipe. Thread-safe. */
+public final class TextReport {
+  private static final int BLOCK_LINES_SHOWN = 12;
+  private static final int MAX_WIDTH = 240;
+
+  private TextReport() {}
+
+  public static void write(AnalysisReport report, int top, PrintWriter out) {
+    long failed = report.jobs().stream().filter(j -> j.state().id().equals("failed")).count();
+    long lines = report.jobs().stream().mapToLong(JobSummary::lines).sum();
+    List<Finding> findings = report.findings();
+    out.printf(Locale.ROOT, "%s: %d job%s (%d failed), %,d lines, %d finding%s%n", report.title(),
+        report.jobs().size(), report.jobs().size() == 1 ? "" : "s", failed, lines, findings.size(),
+        findings.size() == 1 ? "" : "s");
+    for (String w : report.warnings()) {
+      out.println("warning: " + w);
+    }
+    if (findings.isEmpty()) {
+      out.println();
+      out.println("No error lines found. If the build failed, its cause may be outside the logs "
+          + "given (a timeout, a cancelled job, or another job).");
+      out.flush();
+      return;
+    }
+    int shown = Math.min(top, findings.size());
+    for (int i = 0; i < shown; i++) {
+      Finding f = findings.get(i);
+      out.println();
+      out.printf(Locale.ROOT, "#%d  tier %d  %.2f  %s  %s%s%n", i + 1, f.tier(), f.confidence(),
+          f.severity().id(), location(f), extras(f));
+      if (f.test().isPresent()) {
+        out.println("    test: " + f.test().get().className() + " > " + f.test().get().name());
+      }
+      List<String> block = f.source().id().equals("junit") ? concat(f.block(), f.postContext()) : f.block();
+      int n = Math.min(block.size(), BLOCK_LINES_SHOWN);
+      for (int k = 0; k < n; k++) {
+        String num = f.line() > 0 ? String.format(Locale.ROOT, "%6d", f.line() + k) : "      ";
+        out.println(num + " | " + clip(block.get(k)));
+      }
+      if (block.size() > n) {
+        out.println("       | ... " + (block.size() - n) + " more lines");
+      }
+    }
+    if (findings.size() > shown) {
+      out.println();
+      out.printf(Locale.ROOT, "(%d more findings; use --top %d to see them all)%n",
+          findings.size() - shown, findings.size());
+    }
+    out.flush();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  static String location(Finding f) {
+    StringBuilder sb = new StringBuilder(f.job());
+    if (f.line() > 0) {
+      sb.append(':').append(f.line());
+      if (f.endLine() > f.line()) {
+        sb.append('-').append(f.endLine());
+      }
+    }
+    if (!f.step().isEmpty()) {
+      sb.append("  [").append(clip(f.step(), 60)).append(']');
+    }
+    return sb.toString();
+  }
+
+  static String extras(Finding f) {
+    StringBuilder sb = new StringBuilder();
+    if (f.recurrence() > 1) {
+      sb.append("  x").append(f.recurrence());
+    }
+    if (f.history().isPresent()) {
+      History h = f.history().get();
+      sb.append("  ").append(h.isNew() ? "new" : "seen in " + h.buildsSeen() + " of last " + h.buildsKnown() + " builds");
+    }
+    return sb.toString();
+  }
+
+  private static String clip(String s) {
+    return clip(s, MAX_WIDTH);
+  }
+
+  static String clip(String s, int width) {
+    return s.length() <= width ? s : s.substring(0, width) + " [... " + (s.length() - width) + " more chars]";
+  }
+}

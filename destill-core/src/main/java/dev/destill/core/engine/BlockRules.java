@@ -1,0 +1,74 @@
+package dev.destill.core.engine;
+
+import java.util.regex.Pattern;
+
+/**
+ * Decides which lines after a finding's first line belong to the same block: stack frames, a
+ * traceback's lines, a compiler's code excerpt, a test failure's assertion message. Pure.
+ */
+final class BlockRules {
+  private static final Pattern FRAME =
+      Pattern.compile(
+          "^\\s*(?:at [\\w$.<>/]+[(.]|Caused by:|Suppressed:|\\.\\.\\. \\d+ (?:more|common frames)"
+              + "|File \".*\", line \\d+|goroutine \\d+ \\[|created by |[\\w./-]+\\.go:\\d+"
+              + "|\\d+: 0x[0-9a-f]+|#\\d+ 0x|from \\S+:\\d+:in |\\S+:\\d+:in `)");
+  private static final Pattern EXCERPT =
+      Pattern.compile("^\\s*(?:\\d+\\s*\\||\\|\\s|\\^|~+\\^?|-->|= (?:note|help):|note:|help:|\\.\\.\\.$)");
+  private static final Pattern TEST_DETAIL = Pattern.compile("^(?:E\\s|>\\s|\\+\\s|-\\s|Expected|Actual|expected|actual|but was|Received|received)");
+  private static final Pattern EXCEPTION_LINE =
+      Pattern.compile("^(?:[\\w$]+\\.)*[\\w$]*(?:Error|Exception|Exit|Interrupt|Failure)\\b.*");
+
+  private BlockRules() {}
+
+  /**
+   * True when {@code text} (decorations stripped) continues a block whose first line was {@code
+   * head} and that has {@code size} lines so far.
+   */
+  static boolean continues(String head, String text, String previous) {
+    if (text.isBlank()) {
+      return false;
+    }
+    if (FRAME.matcher(text).find() || EXCERPT.matcher(text).find()) {
+      return true;
+    }
+    if (TEST_DETAIL.matcher(text).find() && !head.isEmpty()) {
+      return true;
+    }
+    int headIndent = indent(head);
+    int indent = indent(text);
+    if (indent > headIndent) {
+      return true;
+    }
+    // A Python traceback ends with its exception line, flush left.
+    if (head.startsWith("Traceback") && EXCEPTION_LINE.matcher(text).matches()) {
+      return true;
+    }
+    // A traceback or stack ends after its exception line; a Java "Caused by" chain is handled above.
+    if (previous.startsWith("npm ERR!") && text.startsWith("npm ERR!")) {
+      return !text.startsWith("npm ERR! code") && !text.startsWith("npm ERR! A complete log");
+    }
+    return false;
+  }
+
+  /** True when the line is a stack frame (adds to the block's confidence). */
+  static boolean isFrame(String text) {
+    return FRAME.matcher(text).find();
+  }
+
+  private static int indent(String s) {
+    int i = 0;
+    int width = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == ' ') {
+        width++;
+      } else if (c == '\t') {
+        width += 4;
+      } else {
+        break;
+      }
+      i++;
+    }
+    return width;
+  }
+}

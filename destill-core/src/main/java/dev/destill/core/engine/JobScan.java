@@ -1,0 +1,26 @@
+package dev.destill.core.engine;
+
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobInfo;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What scanning one job log produced.
+ *
+ * @param job the job
+ * @param lines lines read
+ * @param bytes bytes read
+ * @param findings the job's findings, unranked, duplicates folded (recurrence = count in the job)
+ * @param tailLine number of the first line of {@code tail}
+ * @param tail the last non-blank lines of the log (cleaned, masked), used when nothing else points
+ *     at the failure
+ */
+public record JobScan(
+    JobInfo job, long lines, long bytes, List<Finding> findings, long tailLine, List<String> tail) {
+  public JobScan {
+    Objects.requireNonNull(job, "job");
+    findings = List.copyOf(findings);
+    tail = List.copyOf(tail);
+  }
+}

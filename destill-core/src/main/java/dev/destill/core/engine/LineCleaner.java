@@ -1,0 +1,259 @@
+package dev.destill.core.engine;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns the raw bytes of one log line into the text a reader sees: invalid UTF-8 replaced, lone
+ * {@code \r} progress output reduced to its last visible segment, ANSI escape sequences and
+ * Buildkite {@code _bk;t=} timestamps removed. Stateless and thread-safe.
+ *
+ * <p>CI timestamp prefixes and markers are kept here (the contract's {@code message} is the raw
+ * line without ANSI codes); {@link #stripDecorations} removes them for matching.
+ */
+public final class LineCleaner {
+  /** The most characters of one line that matching, hashing and display ever look at. */
+  public static final int MAX_LINE_CHARS = 4096;
+
+  private LineCleaner() {}
+
+  /** Decodes and cleans {@code len} bytes; {@code totalLen} is the line's full length. */
+  public static String visible(byte[] buf, int off, int len, long totalLen) {
+    int end = off + len;
+    // A trailing \r (CRLF, or CRCR from some Windows tools) ends the line; it is not progress.
+    while (end > off && buf[end - 1] == '\r') {
+      end--;
+    }
+    // Progress output: keep the last segment after a lone \r that still has text once ANSI
+    // codes are gone; "50%\r100%" shows "100%".
+    int start = off;
+    for (int i = end - 1; i >= off; i--) {
+      if (buf[i] == '\r') {
+        if (hasVisibleText(buf, i + 1, end)) {
+          start = i + 1;
+          break;
+        }
+        end = i;
+      }
+    }
+    String decoded = new String(buf, start, end - start, StandardCharsets.UTF_8);
+    String text = stripAnsi(decoded);
+    if (totalLen > len) {
+      text = text + " [... " + (totalLen - len) + " more bytes]";
+    }
+    return text;
+  }
+
+  /** Convenience for tests and small inputs. */
+  public static String visible(String raw) {
+    byte[] bytes = raw.getBytes(StandardCharsets.UTF_8);
+    return visible(bytes, 0, bytes.length, bytes.length);
+  }
+
+  private static boolean hasVisibleText(byte[] buf, int from, int to) {
+    int i = from;
+    while (i < to) {
+      byte b = buf[i];
+      if (b == 0x1b) {
+        i = skipEscape(buf, i, to);
+        continue;
+      }
+      if (b == '_' && startsWith(buf, i, to, BK_T)) {
+        i = skipBuildkiteTimestamp(buf, i, to);
+        continue;
+      }
+      if (b != ' ' && b != '\t') {
+        return true;
+      }
+      i++;
+    }
+    return false;
+  }
+
+  private static final byte[] BK_T = "_bk;t=".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(byte[] buf, int at, int to, byte[] prefix) {
+    if (to - at < prefix.length) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length; k++) {
+      if (buf[at + k] != prefix[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int skipBuildkiteTimestamp(byte[] buf, int i, int to) {
+    int j = i + BK_T.length;
+    while (j < to && buf[j] >= '0' && buf[j] <= '9') {
+      j++;
+    }
+    if (j < to && buf[j] == 0x07) {
+      j++;
+    }
+    return j;
+  }
+
+  /** Index just past the escape sequence starting at {@code i} (which holds ESC). */
+  private static int skipEscape(byte[] buf, int i, int to) {
+    int j = i + 1;
+    if (j >= to) {
+      return j;
+    }
+    byte kind = buf[j];
+    if (kind == '[') {
+      j++;
+      while (j < to && (buf[j] < 0x40 || buf[j] > 0x7e)) {
+        j++;
+      }
+      return Math.min(to, j + 1);
+    }
+    if (kind == ']' || kind == '_' || kind == 'P' || kind == '^') {
+      j++;
+      while (j < to) {
+        if (buf[j] == 0x07) {
+          return j + 1;
+        }
+        if (buf[j] == 0x1b && j + 1 < to && buf[j + 1] == '\\') {
+          return j + 2;
+        }
+        j++;
+      }
+      return to;
+    }
+    return j + 1;
+  }
+
+  /**
+   * Removes ANSI escape sequences (CSI, OSC, APC incl. Buildkite's {@code \e_bk;t=..\a}), bare
+   * {@code _bk;t=NNN\a} timestamps, and other control characters but tab.
+   */
+  public static String stripAnsi(String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == 0x1b || (c < 0x20 && c != '\t') || c == 0x7f || (c == '_' && s.startsWith("_bk;t=", i))) {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(n);
+    out.append(s, 0, i);
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == 0x1b) {
+        i = skipEscape(s, i);
+      } else if (c == '_' && s.startsWith("_bk;t=", i)) {
+        int j = i + 6;
+        while (j < n && Character.isDigit(s.charAt(j))) {
+          j++;
+        }
+        if (j < n && s.charAt(j) == 0x07) {
+          j++;
+        }
+        i = j;
+      } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        i++;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static int skipEscape(String s, int i) {
+    int n = s.length();
+    int j = i + 1;
+    if (j >= n) {
+      return j;
+    }
+    char kind = s.charAt(j);
+    if (kind == '[') {
+      j++;
+      while (j < n && (s.charAt(j) < 0x40 || s.charAt(j) > 0x7e)) {
+        j++;
+      }
+      return Math.min(n, j + 1);
+    }
+    if (kind == ']' || kind == '_' || kind == 'P' || kind == '^') {
+      j++;
+      while (j < n) {
+        char c = s.charAt(j);
+        if (c == 0x07) {
+          return j + 1;
+        }
+        if (c == 0x1b && j + 1 < n && s.charAt(j + 1) == '\\') {
+          return j + 2;
+        }
+        j++;
+      }
+      return n;
+    }
+    return j + 1;
+  }
+
+  /**
+   * Removes what CI systems put around a line's own text: a GitHub Actions timestamp prefix,
+   * {@code ##[error]}-style markers, Travis {@code travis_fold}/{@code travis_time} markers, and
+   * leading whitespace. Used for matching and normalization, not for display.
+   */
+  public static String stripDecorations(String visible) {
+    return stripPrefix(visible).strip();
+  }
+
+  /**
+   * Like {@link #stripDecorations} but keeps the line's own indentation, which block grouping
+   * needs.
+   */
+  public static String stripPrefix(String visible) {
+    int i = skipIsoTimestamp(visible, 0);
+    if (visible.startsWith("##[", i)) {
+      int close = visible.indexOf(']', i);
+      if (close > 0 && close - i < 24) {
+        i = close + 1;
+      }
+    }
+    if (visible.startsWith("travis_", i)) {
+      return "";
+    }
+    return i == 0 ? visible.stripTrailing() : visible.substring(i).stripTrailing();
+  }
+
+  /** Skips {@code 2024-01-02T03:04:05(.123...)Z } (and {@code +00:00} offsets) at {@code i}. */
+  static int skipIsoTimestamp(String s, int i) {
+    int n = s.length();
+    if (n - i < 20 || !isDigits(s, i, 4) || s.charAt(i + 4) != '-' || s.charAt(i + 10) != 'T') {
+      return i;
+    }
+    int j = i + 19;
+    if (j < n && s.charAt(j) == '.') {
+      j++;
+      while (j < n && Character.isDigit(s.charAt(j))) {
+        j++;
+      }
+    }
+    if (j < n && s.charAt(j) == 'Z') {
+      j++;
+    } else if (j + 6 <= n && (s.charAt(j) == '+' || s.charAt(j) == '-') && s.charAt(j + 3) == ':') {
+      j += 6;
+    }
+    if (j < n && s.charAt(j) == ' ') {
+      return j + 1;
+    }
+    return j == n ? j : i;
+  }
+
+  private static boolean isDigits(String s, int at, int count) {
+    for (int k = at; k < at + count; k++) {
+      if (!Character.isDigit(s.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,473 @@
+package dev.destill.core.engine;
+
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.FindingSource;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import dev.destill.core.model.Severity;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * Reads one job log as a stream of bytes and turns it into findings, in one pass and bounded
+ * memory: a byte-level prefilter rejects lines that cannot matter before any text is decoded; the
+ * few candidate lines go through {@link Rules}; a block grows over the lines that continue it;
+ * context comes from a ring buffer of recent lines. Not thread-safe: one scanner per log.
+ *
+ * <p>Line numbers count {@code \n} only: a {@code \r\n} ends one line and a lone {@code \r} does
+ * not start a new one. Lines longer than {@link #MAX_LINE_BYTES} are read to their end but only
+ * their start is kept, so numbering stays exact.
+ */
+public final class LogScanner {
+  /** The most bytes of one line that are kept for matching and display. */
+  public static final int MAX_LINE_BYTES = 8192;
+
+  private static final int RING = 32;
+  // Context lines are kept shorter than block lines so that many findings stay cheap to hold.
+  private static final int CONTEXT_LINE_BYTES = 1024;
+  private static final int BLOCK_LINE_BYTES = 2048;
+  private static final double MAX_LOG_CONFIDENCE = 0.99;
+
+  private final JobInfo job;
+  private final ScanOptions options;
+  private final Prefilter prefilter = Prefilter.standard();
+
+  // Ring buffer of the last RING lines' leading bytes; slot = line number % RING.
+  private final byte[][] ringBytes = new byte[RING][];
+  private final int[] ringLen = new int[RING];
+  private final long[] ringTotal = new long[RING];
+  private final boolean[] ringHit = new boolean[RING];
+
+  private long line; // number of the line being assembled
+  private long bytes;
+  private int pfState;
+  private boolean pfHit;
+
+  private String step = "";
+  private OpenBlock open;
+  private final ArrayDeque<PendingFinding> pending = new ArrayDeque<>();
+  private final Map<String, Acc> byHash = new HashMap<>();
+  private final PriorityQueue<Acc> weakest =
+      new PriorityQueue<>(Comparator.comparingDouble((Acc a) -> a.finding.confidence()));
+  private boolean finished;
+
+  public LogScanner(JobInfo job, ScanOptions options) {
+    this.job = job;
+    this.options = options;
+    this.line = options.firstLine();
+    for (int i = 0; i < RING; i++) {
+      ringBytes[i] = new byte[256];
+    }
+  }
+
+  /** Feeds the next bytes of the log. */
+  public void accept(byte[] buf, int off, int len) {
+    if (finished) {
+      throw new IllegalStateException("scanner already finished");
+    }
+    int end = off + len;
+    int i = off;
+    bytes += len;
+    while (i < end) {
+      int nl = indexOf(buf, (byte) '\n', i, end);
+      int segEnd = nl < 0 ? end : nl;
+      appendToLine(buf, i, segEnd);
+      if (nl < 0) {
+        break;
+      }
+      endLine();
+      i = nl + 1;
+    }
+  }
+
+  private static int indexOf(byte[] buf, byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void appendToLine(byte[] buf, int from, int to) {
+    if (from == to) {
+      return;
+    }
+    int slot = (int) (line % RING);
+    if (!pfHit) {
+      int r = prefilter.find(pfState, buf, from, to);
+      if (r >= 0) {
+        pfHit = true;
+      } else {
+        pfState = -1 - r;
+      }
+    }
+    int have = ringLen[slot];
+    int room = MAX_LINE_BYTES - have;
+    int n = Math.min(room, to - from);
+    if (n > 0) {
+      byte[] dst = ringBytes[slot];
+      if (dst.length < have + n) {
+        dst = java.util.Arrays.copyOf(dst, Math.min(MAX_LINE_BYTES, Math.max(have + n, dst.length * 2)));
+        ringBytes[slot] = dst;
+      }
+      System.arraycopy(buf, from, dst, have, n);
+      ringLen[slot] = have + n;
+    }
+    ringTotal[slot] += to - from;
+  }
+
+  private void endLine() {
+    int slot = (int) (line % RING);
+    ringHit[slot] = pfHit;
+    processLine(slot);
+    line++;
+    int next = (int) (line % RING);
+    ringLen[next] = 0;
+    ringTotal[next] = 0;
+    ringHit[next] = false;
+    pfState = 0;
+    pfHit = false;
+  }
+
+  private void processLine(int slot) {
+    boolean needText = pfHit || open != null || !pending.isEmpty();
+    boolean marker = !needText && mayBeStepMarker(slot);
+    if (!needText && !marker) {
+      return;
+    }
+    String visible = decode(slot);
+    String text = LineCleaner.stripPrefix(visible);
+    updateStep(visible, text);
+    if (!needText) {
+      return;
+    }
+    Optional<Match> match = pfHit ? Rules.classify(visible, isRed(slot)) : Optional.empty();
+    String masked = Secrets.mask(clipText(visible, slot));
+
+    if (open != null) {
+      if (open.lines.size() < options.maxBlockLines()
+          && BlockRules.continues(open.headText, text, open.lastText)
+          && !(match.isPresent() && startsNewBlock(match.get(), text))) {
+        open.add(masked, text, match);
+        feedPending(masked);
+        return;
+      }
+      closeOpen();
+    }
+    feedPending(masked);
+    if (match.isPresent()) {
+      open = new OpenBlock(line, match.get(), masked, text, step, preContext());
+    }
+  }
+
+  // Some candidate lines always start their own finding even right after another one.
+  private static boolean startsNewBlock(Match m, String text) {
+    if (m.kind() == Kind.CONSEQUENCE) {
+      return true;
+    }
+    String t = text.strip();
+    return t.startsWith("--- FAIL") || t.startsWith("FAILED ") || t.startsWith("\u25cf ");
+  }
+
+  private void feedPending(String masked) {
+    for (Iterator<PendingFinding> it = pending.iterator(); it.hasNext(); ) {
+      PendingFinding p = it.next();
+      p.post.add(masked);
+      if (p.post.size() >= options.postContext()) {
+        it.remove();
+        emit(p);
+      }
+    }
+  }
+
+  private void closeOpen() {
+    OpenBlock b = open;
+    open = null;
+    if (b.head < options.ownFrom() || b.head > options.ownTo()) {
+      return;
+    }
+    PendingFinding p = new PendingFinding(b);
+    if (options.postContext() == 0) {
+      emit(p);
+    } else {
+      pending.add(p);
+    }
+  }
+
+  private List<String> preContext() {
+    int want = (int) Math.min(options.preContext(), Math.min(RING - 1, line - options.firstLine()));
+    List<String> out = new ArrayList<>(want);
+    for (long l = line - want; l < line; l++) {
+      out.add(decode((int) (l % RING), CONTEXT_LINE_BYTES));
+    }
+    return Secrets.maskAll(out);
+  }
+
+  private String decode(int slot) {
+    return decode(slot, MAX_LINE_BYTES);
+  }
+
+  /** Decodes at most {@code maxBytes} of a line; a longer line says how much was left out. */
+  private String decode(int slot, int maxBytes) {
+    int n = Math.min(ringLen[slot], maxBytes);
+    return LineCleaner.visible(ringBytes[slot], 0, n, ringTotal[slot]);
+  }
+
+  // Long lines are shown with how much was left out, never cut silently.
+  private String clipText(String visible, int slot) {
+    if (ringLen[slot] <= BLOCK_LINE_BYTES) {
+      return visible;
+    }
+    return decode(slot, BLOCK_LINE_BYTES);
+  }
+
+  private boolean isRed(int slot) {
+    byte[] b = ringBytes[slot];
+    int n = ringLen[slot];
+    for (int i = 0; i + 3 < n; i++) {
+      if (b[i] == 0x1b && b[i + 1] == '[') {
+        int j = i + 2;
+        // Scan the parameter list for 31 or 91 (red / bright red foreground).
+        int value = 0;
+        boolean digits = false;
+        while (j < n && j < i + 24) {
+          byte c = b[j];
+          if (c >= '0' && c <= '9') {
+            value = value * 10 + (c - '0');
+            digits = true;
+          } else {
+            if (digits && (value == 31 || value == 91)) {
+              return true;
+            }
+            value = 0;
+            digits = false;
+            if (c != ';') {
+              break;
+            }
+          }
+          j++;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean mayBeStepMarker(int slot) {
+    int n = ringLen[slot];
+    if (n < 4) {
+      return false;
+    }
+    byte first = ringBytes[slot][0];
+    return first == '#' || first == 't' || first == '-' || first == '+' || first == '~'
+        || (first >= '0' && first <= '9') || first == '_' || first == 0x1b;
+  }
+
+  private void updateStep(String visible, String text) {
+    int group = visible.indexOf("##[group]");
+    if (group >= 0 && group < 48) {
+      step = clip(visible.substring(group + 9).strip());
+      return;
+    }
+    if (visible.startsWith("travis_fold:start:")) {
+      int cr = visible.indexOf('\r');
+      step = clip(visible.substring(18, cr > 0 ? cr : visible.length()).strip());
+      return;
+    }
+    if (text.startsWith("$ ") && visible.contains("travis_time:start")) {
+      step = clip(text.strip());
+      return;
+    }
+    if (text.length() > 4
+        && (text.startsWith("--- ") || text.startsWith("+++ ") || text.startsWith("~~~ "))
+        && !text.startsWith("--- FAIL") && !text.startsWith("--- PASS") && !text.startsWith("--- a/")
+        && !text.startsWith("+++ b/")) {
+      step = clip(text.substring(4).strip());
+    }
+  }
+
+  private static String clip(String s) {
+    return s.length() > 200 ? s.substring(0, 200) : s;
+  }
+
+  private void emit(PendingFinding p) {
+    OpenBlock b = p.block;
+    String key = b.keyText();
+    String normalized = Normalizer.normalize(key);
+    if (normalized.isEmpty()) {
+      normalized = Normalizer.normalize(b.lines.get(0));
+    }
+    String hash = Hashing.sha256Hex(normalized);
+    Acc existing = byHash.get(hash);
+    if (existing != null) {
+      existing.count++;
+      return;
+    }
+    double confidence = b.score;
+    List<String> signals = new ArrayList<>(b.signals);
+    if (b.frames >= 2) {
+      confidence += 0.05;
+      signals.add("stack-trace");
+    }
+    if (b.kind == Kind.CONSEQUENCE) {
+      signals.add("consequence");
+    }
+    if (job.state() == JobState.FAILED) {
+      confidence += 0.1;
+      signals.add("failed-job");
+    } else if (job.state() == JobState.PASSED) {
+      confidence -= 0.3;
+      signals.add("passed-job");
+    }
+    confidence = Math.max(0.01, Math.min(MAX_LOG_CONFIDENCE, confidence));
+    long endLine = b.head + b.lines.size() - 1;
+    String id = Hashing.sha256Hex(job.id() + ":" + b.head + ":" + hash).substring(0, 16);
+    Finding f =
+        new Finding(
+            id,
+            hash,
+            b.severity,
+            round(confidence),
+            1,
+            job.name(),
+            b.step,
+            b.head,
+            endLine,
+            b.lines.get(0),
+            normalized,
+            b.lines,
+            b.pre,
+            p.post,
+            1,
+            FindingSource.LOG,
+            Optional.empty(),
+            signals,
+            Optional.empty());
+    Acc acc = new Acc(f);
+    byHash.put(hash, acc);
+    weakest.add(acc);
+    if (byHash.size() > options.maxDistinct()) {
+      Acc drop = weakest.poll();
+      byHash.remove(drop.finding.hash());
+    }
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+
+  /** Ends the log: flushes the last line and every pending finding. */
+  public JobScan finish() {
+    if (!finished) {
+      int slot = (int) (line % RING);
+      if (ringTotal[slot] > 0) {
+        endLine();
+      }
+      finished = true;
+      if (open != null) {
+        closeOpen();
+      }
+      while (!pending.isEmpty()) {
+        emit(pending.poll());
+      }
+    }
+    long lines = line - options.firstLine();
+    List<Finding> findings = new ArrayList<>(byHash.size());
+    for (Acc acc : byHash.values()) {
+      findings.add(acc.count > 1 ? acc.finding.withRecurrence(acc.count) : acc.finding);
+    }
+    findings.sort(Comparator.comparingLong(Finding::line));
+    // The last non-blank lines: what a reader looks at when no line says "error".
+    List<String> tail = new ArrayList<>();
+    long tailLine = line;
+    int max = (int) Math.min(RING - 1, lines);
+    for (long l = line - 1; l >= line - max && tail.size() < 10; l--) {
+      String text = decode((int) (l % RING));
+      if (LineCleaner.stripDecorations(text).isEmpty()) {
+        if (tail.isEmpty()) {
+          continue;
+        }
+      }
+      tail.add(0, text);
+      tailLine = l;
+    }
+    return new JobScan(job, lines, bytes, findings, tailLine, Secrets.maskAll(tail));
+  }
+
+  private static final class OpenBlock {
+    final long head;
+    final Kind kind;
+    final Severity severity;
+    double score;
+    final List<String> signals;
+    final List<String> lines = new ArrayList<>();
+    final String headText;
+    String lastText;
+    String exceptionLine = "";
+    final String step;
+    final List<String> pre;
+    int frames;
+
+    OpenBlock(long head, Match m, String masked, String text, String step, List<String> pre) {
+      this.head = head;
+      this.kind = m.kind();
+      this.severity = m.severity();
+      this.score = m.score();
+      this.signals = new ArrayList<>(m.signals());
+      this.lines.add(masked);
+      this.headText = text;
+      this.lastText = text;
+      this.step = step;
+      this.pre = pre;
+    }
+
+    void add(String masked, String text, Optional<Match> m) {
+      lines.add(masked);
+      lastText = text;
+      if (BlockRules.isFrame(text)) {
+        frames++;
+      }
+      if (m.isPresent() && m.get().kind() != Kind.CONSEQUENCE && m.get().score() > score) {
+        score = m.get().score();
+        for (String s : m.get().signals()) {
+          if (!signals.contains(s)) {
+            signals.add(s);
+          }
+        }
+      }
+      if (headText.startsWith("Traceback") && !text.isEmpty() && !Character.isWhitespace(text.charAt(0))) {
+        exceptionLine = text;
+      }
+    }
+
+    /** What identifies the failure: the first line, plus a traceback's exception line. */
+    String keyText() {
+      return exceptionLine.isEmpty() ? lines.get(0) : lines.get(0) + " " + exceptionLine;
+    }
+  }
+
+  private static final class PendingFinding {
+    final OpenBlock block;
+    final List<String> post = new ArrayList<>();
+
+    PendingFinding(OpenBlock block) {
+      this.block = block;
+    }
+  }
+
+  private static final class Acc {
+    final Finding finding;
+    int count = 1;
+
+    Acc(Finding finding) {
+      this.finding = finding;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.destill.core.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A byte-level multi-keyword matcher (Aho-Corasick automaton, ASCII case-insensitive) that tells
+ * in one pass over a line's bytes whether it contains any {@link Rules#PREFILTER_KEYWORDS}. The
+ * automaton is immutable and thread-safe; callers keep their own state between calls so a line
+ * can be fed in pieces.
+ */
+public final class Prefilter {
+  private static final Prefilter DEFAULT = new Prefilter(Rules.PREFILTER_KEYWORDS);
+
+  /** Transition table: {@code next[state * 256 + byte]}; negative entries mark accepting states. */
+  private final int[] next;
+
+  private final boolean[] accepting;
+
+  public Prefilter(List<String> keywords) {
+    List<int[]> gotoRows = new ArrayList<>();
+    List<Boolean> accept = new ArrayList<>();
+    gotoRows.add(newRow());
+    accept.add(false);
+    for (String keyword : keywords) {
+      byte[] bytes = keyword.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+      int state = 0;
+      for (byte b : bytes) {
+        int c = b & 0xff;
+        int target = gotoRows.get(state)[c];
+        if (target <= 0) {
+          gotoRows.add(newRow());
+          accept.add(false);
+          target = gotoRows.size() - 1;
+          gotoRows.get(state)[c] = target;
+        }
+        state = target;
+      }
+      accept.set(state, true);
+    }
+    int states = gotoRows.size();
+    int[] fail = new int[states];
+    next = new int[states * 256];
+    accepting = new boolean[states];
+    for (int s = 0; s < states; s++) {
+      accepting[s] = accept.get(s);
+    }
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    int[] root = gotoRows.get(0);
+    for (int c = 0; c < 256; c++) {
+      int t = root[c] > 0 ? root[c] : 0;
+      next[c] = t;
+      if (t > 0) {
+        fail[t] = 0;
+        queue.add(t);
+      }
+    }
+    while (!queue.isEmpty()) {
+      int s = queue.poll();
+      accepting[s] |= accepting[fail[s]];
+      int[] row = gotoRows.get(s);
+      for (int c = 0; c < 256; c++) {
+        if (row[c] > 0) {
+          int t = row[c];
+          fail[t] = next[fail[s] * 256 + c];
+          next[s * 256 + c] = t;
+          queue.add(t);
+        } else {
+          next[s * 256 + c] = next[fail[s] * 256 + c];
+        }
+      }
+    }
+    // Fold ASCII upper case onto lower case so matching is case-insensitive.
+    for (int s = 0; s < states; s++) {
+      for (int c = 'A'; c <= 'Z'; c++) {
+        next[s * 256 + c] = next[s * 256 + (c + 32)];
+      }
+    }
+  }
+
+  private static int[] newRow() {
+    int[] row = new int[256];
+    Arrays.fill(row, 0);
+    return row;
+  }
+
+  /** The prefilter over {@link Rules#PREFILTER_KEYWORDS}. */
+  public static Prefilter standard() {
+    return DEFAULT;
+  }
+
+  /** The automaton's start state. */
+  public int start() {
+    return 0;
+  }
+
+  /** Advances {@code state} over one byte. */
+  public int step(int state, byte b) {
+    return next[(state << 8) | (b & 0xff)];
+  }
+
+  public boolean isMatch(int state) {
+    return accepting[state];
+  }
+
+  /**
+   * Runs from {@code state} over {@code buf[from..to)}; returns the index just past the first
+   * keyword found, or {@code -1 - finalState} when none was found (so scanning can resume).
+   */
+  public int find(int state, byte[] buf, int from, int to) {
+    int[] table = next;
+    boolean[] acc = accepting;
+    int s = state;
+    for (int i = from; i < to; i++) {
+      s = table[(s << 8) | (buf[i] & 0xff)];
+      if (acc[s]) {
+        return i + 1;
+      }
+    }
+    return -1 - s;
+  }
+
+  /** True when {@code text} contains a keyword. */
+  public boolean matches(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    return find(0, bytes, 0, bytes.length) >= 0;
+  }
+}
