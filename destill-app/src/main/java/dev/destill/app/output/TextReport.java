@@ -2,6 +2,7 @@ package dev.destill.app.output;
 
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.JobSummary;
+import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ public final class TextReport {
       int n = Math.min(block.size(), BLOCK_LINES_SHOWN);
       for (int k = 0; k < n; k++) {
         String num = f.line() > 0 ? String.format(Locale.ROOT, "%6d", f.line() + k) : "      ";
-        out.println(num + " | " + clip(block.get(k)));
+        out.println(num + " | " + clip(LineCleaner.stripPrefix(block.get(k))));
       }
       if (block.size() > n) {
         out.println("       | ... " + (block.size() - n) + " more lines");

@@ -18,6 +18,9 @@ final class BlockRules {
   private static final Pattern EXCEPTION_LINE =
       Pattern.compile("^(?:[\\w$]+\\.)*[\\w$]*(?:Error|Exception|Exit|Interrupt|Failure)\\b.*");
 
+  private static final Pattern GO_CALL =
+      Pattern.compile("^[\\w./*()-]+\\(.{0,400}\\)(?: \\+0x[0-9a-f]+)?$");
+
   private BlockRules() {}
 
   /**
@@ -25,8 +28,13 @@ final class BlockRules {
    * head} and that has {@code size} lines so far.
    */
   static boolean continues(String head, String text, String previous) {
+    boolean goPanic = head.startsWith("panic:");
     if (text.isBlank()) {
-      return false;
+      // A Go panic prints a blank line between its message and the goroutine dump.
+      return goPanic && !previous.isBlank();
+    }
+    if (goPanic && (text.startsWith("[signal ") || GO_CALL.matcher(text).matches())) {
+      return true;
     }
     if (FRAME.matcher(text).find() || EXCERPT.matcher(text).find()) {
       return true;
