@@ -51,7 +51,7 @@ public final class Rules {
               Kind.CONSEQUENCE, Severity.ERROR, 0.35),
           rule("travis-command-failed", "^The command \".*\" (?:exited with [1-9]\\d*|failed)",
               Kind.CONSEQUENCE, Severity.ERROR, 0.35),
-          rule("build-failure", "(?i)^(?:\\[ERROR\\] )?(?:BUILD FAILURE|BUILD FAILED|FAILURE: Build failed)",
+          rule("build-failure", "(?i)^(?:\\[(?:ERROR|INFO)\\] )?(?:BUILD FAILURE|BUILD FAILED|FAILURE: Build failed)",
               Kind.CONSEQUENCE, Severity.ERROR, 0.3),
           rule("make-error", "^(?:g?make(?:\\[\\d+\\])?|ninja): \\*\\*\\*.*Error \\d+", Kind.CONSEQUENCE,
               Severity.ERROR, 0.3),
@@ -87,7 +87,7 @@ public final class Rules {
               Severity.ERROR, 0.8),
           rule("tap-not-ok", "^\\s*not ok \\d+", Kind.TEST_FAILURE, Severity.ERROR, 0.8),
           rule("mocha-failing", "^\\s*\\d+ failing\\s*$", Kind.TEST_FAILURE, Severity.ERROR, 0.6),
-          rule("test-marker", "^\\s*(?:\u2717|\u2716|\u2718|\u00d7|\\[-\\]|\\[FAIL\\]|FAIL:|ERROR:) ?\\S",
+          rule("test-marker", "^\\s*(?:\u2717|\u2716|\u2718|\u00d7|\\[-\\]|\\[FAIL\\]|FAIL:) ?\\S",
               Kind.TEST_FAILURE, Severity.ERROR, 0.75),
           rule("assertion", "(?i)\\b(?:AssertionError|AssertionFailedError|assertion failed|ComparisonFailure|"
               + "expected:? .{0,200}\\bbut (?:was|got)|Expected .{0,200} (?:to|but) )", Kind.TEST_FAILURE,

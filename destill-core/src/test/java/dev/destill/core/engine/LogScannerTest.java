@@ -1,0 +1,191 @@
+package dev.destill.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LogScannerTest {
+
+  static JobScan scan(String log) {
+    return scan(log.getBytes(StandardCharsets.UTF_8), JobState.FAILED, 7);
+  }
+
+  static JobScan scan(byte[] log, JobState state, int pieceSize) {
+    LogScanner scanner = new LogScanner(JobInfo.of("job", state), ScanOptions.defaults());
+    for (int i = 0; i < log.length; i += pieceSize) {
+      scanner.accept(log, i, Math.min(pieceSize, log.length - i));
+    }
+    return scanner.finish();
+  }
+
+  static String fixture(String name) {
+    try (InputStream in = LogScannerTest.class.getResourceAsStream("/engine/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Finding at(JobScan scan, long line) {
+    return scan.findings().stream().filter(f -> f.line() == line).findFirst()
+        .orElseThrow(() -> new AssertionError("no finding at line " + line + " in " + scan.findings()));
+  }
+
+  @Test
+  void shouldCountLinesOnNewlinesOnlyWithCrlfAndLoneCr() {
+    JobScan s = scan("ok\r\nprogress 1%\rprogress 100%\r\nstill ok\nerror: boom\r\n");
+    assertThat(s.lines()).isEqualTo(4);
+    Finding f = at(s, 4);
+    assertThat(f.message()).isEqualTo("error: boom");
+    assertThat(f.preContext()).containsExactly("ok", "progress 100%", "still ok");
+  }
+
+  @Test
+  void shouldCountALastLineWithoutNewline() {
+    JobScan s = scan("a\nb\nerror: last line");
+    assertThat(s.lines()).isEqualTo(3);
+    assertThat(at(s, 3).endLine()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldGroupAJavaStackTraceIntoOneFinding() {
+    JobScan s = scan(fixture("java-stack.log"));
+    Finding f = at(s, 3);
+    assertThat(f.endLine()).isEqualTo(9);
+    assertThat(f.block()).hasSize(7);
+    assertThat(f.signals()).contains("stack-trace");
+    assertThat(s.findings().stream().filter(x -> x.line() > 3 && x.line() <= 9)).isEmpty();
+  }
+
+  @Test
+  void shouldGroupAPythonTracebackAndHashOnItsException() {
+    JobScan s = scan(fixture("python-traceback.log"));
+    Finding f = at(s, 2);
+    assertThat(f.endLine()).isEqualTo(7);
+    assertThat(f.normalized()).contains("ModuleNotFoundError");
+  }
+
+  @Test
+  void shouldGroupACompilerErrorWithItsCodeExcerpt() {
+    JobScan s = scan(fixture("rust-compile.log"));
+    Finding f = at(s, 3);
+    assertThat(f.endLine()).isGreaterThanOrEqualTo(9);
+    assertThat(f.block().get(0)).startsWith("error[E0308]");
+  }
+
+  @Test
+  void shouldKeepContextWithinLimits() {
+    StringBuilder log = new StringBuilder();
+    for (int i = 1; i <= 100; i++) {
+      log.append(i == 50 ? "FATAL: disk full" : "line " + i).append('\n');
+    }
+    Finding f = at(scan(log.toString()), 50);
+    assertThat(f.preContext()).hasSize(15).startsWith("line 35").endsWith("line 49");
+    assertThat(f.postContext()).hasSize(30).startsWith("line 51").endsWith("line 80");
+  }
+
+  @Test
+  void shouldClipContextAtTheStartAndEndOfTheJob() {
+    Finding f = at(scan("error: first\nnext\n"), 1);
+    assertThat(f.preContext()).isEmpty();
+    assertThat(f.postContext()).containsExactly("next");
+  }
+
+  @Test
+  void shouldFoldDuplicatesWithinAJob() {
+    JobScan s = scan("error: timeout 1 at 10:00:01\nok\nerror: timeout 2 at 10:00:09\nok\nerror: timeout 3 at 11:00:00\n");
+    assertThat(s.findings()).hasSize(1);
+    assertThat(s.findings().get(0).recurrence()).isEqualTo(3);
+    assertThat(s.findings().get(0).line()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldGiveTheSameResultWhateverTheReadSize() {
+    byte[] log = fixture("java-stack.log").getBytes(StandardCharsets.UTF_8);
+    assertThat(scan(log, JobState.FAILED, 1).findings()).isEqualTo(scan(log, JobState.FAILED, 1 << 16).findings());
+  }
+
+  @Test
+  void shouldKeepLineNumbersExactAfterAHugeLine() {
+    StringBuilder log = new StringBuilder("start\n");
+    log.append("x".repeat(10 * 1024 * 1024)).append(" error at the end of a huge line\n");
+    log.append("error: after the huge line\n");
+    JobScan s = scan(log.toString().getBytes(StandardCharsets.UTF_8), JobState.FAILED, 1 << 16);
+    assertThat(s.lines()).isEqualTo(3);
+    Finding f = at(s, 3);
+    assertThat(f.message()).isEqualTo("error: after the huge line");
+    assertThat(f.preContext().get(1)).endsWith("more bytes]").hasSizeLessThan(2000);
+  }
+
+  @Test
+  void shouldSurviveBinaryJunk() {
+    byte[] junk = new byte[2 * 1024 * 1024];
+    new Random(42).nextBytes(junk);
+    JobScan s = scan(junk, JobState.FAILED, 4096);
+    assertThat(s.bytes()).isEqualTo(junk.length);
+    for (Finding f : s.findings()) {
+      assertThat(f.message().length()).isLessThan(20_000);
+    }
+  }
+
+  @Test
+  void shouldMaskSecretsInMessagesAndContext() {
+    JobScan s = scan("curl https://bot:SuperSecret1@example.com/x\nerror: push to https://bot:SuperSecret1@example.com failed\n");
+    Finding f = at(s, 2);
+    assertThat(f.message()).doesNotContain("SuperSecret1");
+    assertThat(f.preContext().get(0)).doesNotContain("SuperSecret1");
+  }
+
+  @Test
+  void shouldNameTheStepFromGithubGroups() {
+    JobScan s = scan("2026-01-01T00:00:00.0000000Z ##[group]Run make test\n2026-01-01T00:00:01.0000000Z error: boom\n");
+    assertThat(at(s, 2).step()).isEqualTo("Run make test");
+  }
+
+  @Test
+  void shouldReportEachFindingOnceAcrossOverlappingChunks() {
+    List<String> lines = new ArrayList<>();
+    for (int i = 1; i <= 300; i++) {
+      lines.add(i % 37 == 0 ? "error: failure in module " + (char) ('a' + i / 37) + "z" : "info " + i);
+    }
+    JobScan whole = scan(String.join("\n", lines) + "\n");
+    // Two chunks: 1..170 and 121..300 (50 lines overlap); the boundary is the overlap's middle.
+    List<Finding> chunked = new ArrayList<>();
+    chunked.addAll(chunk(lines, 1, 170, 1, 145));
+    chunked.addAll(chunk(lines, 121, 300, 146, 300));
+    assertThat(chunked).extracting(Finding::line)
+        .containsExactlyInAnyOrderElementsOf(whole.findings().stream().map(Finding::line).toList());
+  }
+
+  private static List<Finding> chunk(List<String> lines, int from, int to, long ownFrom, long ownTo) {
+    LogScanner sc = new LogScanner(JobInfo.of("job", JobState.FAILED), ScanOptions.forChunk(from, ownFrom, ownTo));
+    byte[] b = (String.join("\n", lines.subList(from - 1, to)) + "\n").getBytes(StandardCharsets.UTF_8);
+    sc.accept(b, 0, b.length);
+    return sc.finish().findings();
+  }
+
+  @Test
+  void shouldBoostFailedJobsAndDemotePassedOnes() {
+    byte[] log = "error: boom\n".getBytes(StandardCharsets.UTF_8);
+    double failed = scan(log, JobState.FAILED, 64).findings().get(0).confidence();
+    double passed = scan(log, JobState.PASSED, 64).findings().get(0).confidence();
+    assertThat(failed).isGreaterThan(passed);
+  }
+
+  @Test
+  void shouldKeepTheTailForLogsWithoutErrorWords() {
+    JobScan s = scan("step one\nstep two\nthe thing did not work\n\n\n");
+    assertThat(s.tail()).containsExactly("step one", "step two", "the thing did not work");
+    assertThat(s.tailLine()).isEqualTo(1);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.destill.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.destill.core.model.Severity;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class RulesTest {
+
+  private static Match match(String line) {
+    return Rules.classify(line, false).orElseThrow(() -> new AssertionError("no match: " + line));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--- FAIL: TestSimulation (10.06s)|TEST_FAILURE",
+        "FAILED tests/test_invoice.py::test_total - AssertionError|TEST_FAILURE",
+        "E       AssertionError: assert 1 == 2|TEST_FAILURE",
+        "Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.2 s <<< FAILURE! - in a.FooTest|TEST_FAILURE",
+        "  \u25cf Cart \u203a removes the last item|TEST_FAILURE",
+        "src/main.c:12:5: error: expected ';' before 'return'|DIAGNOSTIC",
+        "[ERROR] /w/src/main/java/A.java:[87,29] cannot find symbol|DIAGNOSTIC",
+        "error[E0308]: mismatched types|DIAGNOSTIC",
+        "src/app.ts(3,7): error TS2322: Type 'string' is not assignable|DIAGNOSTIC",
+        "panic: runtime error: index out of range [3] with length 3|CRASH",
+        "Traceback (most recent call last):|CRASH",
+        "java.lang.IllegalStateException: connection pool exhausted|CRASH",
+        "Segmentation fault (core dumped)|CRASH",
+        "ERROR: no certificate subject alternative name matches|ERROR",
+        "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd|ERROR",
+        "##[error]Process completed with exit code 1.|CONSEQUENCE",
+        "The command \"mvn test\" exited with 1.|CONSEQUENCE",
+        "[INFO] BUILD FAILURE|CONSEQUENCE",
+        "make: *** [Makefile:12: all] Error 2|CONSEQUENCE",
+      })
+  void shouldRecognizeKind(String line, Kind kind) {
+    assertThat(match(line).kind()).isEqualTo(kind);
+  }
+
+  @Test
+  void shouldRankConsequencesBelowCauses() {
+    assertThat(match("##[error]Process completed with exit code 1.").score())
+        .isLessThan(match("src/main.c:12:5: error: expected ';'").score());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Tests run: 12, Failures: 0, Errors: 0, Skipped: 0",
+        "Found 0 errors.",
+        "WARNING: connection reset by peer, retrying (attempt 2 of 5)",
+      })
+  void shouldPenalizeNoise(String line) {
+    Rules.classify(line, false).ifPresent(m -> assertThat(m.score()).isLessThan(0.4));
+  }
+
+  @Test
+  void shouldPenalizeDeprecationsAndEchoedCommands() {
+    assertThat(match("error: foo is deprecated, use bar").score()).isLessThan(match("error: foo is broken").score());
+    Rules.classify("$ grep -i error build.log", false).ifPresent(m -> assertThat(m.score()).isLessThan(0.3));
+  }
+
+  @Test
+  void shouldTreatWarningsAsWarnings() {
+    assertThat(match("warning: unused variable 'x'").severity()).isEqualTo(Severity.WARNING);
+  }
+
+  @Test
+  void shouldUseRedColourAsAWeakSignal() {
+    assertThat(Rules.classify("    something odd happened 54ms", false)).isEmpty();
+    assertThat(Rules.classify("    something odd happened 54ms", true)).isPresent();
+  }
+
+  @Test
+  void shouldIgnoreOrdinaryLines() {
+    assertThat(Rules.classify("[INFO] Compiling 42 source files", false)).isEmpty();
+    assertThat(Rules.classify("", false)).isEmpty();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.destill.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TriageTest {
+
+  private static JobScan scan(String name, JobState state, String log) {
+    LogScanner s = new LogScanner(JobInfo.of(name, state), ScanOptions.defaults());
+    byte[] b = log.getBytes(StandardCharsets.UTF_8);
+    s.accept(b, 0, b.length);
+    return s.finish();
+  }
+
+  @Test
+  void shouldRankTheCauseAboveItsConsequences() {
+    JobScan job = scan("build", JobState.FAILED,
+        "compiling\nsrc/a.c:3:1: error: unknown type name 'foo'\nmake: *** [all] Error 1\n##[error]Process completed with exit code 2.\n");
+    List<Finding> ranked = Triage.rank(List.of(job), List.of());
+    assertThat(ranked.get(0).line()).isEqualTo(2);
+    assertThat(ranked.get(0).tier()).isEqualTo(1);
+    assertThat(ranked.subList(1, ranked.size())).allSatisfy(f -> assertThat(f.tier()).isGreaterThan(1));
+  }
+
+  @Test
+  void shouldDemoteErrorsThatAlsoAppearInAPassingJob() {
+    String noise = "ERROR: could not load optional plugin foo\n";
+    JobScan failed = scan("unit", JobState.FAILED, noise + "FATAL: database migration 12 failed\n");
+    JobScan passed = scan("lint", JobState.PASSED, noise);
+    List<Finding> ranked = Triage.rank(List.of(failed, passed), List.of());
+    assertThat(ranked.get(0).message()).contains("migration");
+    Finding demoted = ranked.stream().filter(f -> f.message().contains("plugin") && f.job().equals("unit")).findFirst()
+        .orElseThrow();
+    assertThat(demoted.tier()).isEqualTo(3);
+    assertThat(demoted.signals()).contains("also-in-passing-job");
+  }
+
+  @Test
+  void shouldPointAtTheOutputBeforeTheExitWhenNoLineSaysError() {
+    JobScan job = scan("deploy", JobState.FAILED,
+        "$ ./deploy.sh\nuploading bundle\nremote said: quota reached for project\n\nThe command \"./deploy.sh\" exited with 1.\n");
+    List<Finding> ranked = Triage.rank(List.of(job), List.of());
+    assertThat(ranked.get(0).signals()).contains("output-before-exit");
+    assertThat(ranked.get(0).line()).isEqualTo(1);
+    assertThat(ranked.get(0).endLine()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldFallBackToTheEndOfTheLog() {
+    JobScan job = scan("x", JobState.FAILED, "a\nb\nc\n");
+    List<Finding> ranked = Triage.rank(List.of(job), List.of());
+    assertThat(ranked).hasSize(1);
+    assertThat(ranked.get(0).signals()).contains("end-of-log");
+  }
+
+  @Test
+  void shouldFoldTheSameFailureAcrossJobsWithARecurrenceCount() {
+    String log = "FATAL: out of disk space on /dev/sda1\n";
+    List<Finding> ranked = Triage.rank(List.of(scan("a", JobState.FAILED, log), scan("b", JobState.FAILED, log)), List.of());
+    assertThat(ranked).hasSize(1);
+    assertThat(ranked.get(0).recurrence()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldOrderByTierThenConfidence() {
+    JobScan job = scan("j", JobState.FAILED, "error: a\nwarning: b\nFATAL: c\nsomething failed\n");
+    List<Finding> ranked = Triage.rank(List.of(job), List.of());
+    for (int i = 1; i < ranked.size(); i++) {
+      Finding prev = ranked.get(i - 1);
+      Finding cur = ranked.get(i);
+      assertThat(prev.tier() < cur.tier() || (prev.tier() == cur.tier() && prev.confidence() >= cur.confidence())).isTrue();
+    }
+  }
+}
