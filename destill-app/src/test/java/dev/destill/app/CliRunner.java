@@ -1,0 +1,34 @@
+package dev.destill.app;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs the real command line in-process and captures what it prints. */
+final class CliRunner {
+  record Result(int exitCode, String out, String err) {}
+
+  static Result run(String... args) {
+    return runWithStdin(new byte[0], args);
+  }
+
+  static synchronized Result runWithStdin(byte[] stdin, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Cli.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    InputStream before = System.in;
+    System.setIn(new ByteArrayInputStream(stdin));
+    try {
+      int code = cl.execute(args);
+      return new Result(code, out.toString(), err.toString());
+    } finally {
+      System.setIn(before);
+    }
+  }
+
+  private CliRunner() {}
+}
