@@ -10,6 +10,9 @@ import dev.destill.core.model.Severity;
 import dev.destill.core.model.TestCase;
 import dev.destill.core.provider.TestReport;
 import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +50,11 @@ public final class JUnitParser {
     int cases = 0;
     XMLStreamReader r = null;
     try {
-      r = factory().createXMLStreamReader(new ByteArrayInputStream(content));
+      // Decoding here (invalid bytes become U+FFFD) keeps the JDK parser from printing its own
+      // "[Fatal Error]" lines to stderr on bad encodings.
+      r = factory().createXMLStreamReader(new InputStreamReader(new ByteArrayInputStream(content),
+          StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+              .onUnmappableCharacter(CodingErrorAction.REPLACE)));
       int depth = 0;
       String suiteFile = "";
       List<String> suiteNames = new ArrayList<>();
@@ -133,6 +140,8 @@ public final class JUnitParser {
     f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
     trySet(f, XMLConstants.ACCESS_EXTERNAL_DTD, "");
     trySet(f, XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    // Problems become our one-line warning; the parser must not print on its own.
+    f.setXMLReporter((message, errorType, info, location) -> {});
     return f;
   }
 
