@@ -11,7 +11,7 @@ final class BlockRules {
       Pattern.compile(
           "^\\s*(?:at [\\w$.<>/]+[(.]|Caused by:|Suppressed:|\\.\\.\\. \\d+ (?:more|common frames)"
               + "|File \".*\", line \\d+|goroutine \\d+ \\[|created by |[\\w./-]+\\.go:\\d+"
-              + "|\\d+: 0x[0-9a-f]+|#\\d+ 0x|from \\S+:\\d+:in |\\S+:\\d+:in `)");
+              + "|\\d+: 0x[0-9a-f]+|#\\d+ 0x|from \\S+:\\d+:in |\\S+:\\d+:in `|stack traceback:)");
   private static final Pattern EXCERPT =
       Pattern.compile("^\\s*(?:\\d+\\s*\\||\\|\\s|\\^|~+\\^?|-->|= (?:note|help):|note:|help:|\\.\\.\\.$)");
   private static final Pattern TEST_DETAIL = Pattern.compile("^(?:E\\s|>\\s|\\+\\s|-\\s|Expected|Actual|expected|actual|but was|Received|received)");
@@ -29,6 +29,10 @@ final class BlockRules {
    */
   static boolean continues(String head, String text, String previous) {
     boolean goPanic = head.startsWith("panic:");
+    if (head.startsWith("rake aborted!") && !text.isBlank()) {
+      // Rake prints its error message and backtrace flush left after the header.
+      return !text.startsWith("(See full trace");
+    }
     if (text.isBlank()) {
       // A Go panic prints a blank line between its message and the goroutine dump.
       return goPanic && !previous.isBlank();

@@ -145,7 +145,7 @@ public final class LogScanner {
     }
     String visible = decode(slot);
     String text = LineCleaner.stripPrefix(visible);
-    updateStep(visible, text);
+    updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START));
     if (!needText) {
       return;
     }
@@ -270,7 +270,23 @@ public final class LogScanner {
         || (first >= '0' && first <= '9') || first == '_' || first == 0x1b;
   }
 
-  private void updateStep(String visible, String text) {
+  private static final byte[] TRAVIS_TIME_START =
+      "travis_time:start".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private boolean startsWith(int slot, byte[] prefix) {
+    if (ringLen[slot] < prefix.length) {
+      return false;
+    }
+    byte[] b = ringBytes[slot];
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void updateStep(String visible, String text, boolean travisCommand) {
     int group = visible.indexOf("##[group]");
     if (group >= 0 && group < 48) {
       step = clip(visible.substring(group + 9).strip());
@@ -281,7 +297,7 @@ public final class LogScanner {
       step = clip(visible.substring(18, cr > 0 ? cr : visible.length()).strip());
       return;
     }
-    if (text.startsWith("$ ") && visible.contains("travis_time:start")) {
+    if (travisCommand && text.startsWith("$ ")) {
       step = clip(text.strip());
       return;
     }
@@ -313,14 +329,14 @@ public final class LogScanner {
     double confidence = b.score;
     List<String> signals = new ArrayList<>(b.signals);
     if (b.frames >= 2) {
-      confidence += 0.05;
+      confidence += 0.03;
       signals.add("stack-trace");
     }
     if (b.kind == Kind.CONSEQUENCE) {
       signals.add("consequence");
     }
     if (job.state() == JobState.FAILED) {
-      confidence += 0.1;
+      confidence += 0.03;
       signals.add("failed-job");
     } else if (job.state() == JobState.PASSED) {
       confidence -= 0.3;

@@ -85,6 +85,8 @@ public final class Rules {
           rule("dotnet-failed", "^\\s*Failed \\S+ \\[[\\d.<> ]+m?s\\]", Kind.TEST_FAILURE, Severity.ERROR, 0.85),
           rule("phpunit-failures", "^There (?:was|were) \\d+ (?:failure|error)s?:", Kind.TEST_FAILURE,
               Severity.ERROR, 0.8),
+          rule("scalatest-failed", "\\*\\*\\* FAILED \\*\\*\\*", Kind.TEST_FAILURE, Severity.ERROR, 0.85),
+          rule("fail-prefix", "(?i)^fail(?:ed)?: \\S", Kind.TEST_FAILURE, Severity.ERROR, 0.75),
           rule("tap-not-ok", "^\\s*not ok \\d+", Kind.TEST_FAILURE, Severity.ERROR, 0.8),
           rule("mocha-failing", "^\\s*\\d+ failing\\s*$", Kind.TEST_FAILURE, Severity.ERROR, 0.6),
           rule("test-marker", "^\\s*(?:\u2717|\u2716|\u2718|\u00d7|\\[-\\]|\\[FAIL\\]|FAIL:) ?\\S",
@@ -94,7 +96,8 @@ public final class Rules {
               Severity.ERROR, 0.8),
 
           // Compilers and linters.
-          rule("diag-file-line", "(?i)^\\S.*?[\\w.)\\]]:\\(?\\d+[,:]?\\d*\\)?:? (?:fatal )?error\\b",
+          rule("diag-file-line", "(?i)^\\s*[\\w./\\\\@+-]+\\.[A-Za-z]\\w{0,9}(?::\\d+(?::\\d+)?|\\(\\d+(?:,\\d+)?\\)):? "
+              + "(?:fatal )?error\\b",
               Kind.DIAGNOSTIC, Severity.ERROR, 0.9),
           rule("maven-compile", "^\\[ERROR\\] \\S+\\.(?:java|kt|scala|groovy):\\[\\d+", Kind.DIAGNOSTIC,
               Severity.ERROR, 0.9),
@@ -152,6 +155,7 @@ public final class Rules {
               + "backing off|reconnect)", -0.3),
           penalty("address-in-use", "(?i)address already in use", -0.25),
           penalty("deprecation", "(?i)deprecat", -0.2),
+          penalty("debug-level", "\\b(?:DEBUG|TRACE|INFO|dbg)\\b(?!\\])", -0.3),
           penalty("handled", "(?i)\\b(?:ignor(?:e|ed|ing)|handled|caught|expected (?:error|failure|exception)|"
               + "non-fatal|safe to ignore|can be ignored|allow(?:ed)?[_ -]failure|continue-on-error|"
               + "if-no-files-found)", -0.3),

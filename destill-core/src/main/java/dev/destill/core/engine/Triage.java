@@ -22,6 +22,7 @@ import java.util.Set;
  */
 public final class Triage {
   static final String CONSEQUENCE = "consequence";
+  static final String TAIL = "output-before-exit";
 
   private Triage() {}
 
@@ -91,7 +92,7 @@ public final class Triage {
       g = g.withTier(tierOf(g, state, passingHashes));
       counts.merge(g.hash(), g.recurrence(), Integer::sum);
       Finding best = byHash.get(g.hash());
-      if (best == null || better(g, best)) {
+      if (best == null || better(g, state, best, stateOf(best, jobStates))) {
         byHash.put(g.hash(), g);
       }
     }
@@ -112,7 +113,13 @@ public final class Triage {
     return states.getOrDefault(f.job(), JobState.UNKNOWN);
   }
 
-  private static boolean better(Finding a, Finding b) {
+  // The representative of a hash across jobs: one from a job that did not pass, then the likeliest.
+  private static boolean better(Finding a, JobState aState, Finding b, JobState bState) {
+    boolean aPassed = aState == JobState.PASSED;
+    boolean bPassed = bState == JobState.PASSED;
+    if (aPassed != bPassed) {
+      return bPassed;
+    }
     if (a.confidence() != b.confidence()) {
       return a.confidence() > b.confidence();
     }
@@ -144,48 +151,48 @@ public final class Triage {
     sorted.sort(Comparator.comparingLong(Finding::line));
     Finding firstConsequence = null;
     for (Finding f : sorted) {
-      if (f.signals().contains(CONSEQUENCE)) {
+      if (f.signals().contains(CONSEQUENCE) && !f.signals().contains(TAIL)) {
         firstConsequence = f;
         break;
       }
     }
+    // The failing step is the one that ended with the first exit summary; when the log names its
+    // steps, errors elsewhere are less likely to be the cause.
+    String failingStep = firstConsequence == null ? "" : firstConsequence.step();
     boolean seenCause = false;
-    List<Finding> out = new ArrayList<>(sorted.size());
     boolean firstInStep = true;
+    List<Finding> out = new ArrayList<>(sorted.size());
     for (Finding f : sorted) {
-      if (f.source() != FindingSource.LOG) {
+      if (f.source() != FindingSource.LOG || f.signals().contains(TAIL)) {
         out.add(f);
         continue;
       }
+      List<String> s = new ArrayList<>(f.signals());
+      double c = f.confidence();
       if (f.signals().contains(CONSEQUENCE)) {
         if (seenCause) {
-          List<String> s = new ArrayList<>(f.signals());
           s.add("follows-earlier-error");
-          out.add(withSignals(f.withConfidence(LogScanner.round(f.confidence() * 0.6)), s));
-        } else {
-          out.add(f);
+          c *= 0.6;
         }
-        continue;
-      }
-      if (f.confidence() >= 0.4 && f.severity() != Severity.WARNING) {
-        seenCause = true;
-      }
-      if (firstConsequence != null
-          && f.line() < firstConsequence.line()
-          && f.step().equals(firstConsequence.step())
-          && f.confidence() >= 0.4) {
-        List<String> s = new ArrayList<>(f.signals());
-        double c = f.confidence() + 0.05;
-        s.add("in-failing-step");
-        if (firstInStep) {
-          c += 0.03;
-          s.add("first-error-in-step");
-          firstInStep = false;
+      } else {
+        if (c >= 0.4 && f.severity() != Severity.WARNING) {
+          seenCause = true;
         }
-        out.add(withSignals(f.withConfidence(LogScanner.round(Math.min(0.99, c))), s));
-        continue;
+        if (firstConsequence != null && f.line() < firstConsequence.line()
+            && f.step().equals(failingStep)) {
+          c += 0.08;
+          s.add("in-failing-step");
+          if (firstInStep && f.confidence() >= 0.5 && f.severity() != Severity.WARNING) {
+            c += 0.03;
+            s.add("first-error-in-step");
+            firstInStep = false;
+          }
+        } else if (firstConsequence != null && !failingStep.isEmpty()) {
+          c -= 0.1;
+          s.add("outside-failing-step");
+        }
       }
-      out.add(f);
+      out.add(withSignals(f.withConfidence(LogScanner.round(Math.max(0.01, Math.min(0.99, c)))), s));
     }
     return out;
   }
@@ -200,31 +207,49 @@ public final class Triage {
       if (f.signals().contains(CONSEQUENCE) && (consequence == null || f.line() < consequence.line())) {
         consequence = f;
       }
-      if (!f.signals().contains(CONSEQUENCE) && f.confidence() >= 0.6 && f.severity() != Severity.WARNING) {
+    }
+    // Is there a convincing finding where it matters: in the failing step, before its exit?
+    for (Finding f : findings) {
+      boolean convincing = !f.signals().contains(CONSEQUENCE) && f.confidence() >= 0.6
+          && f.severity() != Severity.WARNING;
+      boolean relevant = consequence == null
+          || (f.line() < consequence.line() && f.step().equals(consequence.step()));
+      if (convincing && relevant) {
         return Optional.empty();
       }
     }
     List<String> lines;
     long first;
     double confidence;
+    String signal;
     if (consequence != null) {
       List<String> pre = consequence.preContext();
       int end = pre.size();
       while (end > 0 && LineCleaner.stripDecorations(pre.get(end - 1)).isEmpty()) {
         end--;
       }
-      int start = Math.max(0, end - 8);
       if (end == 0) {
         return Optional.empty();
       }
+      int start = Math.max(0, end - 8);
+      // Stay within the failing command's output when its start is in view.
+      for (int i = end - 1; i >= start; i--) {
+        String t = LineCleaner.stripDecorations(pre.get(i));
+        if (t.startsWith("$ ") || pre.get(i).contains("##[group]")) {
+          start = i;
+          break;
+        }
+      }
       lines = pre.subList(start, end);
       first = consequence.line() - pre.size() + start;
-      confidence = 0.5;
+      confidence = 0.65;
+      signal = TAIL;
     } else if (!scan.tail().isEmpty()) {
       int start = Math.max(0, scan.tail().size() - 8);
       lines = scan.tail().subList(start, scan.tail().size());
       first = scan.tailLine() + start;
       confidence = 0.35;
+      signal = "end-of-log";
     } else {
       return Optional.empty();
     }
@@ -233,10 +258,10 @@ public final class Triage {
     String hash = Hashing.sha256Hex(normalized);
     String id = Hashing.sha256Hex(scan.job().id() + ":" + first + ":tail").substring(0, 16);
     return Optional.of(
-        new Finding(id, hash, Severity.ERROR, confidence, 2, scan.job().name(),
+        new Finding(id, hash, Severity.ERROR, confidence, 1, scan.job().name(),
             consequence != null ? consequence.step() : "", first, first + lines.size() - 1, message,
             normalized, lines, List.of(), List.of(), 1, FindingSource.LOG, Optional.empty(),
-            List.of(consequence != null ? "output-before-exit" : "end-of-log"), Optional.empty()));
+            List.of(signal), Optional.empty()));
   }
 
   private static Finding withSignals(Finding f, List<String> signals) {
