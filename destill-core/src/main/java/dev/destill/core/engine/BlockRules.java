@@ -21,6 +21,8 @@ final class BlockRules {
   private static final Pattern GO_CALL =
       Pattern.compile("^[\\w./*()-]+\\(.{0,400}\\)(?: \\+0x[0-9a-f]+)?$");
 
+  private static final Pattern PYTEST_SECTION = Pattern.compile("^_{3,} .+ _{3,}$");
+
   private BlockRules() {}
 
   /**
@@ -29,6 +31,11 @@ final class BlockRules {
    */
   static boolean continues(String head, String text, String previous) {
     boolean goPanic = head.startsWith("panic:");
+    if (PYTEST_SECTION.matcher(head.strip()).matches()) {
+      // A pytest failure section runs until the next section or summary rule.
+      String t = text.strip();
+      return !t.startsWith("___") && !t.startsWith("===");
+    }
     if (head.startsWith("rake aborted!") && !text.isBlank()) {
       // Rake prints its error message and backtrace flush left after the header.
       return !text.startsWith("(See full trace");

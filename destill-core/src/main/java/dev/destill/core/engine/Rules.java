@@ -76,6 +76,7 @@ public final class Rules {
               Kind.TEST_FAILURE, Severity.ERROR, 0.55),
           rule("surefire-failed-tests", "^(?:\\[ERROR\\] )?(?:Failed tests|Tests in error):", Kind.TEST_FAILURE,
               Severity.ERROR, 0.8),
+          rule("jest-console", "^\\s*\u25cf Console\\s*$", Kind.WARNING, Severity.WARNING, 0.05),
           rule("jest-bullet", "^\\s*\u25cf .+", Kind.TEST_FAILURE, Severity.ERROR, 0.85),
           rule("jest-fail-file", "^\\s*FAIL\\s+\\S+", Kind.TEST_FAILURE, Severity.ERROR, 0.75),
           rule("rspec-rerun", "^rspec \\./\\S+:\\d+", Kind.TEST_FAILURE, Severity.ERROR, 0.85),
