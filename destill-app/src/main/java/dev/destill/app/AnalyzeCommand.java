@@ -27,7 +27,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
+    versionProvider = VersionInfo.class,
     description = {
       "Analyzes the logs of a failed build and prints the lines that explain the failure, "
           + "ranked by confidence.",

@@ -7,5 +7,5 @@ public final class CommonOptions {
   @Option(
       names = {"-v", "--verbose"},
       description = "Print stack traces and details of errors.")
-  boolean verbose;
+  public boolean verbose;
 }

@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 @Command(
     name = "destill",
     mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
+    versionProvider = VersionInfo.class,
     description = {
       "Finds why a CI/CD build failed: reads the logs of a failed build, picks out the lines "
           + "that explain the failure and ranks them by confidence."
     },
     subcommands = {
       AnalyzeCommand.class,
+      dev.destill.app.eval.EvalCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

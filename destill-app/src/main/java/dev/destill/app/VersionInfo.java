@@ -6,15 +6,15 @@ import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
 /** Reads the version Maven wrote into {@code version.properties}. */
-final class VersionProvider implements IVersionProvider {
+public final class VersionInfo implements IVersionProvider {
   @Override
   public String[] getVersion() {
     return new String[] {"destill " + version()};
   }
 
-  static String version() {
+  public static String version() {
     Properties properties = new Properties();
-    try (InputStream in = VersionProvider.class.getResourceAsStream("version.properties")) {
+    try (InputStream in = VersionInfo.class.getResourceAsStream("version.properties")) {
       if (in != null) {
         properties.load(in);
       }

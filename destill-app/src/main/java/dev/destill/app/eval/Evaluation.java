@@ -1,0 +1,144 @@
+package dev.destill.app.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.destill.core.DestillException;
+import dev.destill.core.engine.JobScan;
+import dev.destill.core.engine.LogScanner;
+import dev.destill.core.engine.ScanOptions;
+import dev.destill.core.engine.Triage;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Runs the engine over labeled cases: each case's log as a failed job and, when there is one, its
+ * passing baseline as a passed job of the same build, exactly as a user analyzing both would.
+ */
+public final class Evaluation {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The result of one case: its outcome and the ranked findings it was scored on. */
+  public record CaseResult(EvalCase evalCase, Scoring.Outcome outcome, List<Finding> findings) {}
+
+  private Evaluation() {}
+
+  /** Reads {@code cases.jsonl} in {@code dir}. */
+  public static List<EvalCase> readCases(Path dir) {
+    Path file = dir.resolve("cases.jsonl");
+    if (!Files.isRegularFile(file)) {
+      throw new DestillException.BadInput("no cases.jsonl in " + dir + ": give the folder that holds it");
+    }
+    List<EvalCase> cases = new ArrayList<>();
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        cases.add(parse(line, file, n));
+      }
+    } catch (IOException e) {
+      throw new DestillException.BadInput("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return cases;
+  }
+
+  private static EvalCase parse(String line, Path file, int n) {
+    try {
+      JsonNode o = JSON.readTree(line);
+      List<long[]> gold = new ArrayList<>();
+      for (JsonNode g : o.path("gold")) {
+        gold.add(new long[] {g.get(0).asLong(), g.get(1).asLong()});
+      }
+      String baseline = o.path("baseline").asText("");
+      return new EvalCase(o.get("id").asText(), o.path("source").asText("unknown"), o.get("log").asText(),
+          baseline.isEmpty() ? Optional.empty() : Optional.of(baseline), gold);
+    } catch (IOException | RuntimeException e) {
+      throw new DestillException.BadInput(file + " line " + n + " is not a valid case: " + e.getMessage(), e);
+    }
+  }
+
+  /** Evaluates every case, {@code parallelism} at a time; results keep the cases' order. */
+  public static List<CaseResult> run(Path dir, List<EvalCase> cases, int parallelism) {
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+      Thread t = new Thread(r, "destill-eval");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<CaseResult>> futures = new ArrayList<>();
+      for (EvalCase c : cases) {
+        futures.add(pool.submit(() -> evaluate(dir, c)));
+      }
+      List<CaseResult> results = new ArrayList<>();
+      for (Future<CaseResult> f : futures) {
+        results.add(f.get());
+      }
+      return results;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DestillException("evaluation interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re : new DestillException(cause.toString(), cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Analyzes one case and scores it. */
+  public static CaseResult evaluate(Path dir, EvalCase c) {
+    List<JobScan> scans = new ArrayList<>();
+    scans.add(scan(dir.resolve(c.log()), JobInfo.of("failed", JobState.FAILED)));
+    c.baseline().ifPresent(b -> scans.add(scan(dir.resolve(b), JobInfo.of("baseline", JobState.PASSED))));
+    List<Finding> ranked = new ArrayList<>();
+    for (Finding f : Triage.rank(scans, List.of())) {
+      if (f.job().equals("failed")) {
+        ranked.add(f); // only lines of the failed log can hit its gold ranges
+      }
+    }
+    return new CaseResult(c, Scoring.score(ranked, c.gold()), ranked);
+  }
+
+  static JobScan scan(Path file, JobInfo job) {
+    LogScanner scanner = new LogScanner(job, ScanOptions.defaults());
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = open(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        scanner.accept(buf, 0, n);
+      }
+    } catch (IOException e) {
+      throw new DestillException.BadInput("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return scanner.finish();
+  }
+
+  /** Opens a log, decompressing it when it is gzipped. */
+  static InputStream open(Path file) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    in.mark(2);
+    int b1 = in.read();
+    int b2 = in.read();
+    in.reset();
+    return b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+  }
+}
