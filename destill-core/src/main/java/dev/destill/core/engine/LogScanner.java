@@ -54,6 +54,8 @@ public final class LogScanner {
   private OpenBlock open;
   private final ArrayDeque<PendingFinding> pending = new ArrayDeque<>();
   private final Map<String, Acc> byHash = new HashMap<>();
+  private static final int MAX_SKETCHES = 100_000;
+  private final java.util.Set<Integer> sketches = new java.util.HashSet<>();
   private final PriorityQueue<Acc> weakest =
       new PriorityQueue<>(Comparator.comparingDouble((Acc a) -> a.finding.confidence()));
   private boolean finished;
@@ -128,6 +130,9 @@ public final class LogScanner {
     int slot = (int) (line % RING);
     ringHit[slot] = pfHit;
     processLine(slot);
+    while (!pending.isEmpty() && pending.peek().dueLine <= line) {
+      emit(pending.poll(), line);
+    }
     line++;
     int next = (int) (line % RING);
     ringLen[next] = 0;
@@ -138,7 +143,7 @@ public final class LogScanner {
   }
 
   private void processLine(int slot) {
-    boolean needText = pfHit || open != null || !pending.isEmpty();
+    boolean needText = pfHit || open != null;
     boolean marker = !needText && mayBeStepMarker(slot);
     if (!needText && !marker) {
       return;
@@ -150,21 +155,22 @@ public final class LogScanner {
       return;
     }
     Optional<Match> match = pfHit ? Rules.classify(visible, isRed(slot)) : Optional.empty();
-    String masked = Secrets.mask(clipText(visible, slot));
+    // Secrets are masked when a finding is emitted, not here: most blocks are repeats.
+    String masked = clipText(visible, slot);
 
     if (open != null) {
       if (open.lines.size() < options.maxBlockLines()
           && BlockRules.continues(open.headText, text, open.lastText)
           && !(match.isPresent() && startsNewBlock(match.get(), text))) {
         open.add(masked, text, match);
-        feedPending(masked);
         return;
       }
       closeOpen();
     }
-    feedPending(masked);
     if (match.isPresent()) {
-      open = new OpenBlock(line, match.get(), masked, text, step, preContext());
+      // A repeat of a known failure needs no context: it only adds to the count.
+      boolean known = !text.strip().startsWith("Traceback") && sketches.contains(sketch(text));
+      open = new OpenBlock(line, match.get(), masked, text, step, known ? List.of() : preContext());
     }
   }
 
@@ -177,29 +183,13 @@ public final class LogScanner {
     return t.startsWith("--- FAIL") || t.startsWith("FAILED ") || t.startsWith("\u25cf ");
   }
 
-  private void feedPending(String masked) {
-    for (Iterator<PendingFinding> it = pending.iterator(); it.hasNext(); ) {
-      PendingFinding p = it.next();
-      p.post.add(masked);
-      if (p.post.size() >= options.postContext()) {
-        it.remove();
-        emit(p);
-      }
-    }
-  }
-
   private void closeOpen() {
     OpenBlock b = open;
     open = null;
     if (b.head < options.ownFrom() || b.head > options.ownTo()) {
       return;
     }
-    PendingFinding p = new PendingFinding(b);
-    if (options.postContext() == 0) {
-      emit(p);
-    } else {
-      pending.add(p);
-    }
+    pending.add(new PendingFinding(b, b.head + b.lines.size() - 1 + options.postContext()));
   }
 
   private List<String> preContext() {
@@ -208,7 +198,20 @@ public final class LogScanner {
     for (long l = line - want; l < line; l++) {
       out.add(decode((int) (l % RING), CONTEXT_LINE_BYTES));
     }
-    return Secrets.maskAll(out);
+    return out;
+  }
+
+  // A cheap stand-in for the normalized hash of a head line: the text without its digits. Equal
+  // sketches almost always mean an equal normalized message.
+  private static int sketch(String text) {
+    int h = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        h = 31 * h + c;
+      }
+    }
+    return h;
   }
 
   private String decode(int slot) {
@@ -313,18 +316,23 @@ public final class LogScanner {
     return s.length() > 200 ? s.substring(0, 200) : s;
   }
 
-  private void emit(PendingFinding p) {
+  /** Emits a finding; its post-context is read from the ring, which still holds those lines. */
+  private void emit(PendingFinding p, long lastAvailable) {
     OpenBlock b = p.block;
-    String key = b.keyText();
-    String normalized = Normalizer.normalize(key);
-    if (normalized.isEmpty()) {
-      normalized = Normalizer.normalize(b.lines.get(0));
-    }
+    String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
     String hash = Hashing.sha256Hex(normalized);
     Acc existing = byHash.get(hash);
     if (existing != null) {
       existing.count++;
       return;
+    }
+    if (sketches.size() < MAX_SKETCHES) {
+      sketches.add(sketch(b.headText));
+    }
+    long blockEnd = b.head + b.lines.size() - 1;
+    List<String> post = new ArrayList<>(options.postContext());
+    for (long l = blockEnd + 1; l <= Math.min(p.dueLine, lastAvailable); l++) {
+      post.add(Secrets.mask(decode((int) (l % RING), CONTEXT_LINE_BYTES)));
     }
     double confidence = b.score;
     List<String> signals = new ArrayList<>(b.signals);
@@ -356,11 +364,11 @@ public final class LogScanner {
             b.step,
             b.head,
             endLine,
-            b.lines.get(0),
+            Secrets.mask(b.lines.get(0)),
             normalized,
-            b.lines,
-            b.pre,
-            p.post,
+            Secrets.maskAll(b.lines),
+            Secrets.maskAll(b.pre),
+            post,
             1,
             FindingSource.LOG,
             Optional.empty(),
@@ -391,7 +399,7 @@ public final class LogScanner {
         closeOpen();
       }
       while (!pending.isEmpty()) {
-        emit(pending.poll());
+        emit(pending.poll(), line - 1);
       }
     }
     long lines = line - options.firstLine();
@@ -471,10 +479,11 @@ public final class LogScanner {
 
   private static final class PendingFinding {
     final OpenBlock block;
-    final List<String> post = new ArrayList<>();
+    final long dueLine;
 
-    PendingFinding(OpenBlock block) {
+    PendingFinding(OpenBlock block, long dueLine) {
       this.block = block;
+      this.dueLine = dueLine;
     }
   }
 

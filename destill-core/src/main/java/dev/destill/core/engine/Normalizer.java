@@ -32,20 +32,6 @@ public final class Normalizer {
   private static final Pattern NUMBER = Pattern.compile("\\b\\d+(?:\\.\\d+)?\\b");
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
-  private static final List<Step> HASH_STEPS =
-      List.of(
-          new Step(TIMESTAMP, "<ts>"),
-          new Step(CLOCK, "<time>"),
-          new Step(UUID, "<uuid>"),
-          new Step(HEX_ADDR, "<hex>"),
-          new Step(LONG_HASH, "<hash>"),
-          new Step(IP, "<ip>"),
-          new Step(HOST_PORT, ":<port>"),
-          new Step(DURATION, "<dur>"),
-          new Step(PATH, "<path>"),
-          new Step(NUMBER, "<n>"),
-          new Step(SPACES, " "));
-
   private static final List<Step> PRESENT_STEPS =
       List.of(
           new Step(TIMESTAMP, "<ts>"),
@@ -60,13 +46,147 @@ public final class Normalizer {
 
   private Normalizer() {}
 
-  /** The message with every volatile part masked; the input of the finding hash. */
+  /**
+   * The message with every volatile part masked; the input of the finding hash. One pass over
+   * the text, no regex: it runs for every candidate block, so it has to be cheap.
+   */
   public static String normalize(String message) {
     String s = LineCleaner.stripDecorations(message);
-    for (Step step : HASH_STEPS) {
-      s = step.pattern.matcher(s).replaceAll(step.replacement);
+    int n = s.length();
+    StringBuilder out = new StringBuilder(n);
+    int i = 0;
+    boolean space = false;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c)) {
+        space = true;
+        i++;
+        continue;
+      }
+      if (space && out.length() > 0) {
+        out.append(' ');
+      }
+      space = false;
+      if (isTokenChar(c)) {
+        int j = i + 1;
+        while (j < n && isTokenChar(s.charAt(j))) {
+          j++;
+        }
+        // Trailing sentence punctuation is not part of the token.
+        int end = j;
+        while (end > i + 1 && isTrailingPunct(s.charAt(end - 1))) {
+          end--;
+        }
+        token(s, i, end, out);
+        out.append(s, end, j);
+        i = j;
+      } else {
+        out.append(c);
+        i++;
+      }
     }
-    return s.strip();
+    return out.toString();
+  }
+
+  private static boolean isTokenChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-' || c == '/' || c == '\\'
+        || c == ':' || c == '@' || c == '+' || c == '~';
+  }
+
+  private static boolean isTrailingPunct(char c) {
+    return c == '.' || c == ':' || c == '-';
+  }
+
+  private static void token(String s, int from, int to, StringBuilder out) {
+    int len = to - from;
+    int digits = 0;
+    int hex = 0;
+    int letters = 0;
+    int seps = 0;
+    int dots = 0;
+    int colons = 0;
+    int dashes = 0;
+    for (int k = from; k < to; k++) {
+      char c = s.charAt(k);
+      if (c >= '0' && c <= '9') {
+        digits++;
+        hex++;
+      } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+        hex++;
+        letters++;
+      } else if (Character.isLetter(c)) {
+        letters++;
+      } else if (c == '/' || c == '\\') {
+        seps++;
+      } else if (c == '.') {
+        dots++;
+      } else if (c == ':') {
+        colons++;
+      } else if (c == '-') {
+        dashes++;
+      }
+    }
+    if (seps >= 2 || (seps == 1 && len > 1 && (s.charAt(from) == '/' || s.charAt(from) == '\\') && letters > 0)) {
+      out.append("<path>");
+    } else if (digits == 0) {
+      out.append(s, from, to);
+    } else if (len == 36 && dashes == 4 && hex == 32) {
+      out.append("<uuid>");
+    } else if (len > 2 && s.charAt(from) == '0' && (s.charAt(from + 1) == 'x' || s.charAt(from + 1) == 'X')
+        && hex == len - 1) {
+      out.append("<hex>");
+    } else if (hex == len && len >= 12) {
+      out.append("<hash>");
+    } else if (digits >= 8 && (dashes >= 2 || colons >= 2) && letters <= 2) {
+      out.append("<ts>");
+    } else if (dots == 3 && letters == 0 && dashes == 0 && digits + dots + colons == len) {
+      out.append("<ip>");
+    } else if (colons >= 1 && letters == 0 && dashes == 0 && dots <= 1 && digits + dots + colons == len) {
+      out.append("<time>");
+    } else if (letters == 0 && dashes == 0 && colons == 0 && digits + dots == len) {
+      out.append("<n>");
+    } else if (isDuration(s, from, to)) {
+      out.append("<dur>");
+    } else {
+      maskNumbersInside(s, from, to, out);
+    }
+  }
+
+  private static boolean isDuration(String s, int from, int to) {
+    int k = from;
+    while (k < to && (Character.isDigit(s.charAt(k)) || s.charAt(k) == '.')) {
+      k++;
+    }
+    if (k == from || k == to) {
+      return false;
+    }
+    String unit = s.substring(k, to);
+    return switch (unit) {
+      case "ms", "s", "sec", "secs", "m", "min", "mins", "h", "us", "ns", "\u00b5s" -> true;
+      default -> false;
+    };
+  }
+
+  // Digit runs that stand alone within a token (host:8080, build-42) become <n>; digits glued
+  // to letters (Test2, v8) are part of a name and stay.
+  private static void maskNumbersInside(String s, int from, int to, StringBuilder out) {
+    int k = from;
+    while (k < to) {
+      char c = s.charAt(k);
+      if (Character.isDigit(c) && (k == from || !Character.isLetterOrDigit(s.charAt(k - 1)))) {
+        int e = k;
+        while (e < to && Character.isDigit(s.charAt(e))) {
+          e++;
+        }
+        if (e == to || !Character.isLetter(s.charAt(e))) {
+          out.append("<n>");
+          k = e;
+          continue;
+        }
+      }
+      out.append(c);
+      k++;
+    }
   }
 
   /** The message with ids and times masked but file names and line numbers kept. */

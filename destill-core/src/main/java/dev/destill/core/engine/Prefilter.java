@@ -20,12 +20,27 @@ public final class Prefilter {
 
   private final boolean[] accepting;
 
+  // For each state, which keyword groups end there (bit i of lo/hi = group i / 64 + i).
+  private final long[] outLo;
+  private final long[] outHi;
+
   public Prefilter(List<String> keywords) {
+    this(keywords, null);
+  }
+
+  /**
+   * An automaton whose keyword {@code k} belongs to group {@code groups[k]} (0..127); {@link
+   * #groups} then tells which groups occur in a text.
+   */
+  public Prefilter(List<String> keywords, int[] groups) {
     List<int[]> gotoRows = new ArrayList<>();
     List<Boolean> accept = new ArrayList<>();
+    List<long[]> outs = new ArrayList<>();
+    outs.add(new long[2]);
     gotoRows.add(newRow());
     accept.add(false);
-    for (String keyword : keywords) {
+    for (int k = 0; k < keywords.size(); k++) {
+      String keyword = keywords.get(k);
       byte[] bytes = keyword.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8);
       int state = 0;
       for (byte b : bytes) {
@@ -34,14 +49,25 @@ public final class Prefilter {
         if (target <= 0) {
           gotoRows.add(newRow());
           accept.add(false);
+          outs.add(new long[2]);
           target = gotoRows.size() - 1;
           gotoRows.get(state)[c] = target;
         }
         state = target;
       }
       accept.set(state, true);
+      if (groups != null) {
+        int g = groups[k];
+        outs.get(state)[g >> 6] |= 1L << (g & 63);
+      }
     }
     int states = gotoRows.size();
+    outLo = new long[states];
+    outHi = new long[states];
+    for (int st = 0; st < states; st++) {
+      outLo[st] = outs.get(st)[0];
+      outHi[st] = outs.get(st)[1];
+    }
     int[] fail = new int[states];
     next = new int[states * 256];
     accepting = new boolean[states];
@@ -61,6 +87,8 @@ public final class Prefilter {
     while (!queue.isEmpty()) {
       int s = queue.poll();
       accepting[s] |= accepting[fail[s]];
+      outLo[s] |= outLo[fail[s]];
+      outHi[s] |= outHi[fail[s]];
       int[] row = gotoRows.get(s);
       for (int c = 0; c < 256; c++) {
         if (row[c] > 0) {
@@ -121,6 +149,21 @@ public final class Prefilter {
       }
     }
     return -1 - s;
+  }
+
+  /** The groups of every keyword in {@code text}: {@code result[0]} groups 0..63, [1] 64..127. */
+  public long[] groups(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    int[] table = next;
+    long lo = 0;
+    long hi = 0;
+    int s = 0;
+    for (byte b : bytes) {
+      s = table[(s << 8) | (b & 0xff)];
+      lo |= outLo[s];
+      hi |= outHi[s];
+    }
+    return new long[] {lo, hi};
   }
 
   /** True when {@code text} contains a keyword. */

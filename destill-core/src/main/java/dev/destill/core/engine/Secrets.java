@@ -12,40 +12,55 @@ import java.util.regex.Pattern;
 public final class Secrets {
   public static final String MASK = "****";
 
-  private record Rule(Pattern pattern, int group) {}
+  private record Rule(List<String> hints, Pattern pattern, int group) {}
+
+  private static Rule rule(List<String> hints, String regex, int group) {
+    return new Rule(hints, Pattern.compile(regex), group);
+  }
 
   // Each rule masks one group; patterns are linear (no nested quantifiers) and run on lines
   // capped at LineCleaner.MAX_LINE_CHARS.
   private static final List<Rule> RULES =
       List.of(
           // scheme://user:password@host
-          new Rule(Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^/\\s:@]{1,256}:)([^@\\s/]{1,256})(@)"), 2),
-          new Rule(Pattern.compile("(?i)(authorization\\s*[:=]\\s*(?:bearer|basic|token|bot)?\\s*)([^\\s\"']{4,})"), 2),
-          new Rule(Pattern.compile("(?i)(\\b(?:x-api-key|private-token|x-auth-token)\\s*[:=]\\s*)([^\\s\"']{4,})"), 2),
-          new Rule(
-              Pattern.compile(
-                  "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth)"
-                      + "[\"']?\\s*[:=]\\s*[\"']?)((?![/$<{(])[^\\s\"',;&]{3,})"),
+          rule(List.of("://"), "([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^/\\s:@]{1,256}:)([^@\\s/]{1,256})(@)", 2),
+          rule(List.of("authorization"),
+              "(?i)(authorization\\s*[:=]\\s*(?:bearer|basic|token|bot)?\\s*)([^\\s\"']{4,})", 2),
+          rule(List.of("api-key", "private-token", "auth-token"),
+              "(?i)(\\b(?:x-api-key|private-token|x-auth-token)\\s*[:=]\\s*)([^\\s\"']{4,})", 2),
+          rule(
+              List.of("password", "passwd", "pwd", "secret", "token", "api_key", "api-key", "apikey",
+                  "access_key", "access-key", "accesskey", "client_secret", "client-secret", "auth"),
+              "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth)"
+                  + "[\"']?\\s*[:=]\\s*[\"']?)((?![/$<{(])[^\\s\"',;&]{3,})",
               2),
-          new Rule(Pattern.compile("\\b(gh[pousr]_[A-Za-z0-9]{20,255})"), 1),
-          new Rule(Pattern.compile("\\b(github_pat_[A-Za-z0-9_]{20,255})"), 1),
-          new Rule(Pattern.compile("\\b(glpat-[A-Za-z0-9_-]{20,255})"), 1),
-          new Rule(Pattern.compile("\\b(bkua_[A-Za-z0-9]{20,255})"), 1),
-          new Rule(Pattern.compile("\\b(xox[abposr]-[A-Za-z0-9-]{10,255})"), 1),
-          new Rule(Pattern.compile("\\b((?:AKIA|ASIA)[A-Z0-9]{16})\\b"), 1),
-          new Rule(Pattern.compile("\\b(sk_live_[A-Za-z0-9]{16,255})"), 1),
-          new Rule(Pattern.compile("\\b(eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{8,2048}\\.[A-Za-z0-9_-]{8,2048})"), 1),
-          new Rule(Pattern.compile("(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)(.*)"), 2));
+          rule(List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), "\\b(gh[pousr]_[A-Za-z0-9]{20,255})", 1),
+          rule(List.of("github_pat_"), "\\b(github_pat_[A-Za-z0-9_]{20,255})", 1),
+          rule(List.of("glpat-"), "\\b(glpat-[A-Za-z0-9_-]{20,255})", 1),
+          rule(List.of("bkua_"), "\\b(bkua_[A-Za-z0-9]{20,255})", 1),
+          rule(List.of("xox"), "\\b(xox[abposr]-[A-Za-z0-9-]{10,255})", 1),
+          rule(List.of("akia", "asia"), "\\b((?:AKIA|ASIA)[A-Z0-9]{16})\\b", 1),
+          rule(List.of("sk_live_"), "\\b(sk_live_[A-Za-z0-9]{16,255})", 1),
+          rule(List.of("eyj"), "\\b(eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{8,2048}\\.[A-Za-z0-9_-]{8,2048})", 1),
+          rule(List.of("private key"), "(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)(.*)", 2));
 
   private Secrets() {}
 
   /** {@code text} with every secret replaced by {@link #MASK}. */
   public static String mask(String text) {
-    if (text.isEmpty() || !mayContainSecret(text)) {
+    if (text.isEmpty()) {
+      return text;
+    }
+    long present = GATE.groups(text)[0];
+    if (present == 0) {
       return text;
     }
     String out = text;
-    for (Rule rule : RULES) {
+    for (int i = 0; i < RULES.size(); i++) {
+      Rule rule = RULES.get(i);
+      if ((present & (1L << i)) == 0) {
+        continue;
+      }
       Matcher m = rule.pattern.matcher(out);
       if (!m.find()) {
         continue;
@@ -85,15 +100,18 @@ public final class Secrets {
     return List.of(out);
   }
 
-  // A cheap gate so most lines skip the regexes entirely.
-  private static boolean mayContainSecret(String s) {
-    return s.indexOf("://") >= 0
-        || s.indexOf('=') >= 0
-        || s.indexOf(':') >= 0
-        || s.contains("_")
-        || s.contains("-----")
-        || s.contains("eyJ")
-        || s.contains("AKIA")
-        || s.contains("ASIA");
+  // One automaton pass finds which rules can match at all; most lines need none of them.
+  private static final Prefilter GATE = buildGate();
+
+  private static Prefilter buildGate() {
+    List<String> words = new java.util.ArrayList<>();
+    List<Integer> groups = new java.util.ArrayList<>();
+    for (int i = 0; i < RULES.size(); i++) {
+      for (String h : RULES.get(i).hints()) {
+        words.add(h);
+        groups.add(i);
+      }
+    }
+    return new Prefilter(words, groups.stream().mapToInt(Integer::intValue).toArray());
   }
 }
