@@ -56,6 +56,7 @@ public final class LogScanner {
   private final Map<String, Acc> byHash = new HashMap<>();
   private static final int MAX_SKETCHES = 100_000;
   private final java.util.Set<Integer> sketches = new java.util.HashSet<>();
+  private final RecentSet rejected = new RecentSet(1 << 14);
   private final PriorityQueue<Acc> weakest =
       new PriorityQueue<>(Comparator.comparingDouble((Acc a) -> a.finding.confidence()));
   private boolean finished;
@@ -144,9 +145,18 @@ public final class LogScanner {
 
   private void processLine(int slot) {
     boolean needText = pfHit || open != null;
-    boolean marker = !needText && mayBeStepMarker(slot);
+    boolean marker = mayBeStepMarker(slot);
     if (!needText && !marker) {
       return;
+    }
+    // Most keyword lines are repeats of lines the rules already turned down ("returns_error"
+    // test names, config dumps): remember those by a hash of their bytes and skip them.
+    long raw = 0;
+    if (open == null && !marker) {
+      raw = rawHash(slot);
+      if (rejected.contains(raw)) {
+        return;
+      }
     }
     String visible = decode(slot);
     String text = LineCleaner.stripPrefix(visible);
@@ -166,6 +176,9 @@ public final class LogScanner {
         return;
       }
       closeOpen();
+    }
+    if (match.isEmpty() && raw != 0) {
+      rejected.add(raw);
     }
     if (match.isPresent()) {
       // A repeat of a known failure needs no context: it only adds to the count.
@@ -230,6 +243,16 @@ public final class LogScanner {
       return visible;
     }
     return decode(slot, BLOCK_LINE_BYTES);
+  }
+
+  private long rawHash(int slot) {
+    byte[] b = ringBytes[slot];
+    int n = ringLen[slot];
+    long h = 0xcbf29ce484222325L ^ ringTotal[slot];
+    for (int i = 0; i < n; i++) {
+      h = (h ^ b[i]) * 0x100000001b3L;
+    }
+    return h == 0 ? 1 : h;
   }
 
   private boolean isRed(int slot) {
@@ -319,13 +342,15 @@ public final class LogScanner {
   /** Emits a finding; its post-context is read from the ring, which still holds those lines. */
   private void emit(PendingFinding p, long lastAvailable) {
     OpenBlock b = p.block;
-    String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
-    String hash = Hashing.sha256Hex(normalized);
-    Acc existing = byHash.get(hash);
+    // Repeats are recognized on the unmasked text; only a new finding pays for masking.
+    String identity = Hashing.sha256Hex(Normalizer.normalize(b.keyText()));
+    Acc existing = byHash.get(identity);
     if (existing != null) {
       existing.count++;
       return;
     }
+    String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
+    String hash = Hashing.sha256Hex(normalized);
     if (sketches.size() < MAX_SKETCHES) {
       sketches.add(sketch(b.headText));
     }
@@ -374,12 +399,12 @@ public final class LogScanner {
             Optional.empty(),
             signals,
             Optional.empty());
-    Acc acc = new Acc(f);
-    byHash.put(hash, acc);
+    Acc acc = new Acc(identity, f);
+    byHash.put(identity, acc);
     weakest.add(acc);
     if (byHash.size() > options.maxDistinct()) {
       Acc drop = weakest.poll();
-      byHash.remove(drop.finding.hash());
+      byHash.remove(drop.identity);
     }
   }
 
@@ -487,11 +512,32 @@ public final class LogScanner {
     }
   }
 
+  /** A fixed-size set of recent 64-bit hashes; newer entries overwrite older ones. */
+  private static final class RecentSet {
+    private final long[] table;
+    private final int mask;
+
+    RecentSet(int size) {
+      table = new long[size];
+      mask = size - 1;
+    }
+
+    boolean contains(long h) {
+      return table[(int) (h ^ (h >>> 32)) & mask] == h;
+    }
+
+    void add(long h) {
+      table[(int) (h ^ (h >>> 32)) & mask] = h;
+    }
+  }
+
   private static final class Acc {
+    final String identity;
     final Finding finding;
     int count = 1;
 
-    Acc(Finding finding) {
+    Acc(String identity, Finding finding) {
+      this.identity = identity;
       this.finding = finding;
     }
   }

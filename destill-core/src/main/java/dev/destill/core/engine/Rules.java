@@ -210,6 +210,8 @@ public final class Rules {
   /** The most characters of a line the rules look at. */
   public static final int MAX_MATCH_CHARS = 1024;
 
+  private static final int PENALTY_CHARS = 256;
+
   private Rules() {}
 
   /**
@@ -264,9 +266,11 @@ public final class Rules {
         score += 0.05;
         signals.add("red");
       }
+      // Penalties judge what kind of line this is; its start says that.
+      String head = text.length() > PENALTY_CHARS ? text.substring(0, PENALTY_CHARS) : text;
       for (int i = 0; i < PENALTIES.size(); i++) {
         Penalty p = PENALTIES.get(i);
-        if (has(present, RULES.size() + i) && p.pattern.matcher(text).find()) {
+        if (has(present, RULES.size() + i) && p.pattern.matcher(head).find()) {
           score += p.delta;
           signals.add(p.name);
         }
