@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -50,6 +51,8 @@ import picocli.CommandLine.ParameterException;
 public final class AnalyzeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
 
   @Mixin CommonOptions common;
 
@@ -94,7 +97,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     validate();
     JobState localState = parseState();
     AnalysisService service =
-        new AnalysisService(Providers.defaults(System.getenv(), localState, System.in), Clock.systemUTC());
+        new AnalysisService(Providers.defaults(main.env(), localState, System.in), Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);

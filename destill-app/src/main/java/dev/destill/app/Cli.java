@@ -3,6 +3,7 @@ package dev.destill.app;
 import dev.destill.core.DestillException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -12,9 +13,14 @@ import picocli.CommandLine;
 public final class Cli {
   private Cli() {}
 
-  /** A fresh command line; each call is independent, so tests can run many. */
+  /** A fresh command line with the process environment. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    return commandLine(System.getenv());
+  }
+
+  /** A fresh command line reading tokens and settings from {@code env}; tests pass their own. */
+  public static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Main(env));
     cl.setExitCodeExceptionMapper(Cli::exitCodeOf);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
     cl.setParameterExceptionHandler(Cli::handleParameterException);

@@ -1,5 +1,6 @@
 package dev.destill.app;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,13 +22,25 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Where tokens, API base URLs and data directories are read from. */
+  final Map<String, String> env;
+
+  Main(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The environment the command runs with (the process's, or a test's). */
+  public Map<String, String> env() {
+    return env;
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   /** Runs the command line and returns its exit code; used by {@link #main} and by tests. */
   public static int run(String... args) {
-    return Cli.commandLine().execute(args);
+    return Cli.commandLine(System.getenv()).execute(args);
   }
 
   @Override

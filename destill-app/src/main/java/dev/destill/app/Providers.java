@@ -3,19 +3,35 @@ package dev.destill.app;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.model.JobState;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.provider.buildkite.BuildkiteProvider;
+import dev.destill.provider.github.GitHubProvider;
+import dev.destill.provider.gitlab.GitLabProvider;
+import dev.destill.provider.internal.HttpTransport;
+import dev.destill.provider.internal.Sleeper;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** Composition root for build sources: which providers exist and how they are configured. */
 public final class Providers {
+  /** Every HTTP request to a CI API has this timeout. */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
   private Providers() {}
 
   /**
    * Every provider, most specific first; the local-files provider comes last and takes whatever
-   * is not a URL.
+   * is not a URL. {@code env} supplies tokens and API base URLs.
    */
   public static List<CiProvider> defaults(Map<String, String> env, JobState localState, InputStream stdin) {
-    return List.of(new LocalFilesProvider(localState, stdin));
+    HttpTransport http =
+        new HttpTransport(HttpTransport.defaultClient(), Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT);
+    return List.of(
+        new BuildkiteProvider(http, env),
+        new GitHubProvider(http, env),
+        new GitLabProvider(http, env),
+        new LocalFilesProvider(localState, stdin));
   }
 }

@@ -14,6 +14,7 @@ import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.core.provider.TestReport;
+import dev.destill.core.provider.TestReports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -131,7 +132,12 @@ public final class AnalysisService {
     JobOutcome out = new JobOutcome();
     String name = w.job.info().name();
     try {
-      for (TestReport report : w.provider.testReports(w.build, w.job)) {
+      TestReports reports = w.provider.testReports(w.build, w.job);
+      for (String warning : reports.warnings()) {
+        out.warnings.add(warning);
+        listener.onProgress(new ProgressEvent.Warning(warning));
+      }
+      for (TestReport report : reports.reports()) {
         JUnitResult result = JUnitParser.parse(name, report);
         out.warnings.addAll(result.warnings());
         out.testFindings.addAll(result.findings());

@@ -8,6 +8,7 @@ import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.core.provider.TestReport;
+import dev.destill.core.provider.TestReports;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -158,17 +159,17 @@ public final class LocalFilesProvider implements CiProvider {
   }
 
   @Override
-  public List<TestReport> testReports(Build build, BuildJob job) {
+  public TestReports testReports(Build build, BuildJob job) {
     String path = job.refs().get(REF_REPORT);
     if (path == null) {
-      return List.of();
+      return TestReports.NONE;
     }
     Path file = Path.of(path);
     try {
       if (Files.size(file) > MAX_REPORT_BYTES) {
         throw new DestillException.BadInput("test report " + path + " is larger than 64 MB");
       }
-      return List.of(new TestReport(path, Files.readAllBytes(file)));
+      return new TestReports(List.of(new TestReport(path, Files.readAllBytes(file))), List.of());
     } catch (IOException e) {
       throw new DestillException.BadInput("cannot read " + path + ": " + describe(e), e);
     }

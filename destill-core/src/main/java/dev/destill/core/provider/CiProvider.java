@@ -2,7 +2,6 @@ package dev.destill.core.provider;
 
 import dev.destill.core.model.ProgressEvent;
 import java.io.InputStream;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +29,9 @@ public interface CiProvider {
    */
   InputStream openLog(Build build, BuildJob job);
 
-  /** The JUnit XML reports attached to a job, each bounded in size. Empty when there are none. */
-  List<TestReport> testReports(Build build, BuildJob job);
+  /**
+   * The JUnit XML reports attached to a job, each bounded in size, with warnings about what was
+   * skipped. {@link TestReports#NONE} when there are none.
+   */
+  TestReports testReports(Build build, BuildJob job);
 }

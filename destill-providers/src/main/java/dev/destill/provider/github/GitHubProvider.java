@@ -1,0 +1,186 @@
+package dev.destill.provider.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.destill.core.DestillException;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.provider.Build;
+import dev.destill.core.provider.BuildJob;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.TestReport;
+import dev.destill.core.provider.TestReports;
+import dev.destill.provider.internal.ApiAccess;
+import dev.destill.provider.internal.BuildNotes;
+import dev.destill.provider.internal.HttpTransport;
+import dev.destill.provider.internal.SafeZip;
+import dev.destill.provider.internal.States;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * GitHub Actions runs: {@code https://HOST/OWNER/REPO/actions/runs/ID}, optionally with {@code
+ * /attempts/N} or {@code /job/JOB_ID}. Jobs are listed page by page; each job's log comes from a
+ * redirect to storage on another host, fetched without the token. JUnit XML is taken out of the
+ * run's artifact zips. GitHub Enterprise works through {@code GITHUB_API_URL} or the URL's host
+ * ({@code https://HOST/api/v3}). Thread-safe.
+ */
+public final class GitHubProvider implements CiProvider {
+  public static final String TOKEN = "GITHUB_TOKEN";
+  public static final String API_URL = "GITHUB_API_URL";
+  static final String SCOPES = "the repo scope (classic token) or Actions: read (fine-grained token)";
+
+  private static final Pattern URL = Pattern.compile(
+      "^https?://([^/]+)/([^/]+)/([^/]+)/actions/runs/(\\d+)(?:/attempts/(\\d+)|/job/(\\d+))?/?(?:[?#].*)?$");
+  private static final long MAX_ARTIFACT_BYTES = 256L << 20;
+
+  private final HttpTransport http;
+  private final Map<String, String> env;
+
+  public GitHubProvider(HttpTransport http, Map<String, String> env) {
+    this.http = http;
+    this.env = Map.copyOf(env);
+  }
+
+  @Override
+  public String name() {
+    return "github";
+  }
+
+  @Override
+  public boolean accepts(String target) {
+    return URL.matcher(target.trim()).matches();
+  }
+
+  private ApiAccess access() {
+    String token = env.getOrDefault(TOKEN, "").trim();
+    if (token.isEmpty()) {
+      throw new DestillException.BadInput("set " + TOKEN + " to a GitHub token with " + SCOPES
+          + " (job logs are only served to authenticated clients)");
+    }
+    return new ApiAccess("GitHub", TOKEN, SCOPES, "Authorization", "Bearer " + token);
+  }
+
+  private String api(String host) {
+    String base = env.get(API_URL);
+    if (base == null || base.isBlank()) {
+      base = host.equalsIgnoreCase("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3";
+    }
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  @Override
+  public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
+    Matcher m = URL.matcher(target.trim());
+    if (!m.matches()) {
+      throw new DestillException.BadInput("not a GitHub Actions run URL: " + target
+          + " (expected https://github.com/OWNER/REPO/actions/runs/ID)");
+    }
+    String repo = api(m.group(1)) + "/repos/" + m.group(2) + "/" + m.group(3);
+    String runId = m.group(4);
+    Optional<String> attempt = Optional.ofNullable(m.group(5));
+    Optional<String> onlyJob = Optional.ofNullable(m.group(6));
+    ApiAccess access = access();
+    JsonNode run = http.getJson(URI.create(repo + "/actions/runs/" + runId), access);
+    String jobsUrl = repo + "/actions/runs/" + runId + attempt.map(a -> "/attempts/" + a).orElse("")
+        + "/jobs?per_page=100" + (attempt.isEmpty() ? "&filter=latest" : "");
+    List<BuildJob> jobs = new ArrayList<>();
+    List<JobState> states = new ArrayList<>();
+    Optional<URI> next = Optional.of(URI.create(jobsUrl));
+    int pages = 0;
+    while (next.isPresent() && pages++ < 100) {
+      HttpTransport.Page page = http.getPage(next.get(), access);
+      for (JsonNode j : page.body().path("jobs")) {
+        String id = j.path("id").asText();
+        if (onlyJob.isPresent() && !onlyJob.get().equals(id)) {
+          continue;
+        }
+        String status = j.path("status").asText("");
+        String conclusion = j.path("conclusion").asText("");
+        JobState state = status.equals("completed") ? States.of(conclusion) : States.of(status);
+        boolean hasLog = !conclusion.equals("skipped") && !status.equals("queued") && !status.equals("waiting");
+        if (hasLog) {
+          states.add(state);
+        }
+        jobs.add(new BuildJob(new JobInfo(id, j.path("name").asText(id), state, OptionalInt.empty()), hasLog,
+            Map.of("log", repo + "/actions/jobs/" + id + "/logs")));
+      }
+      next = page.nextLink();
+    }
+    if (onlyJob.isPresent() && jobs.isEmpty()) {
+      throw new DestillException.BadInput("run " + runId + " has no job " + onlyJob.get());
+    }
+    String title = m.group(2) + "/" + m.group(3) + " " + run.path("name").asText("run") + " #"
+        + run.path("run_number").asText(runId);
+    String runStatus = run.path("status").asText("");
+    JobState overall = runStatus.equals("completed") ? States.of(run.path("conclusion").asText()) : JobState.RUNNING;
+    if (overall == JobState.UNKNOWN) {
+      overall = States.overall(states);
+    }
+    // Artifacts belong to the run, not to a job: one extra entry carries them.
+    jobs.add(new BuildJob(new JobInfo("artifacts:" + runId, "test reports", overall == JobState.PASSED
+        ? JobState.PASSED : JobState.FAILED, OptionalInt.empty()), false,
+        Map.of("artifacts", repo + "/actions/runs/" + runId + "/artifacts?per_page=100")));
+    String id = "github:" + m.group(2) + "/" + m.group(3) + "/" + runId;
+    List<BuildJob> finished = BuildNotes.finish(id, title, overall, jobs, progress);
+    return new Build(id, name(), target, title, overall, finished);
+  }
+
+  @Override
+  public InputStream openLog(Build build, BuildJob job) {
+    return http.get(URI.create(job.refs().get("log")), access(), "*/*").body();
+  }
+
+  @Override
+  public TestReports testReports(Build build, BuildJob job) {
+    String list = job.refs().get("artifacts");
+    if (list == null) {
+      return TestReports.NONE;
+    }
+    ApiAccess access = access();
+    List<TestReport> reports = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    Optional<URI> next = Optional.of(URI.create(list));
+    int pages = 0;
+    while (next.isPresent() && pages++ < 20) {
+      HttpTransport.Page page = http.getPage(next.get(), access);
+      for (JsonNode a : page.body().path("artifacts")) {
+        if (a.path("expired").asBoolean(false) || a.path("size_in_bytes").asLong(0) > MAX_ARTIFACT_BYTES
+            || !looksLikeTestArtifact(a.path("name").asText(""))) {
+          continue;
+        }
+        String name = a.path("name").asText();
+        try (InputStream in = http.get(URI.create(a.path("archive_download_url").asText()), access, "*/*").body()) {
+          byte[] zip = SafeZip.readBounded(in, MAX_ARTIFACT_BYTES);
+          if (zip == null) {
+            warnings.add("artifact " + name + " is larger than " + (MAX_ARTIFACT_BYTES >> 20) + " MB; skipped");
+            continue;
+          }
+          SafeZip.Result r = SafeZip.testReports(name, zip);
+          reports.addAll(r.reports());
+          warnings.addAll(r.warnings());
+        } catch (IOException e) {
+          throw new DestillException.Retriable("download of artifact " + name + " failed: " + e.getMessage(), e);
+        }
+      }
+      next = page.nextLink();
+    }
+    return new TestReports(reports, warnings);
+  }
+
+  static boolean looksLikeTestArtifact(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.contains("test") || n.contains("junit") || n.contains("surefire") || n.contains("report")
+        || n.contains("result");
+  }
+}

@@ -1,0 +1,165 @@
+package dev.destill.provider.gitlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.destill.core.DestillException;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.provider.Build;
+import dev.destill.core.provider.BuildJob;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.TestReport;
+import dev.destill.core.provider.TestReports;
+import dev.destill.provider.internal.ApiAccess;
+import dev.destill.provider.internal.BuildNotes;
+import dev.destill.provider.internal.HttpTransport;
+import dev.destill.provider.internal.SafeZip;
+import dev.destill.provider.internal.States;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * GitLab CI pipelines and jobs: {@code https://HOST/GROUP/PROJECT/-/pipelines/ID} and {@code
+ * .../-/jobs/ID}, on gitlab.com or a self-hosted instance (the API is {@code https://HOST/api/v4}
+ * unless {@code GITLAB_API_URL} says otherwise). Each job's trace is streamed; JUnit reports come
+ * from the job's artifacts archive. Thread-safe.
+ */
+public final class GitLabProvider implements CiProvider {
+  public static final String TOKEN = "GITLAB_TOKEN";
+  public static final String API_URL = "GITLAB_API_URL";
+  static final String SCOPES = "the read_api scope";
+
+  private static final Pattern URL =
+      Pattern.compile("^https?://([^/]+)/(.+?)/-/(pipelines|jobs)/(\\d+)/?(?:[?#].*)?$");
+  private static final long MAX_ARCHIVE_BYTES = 256L << 20;
+
+  private final HttpTransport http;
+  private final Map<String, String> env;
+
+  public GitLabProvider(HttpTransport http, Map<String, String> env) {
+    this.http = http;
+    this.env = Map.copyOf(env);
+  }
+
+  @Override
+  public String name() {
+    return "gitlab";
+  }
+
+  @Override
+  public boolean accepts(String target) {
+    return URL.matcher(target.trim()).matches();
+  }
+
+  private ApiAccess access() {
+    String token = env.getOrDefault(TOKEN, "").trim();
+    if (token.isEmpty()) {
+      throw new DestillException.BadInput("set " + TOKEN + " to a GitLab personal or project access token with "
+          + SCOPES);
+    }
+    return new ApiAccess("GitLab", TOKEN, SCOPES, "PRIVATE-TOKEN", token);
+  }
+
+  private String api(String host) {
+    String base = env.get(API_URL);
+    if (base == null || base.isBlank()) {
+      base = "https://" + host + "/api/v4";
+    }
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  @Override
+  public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
+    Matcher m = URL.matcher(target.trim());
+    if (!m.matches()) {
+      throw new DestillException.BadInput("not a GitLab pipeline or job URL: " + target
+          + " (expected https://HOST/GROUP/PROJECT/-/pipelines/ID)");
+    }
+    String projectPath = m.group(2);
+    String project = api(m.group(1)) + "/projects/" + URLEncoder.encode(projectPath, StandardCharsets.UTF_8);
+    ApiAccess access = access();
+    List<JsonNode> rawJobs = new ArrayList<>();
+    String title;
+    String id;
+    if (m.group(3).equals("jobs")) {
+      rawJobs.add(http.getJson(URI.create(project + "/jobs/" + m.group(4)), access));
+      title = projectPath + " job " + m.group(4);
+      id = "gitlab:" + projectPath + "/jobs/" + m.group(4);
+    } else {
+      Optional<URI> next = Optional.of(URI.create(project + "/pipelines/" + m.group(4) + "/jobs?per_page=100"));
+      int pages = 0;
+      while (next.isPresent() && pages++ < 100) {
+        HttpTransport.Page page = http.getPage(next.get(), access);
+        page.body().forEach(rawJobs::add);
+        String nextPage = page.headers().firstValue("X-Next-Page").orElse("").trim();
+        next = nextPage.isEmpty() ? page.nextLink()
+            : Optional.of(URI.create(project + "/pipelines/" + m.group(4) + "/jobs?per_page=100&page=" + nextPage));
+      }
+      title = projectPath + " pipeline #" + m.group(4);
+      id = "gitlab:" + projectPath + "/pipelines/" + m.group(4);
+    }
+    List<BuildJob> jobs = new ArrayList<>();
+    List<JobState> states = new ArrayList<>();
+    for (JsonNode j : rawJobs) {
+      String jobId = j.path("id").asText();
+      String status = j.path("status").asText("");
+      JobState state = States.of(status);
+      if (state == JobState.FAILED && j.path("allow_failure").asBoolean(false)) {
+        state = JobState.PASSED; // allowed to fail: not why the pipeline is red
+      }
+      boolean hasLog = !status.equals("created") && !status.equals("manual") && !status.equals("skipped")
+          && !status.equals("pending");
+      if (hasLog) {
+        states.add(state);
+      }
+      boolean hasArchive = false;
+      for (JsonNode a : j.path("artifacts")) {
+        hasArchive |= a.path("file_type").asText("").equals("archive");
+      }
+      String name = j.path("stage").asText("").isEmpty() ? j.path("name").asText(jobId)
+          : j.path("stage").asText() + ": " + j.path("name").asText(jobId);
+      jobs.add(new BuildJob(new JobInfo(jobId, name, state, OptionalInt.empty()), hasLog,
+          Map.of("trace", project + "/jobs/" + jobId + "/trace",
+              "archive", hasArchive ? project + "/jobs/" + jobId + "/artifacts" : "")));
+    }
+    JobState overall = States.overall(states);
+    List<BuildJob> finished = BuildNotes.finish(id, title, overall, jobs, progress);
+    return new Build(id, name(), target, title, overall, finished);
+  }
+
+  @Override
+  public InputStream openLog(Build build, BuildJob job) {
+    return http.get(URI.create(job.refs().get("trace")), access(), "text/plain").body();
+  }
+
+  @Override
+  public TestReports testReports(Build build, BuildJob job) {
+    String archive = job.refs().getOrDefault("archive", "");
+    if (archive.isEmpty()) {
+      return TestReports.NONE;
+    }
+    try (InputStream in = http.get(URI.create(archive), access(), "*/*").body()) {
+      byte[] zip = SafeZip.readBounded(in, MAX_ARCHIVE_BYTES);
+      if (zip == null) {
+        return new TestReports(List.<TestReport>of(), List.of("artifacts of " + job.info().name()
+            + " are larger than " + (MAX_ARCHIVE_BYTES >> 20) + " MB; their test reports were skipped"));
+      }
+      SafeZip.Result r = SafeZip.testReports("artifacts of " + job.info().name(), zip);
+      return new TestReports(r.reports(), r.warnings());
+    } catch (IOException e) {
+      throw new DestillException.Retriable("download of the artifacts of " + job.info().name() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+}

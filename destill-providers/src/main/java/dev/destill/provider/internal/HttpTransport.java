@@ -1,0 +1,266 @@
+package dev.destill.provider.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.destill.core.DestillException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * GETs from CI APIs with the behaviour users expect: a timeout on every request, retries with
+ * backoff for 5xx and network errors, waits for 429 and rate limits ({@code Retry-After}, {@code
+ * X-RateLimit-Reset}) within a bound, redirects followed by hand so the token never reaches
+ * another host, and every failure turned into one line that says what to do. Thread-safe.
+ */
+public final class HttpTransport {
+  /** Attempts per request, the first included. */
+  public static final int MAX_ATTEMPTS = 4;
+  /** The longest a rate limit is waited out before giving up. */
+  public static final Duration MAX_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
+
+  private static final int MAX_REDIRECTS = 5;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient client;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration timeout;
+
+  public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, Duration timeout) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /** A client as production uses it: no automatic redirects (we follow them ourselves). */
+  public static HttpClient defaultClient() {
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /** A response body as a stream, and the response's headers for paging. */
+  public record Response(int status, InputStream body, java.net.http.HttpHeaders headers) {}
+
+  /** GETs JSON. */
+  public JsonNode getJson(URI uri, ApiAccess access) {
+    Response r = get(uri, access, "application/json");
+    try (InputStream in = r.body()) {
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      throw new DestillException.Retriable(access.service() + " sent a response that is not JSON for "
+          + redact(uri) + "; try again", e);
+    }
+  }
+
+  /** GETs JSON and the response headers (for pagination). */
+  public Page getPage(URI uri, ApiAccess access) {
+    Response r = get(uri, access, "application/json");
+    try (InputStream in = r.body()) {
+      return new Page(JSON.readTree(in), r.headers());
+    } catch (IOException e) {
+      throw new DestillException.Retriable(access.service() + " sent a response that is not JSON for "
+          + redact(uri) + "; try again", e);
+    }
+  }
+
+  /** One page of a paginated list. */
+  public record Page(JsonNode body, java.net.http.HttpHeaders headers) {
+    /** The {@code rel="next"} URL of a {@code Link} header, if any. */
+    public Optional<URI> nextLink() {
+      for (String link : headers.allValues("Link")) {
+        for (String part : link.split(",")) {
+          String p = part.trim();
+          if (p.contains("rel=\"next\"") && p.startsWith("<")) {
+            int end = p.indexOf('>');
+            if (end > 1) {
+              return Optional.of(URI.create(p.substring(1, end)));
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * GETs a resource, following redirects; the token is sent only to the host of {@code uri}.
+   * The caller closes the body.
+   */
+  public Response get(URI uri, ApiAccess access, String accept) {
+    URI current = uri;
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      boolean sameOrigin = sameOrigin(uri, current);
+      HttpResponse<InputStream> response = sendWithRetries(current, sameOrigin ? access : null, access, accept);
+      int status = response.statusCode();
+      if (status >= 300 && status < 400 && status != 304) {
+        Optional<String> location = response.headers().firstValue("Location");
+        close(response.body());
+        if (location.isEmpty()) {
+          throw new DestillException.Retriable(access.service() + " answered a redirect without a location for "
+              + redact(uri) + "; try again");
+        }
+        current = current.resolve(location.get());
+        continue;
+      }
+      return new Response(status, response.body(), response.headers());
+    }
+    throw new DestillException.BadInput(access.service() + " redirected more than " + MAX_REDIRECTS
+        + " times for " + redact(uri));
+  }
+
+  private HttpResponse<InputStream> sendWithRetries(URI uri, ApiAccess auth, ApiAccess access, String accept) {
+    Duration backoff = Duration.ofMillis(500);
+    DestillException last = null;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
+          .header("Accept", accept).header("User-Agent", "destill");
+      if (auth != null) {
+        request.header(auth.headerName(), auth.headerValue());
+      }
+      HttpResponse<InputStream> response;
+      try {
+        response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (HttpTimeoutException e) {
+        last = new DestillException.Retriable(access.service() + " did not answer within " + timeout.toSeconds()
+            + " s for " + redact(uri) + " (" + attempt + " attempts); try again later", e);
+        sleeper.sleep(backoff);
+        backoff = backoff.multipliedBy(2);
+        continue;
+      } catch (IOException e) {
+        last = new DestillException.Retriable("cannot reach " + access.service() + " at " + uri.getHost()
+            + " (" + describe(e) + "); check the URL and your network", e);
+        sleeper.sleep(backoff);
+        backoff = backoff.multipliedBy(2);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DestillException("interrupted while talking to " + access.service(), e);
+      }
+      int status = response.statusCode();
+      Optional<Duration> rateWait = rateLimitWait(response);
+      if (status == 429 || (status == 403 && rateWait.isPresent())) {
+        close(response.body());
+        Duration wait = rateWait.orElse(backoff);
+        if (wait.compareTo(MAX_RATE_LIMIT_WAIT) > 0 || attempt == MAX_ATTEMPTS) {
+          throw new DestillException.Retriable(access.service() + " rate limit reached; try again in "
+              + Math.max(1, wait.toSeconds()) + " s");
+        }
+        sleeper.sleep(wait);
+        continue;
+      }
+      if (status >= 500) {
+        close(response.body());
+        last = new DestillException.Retriable(access.service() + " returned " + status + " for " + redact(uri)
+            + " after " + attempt + " attempts; the service has trouble, try again later");
+        sleeper.sleep(backoff);
+        backoff = backoff.multipliedBy(2);
+        continue;
+      }
+      if (status == 401) {
+        close(response.body());
+        throw new DestillException.BadInput(access.service() + " returned 401 (not authenticated): set "
+            + access.tokenVariable() + " to a valid token with " + access.scopes());
+      }
+      if (status == 403) {
+        close(response.body());
+        throw new DestillException.BadInput(access.service() + " returned 403 (forbidden) for " + redact(uri)
+            + ": the token in " + access.tokenVariable() + " needs " + access.scopes());
+      }
+      if (status == 404) {
+        close(response.body());
+        throw new DestillException.BadInput(access.service() + " returned 404 for " + redact(uri)
+            + ": check the URL, or the token in " + access.tokenVariable() + " cannot see it");
+      }
+      if (status == 410) {
+        close(response.body());
+        throw new DestillException.BadInput(access.service() + " returned 410 for " + redact(uri)
+            + ": it has expired or was deleted");
+      }
+      if (status >= 400) {
+        close(response.body());
+        throw new DestillException.BadInput(access.service() + " returned " + status + " for " + redact(uri));
+      }
+      return response;
+    }
+    throw last;
+  }
+
+  /** How long the server asks us to wait, from Retry-After or an exhausted rate limit. */
+  Optional<Duration> rateLimitWait(HttpResponse<?> response) {
+    Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+    if (retryAfter.isPresent()) {
+      try {
+        return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.get().trim()))));
+      } catch (NumberFormatException e) {
+        return Optional.of(Duration.ofSeconds(5));
+      }
+    }
+    Optional<String> remaining = response.headers().firstValue("X-RateLimit-Remaining");
+    Optional<String> reset = response.headers().firstValue("X-RateLimit-Reset");
+    if (remaining.isPresent() && remaining.get().trim().equals("0") && reset.isPresent()) {
+      try {
+        Instant at = Instant.ofEpochSecond(Long.parseLong(reset.get().trim()));
+        Duration wait = Duration.between(clock.instant(), at);
+        return Optional.of(wait.isNegative() ? Duration.ZERO : wait.plusSeconds(1));
+      } catch (NumberFormatException e) {
+        return Optional.of(Duration.ofSeconds(5));
+      }
+    }
+    return Optional.empty();
+  }
+
+  static boolean sameOrigin(URI a, URI b) {
+    return Objects.equals(lower(a.getScheme()), lower(b.getScheme()))
+        && Objects.equals(lower(a.getHost()), lower(b.getHost()))
+        && port(a) == port(b);
+  }
+
+  private static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+
+  private static int port(URI u) {
+    if (u.getPort() >= 0) {
+      return u.getPort();
+    }
+    return "http".equalsIgnoreCase(u.getScheme()) ? 80 : 443;
+  }
+
+  /** A URL without its query, which may hold signatures. */
+  public static String redact(URI uri) {
+    return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  private static void close(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // Nothing more to read from a response we are discarding.
+    }
+  }
+
+  /** Headers as a list of values, for tests and paging. */
+  static List<String> values(java.net.http.HttpHeaders headers, String name) {
+    return headers.allValues(name);
+  }
+}
