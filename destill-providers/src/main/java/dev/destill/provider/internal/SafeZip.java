@@ -54,8 +54,9 @@ public final class SafeZip {
           warnings.add(archiveName + ": skipped entry with an unsafe name (" + printable(name) + ")");
           continue;
         }
-        long compressed = e.getCompressedSize();
         byte[] data = readBounded(in, Math.min(MAX_ENTRY_BYTES, MAX_TOTAL_BYTES - total));
+        // Known only once the entry was read (streamed zips put sizes after the data).
+        long compressed = e.getCompressedSize();
         if (data == null) {
           warnings.add(archiveName + ": " + printable(name) + " is larger than allowed; the archive looks like a zip bomb, stopped reading it");
           break;
