@@ -157,14 +157,33 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return false;
   }
 
-  /** Warnings go to stderr as they happen; results go to stdout at the end. */
+  /**
+   * Warnings go to stderr as they happen; at a terminal, so does progress (jobs found, logs read,
+   * MB read). Results go to stdout at the end.
+   */
   private AnalysisListener progressPrinter(PrintWriter err) {
+    boolean interactive = System.console() != null;
+    java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
     return new AnalysisListener() {
       @Override
       public void onProgress(ProgressEvent event) {
+        String line = null;
         if (event instanceof ProgressEvent.Warning w) {
+          line = "destill: warning: " + w.message();
+        } else if (interactive && event instanceof ProgressEvent.BuildResolved b) {
+          total.addAndGet(b.jobs());
+          line = "destill: " + b.title() + ": " + b.jobs() + " job" + (b.jobs() == 1 ? "" : "s") + " ("
+              + b.failedJobs() + " failed)";
+        } else if (interactive && event instanceof ProgressEvent.JobFinished f) {
+          long mb = bytes.addAndGet(f.bytes()) >> 20;
+          line = String.format(java.util.Locale.ROOT, "destill: read %s (%d/%d logs, %d MB)", f.job(),
+              done.incrementAndGet(), total.get(), mb);
+        }
+        if (line != null) {
           synchronized (err) {
-            err.println("destill: warning: " + w.message());
+            err.println(line);
             err.flush();
           }
         }
