@@ -87,13 +87,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
   Double failOn;
 
   @Option(
+      names = "--no-tui",
+      description = "Print the ranked list even at a terminal, instead of opening the interactive UI.")
+  boolean noTui;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       description = "How many job logs to read at once (default: the number of CPU cores).")
   int parallel = Runtime.getRuntime().availableProcessors();
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     validate();
     JobState localState = parseState();
     AnalysisService service =
@@ -102,6 +107,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);
     boolean failed = false;
+    boolean formatGiven = spec.commandLine().getParseResult().hasMatchedOption("--format");
+    if (!formatGiven && !noTui && Tui.available(main.env())) {
+      AnalysisRequest request = new AnalysisRequest(targets, parallel);
+      java.util.Optional<AnalysisReport> report =
+          Tui.run(request.input(), main.env(), l -> service.analyze(request, l));
+      return report.isPresent() && reachesThreshold(report.get()) ? ExitCodes.FAILURE_FOUND : ExitCodes.OK;
+    }
     if (format == Format.JSONL) {
       for (String target : targets) {
         AnalysisReport report = service.analyze(new AnalysisRequest(List.of(target), parallel), listener);

@@ -4,6 +4,7 @@ import com.googlecode.lanterna.SGR;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.graphics.TextGraphics;
+import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +130,9 @@ public final class Renderer {
     List<String[]> visual = new ArrayList<>(); // [prefix, text, kind]
     for (TriageModel.DetailLine d : lines.subList(Math.min(m.detailTop(), lines.size()), lines.size())) {
       String prefix = d.number() > 0 ? String.format(Locale.ROOT, "%6d │ ", d.number()) : "";
-      String text = d.text().replace("\t", "    ");
+      // CI timestamps and markers say nothing here; the line number does.
+      String text = (d.kind() == TriageModel.DetailLine.Kind.ERROR || d.kind() == TriageModel.DetailLine.Kind.CONTEXT
+          ? LineCleaner.stripPrefix(d.text()) : d.text()).replace("\t", "    ");
       int room = Math.max(10, w - prefix.length());
       if (m.wrap() && d.kind() != TriageModel.DetailLine.Kind.TITLE) {
         if (text.isEmpty()) {
@@ -191,7 +194,7 @@ public final class Renderer {
     String hist = TriageModel.history(f).strip();
     String head = String.format(Locale.ROOT, " T%d %.2f %-7s %-" + whereWidth + "s %4s %s", f.tier(), f.confidence(),
         f.severity().id(), clipEnd(where, whereWidth), count, hist.isEmpty() ? "" : hist + " ");
-    return clip(head + " " + f.message().strip().replace('\t', ' '), w);
+    return clip(head + " " + LineCleaner.stripDecorations(f.message()).replace('\t', ' '), w);
   }
 
   private static TextColor tierColor(int tier) {

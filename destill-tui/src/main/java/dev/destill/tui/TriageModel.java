@@ -60,6 +60,7 @@ public final class TriageModel {
   private int selected;
   private int listTop;
   private int detailTop;
+  private boolean detailScrolled;
   private int detailLeft;
   private boolean wrap;
   private Focus focus = Focus.LIST;
@@ -180,8 +181,9 @@ public final class TriageModel {
     return listTop;
   }
 
+  /** The first detail line shown: a few lines above the finding until the user scrolls. */
   public int detailTop() {
-    return detailTop;
+    return detailScrolled ? detailTop : Math.max(0, detailAnchor() - 3);
   }
 
   public int detailLeft() {
@@ -298,7 +300,8 @@ public final class TriageModel {
   /** Moves the focused pane by {@code delta} lines; {@code viewRows} is the visible height. */
   public void move(int delta, int viewRows) {
     if (focus == Focus.DETAIL || expanded) {
-      detailTop = Math.max(0, Math.min(Math.max(0, detail().size() - 1), detailTop + delta));
+      detailTop = Math.max(0, Math.min(Math.max(0, detail().size() - 1), detailTop() + delta));
+      detailScrolled = true;
       return;
     }
     int n = rows().size();
@@ -349,7 +352,7 @@ public final class TriageModel {
   }
 
   private void resetDetail() {
-    detailTop = Math.max(0, detailAnchor() - 3);
+    detailScrolled = false;
     detailLeft = 0;
   }
 

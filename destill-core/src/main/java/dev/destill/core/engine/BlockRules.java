@@ -63,6 +63,10 @@ final class BlockRules {
       return true;
     }
     // A traceback or stack ends after its exception line; a Java "Caused by" chain is handled above.
+    // Maven repeats a diagnostic's details as indented [ERROR] lines.
+    if (head.startsWith("[ERROR] ") && text.startsWith("[ERROR]  ")) {
+      return true;
+    }
     if (previous.startsWith("npm ERR!") && text.startsWith("npm ERR!")) {
       return !text.startsWith("npm ERR! code") && !text.startsWith("npm ERR! A complete log");
     }

@@ -68,8 +68,8 @@ public final class Rules {
               Kind.CONSEQUENCE, Severity.ERROR, 0.2),
           rule("yarn-command-failed", List.of("command failed"), "(?i)^(?:error )?Command failed with exit code \\d+",
               Kind.CONSEQUENCE, Severity.ERROR, 0.3),
-          rule("maven-help", List.of("[error]"), "^\\[ERROR\\] (?:-> \\[Help|Re-run Maven|For more information|To see the full"
-              + "|\\s*$|After correcting the problems|\\[Help \\d)", Kind.CONSEQUENCE, Severity.ERROR, 0.1),
+          rule("maven-help", List.of("[error]"), "^\\[ERROR\\](?:\\s*$| (?:-> \\[Help|Re-run Maven|For more information|To see the full"
+              + "|After correcting the problems|\\[Help \\d))", Kind.CONSEQUENCE, Severity.ERROR, 0.1),
           rule("exit-status", List.of("exit", "non-zero"), "(?i)\\b(?:exit(?:ed)? (?:with )?(?:code|status) [1-9]\\d*|returned a non-zero "
               + "(?:exit )?code|non-zero exit (?:code|status))", Kind.CONSEQUENCE, Severity.ERROR, 0.35),
 
