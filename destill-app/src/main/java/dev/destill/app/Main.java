@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       AnalyzeCommand.class,
       dev.destill.app.eval.EvalCommand.class,
+      dev.destill.app.mcp.McpCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
@@ -25,7 +26,7 @@ public final class Main implements Runnable {
   /** Where tokens, API base URLs and data directories are read from. */
   final Map<String, String> env;
 
-  Main(Map<String, String> env) {
+  public Main(Map<String, String> env) {
     this.env = Map.copyOf(env);
   }
 

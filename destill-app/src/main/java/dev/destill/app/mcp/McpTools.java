@@ -1,0 +1,270 @@
+package dev.destill.app.mcp;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.destill.app.Providers;
+import dev.destill.app.analysis.AnalysisListener;
+import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.analysis.AnalysisRequest;
+import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.local.LocalFilesProvider;
+import dev.destill.core.DestillException;
+import dev.destill.core.engine.LineCleaner;
+import dev.destill.core.engine.Secrets;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobState;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.RecurringFailure;
+import dev.destill.core.store.RequestRecord;
+import dev.destill.core.store.RequestStatus;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * What each MCP tool does, independent of the protocol: analyses kept per request id (with their
+ * logs, for search), answers built within the token budget. Thread-safe.
+ */
+public final class McpTools {
+  /** Largest pasted log accepted by analyze_log. */
+  public static final int MAX_TEXT_BYTES = 50 << 20;
+  private static final int MAX_SESSIONS = 50;
+
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final FindingStore store;
+  private final int budgetTokens;
+  private final Path spoolDir;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+  /** An analysis the assistant can drill into: its report and where its logs are. */
+  private record Session(AnalysisReport report, Map<String, Supplier<InputStream>> logs) {}
+
+  public McpTools(Map<String, String> env, Clock clock, FindingStore store, int budgetTokens, Path spoolDir) {
+    this.env = Map.copyOf(env);
+    this.clock = clock;
+    this.store = store;
+    this.budgetTokens = budgetTokens;
+    this.spoolDir = spoolDir;
+  }
+
+  public String analyzeBuild(String url, int limit) {
+    if (url == null || url.isBlank()) {
+      throw new DestillException.BadInput("url is required: a Buildkite, GitHub Actions or GitLab build URL");
+    }
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new DestillException.BadInput("url must be a build URL (https://...); use analyze_log for local files");
+    }
+    List<SpoolingProvider> spools = new ArrayList<>();
+    List<CiProvider> providers = new ArrayList<>();
+    for (CiProvider p : Providers.defaults(env, JobState.FAILED, InputStream.nullInputStream())) {
+      if (p instanceof LocalFilesProvider) {
+        continue;
+      }
+      SpoolingProvider s = new SpoolingProvider(p, spoolDir);
+      spools.add(s);
+      providers.add(s);
+    }
+    AnalysisReport report = new AnalysisService(providers, clock).analyze(AnalysisRequest.of(url), AnalysisListener.NONE);
+    Map<String, Supplier<InputStream>> logs = new LinkedHashMap<>();
+    for (SpoolingProvider s : spools) {
+      s.spooled().forEach((job, file) -> logs.put(job, () -> open(file)));
+    }
+    return remember(report, logs, limit);
+  }
+
+  public String analyzeLog(String path, String text, int limit) {
+    boolean hasPath = path != null && !path.isBlank();
+    boolean hasText = text != null && !text.isEmpty();
+    if (hasPath == hasText) {
+      throw new DestillException.BadInput("give exactly one of path (a local log file or directory) or text (the log itself)");
+    }
+    AnalysisReport report;
+    Map<String, Supplier<InputStream>> logs = new LinkedHashMap<>();
+    if (hasText) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      if (bytes.length > MAX_TEXT_BYTES) {
+        throw new DestillException.BadInput("text is larger than 50 MB; save it to a file and pass path");
+      }
+      LocalFilesProvider local = new LocalFilesProvider(JobState.FAILED, new ByteArrayInputStream(bytes));
+      report = new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of("-"), AnalysisListener.NONE);
+      logs.put("stdin", () -> new ByteArrayInputStream(bytes));
+    } else {
+      LocalFilesProvider local = new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream());
+      report = new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of(path), AnalysisListener.NONE);
+      report.jobs().forEach(j -> logs.put(j.name(), () -> openLocal(j.name())));
+    }
+    return remember(report, logs, limit);
+  }
+
+  private String remember(AnalysisReport report, Map<String, Supplier<InputStream>> logs, int limit) {
+    if (sessions.size() >= MAX_SESSIONS) {
+      sessions.keySet().stream().sorted().findFirst().ifPresent(sessions::remove);
+    }
+    sessions.put(report.requestId(), new Session(report, logs));
+    store.createRequest(new RequestRecord(report.requestId(), report.input(), report.buildId(), report.title(),
+        RequestStatus.COMPLETE, 0, 0, report.findings().size(), "", report.started(), clock.instant()));
+    store.saveFindings(report.requestId(), report.findings());
+    return Manifest.build(report, Math.max(1, limit), budgetTokens);
+  }
+
+  public String findingDetails(String requestId, String findingId) {
+    Session s = session(requestId);
+    Finding f = s.report().findings().stream().filter(x -> x.id().equals(findingId)).findFirst()
+        .orElseThrow(() -> new DestillException.BadInput("no finding " + findingId + " in " + requestId
+            + "; use an id from the manifest"));
+    ObjectNode o = Manifest.briefNode(f, s.report().findings().indexOf(f) + 1);
+    o.put("severity", f.severity().id());
+    o.put("hash", f.hash());
+    o.put("source", f.source().id());
+    o.put("signals", String.join(", ", f.signals()));
+    f.test().ifPresent(t -> {
+      o.put("test", t.name());
+      o.put("class", t.className());
+      o.put("file", t.file());
+    });
+    addLines(o.putArray("pre_context"), f.preContext());
+    addLines(o.putArray("block"), f.block());
+    addLines(o.putArray("post_context"), f.postContext());
+    return fit(o, "pre_context");
+  }
+
+  public String searchLog(String requestId, String job, String pattern, int context, int page) {
+    Session s = session(requestId);
+    if (pattern == null || pattern.isEmpty()) {
+      throw new DestillException.BadInput("pattern is required (a Java regular expression)");
+    }
+    Pattern p = LogSearch.compile(pattern);
+    List<Map.Entry<String, Supplier<InputStream>>> logs = new ArrayList<>();
+    for (Map.Entry<String, Supplier<InputStream>> e : s.logs().entrySet()) {
+      if (job == null || job.isBlank() || e.getKey().equals(job)) {
+        logs.add(e);
+      }
+    }
+    if (logs.isEmpty()) {
+      throw new DestillException.BadInput(job == null || job.isBlank() ? "the logs of " + requestId + " were not kept"
+          : "no job named '" + job + "' in " + requestId + "; jobs: " + String.join(", ", s.logs().keySet()));
+    }
+    int from = Math.max(0, page) * LogSearch.PAGE_SIZE;
+    int to = from + LogSearch.PAGE_SIZE;
+    ObjectNode root = Manifest.JSON.createObjectNode();
+    root.put("request_id", requestId);
+    root.put("pattern", pattern);
+    root.put("page", Math.max(0, page));
+    ArrayNode hits = root.putArray("matches");
+    int count = 0;
+    boolean more = false;
+    for (Map.Entry<String, Supplier<InputStream>> e : logs) {
+      try {
+        LogSearch.Result r = LogSearch.search(e.getKey(), e.getValue().get(), p, context, from, to, count);
+        for (LogSearch.Hit h : r.hits()) {
+          ObjectNode o = hits.addObject();
+          o.put("job", h.job());
+          o.put("line", h.line());
+          ArrayNode lines = o.putArray("lines");
+          h.lines().forEach(l -> lines.add(Manifest.clip(l)));
+        }
+        count = r.matches();
+        if (r.more()) {
+          more = true;
+          break;
+        }
+      } catch (IOException ex) {
+        throw new DestillException.BadInput("cannot read the log of " + e.getKey() + ": " + ex.getMessage(), ex);
+      }
+    }
+    root.put("more", more);
+    if (more) {
+      root.put("next", "call search_log again with page " + (Math.max(0, page) + 1));
+    }
+    return fit(root, "matches");
+  }
+
+  public String recurringFailures(int limit) {
+    ObjectNode root = Manifest.JSON.createObjectNode();
+    root.put("note", "counts cover the builds this server analyzed since it started");
+    ArrayNode list = root.putArray("recurring");
+    for (RecurringFailure r : store.recurringFailures(Math.max(1, Math.min(100, limit)))) {
+      ObjectNode o = list.addObject();
+      o.put("hash", r.hash());
+      o.put("message", Manifest.clip(LineCleaner.stripDecorations(r.message())));
+      o.put("builds", r.builds());
+      o.put("occurrences", r.occurrences());
+      o.put("first_seen", r.firstSeen().toString());
+      o.put("last_seen", r.lastSeen().toString());
+    }
+    return fit(root, "recurring");
+  }
+
+  private Session session(String requestId) {
+    if (requestId == null || requestId.isBlank()) {
+      throw new DestillException.BadInput("request_id is required: take it from analyze_build or analyze_log");
+    }
+    Session s = sessions.get(requestId);
+    if (s == null) {
+      throw new DestillException.BadInput("unknown request_id " + requestId + "; analyze the build or log first");
+    }
+    return s;
+  }
+
+  /** Trims the longest array of {@code o} until the answer fits the budget, and says so. */
+  private String fit(ObjectNode o, String trimmable) {
+    int budgetChars = budgetTokens * Manifest.CHARS_PER_TOKEN;
+    ArrayNode arr = o.withArray(trimmable);
+    int removed = 0;
+    while (o.toString().length() > budgetChars && arr.size() > 0) {
+      arr.remove(arr.size() - 1);
+      removed++;
+    }
+    if (removed > 0) {
+      o.put("truncated", removed + " entries of " + trimmable + " left out to fit the size budget");
+    }
+    return o.toString();
+  }
+
+  private static void addLines(ArrayNode arr, List<String> lines) {
+    lines.forEach(l -> arr.add(Manifest.clip(l)));
+  }
+
+  private static InputStream open(Path file) {
+    try {
+      return Files.newInputStream(file);
+    } catch (IOException e) {
+      throw new DestillException.BadInput("the kept log " + file + " is gone: " + e.getMessage(), e);
+    }
+  }
+
+  private static InputStream openLocal(String name) {
+    try {
+      InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(name)));
+      if (name.endsWith(".gz")) {
+        return new java.util.zip.GZIPInputStream(in);
+      }
+      return in;
+    } catch (IOException e) {
+      throw new DestillException.BadInput("cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Masks what goes back to the assistant; exposed for tests. */
+  static String safe(String s) {
+    return Secrets.mask(LineCleaner.stripAnsi(s));
+  }
+
+  Optional<AnalysisReport> report(String requestId) {
+    return Optional.ofNullable(sessions.get(requestId)).map(Session::report);
+  }
+}
