@@ -176,6 +176,10 @@ public final class AnalysisService {
     }
     JobScan scan = scanner.finish();
     scan.findings().forEach(listener::onFinding);
+    if (scan.dropped() > 0) {
+      listener.onProgress(new ProgressEvent.Warning(w.job.info().name() + ": kept the " + scan.findings().size()
+          + " strongest distinct findings; " + scan.dropped() + " weaker ones were only counted"));
+    }
     return scan;
   }
 

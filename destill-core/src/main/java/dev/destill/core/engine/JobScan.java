@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param tailLine number of the first line of {@code tail}
  * @param tail the last non-blank lines of the log (cleaned, masked), used when nothing else points
  *     at the failure
+ * @param dropped distinct findings not kept because the job had its maximum of stronger ones
  */
 public record JobScan(
-    JobInfo job, long lines, long bytes, List<Finding> findings, long tailLine, List<String> tail) {
+    JobInfo job, long lines, long bytes, List<Finding> findings, long tailLine, List<String> tail, long dropped) {
   public JobScan {
     Objects.requireNonNull(job, "job");
     findings = List.copyOf(findings);

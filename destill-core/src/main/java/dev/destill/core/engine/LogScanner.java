@@ -60,6 +60,7 @@ public final class LogScanner {
   private final PriorityQueue<Acc> weakest =
       new PriorityQueue<>(Comparator.comparingDouble((Acc a) -> a.finding.confidence()));
   private boolean finished;
+  private long dropped;
 
   public LogScanner(JobInfo job, ScanOptions options) {
     this.job = job;
@@ -349,16 +350,6 @@ public final class LogScanner {
       existing.count++;
       return;
     }
-    String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
-    String hash = Hashing.sha256Hex(normalized);
-    if (sketches.size() < MAX_SKETCHES) {
-      sketches.add(sketch(b.headText));
-    }
-    long blockEnd = b.head + b.lines.size() - 1;
-    List<String> post = new ArrayList<>(options.postContext());
-    for (long l = blockEnd + 1; l <= Math.min(p.dueLine, lastAvailable); l++) {
-      post.add(Secrets.mask(decode((int) (l % RING), CONTEXT_LINE_BYTES)));
-    }
     double confidence = b.score;
     List<String> signals = new ArrayList<>(b.signals);
     if (b.frames >= 2) {
@@ -376,6 +367,22 @@ public final class LogScanner {
       signals.add("passed-job");
     }
     confidence = Math.max(0.01, Math.min(MAX_LOG_CONFIDENCE, confidence));
+    // When the job already holds as many findings as it may, a weaker one is only counted.
+    if (byHash.size() >= options.maxDistinct() && !weakest.isEmpty()
+        && confidence <= weakest.peek().finding.confidence()) {
+      dropped++;
+      return;
+    }
+    String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
+    String hash = Hashing.sha256Hex(normalized);
+    if (sketches.size() < MAX_SKETCHES) {
+      sketches.add(sketch(b.headText));
+    }
+    long blockEnd = b.head + b.lines.size() - 1;
+    List<String> post = new ArrayList<>(options.postContext());
+    for (long l = blockEnd + 1; l <= Math.min(p.dueLine, lastAvailable); l++) {
+      post.add(Secrets.mask(decode((int) (l % RING), CONTEXT_LINE_BYTES)));
+    }
     long endLine = b.head + b.lines.size() - 1;
     String id = Hashing.sha256Hex(job.id() + ":" + b.head + ":" + hash).substring(0, 16);
     Finding f =
@@ -447,7 +454,7 @@ public final class LogScanner {
       tail.add(0, text);
       tailLine = l;
     }
-    return new JobScan(job, lines, bytes, findings, tailLine, Secrets.maskAll(tail));
+    return new JobScan(job, lines, bytes, findings, tailLine, Secrets.maskAll(tail), dropped);
   }
 
   private static final class OpenBlock {
