@@ -178,9 +178,9 @@ public final class Rules {
 
   private static final List<Penalty> PENALTIES =
       List.of(
-          penalty("no-errors", List.of("0", "no ", "zero", "without"), "(?i)\\b(?:0|no|zero|without) (?:errors?|failures?|failed)\\b|"
+          penalty("no-errors", List.of("0 err", "0 fail", "no err", "no fail", "zero", "without", ": 0", "=0", "= 0"), "(?i)\\b(?:0|no|zero|without) (?:errors?|failures?|failed)\\b|"
               + "(?:errors?|failures?|failed)[=:]\\s*0\\b|Failures: 0, Errors: 0", -0.45),
-          penalty("tests-passed", List.of("pass", "ok"), "(?i)^(?!.*\\b\\d+ failed).*?(?:\\ball tests passed|\\btests? passed|\\b\\d+ passed|"
+          penalty("tests-passed", List.of("passed", "ok ", "ok\t"), "(?i)^(?!.*\\b\\d+ failed).*?(?:\\ball tests passed|\\btests? passed|\\b\\d+ passed|"
               + "\\bok\\b\\s+\\S+\\s+\\d|passed\\s*$)", -0.35),
           penalty("transient-retry", List.of("retr", "attempt", "backing off", "reconnect"), "(?i)\\b(?:retry(?:ing)?|retried|will retry|attempt \\d+(?:/| of )\\d+|"
               + "backing off|reconnect)", -0.3),
@@ -194,11 +194,11 @@ public final class Rules {
           penalty("comment", List.of("#", "//", "/*", "* ", "<!--"), "^(?:#(?!#)|//|/\\*|\\* |<!--)", -0.25),
           penalty("help-text", List.of("-", "usage:"), "(?i)^\\s*-{1,2}[a-z][\\w-]*(?:[ =]<?\\w+>?)?\\s{2,}\\S|^usage:|\\[--", -0.3),
           penalty("echoed-command", List.of("$ ", "+ ", "> ", "run ", "[command]"), "^(?:\\$ |\\+ |> |Run |\\[command\\])", -0.35),
-          penalty("grep-like", List.of("grep", "rg", "sed", "awk", "set ", "errexit", "pipefail"), "(?i)\\b(?:grep|egrep|rg|sed|awk|set -e|set \\+e|errexit|pipefail)\\b", -0.25),
+          penalty("grep-like", List.of("grep", "rg ", "sed ", "awk ", "set -", "set +", "errexit", "pipefail"), "(?i)\\b(?:grep|egrep|rg|sed|awk|set -e|set \\+e|errexit|pipefail)\\b", -0.25),
           penalty("install-noise", List.of("collecting", "download", "install", "unpacking", "setting up", "selecting", "preparing", "get:", "requirement", "compiling", "building", "fetching", "resolving", ".jar", ".pom", ".tgz", ".whl", ".deb", ".gem"), "(?i)^(?:Collecting|Downloading|Downloaded|Installing|Unpacking|Setting up|"
               + "Selecting|Preparing|Get:\\d|Requirement already|Compiling|Building|Fetching|Resolving)\\b"
               + "|\\.(?:jar|pom|tgz|whl|deb|gem)\\b", -0.3),
-          penalty("log-config", List.of("log", "page", "handler", "prone", "level", "reporting", "on", "stderr", "werror", "errorformat"), "(?i)(?:error|fail)[_.-]?(?:log|page|handler|prone|level|reporting|_?on_?)|"
+          penalty("log-config", List.of("error_", "error-", "error.", "errorlog", "errorhandler", "errorprone", "errorlevel", "errorformat", "errorpage", "fail_", "fail-", "failon", "on_error", "onerror", "on-error", "on_fail", "onfail", "on-fail", "stderr", "werror"), "(?i)(?:error|fail)[_.-]?(?:log|page|handler|prone|level|reporting|_?on_?)|"
               + "on[_-]?(?:error|failure)|stderr|-Werror|errorformat|error_reporting", -0.3));
 
   // One automaton over every hint of every rule and penalty; group i is rule i, then penalties.
