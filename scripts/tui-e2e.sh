@@ -5,13 +5,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 command -v tmux >/dev/null || { echo "tui-e2e: tmux is not installed (apt-get install tmux)" >&2; exit 2; }
 sock="destill-e2e-$$"
+home="$(mktemp -d)"
 t() { tmux -L "$sock" "$@"; }
-cleanup() { t kill-server >/dev/null 2>&1 || true; }
+cleanup() { t kill-server >/dev/null 2>&1 || true; rm -rf "$home"; }
 trap cleanup EXIT
 
 log="examples/github-maven-compile-error.log"
 t new-session -d -s ui -x 80 -y 24 -c "$root" \
-  "env TERM=xterm-256color NO_COLOR=1 PAGER=cat bin/destill analyze $log; sleep 2"
+  "env TERM=xterm-256color NO_COLOR=1 PAGER=cat DESTILL_HOME=$home bin/destill analyze $log; sleep 2"
 
 screen() { t capture-pane -p -t ui 2>/dev/null || true; }
 expect() { # expect STEP PATTERN: wait up to 30 s for PATTERN (fixed string) on the screen

@@ -4,6 +4,8 @@ import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisRequest;
 import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.history.HistoryStore;
+import dev.destill.core.store.FindingStore;
 import dev.destill.app.output.Format;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
@@ -87,6 +89,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
   Double failOn;
 
   @Option(
+      names = "--no-history",
+      description = "Do not save this analysis to the history, nor compare it with earlier builds.")
+  boolean noHistory;
+
+  @Option(
       names = "--no-tui",
       description = "Print the ranked list even at a terminal, instead of opening the interactive UI.")
   boolean noTui;
@@ -111,17 +118,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (!formatGiven && !noTui && Tui.available(main.env())) {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
       java.util.Optional<AnalysisReport> report =
-          Tui.run(request.input(), main.env(), l -> service.analyze(request, l));
+          Tui.run(request.input(), main.env(), l -> remember(service.analyze(request, l), err));
       return report.isPresent() && reachesThreshold(report.get()) ? ExitCodes.FAILURE_FOUND : ExitCodes.OK;
     }
     if (format == Format.JSONL) {
       for (String target : targets) {
-        AnalysisReport report = service.analyze(new AnalysisRequest(List.of(target), parallel), listener);
+        AnalysisReport report = remember(service.analyze(new AnalysisRequest(List.of(target), parallel), listener), err);
         JsonReport.write(report, top, false, out);
         failed |= reachesThreshold(report);
       }
     } else {
-      AnalysisReport report = service.analyze(new AnalysisRequest(targets, parallel), listener);
+      AnalysisReport report = remember(service.analyze(new AnalysisRequest(targets, parallel), listener), err);
       switch (format) {
         case JSON -> JsonReport.write(report, top, true, out);
         case MARKDOWN -> MarkdownReport.write(report, top, out);
@@ -131,6 +138,25 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     out.flush();
     return failed ? ExitCodes.FAILURE_FOUND : ExitCodes.OK;
+  }
+
+  /**
+   * Saves the analysis to the history and adds what earlier builds say about each finding. A
+   * history that cannot be used only costs a warning: the analysis itself stands.
+   */
+  private AnalysisReport remember(AnalysisReport report, PrintWriter err) {
+    if (noHistory) {
+      return report;
+    }
+    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+      return HistoryStore.record(store, report, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      synchronized (err) {
+        err.println("destill: warning: history not saved: " + Cli.oneLine(e));
+        err.flush();
+      }
+      return report;
+    }
   }
 
   private void validate() {

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       AnalyzeCommand.class,
+      ViewCommand.class,
+      HistoryCommand.class,
       dev.destill.app.eval.EvalCommand.class,
       dev.destill.app.mcp.McpCommand.class,
       CommandLine.HelpCommand.class,

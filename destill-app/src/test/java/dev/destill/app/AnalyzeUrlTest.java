@@ -43,7 +43,8 @@ class AnalyzeUrlTest {
   }
 
   Map<String, String> env() {
-    return Map.of("BUILDKITE_API_URL", api.url() + "/v2", "BUILDKITE_API_TOKEN", "bkua_secret_token_value_1234567890");
+    return Map.of("BUILDKITE_API_URL", api.url() + "/v2", "BUILDKITE_API_TOKEN", "bkua_secret_token_value_1234567890",
+        "DESTILL_HOME", CliRunner.HOME.toString());
   }
 
   void build() throws Exception {
@@ -99,7 +100,8 @@ class AnalyzeUrlTest {
 
   @Test
   void shouldAskForATokenBeforeAnyRequest() {
-    Run r = analyze(Map.of("BUILDKITE_API_URL", api.url() + "/v2"), "analyze", "https://buildkite.com/acme/shop/builds/42");
+    Run r = analyze(Map.of("BUILDKITE_API_URL", api.url() + "/v2", "DESTILL_HOME", CliRunner.HOME.toString()),
+        "analyze", "https://buildkite.com/acme/shop/builds/42");
     assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(r.err()).contains("set BUILDKITE_API_TOKEN");
     assertThat(api.requestCount()).isZero();

@@ -14,10 +14,29 @@ final class CliRunner {
     return runWithStdin(new byte[0], args);
   }
 
+  /** Every test run keeps its history in a temporary folder, never in the user's. */
+  static final java.nio.file.Path HOME;
+
+  static {
+    try {
+      HOME = java.nio.file.Files.createTempDirectory("destill-test-home");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static java.util.Map<String, String> env() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("DESTILL_HOME", HOME.toString());
+    env.remove("DESTILL_POSTGRES_URL");
+    env.remove("POSTGRES_DSN");
+    return env;
+  }
+
   static synchronized Result runWithStdin(byte[] stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = Cli.commandLine();
+    CommandLine cl = Cli.commandLine(env());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     InputStream before = System.in;

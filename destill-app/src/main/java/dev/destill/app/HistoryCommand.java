@@ -1,0 +1,88 @@
+package dev.destill.app;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.destill.app.history.HistoryStore;
+import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.RequestRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code destill history}: past analyses, newest first. */
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = {
+      "Lists past analyses, newest first: request id, when, status, findings and what was analyzed.",
+      "Reads the local history (DESTILL_HOME, $XDG_DATA_HOME/destill or ~/.local/share/destill), or "
+          + "PostgreSQL when DESTILL_POSTGRES_URL or POSTGRES_DSN is set. Reopen one with 'destill view ID'."
+    })
+public final class HistoryCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--limit", paramLabel = "N", description = "How many (default: ${DEFAULT-VALUE}).")
+  int limit = 20;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
+  String format = "text";
+
+  @Override
+  public Integer call() throws IOException {
+    if (limit < 1) {
+      throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
+    }
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ParameterException(spec.commandLine(), "--format takes text or json");
+    }
+    List<RequestRecord> requests;
+    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+      requests = store.recentRequests(limit);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (format.equals("json")) {
+      JsonGenerator g = new JsonFactory().createGenerator(out);
+      g.useDefaultPrettyPrinter();
+      g.writeStartArray();
+      for (RequestRecord r : requests) {
+        g.writeStartObject();
+        g.writeStringField("request_id", r.id());
+        g.writeStringField("created", r.created().toString());
+        g.writeStringField("status", r.status().id());
+        g.writeNumberField("findings", r.findings());
+        g.writeStringField("build_id", r.buildId());
+        g.writeStringField("title", r.title());
+        g.writeStringField("target", r.target());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.flush();
+      out.println();
+    } else if (requests.isEmpty()) {
+      out.println("No analyses yet: 'destill analyze' saves each one here.");
+    } else {
+      out.printf(Locale.ROOT, "%-28s %-20s %-9s %8s  %s%n", "REQUEST", "WHEN (UTC)", "STATUS", "FINDINGS", "BUILD");
+      for (RequestRecord r : requests) {
+        out.printf(Locale.ROOT, "%-28s %-20s %-9s %8d  %s%n", r.id(), r.created().toString().substring(0, 19).replace('T', ' '),
+            r.status().id(), r.findings(), r.title());
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

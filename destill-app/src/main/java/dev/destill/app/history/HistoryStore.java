@@ -1,0 +1,88 @@
+package dev.destill.app.history;
+
+import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.analysis.JobSummary;
+import dev.destill.core.DestillException;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.History;
+import dev.destill.core.model.JobState;
+import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.RequestRecord;
+import dev.destill.core.store.RequestStatus;
+import dev.destill.store.postgres.PostgresFindingStore;
+import dev.destill.store.sqlite.SqliteFindingStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Where analyses are remembered, and what remembering adds to a report: for each finding, in how
+ * many of the last {@link #WINDOW} other builds it occurred.
+ */
+public final class HistoryStore {
+  /** How many earlier builds the history looks at. */
+  public static final int WINDOW = 20;
+
+  private HistoryStore() {}
+
+  /**
+   * The store the environment points at: PostgreSQL when DESTILL_POSTGRES_URL (or POSTGRES_DSN)
+   * is set, otherwise the local SQLite file under DESTILL_HOME, $XDG_DATA_HOME/destill or
+   * ~/.local/share/destill.
+   */
+  public static FindingStore open(Map<String, String> env, Clock clock) {
+    String pg = env.getOrDefault("DESTILL_POSTGRES_URL", env.getOrDefault("POSTGRES_DSN", ""));
+    if (!pg.isBlank()) {
+      return PostgresFindingStore.connect(pg, clock);
+    }
+    return new SqliteFindingStore(dataDir(env).resolve("destill.db"), clock);
+  }
+
+  /** The folder of the local history. */
+  public static Path dataDir(Map<String, String> env) {
+    String home = env.getOrDefault("DESTILL_HOME", "");
+    if (!home.isBlank()) {
+      return Path.of(home);
+    }
+    String xdg = env.getOrDefault("XDG_DATA_HOME", "");
+    if (!xdg.isBlank()) {
+      return Path.of(xdg, "destill");
+    }
+    return Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share", "destill");
+  }
+
+  /** Adds history to the report's findings and saves the report; returns the enriched report. */
+  public static AnalysisReport record(FindingStore store, AnalysisReport report, Clock clock) {
+    List<String> hashes = report.findings().stream().map(Finding::hash).distinct().toList();
+    Map<String, History> history = store.history(hashes, report.buildId(), WINDOW);
+    List<Finding> enriched = new ArrayList<>(report.findings().size());
+    for (Finding f : report.findings()) {
+      History h = history.get(f.hash());
+      enriched.add(h == null ? f : f.withHistory(h));
+    }
+    store.createRequest(new RequestRecord(report.requestId(), report.input(), report.buildId(), report.title(),
+        RequestStatus.PENDING, 0, 0, 0, "", report.started(), clock.instant()));
+    store.saveFindings(report.requestId(), enriched);
+    store.updateRequest(report.requestId(), RequestStatus.COMPLETE, 0, 0, "");
+    return new AnalysisReport(report.requestId(), report.input(), report.buildId(), report.title(), report.jobs(),
+        enriched, report.warnings(), report.started());
+  }
+
+  /** Reopens a stored analysis as a report (jobs as far as its findings name them). */
+  public static AnalysisReport load(FindingStore store, String requestId) {
+    RequestRecord r = store.request(requestId).orElseThrow(() -> new DestillException.BadInput(
+        "no analysis " + requestId + " in the history; 'destill history' lists them"));
+    List<Finding> findings = store.findings(requestId);
+    Map<String, JobSummary> jobs = new LinkedHashMap<>();
+    for (Finding f : findings) {
+      jobs.putIfAbsent(f.job(), new JobSummary(f.job(), JobState.UNKNOWN, OptionalInt.empty(), 0, 0));
+    }
+    List<String> warnings = r.error().isEmpty() ? List.of() : List.of(r.error());
+    return new AnalysisReport(r.id(), r.target(), r.buildId(), r.title(), List.copyOf(jobs.values()), findings, warnings,
+        r.created());
+  }
+}
