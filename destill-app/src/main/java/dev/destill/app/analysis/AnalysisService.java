@@ -78,12 +78,14 @@ public final class AnalysisService {
         work.add(new Work(provider, build, job));
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(
-        Math.max(1, Math.min(request.parallelism(), work.size())), daemonThreads());
+    int threads = Math.max(1, Math.min(request.parallelism(), work.size()));
+    // Cores the jobs leave idle go to splitting a single large local log.
+    int spare = Math.max(1, request.parallelism() / threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
     try {
       List<Future<JobOutcome>> futures = new ArrayList<>();
       for (Work w : work) {
-        futures.add(pool.submit(() -> run(w, listener)));
+        futures.add(pool.submit(() -> run(w, listener, spare)));
       }
       List<JobScan> scans = new ArrayList<>();
       List<Finding> testFindings = new ArrayList<>();
@@ -128,7 +130,7 @@ public final class AnalysisService {
     }
   }
 
-  private JobOutcome run(Work w, AnalysisListener listener) {
+  private JobOutcome run(Work w, AnalysisListener listener, int spareCores) {
     JobOutcome out = new JobOutcome();
     String name = w.job.info().name();
     try {
@@ -145,7 +147,7 @@ public final class AnalysisService {
       }
       if (w.job.hasLog()) {
         listener.onProgress(new ProgressEvent.JobStarted(name));
-        out.scan = scan(w, listener);
+        out.scan = scan(w, listener, spareCores);
         listener.onProgress(new ProgressEvent.JobFinished(
             name, out.scan.lines(), out.scan.bytes(), out.scan.findings().size()));
       }
@@ -157,7 +159,20 @@ public final class AnalysisService {
     return out;
   }
 
-  private static JobScan scan(Work w, AnalysisListener listener) {
+  private static JobScan scan(Work w, AnalysisListener listener, int spareCores) {
+    java.util.Optional<java.nio.file.Path> file = w.provider instanceof dev.destill.app.local.LocalFilesProvider local
+        ? local.plainFile(w.job) : java.util.Optional.empty();
+    if (spareCores > 1 && file.isPresent()) {
+      try {
+        if (java.nio.file.Files.size(file.get()) >= SplitScan.MIN_SPLIT_BYTES) {
+          JobScan scan = SplitScan.scan(file.get(), w.job.info(), spareCores);
+          scan.findings().forEach(listener::onFinding);
+          return scan;
+        }
+      } catch (IOException e) {
+        throw new DestillException.BadInput("cannot read " + file.get() + ": " + describe(e), e);
+      }
+    }
     LogScanner scanner = new LogScanner(w.job.info(), ScanOptions.defaults());
     byte[] buf = new byte[READ_BUFFER];
     try (InputStream in = w.provider.openLog(w.build, w.job)) {

@@ -121,6 +121,16 @@ public final class LocalFilesProvider implements CiProvider {
     }
   }
 
+  /** The job's log as a plain (not compressed) regular file, for random access. */
+  public java.util.Optional<Path> plainFile(BuildJob job) {
+    String path = job.refs().get(REF_PATH);
+    if (path == null || path.equals("-") || path.endsWith(".gz")) {
+      return java.util.Optional.empty();
+    }
+    Path p = Path.of(path);
+    return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+  }
+
   @Override
   public InputStream openLog(Build build, BuildJob job) {
     String path = job.refs().get(REF_PATH);
