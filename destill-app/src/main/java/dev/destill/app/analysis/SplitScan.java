@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  */
 final class SplitScan {
   /** Files smaller than this are scanned in one piece. */
-  static final long MIN_SPLIT_BYTES = 32L << 20;
+  static final long MIN_SPLIT_BYTES = 256L << 20;
   /** How far a range's scan reaches into its neighbours. */
   static final int MARGIN_BYTES = 256 << 10;
 

@@ -343,13 +343,6 @@ public final class LogScanner {
   /** Emits a finding; its post-context is read from the ring, which still holds those lines. */
   private void emit(PendingFinding p, long lastAvailable) {
     OpenBlock b = p.block;
-    // Repeats are recognized on the unmasked text; only a new finding pays for masking.
-    String identity = Hashing.sha256Hex(Normalizer.normalize(b.keyText()));
-    Acc existing = byHash.get(identity);
-    if (existing != null) {
-      existing.count++;
-      return;
-    }
     double confidence = b.score;
     List<String> signals = new ArrayList<>(b.signals);
     if (b.frames >= 2) {
@@ -367,10 +360,18 @@ public final class LogScanner {
       signals.add("passed-job");
     }
     confidence = Math.max(0.01, Math.min(MAX_LOG_CONFIDENCE, confidence));
-    // When the job already holds as many findings as it may, a weaker one is only counted.
+    // When the job already holds as many findings as it may, a weaker one is only counted
+    // (before hashing it: in error-heavy logs most blocks end here).
     if (byHash.size() >= options.maxDistinct() && !weakest.isEmpty()
-        && confidence <= weakest.peek().finding.confidence()) {
+        && confidence < weakest.peek().finding.confidence()) {
       dropped++;
+      return;
+    }
+    // Repeats are recognized on the unmasked text; only a new finding pays for masking.
+    String identity = Hashing.sha256Hex(Normalizer.normalize(b.keyText()));
+    Acc existing = byHash.get(identity);
+    if (existing != null) {
+      existing.count++;
       return;
     }
     String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
