@@ -57,6 +57,20 @@ class GitHubProviderTest {
   }
 
   @Test
+  void shouldNotFollowANextLinkToAnotherHost() {
+    api.on(REPO + "/actions/runs/777", Reply.json("""
+        {"id":777,"name":"CI","run_number":12,"status":"completed","conclusion":"failure"}"""));
+    api.on(REPO + "/actions/runs/777/jobs?per_page=100&filter=latest", Reply.json("""
+        {"total_count":2,"jobs":[{"id":1,"name":"build","status":"completed","conclusion":"failure"}]}""",
+        Map.of("Link", "<" + storage.url() + REPO + "/actions/runs/777/jobs?page=2>; rel=\"next\"")));
+
+    Build build = provider().fetchBuild(URL, events::add);
+
+    assertThat(build.jobs()).extracting(j -> j.info().name()).contains("build");
+    assertThat(storage.requestCount()).isZero();
+  }
+
+  @Test
   void shouldListJobsAcrossPages() {
     run();
     Build build = provider().fetchBuild(URL, events::add);

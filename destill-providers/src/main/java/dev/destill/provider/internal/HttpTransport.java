@@ -40,6 +40,10 @@ public final class HttpTransport {
 
   public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, Duration timeout) {
     this.client = Objects.requireNonNull(client, "client");
+    if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+      // Such a client would carry the token to storage hosts behind our back.
+      throw new IllegalArgumentException("the HttpClient must not follow redirects; HttpTransport follows them itself");
+    }
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -71,17 +75,28 @@ public final class HttpTransport {
   public Page getPage(URI uri, ApiAccess access) {
     Response r = get(uri, access, "application/json");
     try (InputStream in = r.body()) {
-      return new Page(JSON.readTree(in), r.headers());
+      return new Page(JSON.readTree(in), r.headers(), uri);
     } catch (IOException e) {
       throw new DestillException.Retriable(access.service() + " sent a response that is not JSON for "
           + redact(uri) + "; try again", e);
     }
   }
 
-  /** One page of a paginated list. */
-  public record Page(JsonNode body, java.net.http.HttpHeaders headers) {
-    /** The {@code rel="next"} URL of a {@code Link} header, if any. */
+  /**
+   * One page of a paginated list.
+   *
+   * @param request the URL this page was fetched from; next links are resolved against it
+   */
+  public record Page(JsonNode body, java.net.http.HttpHeaders headers, URI request) {
+    /**
+     * The {@code rel="next"} URL of a {@code Link} header, if any. A next link to another origin is
+     * ignored: following it would send the token there.
+     */
     public Optional<URI> nextLink() {
+      return rawNextLink().map(request::resolve).filter(next -> sameOrigin(request, next));
+    }
+
+    private Optional<URI> rawNextLink() {
       for (String link : headers.allValues("Link")) {
         for (String part : link.split(",")) {
           String p = part.trim();
@@ -204,10 +219,18 @@ public final class HttpTransport {
   Optional<Duration> rateLimitWait(HttpResponse<?> response) {
     Optional<String> retryAfter = response.headers().firstValue("Retry-After");
     if (retryAfter.isPresent()) {
+      String value = retryAfter.get().trim();
       try {
-        return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.get().trim()))));
+        return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
       } catch (NumberFormatException e) {
-        return Optional.of(Duration.ofSeconds(5));
+        // Retry-After may also be an HTTP date (RFC 9110).
+        try {
+          Instant at = java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+          Duration wait = Duration.between(clock.instant(), at);
+          return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+        } catch (java.time.format.DateTimeParseException unparsable) {
+          return Optional.of(Duration.ofSeconds(5));
+        }
       }
     }
     Optional<String> remaining = response.headers().firstValue("X-RateLimit-Remaining");
