@@ -63,17 +63,12 @@ public final class BuildkiteProvider implements CiProvider {
   }
 
   private ApiAccess access() {
-    String token = env.getOrDefault(TOKEN, "").trim();
-    if (token.isEmpty()) {
-      throw new DestillException.BadInput("set " + TOKEN + " to a Buildkite API token with " + SCOPES
-          + " (create one at https://buildkite.com/user/api-access-tokens)");
-    }
-    return new ApiAccess("Buildkite", TOKEN, SCOPES, "Authorization", "Bearer " + token);
+    return ApiAccess.fromEnv(env, "Buildkite", TOKEN,
+        "a Buildkite API token (https://buildkite.com/user/api-access-tokens)", SCOPES, "Authorization", "Bearer ");
   }
 
   private String api() {
-    String base = env.getOrDefault(API_URL, "https://api.buildkite.com/v2");
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    return ApiAccess.baseUrl(env, API_URL, "https://api.buildkite.com/v2");
   }
 
   @Override

@@ -63,20 +63,13 @@ public final class GitHubProvider implements CiProvider {
   }
 
   private ApiAccess access() {
-    String token = env.getOrDefault(TOKEN, "").trim();
-    if (token.isEmpty()) {
-      throw new DestillException.BadInput("set " + TOKEN + " to a GitHub token with " + SCOPES
-          + " (job logs are only served to authenticated clients)");
-    }
-    return new ApiAccess("GitHub", TOKEN, SCOPES, "Authorization", "Bearer " + token);
+    return ApiAccess.fromEnv(env, "GitHub", TOKEN, "a GitHub token (job logs are only served to authenticated clients)",
+        SCOPES, "Authorization", "Bearer ");
   }
 
   private String api(String host) {
-    String base = env.get(API_URL);
-    if (base == null || base.isBlank()) {
-      base = host.equalsIgnoreCase("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3";
-    }
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    return ApiAccess.baseUrl(env, API_URL,
+        host.equalsIgnoreCase("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3");
   }
 
   @Override

@@ -63,20 +63,12 @@ public final class GitLabProvider implements CiProvider {
   }
 
   private ApiAccess access() {
-    String token = env.getOrDefault(TOKEN, "").trim();
-    if (token.isEmpty()) {
-      throw new DestillException.BadInput("set " + TOKEN + " to a GitLab personal or project access token with "
-          + SCOPES);
-    }
-    return new ApiAccess("GitLab", TOKEN, SCOPES, "PRIVATE-TOKEN", token);
+    return ApiAccess.fromEnv(env, "GitLab", TOKEN, "a GitLab personal or project access token", SCOPES,
+        "PRIVATE-TOKEN", "");
   }
 
   private String api(String host) {
-    String base = env.get(API_URL);
-    if (base == null || base.isBlank()) {
-      base = "https://" + host + "/api/v4";
-    }
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    return ApiAccess.baseUrl(env, API_URL, "https://" + host + "/api/v4");
   }
 
   @Override
