@@ -26,16 +26,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Single-thread engine throughput on a generated log (bench/run.sh generates them): the whole
- * file is in memory and fed to one {@link LogScanner} in 64 KiB slices, then ranked. MB/s =
- * file size / average time.
+ * Single-thread engine throughput on a generated log (bench/run.sh generates them): the whole file
+ * is in memory and fed to one {@link LogScanner} in 64 KiB slices, then ranked. MB/s = file size /
+ * average time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx1g", "-XX:+UseSerialGC"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx1g", "-XX:+UseSerialGC"})
 public class ScannerBenchmark {
   static final int SLICE = 1 << 16;
 

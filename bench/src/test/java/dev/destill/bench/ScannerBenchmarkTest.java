@@ -10,7 +10,10 @@ class ScannerBenchmarkTest {
   void shouldScanWhatTheBenchmarkFeedsIt() {
     StringBuilder log = new StringBuilder();
     for (int i = 0; i < 20_000; i++) {
-      log.append(i % 1000 == 0 ? "ERROR: widget " + (char) ('a' + i / 1000) + " failed\n" : "ok line " + i + "\n");
+      log.append(
+          i % 1000 == 0
+              ? "ERROR: widget " + (char) ('a' + i / 1000) + " failed\n"
+              : "ok line " + i + "\n");
     }
     ScannerBenchmark b = new ScannerBenchmark();
     b.log = log.toString().getBytes(StandardCharsets.UTF_8);

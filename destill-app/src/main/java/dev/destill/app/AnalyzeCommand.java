@@ -5,7 +5,6 @@ import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisRequest;
 import dev.destill.app.analysis.AnalysisService;
 import dev.destill.app.history.HistoryStore;
-import dev.destill.core.store.FindingStore;
 import dev.destill.app.output.Format;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
@@ -13,18 +12,19 @@ import dev.destill.app.output.TextReport;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.store.FindingStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
 /** {@code destill analyze}: finds why a build failed, from its URL or its log files. */
 @Command(
@@ -64,8 +64,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). jsonl "
-          + "analyzes each TARGET on its own and prints one object per line as each finishes.")
+      description =
+          "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). jsonl "
+              + "analyzes each TARGET on its own and prints one object per line as each finishes.")
   Format format = Format.TEXT;
 
   @Option(
@@ -77,15 +78,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--job-state",
       paramLabel = "STATE",
-      description = "State of local log files: failed, passed or unknown (default: ${DEFAULT-VALUE}). "
-          + "Errors that also appear in passed jobs are ranked lower.")
+      description =
+          "State of local log files: failed, passed or unknown (default: ${DEFAULT-VALUE}). "
+              + "Errors that also appear in passed jobs are ranked lower.")
   String jobState = "failed";
 
   @Option(
       names = "--fail-on",
       paramLabel = "CONFIDENCE",
-      description = "Exit with code 4 when a tier-1 finding has at least this confidence (0..1); "
-          + "for use as a CI step.")
+      description =
+          "Exit with code 4 when a tier-1 finding has at least this confidence (0..1); "
+              + "for use as a CI step.")
   Double failOn;
 
   @Option(
@@ -95,7 +98,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-tui",
-      description = "Print the ranked list even at a terminal, instead of opening the interactive UI.")
+      description =
+          "Print the ranked list even at a terminal, instead of opening the interactive UI.")
   boolean noTui;
 
   @Option(
@@ -109,7 +113,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     validate();
     JobState localState = parseState();
     AnalysisService service =
-        new AnalysisService(Providers.defaults(main.env(), localState, System.in), Clock.systemUTC());
+        new AnalysisService(
+            Providers.defaults(main.env(), localState, System.in), Clock.systemUTC());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);
@@ -119,16 +124,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
       java.util.Optional<AnalysisReport> report =
           Tui.run(request.input(), main.env(), l -> remember(service.analyze(request, l), err));
-      return report.isPresent() && reachesThreshold(report.get()) ? ExitCodes.FAILURE_FOUND : ExitCodes.OK;
+      return report.isPresent() && reachesThreshold(report.get())
+          ? ExitCodes.FAILURE_FOUND
+          : ExitCodes.OK;
     }
     if (format == Format.JSONL) {
       for (String target : targets) {
-        AnalysisReport report = remember(service.analyze(new AnalysisRequest(List.of(target), parallel), listener), err);
+        AnalysisReport report =
+            remember(
+                service.analyze(new AnalysisRequest(List.of(target), parallel), listener), err);
         JsonReport.write(report, top, false, out);
         failed |= reachesThreshold(report);
       }
     } else {
-      AnalysisReport report = remember(service.analyze(new AnalysisRequest(targets, parallel), listener), err);
+      AnalysisReport report =
+          remember(service.analyze(new AnalysisRequest(targets, parallel), listener), err);
       switch (format) {
         case JSON -> JsonReport.write(report, top, true, out);
         case MARKDOWN -> MarkdownReport.write(report, top, out);
@@ -164,10 +174,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
     }
     if (parallel < 1) {
-      throw new ParameterException(spec.commandLine(), "--parallel must be at least 1, was " + parallel);
+      throw new ParameterException(
+          spec.commandLine(), "--parallel must be at least 1, was " + parallel);
     }
     if (failOn != null && (failOn < 0 || failOn > 1)) {
-      throw new ParameterException(spec.commandLine(), "--fail-on takes a confidence from 0 to 1, was " + failOn);
+      throw new ParameterException(
+          spec.commandLine(), "--fail-on takes a confidence from 0 to 1, was " + failOn);
     }
   }
 
@@ -202,8 +214,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
   private AnalysisListener progressPrinter(PrintWriter err) {
     boolean interactive = System.console() != null;
     java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger done =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger total =
+        new java.util.concurrent.atomic.AtomicInteger();
     return new AnalysisListener() {
       @Override
       public void onProgress(ProgressEvent event) {
@@ -212,12 +226,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
           line = "destill: warning: " + w.message();
         } else if (interactive && event instanceof ProgressEvent.BuildResolved b) {
           total.addAndGet(b.jobs());
-          line = "destill: " + b.title() + ": " + b.jobs() + " job" + (b.jobs() == 1 ? "" : "s") + " ("
-              + b.failedJobs() + " failed)";
+          line =
+              "destill: "
+                  + b.title()
+                  + ": "
+                  + b.jobs()
+                  + " job"
+                  + (b.jobs() == 1 ? "" : "s")
+                  + " ("
+                  + b.failedJobs()
+                  + " failed)";
         } else if (interactive && event instanceof ProgressEvent.JobFinished f) {
           long mb = bytes.addAndGet(f.bytes()) >> 20;
-          line = String.format(java.util.Locale.ROOT, "destill: read %s (%d/%d logs, %d MB)", f.job(),
-              done.incrementAndGet(), total.get(), mb);
+          line =
+              String.format(
+                  java.util.Locale.ROOT,
+                  "destill: read %s (%d/%d logs, %d MB)",
+                  f.job(),
+                  done.incrementAndGet(),
+                  total.get(),
+                  mb);
         }
         if (line != null) {
           synchronized (err) {

@@ -4,12 +4,16 @@ package dev.destill.app;
 public final class ExitCodes {
   /** The command ran (an analysis that finds errors still exits 0). */
   public static final int OK = 0;
+
   /** Something unexpected went wrong inside Destill. */
   public static final int SOFTWARE = 1;
+
   /** The command line is wrong. */
   public static final int USAGE = 2;
+
   /** An input (file, URL, report, token, remote service) could not be used. */
   public static final int INPUT = 3;
+
   /** {@code --fail-on} was given and a finding at or above that confidence was found. */
   public static final int FAILURE_FOUND = 4;
 

@@ -13,11 +13,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code destill history}: past analyses, newest first. */
 @Command(
@@ -36,10 +36,16 @@ public final class HistoryCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--limit", paramLabel = "N", description = "How many (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "How many (default: ${DEFAULT-VALUE}).")
   int limit = 20;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   String format = "text";
 
   @Override
@@ -76,10 +82,23 @@ public final class HistoryCommand implements Callable<Integer> {
     } else if (requests.isEmpty()) {
       out.println("No analyses yet: 'destill analyze' saves each one here.");
     } else {
-      out.printf(Locale.ROOT, "%-28s %-20s %-9s %8s  %s%n", "REQUEST", "WHEN (UTC)", "STATUS", "FINDINGS", "BUILD");
+      out.printf(
+          Locale.ROOT,
+          "%-28s %-20s %-9s %8s  %s%n",
+          "REQUEST",
+          "WHEN (UTC)",
+          "STATUS",
+          "FINDINGS",
+          "BUILD");
       for (RequestRecord r : requests) {
-        out.printf(Locale.ROOT, "%-28s %-20s %-9s %8d  %s%n", r.id(), r.created().toString().substring(0, 19).replace('T', ' '),
-            r.status().id(), r.findings(), r.title());
+        out.printf(
+            Locale.ROOT,
+            "%-28s %-20s %-9s %8d  %s%n",
+            r.id(),
+            r.created().toString().substring(0, 19).replace('T', ' '),
+            r.status().id(),
+            r.findings(),
+            r.title());
       }
     }
     out.flush();

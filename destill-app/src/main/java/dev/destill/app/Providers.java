@@ -22,12 +22,14 @@ public final class Providers {
   private Providers() {}
 
   /**
-   * Every provider, most specific first; the local-files provider comes last and takes whatever
-   * is not a URL. {@code env} supplies tokens and API base URLs.
+   * Every provider, most specific first; the local-files provider comes last and takes whatever is
+   * not a URL. {@code env} supplies tokens and API base URLs.
    */
-  public static List<CiProvider> defaults(Map<String, String> env, JobState localState, InputStream stdin) {
+  public static List<CiProvider> defaults(
+      Map<String, String> env, JobState localState, InputStream stdin) {
     HttpTransport http =
-        new HttpTransport(HttpTransport.defaultClient(), Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT);
+        new HttpTransport(
+            HttpTransport.defaultClient(), Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT);
     return List.of(
         new BuildkiteProvider(http, env),
         new GitHubProvider(http, env),

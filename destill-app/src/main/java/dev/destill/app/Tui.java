@@ -36,48 +36,62 @@ final class Tui {
    * Starts {@code analysis} on a background thread and shows its findings until the user quits.
    * Returns the report when the analysis finished before that.
    */
-  static Optional<AnalysisReport> run(String title, Map<String, String> env,
-      Function<AnalysisListener, AnalysisReport> analysis) throws IOException {
+  static Optional<AnalysisReport> run(
+      String title, Map<String, String> env, Function<AnalysisListener, AnalysisReport> analysis)
+      throws IOException {
     Inbox inbox = new Inbox();
     AtomicReference<AnalysisReport> result = new AtomicReference<>();
-    Thread worker = new Thread(() -> {
-      try {
-        AnalysisReport report = analysis.apply(new AnalysisListener() {
-          @Override
-          public void onProgress(ProgressEvent event) {
-            if (!(event instanceof ProgressEvent.Completed)) {
-              inbox.progress(event);
-            }
-          }
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                AnalysisReport report =
+                    analysis.apply(
+                        new AnalysisListener() {
+                          @Override
+                          public void onProgress(ProgressEvent event) {
+                            if (!(event instanceof ProgressEvent.Completed)) {
+                              inbox.progress(event);
+                            }
+                          }
 
-          @Override
-          public void onFinding(Finding finding) {
-            inbox.finding(finding);
-          }
-        });
-        result.set(report);
-        inbox.ranked(report.findings());
-        inbox.progress(new ProgressEvent.Completed(report.findings().size()));
-      } catch (DestillException e) {
-        inbox.progress(new ProgressEvent.Warning(e.getMessage()));
-        inbox.progress(new ProgressEvent.Completed(0));
-      } catch (RuntimeException e) {
-        inbox.progress(new ProgressEvent.Warning("analysis failed: " + Cli.oneLine(e)));
-        inbox.progress(new ProgressEvent.Completed(0));
-      }
-    }, "destill-analysis");
+                          @Override
+                          public void onFinding(Finding finding) {
+                            inbox.finding(finding);
+                          }
+                        });
+                result.set(report);
+                inbox.ranked(report.findings());
+                inbox.progress(new ProgressEvent.Completed(report.findings().size()));
+              } catch (DestillException e) {
+                inbox.progress(new ProgressEvent.Warning(e.getMessage()));
+                inbox.progress(new ProgressEvent.Completed(0));
+              } catch (RuntimeException e) {
+                inbox.progress(new ProgressEvent.Warning("analysis failed: " + Cli.oneLine(e)));
+                inbox.progress(new ProgressEvent.Completed(0));
+              }
+            },
+            "destill-analysis");
     worker.setDaemon(true);
     worker.start();
 
-    Terminal terminal = new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
-        .setMouseCaptureMode(MouseCaptureMode.CLICK_RELEASE)
-        .createTerminal();
+    Terminal terminal =
+        new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
+            .setMouseCaptureMode(MouseCaptureMode.CLICK_RELEASE)
+            .createTerminal();
     PrintStream raw = System.out;
-    TriageUi ui = new TriageUi(new TerminalScreen(terminal), new TriageModel(title), inbox,
-        !env.containsKey("NO_COLOR"), localLog(), s -> {
-          raw.print(s);
-          raw.flush();
-        }, env.getOrDefault("PAGER", "less"));
+    TriageUi ui =
+        new TriageUi(
+            new TerminalScreen(terminal),
+            new TriageModel(title),
+            inbox,
+            !env.containsKey("NO_COLOR"),
+            localLog(),
+            s -> {
+              raw.print(s);
+              raw.flush();
+            },
+            env.getOrDefault("PAGER", "less"));
     ui.run();
     terminal.close();
     return Optional.ofNullable(result.get());
@@ -88,7 +102,9 @@ final class Tui {
     return f -> {
       try {
         Path p = Path.of(f.job());
-        return Files.isRegularFile(p) && !p.toString().endsWith(".gz") ? Optional.of(p) : Optional.empty();
+        return Files.isRegularFile(p) && !p.toString().endsWith(".gz")
+            ? Optional.of(p)
+            : Optional.empty();
       } catch (RuntimeException e) {
         return Optional.empty();
       }

@@ -15,12 +15,12 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code destill view}: reopens a stored analysis, with no network. */
 @Command(
@@ -38,13 +38,21 @@ public final class ViewCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "REQUEST_ID", description = "The id 'destill analyze' or 'destill history' shows.")
+  @Parameters(
+      paramLabel = "REQUEST_ID",
+      description = "The id 'destill analyze' or 'destill history' shows.")
   String requestId;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format = Format.TEXT;
 
-  @Option(names = "--top", paramLabel = "N", description = "Show at most N findings (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      description = "Show at most N findings (default: ${DEFAULT-VALUE}).")
   int top = 20;
 
   @Option(names = "--no-tui", description = "Print even at a terminal.")
@@ -62,13 +70,18 @@ public final class ViewCommand implements Callable<Integer> {
     boolean formatGiven = spec.commandLine().getParseResult().hasMatchedOption("--format");
     if (!formatGiven && !noTui && Tui.available(main.env())) {
       AnalysisReport shown = report;
-      Tui.run(report.title(), main.env(), l -> {
-        l.onProgress(new ProgressEvent.BuildResolved(shown.buildId(), shown.title(), shown.jobs().size(), 0));
-        for (Finding f : shown.findings()) {
-          l.onFinding(f);
-        }
-        return shown;
-      });
+      Tui.run(
+          report.title(),
+          main.env(),
+          l -> {
+            l.onProgress(
+                new ProgressEvent.BuildResolved(
+                    shown.buildId(), shown.title(), shown.jobs().size(), 0));
+            for (Finding f : shown.findings()) {
+              l.onFinding(f);
+            }
+            return shown;
+          });
       return ExitCodes.OK;
     }
     PrintWriter out = spec.commandLine().getOut();

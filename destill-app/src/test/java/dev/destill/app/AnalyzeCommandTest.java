@@ -35,14 +35,32 @@ class AnalyzeCommandTest {
     assertThat(root.get("jobs").get(0).get("state").asText()).isEqualTo("failed");
     assertThat(root.get("jobs").get(0).get("lines").asLong()).isEqualTo(64);
     JsonNode first = root.get("findings").get(0);
-    for (String field : new String[] {"rank", "id", "hash", "severity", "confidence", "tier", "job", "line",
-        "end_line", "message", "normalized", "pre_context", "post_context", "recurrence", "source"}) {
+    for (String field :
+        new String[] {
+          "rank",
+          "id",
+          "hash",
+          "severity",
+          "confidence",
+          "tier",
+          "job",
+          "line",
+          "end_line",
+          "message",
+          "normalized",
+          "pre_context",
+          "post_context",
+          "recurrence",
+          "source"
+        }) {
       assertThat(first.has(field)).as(field).isTrue();
     }
     assertThat(first.get("rank").asInt()).isEqualTo(1);
     assertThat(first.get("hash").asText()).matches("[0-9a-f]{64}");
     assertThat(first.get("source").asText()).isEqualTo("log");
-    assertThat(first.get("message").asText()).contains("cannot find symbol").doesNotContain("\u001b");
+    assertThat(first.get("message").asText())
+        .contains("cannot find symbol")
+        .doesNotContain("\u001b");
     assertThat(first.get("line").asLong()).isEqualTo(43);
     // The message is the raw line (ANSI removed) at that line number.
     String raw = Files.readAllLines(Path.of(log)).get(42);
@@ -51,8 +69,13 @@ class AnalyzeCommandTest {
 
   @Test
   void shouldStreamOneObjectPerInputAsJsonl() throws IOException {
-    CliRunner.Result r = CliRunner.run("analyze", "--format", "jsonl",
-        example("travis-pytest-failure.log"), example("buildkite-go-panic.log"));
+    CliRunner.Result r =
+        CliRunner.run(
+            "analyze",
+            "--format",
+            "jsonl",
+            example("travis-pytest-failure.log"),
+            example("buildkite-go-panic.log"));
     assertThat(r.exitCode()).isZero();
     String[] lines = r.out().strip().split("\n");
     assertThat(lines).hasSize(2);
@@ -62,8 +85,10 @@ class AnalyzeCommandTest {
 
   @Test
   void shouldPutTheCauseFirstInTheBundledExamples() throws IOException {
-    assertThat(topMessage("travis-pytest-failure.log")).containsAnyOf("test_total_includes_shipping", "AssertionError");
-    assertThat(topMessage("buildkite-go-panic.log")).containsAnyOf("TestPostTransfer", "nil pointer");
+    assertThat(topMessage("travis-pytest-failure.log"))
+        .containsAnyOf("test_total_includes_shipping", "AssertionError");
+    assertThat(topMessage("buildkite-go-panic.log"))
+        .containsAnyOf("TestPostTransfer", "nil pointer");
   }
 
   private String topMessage(String name) throws IOException {
@@ -84,8 +109,12 @@ class AnalyzeCommandTest {
 
   @Test
   void shouldWriteMarkdownWithATableAndCodeBlocks() {
-    CliRunner.Result r = CliRunner.run("analyze", "--format", "markdown", "--top", "3", example("buildkite-go-panic.log"));
-    assertThat(r.out()).contains("| # | Confidence | Tier | Job | Lines | Message |").contains("```text");
+    CliRunner.Result r =
+        CliRunner.run(
+            "analyze", "--format", "markdown", "--top", "3", example("buildkite-go-panic.log"));
+    assertThat(r.out())
+        .contains("| # | Confidence | Tier | Job | Lines | Message |")
+        .contains("```text");
     assertThat(r.out().lines().filter(l -> l.matches("\\| \\d+ \\|.*"))).hasSize(3);
   }
 
@@ -98,8 +127,13 @@ class AnalyzeCommandTest {
 
   @Test
   void shouldReadStandardInput() throws IOException {
-    CliRunner.Result r = CliRunner.runWithStdin("ok\nFATAL: schema migration failed\n".getBytes(StandardCharsets.UTF_8),
-        "analyze", "--format", "json", "-");
+    CliRunner.Result r =
+        CliRunner.runWithStdin(
+            "ok\nFATAL: schema migration failed\n".getBytes(StandardCharsets.UTF_8),
+            "analyze",
+            "--format",
+            "json",
+            "-");
     JsonNode root = JSON.readTree(r.out());
     assertThat(root.get("jobs").get(0).get("name").asText()).isEqualTo("stdin");
     assertThat(root.get("findings").get(0).get("line").asInt()).isEqualTo(2);
@@ -109,7 +143,9 @@ class AnalyzeCommandTest {
   void shouldReadGzippedLogs() throws IOException {
     Path gz = tmp.resolve("job.log.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
-      out.write("line\nerror: linker failed: undefined reference to `main'\n".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "line\nerror: linker failed: undefined reference to `main'\n"
+              .getBytes(StandardCharsets.UTF_8));
     }
     CliRunner.Result r = CliRunner.run("analyze", "--format", "json", gz.toString());
     assertThat(JSON.readTree(r.out()).get("findings").get(0).get("line").asInt()).isEqualTo(2);
@@ -140,30 +176,44 @@ class AnalyzeCommandTest {
     Files.write(junk, bytes);
     CliRunner.Result r = CliRunner.run("analyze", "--format", "json", junk.toString());
     assertThat(r.exitCode()).isZero();
-    assertThat(JSON.readTree(r.out()).get("jobs").get(0).get("bytes").asLong()).isEqualTo(bytes.length);
+    assertThat(JSON.readTree(r.out()).get("jobs").get(0).get("bytes").asLong())
+        .isEqualTo(bytes.length);
   }
 
   @Test
   void shouldExitTwoOnUsageErrors() {
     assertThat(CliRunner.run("analyze").exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(CliRunner.run("analyze", "--format", "yaml", "x").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(CliRunner.run("analyze", "--format", "yaml", "x").exitCode())
+        .isEqualTo(ExitCodes.USAGE);
     assertThat(CliRunner.run("analyze", "--top", "0", "x").exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(CliRunner.run("analyze", "--job-state", "green", "x").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(CliRunner.run("analyze", "--job-state", "green", "x").exitCode())
+        .isEqualTo(ExitCodes.USAGE);
     assertThat(CliRunner.run("frobnicate").exitCode()).isEqualTo(ExitCodes.USAGE);
   }
 
   @Test
   void shouldExitFourWhenFailOnThresholdIsReached() {
-    assertThat(CliRunner.run("analyze", "--fail-on", "0.8", example("buildkite-go-panic.log")).exitCode())
+    assertThat(
+            CliRunner.run("analyze", "--fail-on", "0.8", example("buildkite-go-panic.log"))
+                .exitCode())
         .isEqualTo(ExitCodes.FAILURE_FOUND);
-    CliRunner.Result passing = CliRunner.runWithStdin("all good\n".getBytes(StandardCharsets.UTF_8),
-        "analyze", "--fail-on", "0.8", "--job-state", "passed", "-");
+    CliRunner.Result passing =
+        CliRunner.runWithStdin(
+            "all good\n".getBytes(StandardCharsets.UTF_8),
+            "analyze",
+            "--fail-on",
+            "0.8",
+            "--job-state",
+            "passed",
+            "-");
     assertThat(passing.exitCode()).isZero();
   }
 
   @Test
   void shouldLimitFindingsWithTop() throws IOException {
-    CliRunner.Result r = CliRunner.run("analyze", "--format", "json", "--top", "2", example("github-maven-compile-error.log"));
+    CliRunner.Result r =
+        CliRunner.run(
+            "analyze", "--format", "json", "--top", "2", example("github-maven-compile-error.log"));
     JsonNode root = JSON.readTree(r.out());
     assertThat(root.get("findings")).hasSize(2);
     assertThat(root.get("total_findings").asInt()).isGreaterThan(2);
@@ -173,7 +223,8 @@ class AnalyzeCommandTest {
   void shouldTreatEachFileOfADirectoryAsAJob() throws IOException {
     Files.writeString(tmp.resolve("a.log"), "error: alpha broke\n");
     Files.writeString(tmp.resolve("b.log"), "error: beta broke\n");
-    JsonNode root = JSON.readTree(CliRunner.run("analyze", "--format", "json", tmp.toString()).out());
+    JsonNode root =
+        JSON.readTree(CliRunner.run("analyze", "--format", "json", tmp.toString()).out());
     assertThat(root.get("jobs")).hasSize(2);
   }
 

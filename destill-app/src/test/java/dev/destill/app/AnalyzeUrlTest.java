@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code destill analyze <url>} end to end against a local server, through the base-URL variables. */
+/**
+ * {@code destill analyze <url>} end to end against a local server, through the base-URL variables.
+ */
 class AnalyzeUrlTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String BUILD = "/v2/organizations/acme/pipelines/shop/builds/42";
@@ -43,24 +45,37 @@ class AnalyzeUrlTest {
   }
 
   Map<String, String> env() {
-    return Map.of("BUILDKITE_API_URL", api.url() + "/v2", "BUILDKITE_API_TOKEN", "bkua_secret_token_value_1234567890",
-        "DESTILL_HOME", CliRunner.HOME.toString());
+    return Map.of(
+        "BUILDKITE_API_URL",
+        api.url() + "/v2",
+        "BUILDKITE_API_TOKEN",
+        "bkua_secret_token_value_1234567890",
+        "DESTILL_HOME",
+        CliRunner.HOME.toString());
   }
 
   void build() throws Exception {
-    String build = Files.readString(Path.of("..", "destill-providers", "src", "test", "resources", "buildkite", "build.json"));
+    String build =
+        Files.readString(
+            Path.of(
+                "..", "destill-providers", "src", "test", "resources", "buildkite", "build.json"));
     api.on(BUILD, Reply.json(build));
     String failedLog = Files.readString(Path.of("..", "examples", "buildkite-go-panic.log"));
     api.on(BUILD + "/jobs/" + FAILED + "/log.txt", Reply.redirect(storage.url() + "/logs/failed"));
-    storage.on("/logs/failed", Reply.text("ERROR: cache server unreachable, continuing without cache\n" + failedLog));
-    api.on(BUILD + "/jobs/" + PASSED + "/log.txt", Reply.text("ERROR: cache server unreachable, continuing without cache\nlint ok\n"));
+    storage.on(
+        "/logs/failed",
+        Reply.text("ERROR: cache server unreachable, continuing without cache\n" + failedLog));
+    api.on(
+        BUILD + "/jobs/" + PASSED + "/log.txt",
+        Reply.text("ERROR: cache server unreachable, continuing without cache\nlint ok\n"));
     api.on(BUILD + "/artifacts?per_page=100", Reply.json("[]"));
   }
 
   @Test
   void shouldAnalyzeABuildkiteBuildFromItsUrl() throws Exception {
     build();
-    Run r = analyze(env(), "analyze", "--format", "json", "https://buildkite.com/acme/shop/builds/42");
+    Run r =
+        analyze(env(), "analyze", "--format", "json", "https://buildkite.com/acme/shop/builds/42");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode root = JSON.readTree(r.out());
     assertThat(root.get("build_id").asText()).isEqualTo("buildkite:acme/shop/42");
@@ -81,12 +96,15 @@ class AnalyzeUrlTest {
   @Test
   void shouldShowWhatWasReadOfATruncatedLog() throws Exception {
     build();
-    String log = "step\n".repeat(200) + "FATAL: ledger migration 12 failed\n" + "more output\n".repeat(2000);
+    String log =
+        "step\n".repeat(200) + "FATAL: ledger migration 12 failed\n" + "more output\n".repeat(2000);
     storage.on("/logs/failed", Reply.text(log).truncatedAfter(log.indexOf("more output") + 40));
-    Run r = analyze(env(), "analyze", "--format", "json", "https://buildkite.com/acme/shop/builds/42");
+    Run r =
+        analyze(env(), "analyze", "--format", "json", "https://buildkite.com/acme/shop/builds/42");
     assertThat(r.code()).isZero();
     assertThat(r.err()).contains("ended early");
-    assertThat(JSON.readTree(r.out()).get("findings").get(0).get("message").asText()).contains("ledger migration");
+    assertThat(JSON.readTree(r.out()).get("findings").get(0).get("message").asText())
+        .contains("ledger migration");
   }
 
   @Test
@@ -100,8 +118,12 @@ class AnalyzeUrlTest {
 
   @Test
   void shouldAskForATokenBeforeAnyRequest() {
-    Run r = analyze(Map.of("BUILDKITE_API_URL", api.url() + "/v2", "DESTILL_HOME", CliRunner.HOME.toString()),
-        "analyze", "https://buildkite.com/acme/shop/builds/42");
+    Run r =
+        analyze(
+            Map.of(
+                "BUILDKITE_API_URL", api.url() + "/v2", "DESTILL_HOME", CliRunner.HOME.toString()),
+            "analyze",
+            "https://buildkite.com/acme/shop/builds/42");
     assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(r.err()).contains("set BUILDKITE_API_TOKEN");
     assertThat(api.requestCount()).isZero();

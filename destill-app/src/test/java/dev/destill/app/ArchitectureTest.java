@@ -13,35 +13,68 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   private static final JavaClasses CLASSES =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.destill");
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.destill");
 
   @Test
   void coreShouldNotDependOnIoLibrariesOrOuterLayers() {
     noClasses()
-        .that().resideInAPackage("dev.destill.core..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "dev.destill.app..", "dev.destill.provider..", "dev.destill.tui..", "dev.destill.store..",
-            "dev.destill.kafka..", "com.fasterxml..", "org.apache.kafka..", "java.net..", "java.sql..",
-            "javax.sql..", "org.postgresql..", "org.sqlite..", "com.zaxxer..", "org.flywaydb..",
-            "picocli..", "com.googlecode.lanterna..", "io.modelcontextprotocol..")
+        .that()
+        .resideInAPackage("dev.destill.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.destill.app..",
+            "dev.destill.provider..",
+            "dev.destill.tui..",
+            "dev.destill.store..",
+            "dev.destill.kafka..",
+            "com.fasterxml..",
+            "org.apache.kafka..",
+            "java.net..",
+            "java.sql..",
+            "javax.sql..",
+            "org.postgresql..",
+            "org.sqlite..",
+            "com.zaxxer..",
+            "org.flywaydb..",
+            "picocli..",
+            "com.googlecode.lanterna..",
+            "io.modelcontextprotocol..")
         .check(CLASSES);
   }
 
   @Test
   void engineShouldNotTouchFilesOrProcesses() {
     noClasses()
-        .that().resideInAnyPackage("dev.destill.core.engine..", "dev.destill.core.model..", "dev.destill.core.junit..")
-        .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.File")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.ProcessBuilder")
+        .that()
+        .resideInAnyPackage(
+            "dev.destill.core.engine..", "dev.destill.core.model..", "dev.destill.core.junit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.nio.file..", "java.net..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.io.File")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.lang.ProcessBuilder")
         .check(CLASSES);
   }
 
   @Test
   void adaptersShouldNotDependOnTheApplication() {
     noClasses()
-        .that().resideInAnyPackage("dev.destill.provider..", "dev.destill.tui..", "dev.destill.store..", "dev.destill.kafka..")
-        .should().dependOnClassesThat().resideInAPackage("dev.destill.app..")
+        .that()
+        .resideInAnyPackage(
+            "dev.destill.provider..",
+            "dev.destill.tui..",
+            "dev.destill.store..",
+            "dev.destill.kafka..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.destill.app..")
         .allowEmptyShould(true)
         .check(CLASSES);
   }

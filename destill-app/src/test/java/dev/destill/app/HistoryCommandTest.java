@@ -16,14 +16,17 @@ class HistoryCommandTest {
 
   @Test
   void shouldRememberAnalysesAndTellWhenAFailureWasSeenBefore() throws Exception {
-    String error = "FATAL: database migration 0042_add_index failed: relation \"orders\" is locked\n";
+    String error =
+        "FATAL: database migration 0042_add_index failed: relation \"orders\" is locked\n";
     Path first = tmp.resolve("build-1.log");
     Path second = tmp.resolve("build-2.log");
     Files.writeString(first, "setup\n" + error);
     Files.writeString(second, "setup\nmore setup\n" + error);
-    JsonNode one = JSON.readTree(CliRunner.run("analyze", "--format", "json", first.toString()).out());
+    JsonNode one =
+        JSON.readTree(CliRunner.run("analyze", "--format", "json", first.toString()).out());
     assertThat(one.get("findings").get(0).get("history").get("builds_seen").asInt()).isZero();
-    JsonNode two = JSON.readTree(CliRunner.run("analyze", "--format", "json", second.toString()).out());
+    JsonNode two =
+        JSON.readTree(CliRunner.run("analyze", "--format", "json", second.toString()).out());
     JsonNode history = two.get("findings").get(0).get("history");
     assertThat(history.get("builds_seen").asInt()).isEqualTo(1);
     assertThat(history.get("builds_known").asInt()).isGreaterThanOrEqualTo(1);
@@ -36,7 +39,8 @@ class HistoryCommandTest {
 
     JsonNode viewed = JSON.readTree(CliRunner.run("view", "--format", "json", requestId).out());
     assertThat(viewed.get("request_id").asText()).isEqualTo(requestId);
-    assertThat(viewed.get("findings").get(0).get("message").asText()).contains("database migration");
+    assertThat(viewed.get("findings").get(0).get("message").asText())
+        .contains("database migration");
     assertThat(CliRunner.run("view", requestId).out()).contains("seen in 1 of");
   }
 
@@ -51,7 +55,9 @@ class HistoryCommandTest {
   void shouldSkipTheHistoryWhenAsked() throws Exception {
     Path log = tmp.resolve("x.log");
     Files.writeString(log, "error: boom\n");
-    JsonNode r = JSON.readTree(CliRunner.run("analyze", "--no-history", "--format", "json", log.toString()).out());
+    JsonNode r =
+        JSON.readTree(
+            CliRunner.run("analyze", "--no-history", "--format", "json", log.toString()).out());
     assertThat(r.get("findings").get(0).has("history")).isFalse();
   }
 }

@@ -38,18 +38,42 @@ class McpServerIT {
   @BeforeAll
   static void start() throws Exception {
     api = new FakeCiServer();
-    api.on(BUILD, Reply.json(Files.readString(Path.of("..", "destill-providers", "src", "test", "resources", "buildkite", "build.json"))));
-    api.on(BUILD + "/jobs/0190a1b2-0000-4000-8000-000000000001/log.txt",
-        Reply.text("export TOKEN=ghp_" + "a".repeat(36) + "\n" + Files.readString(Path.of("..", "examples", "buildkite-go-panic.log"))));
+    api.on(
+        BUILD,
+        Reply.json(
+            Files.readString(
+                Path.of(
+                    "..",
+                    "destill-providers",
+                    "src",
+                    "test",
+                    "resources",
+                    "buildkite",
+                    "build.json"))));
+    api.on(
+        BUILD + "/jobs/0190a1b2-0000-4000-8000-000000000001/log.txt",
+        Reply.text(
+            "export TOKEN=ghp_"
+                + "a".repeat(36)
+                + "\n"
+                + Files.readString(Path.of("..", "examples", "buildkite-go-panic.log"))));
     api.on(BUILD + "/jobs/0190a1b2-0000-4000-8000-000000000003/log.txt", Reply.text("lint ok\n"));
     api.on(BUILD + "/artifacts?per_page=100", Reply.json("[]"));
     Path jar = Path.of("target", "destill.jar").toAbsolutePath();
-    ServerParameters params = ServerParameters.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString())
-        .args("-jar", jar.toString(), "mcp", "--budget-tokens", String.valueOf(BUDGET))
-        .env(Map.of("BUILDKITE_API_URL", api.url() + "/v2", "BUILDKITE_API_TOKEN", "bkua_test_token_0123456789abcdef"))
-        .build();
-    client = McpClient.sync(new StdioClientTransport(params, McpJsonMapper.getDefault()))
-        .requestTimeout(Duration.ofSeconds(60)).build();
+    ServerParameters params =
+        ServerParameters.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString())
+            .args("-jar", jar.toString(), "mcp", "--budget-tokens", String.valueOf(BUDGET))
+            .env(
+                Map.of(
+                    "BUILDKITE_API_URL",
+                    api.url() + "/v2",
+                    "BUILDKITE_API_TOKEN",
+                    "bkua_test_token_0123456789abcdef"))
+            .build();
+    client =
+        McpClient.sync(new StdioClientTransport(params, McpJsonMapper.getDefault()))
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
     client.initialize();
   }
 
@@ -71,17 +95,28 @@ class McpServerIT {
 
   @Test
   void shouldListEveryToolWithASchema() {
-    assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
-        .containsExactlyInAnyOrder("analyze_build", "analyze_log", "get_finding_details", "search_log", "recurring_failures");
-    assertThat(client.listTools().tools()).allSatisfy(t -> {
-      assertThat(t.description()).hasSizeGreaterThan(40);
-      assertThat(t.inputSchema().type()).isEqualTo("object");
-    });
+    assertThat(client.listTools().tools())
+        .extracting(McpSchema.Tool::name)
+        .containsExactlyInAnyOrder(
+            "analyze_build",
+            "analyze_log",
+            "get_finding_details",
+            "search_log",
+            "recurring_failures");
+    assertThat(client.listTools().tools())
+        .allSatisfy(
+            t -> {
+              assertThat(t.description()).hasSizeGreaterThan(40);
+              assertThat(t.inputSchema().type()).isEqualTo("object");
+            });
   }
 
   @Test
   void shouldAnalyzeABuildWithinTheBudgetAndDrillDown() throws Exception {
-    CallToolResult r = call("analyze_build", Map.of("url", "https://buildkite.com/acme/shop/builds/42", "limit", 3));
+    CallToolResult r =
+        call(
+            "analyze_build",
+            Map.of("url", "https://buildkite.com/acme/shop/builds/42", "limit", 3));
     assertThat(r.isError()).as(text(r)).isFalse();
     String body = text(r);
     assertThat(Manifest.tokens(body)).isLessThanOrEqualTo(BUDGET);
@@ -92,14 +127,24 @@ class McpServerIT {
     assertThat(top.get("message").asText()).containsAnyOf("TestPostTransfer", "nil pointer");
     String requestId = m.get("request_id").asText();
 
-    JsonNode details = JSON.readTree(text(call("get_finding_details",
-        Map.of("request_id", requestId, "finding_id", top.get("id").asText()))));
+    JsonNode details =
+        JSON.readTree(
+            text(
+                call(
+                    "get_finding_details",
+                    Map.of("request_id", requestId, "finding_id", top.get("id").asText()))));
     assertThat(details.get("block").size()).isGreaterThan(0);
 
-    JsonNode found = JSON.readTree(text(call("search_log", Map.of("request_id", requestId, "pattern", "goroutine \\d+",
-        "context", 1))));
+    JsonNode found =
+        JSON.readTree(
+            text(
+                call(
+                    "search_log",
+                    Map.of("request_id", requestId, "pattern", "goroutine \\d+", "context", 1))));
     assertThat(found.get("matches").get(0).get("lines").toString()).contains("goroutine 23");
-    JsonNode secret = JSON.readTree(text(call("search_log", Map.of("request_id", requestId, "pattern", "TOKEN"))));
+    JsonNode secret =
+        JSON.readTree(
+            text(call("search_log", Map.of("request_id", requestId, "pattern", "TOKEN"))));
     assertThat(secret.toString()).doesNotContain("ghp_aaaa");
 
     JsonNode recurring = JSON.readTree(text(call("recurring_failures", Map.of("limit", 5))));
@@ -108,7 +153,8 @@ class McpServerIT {
 
   @Test
   void shouldAnalyzePastedText() throws Exception {
-    CallToolResult r = call("analyze_log", Map.of("text", "step 1\nFATAL: could not connect to db:5432\n"));
+    CallToolResult r =
+        call("analyze_log", Map.of("text", "step 1\nFATAL: could not connect to db:5432\n"));
     JsonNode m = JSON.readTree(text(r));
     assertThat(m.get("top_failures").get(0).get("lines").asText()).isEqualTo("2");
   }
@@ -116,9 +162,13 @@ class McpServerIT {
   @Test
   void shouldAnswerBadInputWithToolErrors() {
     assertThat(call("analyze_log", Map.of()).isError()).isTrue();
-    assertThat(text(call("analyze_log", Map.of("path", "/no/such/file.log")))).contains("no such file");
-    assertThat(call("get_finding_details", Map.of("request_id", "req-x", "finding_id", "f")).isError()).isTrue();
-    CallToolResult bad = call("analyze_build", Map.of("url", "https://buildkite.com/acme/shop/builds/404"));
+    assertThat(text(call("analyze_log", Map.of("path", "/no/such/file.log"))))
+        .contains("no such file");
+    assertThat(
+            call("get_finding_details", Map.of("request_id", "req-x", "finding_id", "f")).isError())
+        .isTrue();
+    CallToolResult bad =
+        call("analyze_build", Map.of("url", "https://buildkite.com/acme/shop/builds/404"));
     assertThat(bad.isError()).isTrue();
     assertThat(text(bad)).contains("404");
     CallToolResult regex = call("search_log", Map.of("request_id", "req-x", "pattern", "("));

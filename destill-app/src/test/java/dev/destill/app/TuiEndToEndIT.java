@@ -29,8 +29,11 @@ class TuiEndToEndIT {
   void shouldOpenMoveSearchFilterAndQuitInTmux() throws Exception {
     assumeTrue(tmuxInstalled(), "tmux is not installed");
     Path root = Path.of("..").toAbsolutePath().normalize();
-    Process p = new ProcessBuilder("bash", root.resolve("scripts/tui-e2e.sh").toString())
-        .directory(root.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("bash", root.resolve("scripts/tui-e2e.sh").toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .start();
     boolean finished = p.waitFor(3, TimeUnit.MINUTES);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!finished) {

@@ -1,8 +1,8 @@
 package dev.destill.core;
 
 /**
- * The root of every failure Destill reports. Its message is one line that says what went wrong
- * and what to do about it; the CLI prints it as is.
+ * The root of every failure Destill reports. Its message is one line that says what went wrong and
+ * what to do about it; the CLI prints it as is.
  */
 public class DestillException extends RuntimeException {
   private static final long serialVersionUID = 1L;

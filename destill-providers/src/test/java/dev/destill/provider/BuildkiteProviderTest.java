@@ -50,11 +50,14 @@ class BuildkiteProviderTest {
   }
 
   BuildkiteProvider provider(String token) {
-    HttpTransport http = new HttpTransport(HttpTransport.defaultClient(), Clock.systemUTC(), waits::add,
-        Duration.ofSeconds(5));
-    return new BuildkiteProvider(http, token == null
-        ? Map.of(BuildkiteProvider.API_URL, api.url() + "/v2")
-        : Map.of(BuildkiteProvider.API_URL, api.url() + "/v2", BuildkiteProvider.TOKEN, token));
+    HttpTransport http =
+        new HttpTransport(
+            HttpTransport.defaultClient(), Clock.systemUTC(), waits::add, Duration.ofSeconds(5));
+    return new BuildkiteProvider(
+        http,
+        token == null
+            ? Map.of(BuildkiteProvider.API_URL, api.url() + "/v2")
+            : Map.of(BuildkiteProvider.API_URL, api.url() + "/v2", BuildkiteProvider.TOKEN, token));
   }
 
   static String read(InputStream in) {
@@ -85,7 +88,9 @@ class BuildkiteProviderTest {
   void shouldKeepOnlyTheJobNamedInTheUrlFragment() {
     api.on(BUILD, Reply.json(resource("/buildkite/build.json")));
     Build build = provider("bk-token").fetchBuild(URL + "#" + JOB3, events::add);
-    assertThat(build.jobs()).singleElement().satisfies(j -> assertThat(j.info().id()).isEqualTo(JOB3));
+    assertThat(build.jobs())
+        .singleElement()
+        .satisfies(j -> assertThat(j.info().id()).isEqualTo(JOB3));
   }
 
   @Test
@@ -100,23 +105,37 @@ class BuildkiteProviderTest {
   @Test
   void shouldDownloadJunitArtifactsThroughTheRedirectWithoutTheToken() {
     api.on(BUILD, Reply.json(resource("/buildkite/build.json")));
-    api.on(BUILD + "/artifacts?per_page=100", Reply.json("""
+    api.on(
+        BUILD + "/artifacts?per_page=100",
+        Reply.json(
+            """
         [{"id":"a1","job_id":"%s","path":"reports/junit.xml","file_size":120},
-         {"id":"a2","job_id":"%s","path":"dist/app.tar.gz","file_size":5000}]""".formatted(JOB1, JOB1)));
-    api.on(BUILD + "/jobs/" + JOB1 + "/artifacts/a1/download", Reply.redirect(storage.url() + "/bucket/junit.xml?X-Amz-Signature=abc"));
-    storage.on("/bucket/junit.xml?X-Amz-Signature=abc", Reply.text("<testsuite><testcase classname='A' name='b'><failure message='x'/></testcase></testsuite>"));
+         {"id":"a2","job_id":"%s","path":"dist/app.tar.gz","file_size":5000}]"""
+                .formatted(JOB1, JOB1)));
+    api.on(
+        BUILD + "/jobs/" + JOB1 + "/artifacts/a1/download",
+        Reply.redirect(storage.url() + "/bucket/junit.xml?X-Amz-Signature=abc"));
+    storage.on(
+        "/bucket/junit.xml?X-Amz-Signature=abc",
+        Reply.text(
+            "<testsuite><testcase classname='A' name='b'><failure message='x'/></testcase></testsuite>"));
     BuildkiteProvider p = provider("bk-token");
     Build build = p.fetchBuild(URL, events::add);
     TestReports reports = p.testReports(build, build.jobs().get(0));
-    assertThat(reports.reports()).singleElement().satisfies(r -> assertThat(r.name()).isEqualTo("reports/junit.xml"));
-    assertThat(storage.seen()).isNotEmpty().allSatisfy(s -> assertThat(s.hadAuthorization()).isFalse());
+    assertThat(reports.reports())
+        .singleElement()
+        .satisfies(r -> assertThat(r.name()).isEqualTo("reports/junit.xml"));
+    assertThat(storage.seen())
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s.hadAuthorization()).isFalse());
   }
 
   @Test
   void shouldFailFastWithoutAToken() {
     assertThatThrownBy(() -> provider(null).fetchBuild(URL, events::add))
         .isInstanceOf(DestillException.BadInput.class)
-        .hasMessageContaining("BUILDKITE_API_TOKEN").hasMessageContaining("read_build_logs");
+        .hasMessageContaining("BUILDKITE_API_TOKEN")
+        .hasMessageContaining("read_build_logs");
     assertThat(api.requestCount()).isZero();
   }
 
@@ -124,16 +143,21 @@ class BuildkiteProviderTest {
   void shouldNameTheVariableAndScopesOn401And403() {
     api.on(BUILD, Reply.status(401));
     assertThatThrownBy(() -> provider("expired").fetchBuild(URL, events::add))
-        .hasMessageContaining("401").hasMessageContaining("BUILDKITE_API_TOKEN").hasMessageNotContaining("expired");
+        .hasMessageContaining("401")
+        .hasMessageContaining("BUILDKITE_API_TOKEN")
+        .hasMessageNotContaining("expired");
     api.on(BUILD, Reply.status(403));
     assertThatThrownBy(() -> provider("narrow").fetchBuild(URL, events::add))
-        .hasMessageContaining("403").hasMessageContaining("read_builds");
+        .hasMessageContaining("403")
+        .hasMessageContaining("read_builds");
   }
 
   @Test
   void shouldExplainA404() {
     assertThatThrownBy(() -> provider("t").fetchBuild(URL, events::add))
-        .isInstanceOf(DestillException.BadInput.class).hasMessageContaining("404").hasMessageContaining("check the URL");
+        .isInstanceOf(DestillException.BadInput.class)
+        .hasMessageContaining("404")
+        .hasMessageContaining("check the URL");
   }
 
   @Test
@@ -154,12 +178,16 @@ class BuildkiteProviderTest {
 
     api.on(BUILD, Reply.status(500));
     assertThatThrownBy(() -> provider("t").fetchBuild(URL, events::add))
-        .isInstanceOf(DestillException.Retriable.class).hasMessageContaining("500").hasMessageContaining("try again");
+        .isInstanceOf(DestillException.Retriable.class)
+        .hasMessageContaining("500")
+        .hasMessageContaining("try again");
   }
 
   @Test
   void shouldRejectUrlsOfOtherShapes() {
-    assertThatThrownBy(() -> provider("t").fetchBuild("https://buildkite.com/acme/shop", events::add))
-        .isInstanceOf(DestillException.BadInput.class).hasMessageContaining("builds/NUMBER");
+    assertThatThrownBy(
+            () -> provider("t").fetchBuild("https://buildkite.com/acme/shop", events::add))
+        .isInstanceOf(DestillException.BadInput.class)
+        .hasMessageContaining("builds/NUMBER");
   }
 }

@@ -25,7 +25,11 @@ public final class FakeCiServer implements AutoCloseable {
   /** One response: status, headers, body; {@code truncateAfter} closes the body early. */
   public record Reply(int status, Map<String, String> headers, byte[] body, int truncateAfter) {
     public static Reply json(String body) {
-      return new Reply(200, Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8), -1);
+      return new Reply(
+          200,
+          Map.of("Content-Type", "application/json"),
+          body.getBytes(StandardCharsets.UTF_8),
+          -1);
     }
 
     public static Reply json(String body, Map<String, String> headers) {
@@ -35,7 +39,8 @@ public final class FakeCiServer implements AutoCloseable {
     }
 
     public static Reply text(String body) {
-      return new Reply(200, Map.of("Content-Type", "text/plain"), body.getBytes(StandardCharsets.UTF_8), -1);
+      return new Reply(
+          200, Map.of("Content-Type", "text/plain"), body.getBytes(StandardCharsets.UTF_8), -1);
     }
 
     public static Reply bytes(byte[] body) {
@@ -47,7 +52,11 @@ public final class FakeCiServer implements AutoCloseable {
     }
 
     public static Reply status(int status) {
-      return new Reply(status, Map.of(), ("{\"message\":\"status " + status + "\"}").getBytes(StandardCharsets.UTF_8), -1);
+      return new Reply(
+          status,
+          Map.of(),
+          ("{\"message\":\"status " + status + "\"}").getBytes(StandardCharsets.UTF_8),
+          -1);
     }
 
     public static Reply status(int status, Map<String, String> headers) {
@@ -90,9 +99,13 @@ public final class FakeCiServer implements AutoCloseable {
     return this;
   }
 
-  /** Answers the next requests to {@code pathAndQuery} with these replies in turn, then the route. */
+  /**
+   * Answers the next requests to {@code pathAndQuery} with these replies in turn, then the route.
+   */
   public FakeCiServer sequence(String pathAndQuery, Reply... replies) {
-    sequences.computeIfAbsent(pathAndQuery, k -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+    sequences
+        .computeIfAbsent(pathAndQuery, k -> new ConcurrentLinkedQueue<>())
+        .addAll(List.of(replies));
     return this;
   }
 
@@ -110,8 +123,11 @@ public final class FakeCiServer implements AutoCloseable {
     requests.incrementAndGet();
     URI uri = ex.getRequestURI();
     String key = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    seen.add(new Seen(key, ex.getRequestHeaders().containsKey("Authorization"),
-        ex.getRequestHeaders().containsKey("PRIVATE-TOKEN")));
+    seen.add(
+        new Seen(
+            key,
+            ex.getRequestHeaders().containsKey("Authorization"),
+            ex.getRequestHeaders().containsKey("PRIVATE-TOKEN")));
     Reply reply = null;
     ConcurrentLinkedQueue<Reply> queue = sequences.get(key);
     if (queue != null) {

@@ -39,30 +39,55 @@ class GitHubProviderTest {
   }
 
   GitHubProvider provider() {
-    return new GitHubProvider(new HttpTransport(HttpTransport.defaultClient(), clock, waits::add, Duration.ofSeconds(5)),
+    return new GitHubProvider(
+        new HttpTransport(HttpTransport.defaultClient(), clock, waits::add, Duration.ofSeconds(5)),
         Map.of(GitHubProvider.API_URL, api.url(), GitHubProvider.TOKEN, "ghp_test"));
   }
 
   void run() {
-    api.on(REPO + "/actions/runs/777", Reply.json("""
+    api.on(
+        REPO + "/actions/runs/777",
+        Reply.json(
+            """
         {"id":777,"name":"CI","run_number":12,"status":"completed","conclusion":"failure"}"""));
-    api.on(REPO + "/actions/runs/777/jobs?per_page=100&filter=latest", Reply.json("""
+    api.on(
+        REPO + "/actions/runs/777/jobs?per_page=100&filter=latest",
+        Reply.json(
+            """
         {"total_count":3,"jobs":[{"id":1,"name":"build","status":"completed","conclusion":"failure",
           "steps":[{"name":"Run mvn verify","number":3,"conclusion":"failure"}]},
           {"id":2,"name":"lint","status":"completed","conclusion":"success"}]}""",
-        Map.of("Link", "<" + api.url() + REPO + "/actions/runs/777/jobs?per_page=100&filter=latest&page=2>; rel=\"next\", <"
-            + api.url() + REPO + "/actions/runs/777/jobs?per_page=100&filter=latest&page=2>; rel=\"last\"")));
-    api.on(REPO + "/actions/runs/777/jobs?per_page=100&filter=latest&page=2", Reply.json("""
+            Map.of(
+                "Link",
+                "<"
+                    + api.url()
+                    + REPO
+                    + "/actions/runs/777/jobs?per_page=100&filter=latest&page=2>; rel=\"next\", <"
+                    + api.url()
+                    + REPO
+                    + "/actions/runs/777/jobs?per_page=100&filter=latest&page=2>; rel=\"last\"")));
+    api.on(
+        REPO + "/actions/runs/777/jobs?per_page=100&filter=latest&page=2",
+        Reply.json(
+            """
         {"total_count":3,"jobs":[{"id":3,"name":"docs","status":"completed","conclusion":"skipped"}]}"""));
   }
 
   @Test
   void shouldNotFollowANextLinkToAnotherHost() {
-    api.on(REPO + "/actions/runs/777", Reply.json("""
+    api.on(
+        REPO + "/actions/runs/777",
+        Reply.json(
+            """
         {"id":777,"name":"CI","run_number":12,"status":"completed","conclusion":"failure"}"""));
-    api.on(REPO + "/actions/runs/777/jobs?per_page=100&filter=latest", Reply.json("""
+    api.on(
+        REPO + "/actions/runs/777/jobs?per_page=100&filter=latest",
+        Reply.json(
+            """
         {"total_count":2,"jobs":[{"id":1,"name":"build","status":"completed","conclusion":"failure"}]}""",
-        Map.of("Link", "<" + storage.url() + REPO + "/actions/runs/777/jobs?page=2>; rel=\"next\"")));
+            Map.of(
+                "Link",
+                "<" + storage.url() + REPO + "/actions/runs/777/jobs?page=2>; rel=\"next\"")));
 
     Build build = provider().fetchBuild(URL, events::add);
 
@@ -76,7 +101,9 @@ class GitHubProviderTest {
     Build build = provider().fetchBuild(URL, events::add);
     assertThat(build.title()).isEqualTo("acme/shop CI #12");
     assertThat(build.state()).isEqualTo(JobState.FAILED);
-    assertThat(build.jobs()).extracting(j -> j.info().name()).containsExactly("build", "lint", "docs", "test reports");
+    assertThat(build.jobs())
+        .extracting(j -> j.info().name())
+        .containsExactly("build", "lint", "docs", "test reports");
     assertThat(build.jobs().get(2).hasLog()).isFalse();
     assertThat(build.jobs().get(1).info().state()).isEqualTo(JobState.PASSED);
   }
@@ -85,25 +112,32 @@ class GitHubProviderTest {
   void shouldFollowTheLogRedirectWithoutSendingTheToken() throws Exception {
     run();
     api.on(REPO + "/actions/jobs/1/logs", Reply.redirect(storage.url() + "/logs/1?sig=secret"));
-    storage.on("/logs/1?sig=secret", Reply.text("2026-01-01T00:00:00.0000000Z ##[error]Process completed with exit code 1.\n"));
+    storage.on(
+        "/logs/1?sig=secret",
+        Reply.text("2026-01-01T00:00:00.0000000Z ##[error]Process completed with exit code 1.\n"));
     GitHubProvider p = provider();
     Build build = p.fetchBuild(URL, events::add);
     try (var in = p.openLog(build, build.jobs().get(0))) {
       assertThat(new String(in.readAllBytes())).contains("exit code 1");
     }
     assertThat(api.seen()).allSatisfy(s -> assertThat(s.hadAuthorization()).isTrue());
-    assertThat(storage.seen()).hasSize(1).allSatisfy(s -> assertThat(s.hadAuthorization()).isFalse());
+    assertThat(storage.seen())
+        .hasSize(1)
+        .allSatisfy(s -> assertThat(s.hadAuthorization()).isFalse());
   }
 
   @Test
   void shouldTakeJunitOutOfArtifactZipsSafely() {
     run();
-    api.on(REPO + "/actions/runs/777/artifacts?per_page=100", Reply.json("""
+    api.on(
+        REPO + "/actions/runs/777/artifacts?per_page=100",
+        Reply.json(
+            """
         {"total_count":3,"artifacts":[
           {"id":10,"name":"test-results","size_in_bytes":100,"expired":false,"archive_download_url":"%s/zip/10"},
           {"id":11,"name":"junit-bomb","size_in_bytes":100,"expired":false,"archive_download_url":"%s/zip/11"},
           {"id":12,"name":"site","size_in_bytes":100,"expired":false,"archive_download_url":"%s/zip/12"}]}"""
-        .formatted(api.url(), api.url(), api.url())));
+                .formatted(api.url(), api.url(), api.url())));
     Map<String, byte[]> good = new LinkedHashMap<>();
     good.put("TEST-Cart.xml", SafeZipTest.REPORT);
     good.put("../../outside.xml", SafeZipTest.REPORT);
@@ -115,8 +149,11 @@ class GitHubProviderTest {
     Build build = p.fetchBuild(URL, events::add);
     BuildJob reportsJob = build.jobs().get(3);
     TestReports reports = p.testReports(build, reportsJob);
-    assertThat(reports.reports()).singleElement().satisfies(r -> assertThat(r.name()).isEqualTo("test-results!TEST-Cart.xml"));
-    assertThat(reports.warnings()).anySatisfy(w -> assertThat(w).contains("unsafe name"))
+    assertThat(reports.reports())
+        .singleElement()
+        .satisfies(r -> assertThat(r.name()).isEqualTo("test-results!TEST-Cart.xml"));
+    assertThat(reports.warnings())
+        .anySatisfy(w -> assertThat(w).contains("unsafe name"))
         .anySatisfy(w -> assertThat(w).contains("zip bomb"));
     assertThat(storage.seen()).allSatisfy(s -> assertThat(s.hadAuthorization()).isFalse());
     assertThat(api.seen()).noneMatch(s -> s.pathAndQuery().equals("/zip/12"));
@@ -125,8 +162,15 @@ class GitHubProviderTest {
   @Test
   void shouldWaitForASecondaryRateLimitReset() {
     run();
-    api.sequence(REPO + "/actions/runs/777", Reply.status(403, Map.of("X-RateLimit-Remaining", "0",
-        "X-RateLimit-Reset", String.valueOf(1_700_000_000 + 20))));
+    api.sequence(
+        REPO + "/actions/runs/777",
+        Reply.status(
+            403,
+            Map.of(
+                "X-RateLimit-Remaining",
+                "0",
+                "X-RateLimit-Reset",
+                String.valueOf(1_700_000_000 + 20))));
     provider().fetchBuild(URL, events::add);
     assertThat(waits).containsExactly(Duration.ofSeconds(21));
   }
@@ -136,27 +180,38 @@ class GitHubProviderTest {
     run();
     api.on(REPO + "/actions/runs/777", Reply.status(429, Map.of("Retry-After", "3600")));
     assertThatThrownBy(() -> provider().fetchBuild(URL, events::add))
-        .hasMessageContaining("rate limit").hasMessageContaining("3600");
+        .hasMessageContaining("rate limit")
+        .hasMessageContaining("3600");
     assertThat(waits).isEmpty();
   }
 
   @Test
   void shouldHonourAttemptsAndSingleJobUrls() {
     run();
-    api.on(REPO + "/actions/runs/777/attempts/2/jobs?per_page=100", Reply.json("""
+    api.on(
+        REPO + "/actions/runs/777/attempts/2/jobs?per_page=100",
+        Reply.json(
+            """
         {"total_count":1,"jobs":[{"id":9,"name":"build","status":"completed","conclusion":"failure"}]}"""));
-    assertThat(provider().fetchBuild(URL + "/attempts/2", events::add).jobs()).extracting(j -> j.info().id())
+    assertThat(provider().fetchBuild(URL + "/attempts/2", events::add).jobs())
+        .extracting(j -> j.info().id())
         .containsExactly("9", "artifacts:777");
-    assertThat(provider().fetchBuild(URL + "/job/2", events::add).jobs()).extracting(j -> j.info().id())
+    assertThat(provider().fetchBuild(URL + "/job/2", events::add).jobs())
+        .extracting(j -> j.info().id())
         .containsExactly("2", "artifacts:777");
   }
 
   @Test
   void shouldDeriveTheEnterpriseApiFromTheHost() {
-    GitHubProvider p = new GitHubProvider(new HttpTransport(HttpTransport.defaultClient(), clock, waits::add,
-        Duration.ofSeconds(2)), Map.of(GitHubProvider.TOKEN, "t"));
+    GitHubProvider p =
+        new GitHubProvider(
+            new HttpTransport(
+                HttpTransport.defaultClient(), clock, waits::add, Duration.ofSeconds(2)),
+            Map.of(GitHubProvider.TOKEN, "t"));
     assertThat(p.accepts("https://github.example.com/team/app/actions/runs/5")).isTrue();
-    assertThatThrownBy(() -> p.fetchBuild("https://github.example.invalid/team/app/actions/runs/5", events::add))
+    assertThatThrownBy(
+            () ->
+                p.fetchBuild("https://github.example.invalid/team/app/actions/runs/5", events::add))
         .hasMessageContaining("github.example.invalid");
   }
 }

@@ -31,18 +31,27 @@ class GitLabProviderTest {
   }
 
   GitLabProvider provider() {
-    return new GitLabProvider(new HttpTransport(HttpTransport.defaultClient(), Clock.systemUTC(), d -> {},
-        Duration.ofSeconds(5)), Map.of(GitLabProvider.API_URL, api.url() + "/api/v4", GitLabProvider.TOKEN, "glpat-x"));
+    return new GitLabProvider(
+        new HttpTransport(
+            HttpTransport.defaultClient(), Clock.systemUTC(), d -> {}, Duration.ofSeconds(5)),
+        Map.of(GitLabProvider.API_URL, api.url() + "/api/v4", GitLabProvider.TOKEN, "glpat-x"));
   }
 
   void pipeline() {
-    api.on(PROJECT + "/pipelines/55/jobs?per_page=100", Reply.json("""
+    api.on(
+        PROJECT + "/pipelines/55/jobs?per_page=100",
+        Reply.json(
+            """
         [{"id":6,"name":"rspec","stage":"test","status":"failed","allow_failure":false,
           "artifacts":[{"file_type":"archive","filename":"artifacts.zip"},{"file_type":"junit","filename":"junit.xml.gz"}]},
          {"id":7,"name":"rubocop","stage":"lint","status":"failed","allow_failure":true,"artifacts":[]}]""",
-        Map.of("X-Next-Page", "2")));
-    api.on(PROJECT + "/pipelines/55/jobs?per_page=100&page=2", Reply.json("""
-        [{"id":8,"name":"deploy","stage":"deploy","status":"manual","artifacts":[]}]""", Map.of("X-Next-Page", "")));
+            Map.of("X-Next-Page", "2")));
+    api.on(
+        PROJECT + "/pipelines/55/jobs?per_page=100&page=2",
+        Reply.json(
+            """
+        [{"id":8,"name":"deploy","stage":"deploy","status":"manual","artifacts":[]}]""",
+            Map.of("X-Next-Page", "")));
   }
 
   @Test
@@ -50,7 +59,9 @@ class GitLabProviderTest {
     pipeline();
     Build build = provider().fetchBuild(URL, events::add);
     assertThat(build.id()).isEqualTo("gitlab:acme/backend/shop/pipelines/55");
-    assertThat(build.jobs()).extracting(j -> j.info().name()).containsExactly("test: rspec", "lint: rubocop", "deploy: deploy");
+    assertThat(build.jobs())
+        .extracting(j -> j.info().name())
+        .containsExactly("test: rspec", "lint: rubocop", "deploy: deploy");
     assertThat(build.jobs().get(1).info().state()).as("allowed to fail").isEqualTo(JobState.PASSED);
     assertThat(build.jobs().get(2).hasLog()).isFalse();
     assertThat(api.seen()).allSatisfy(s -> assertThat(s.hadPrivateToken()).isTrue());
@@ -60,7 +71,9 @@ class GitLabProviderTest {
   void shouldStreamTracesAndReadJunitFromTheArchive() throws Exception {
     pipeline();
     api.on(PROJECT + "/jobs/6/trace", Reply.text("Failures:\n  1) Cart totals\n"));
-    api.on(PROJECT + "/jobs/6/artifacts", Reply.bytes(Zips.zip(Map.of("rspec.xml", SafeZipTest.REPORT))));
+    api.on(
+        PROJECT + "/jobs/6/artifacts",
+        Reply.bytes(Zips.zip(Map.of("rspec.xml", SafeZipTest.REPORT))));
     GitLabProvider p = provider();
     Build build = p.fetchBuild(URL, events::add);
     try (var in = p.openLog(build, build.jobs().get(0))) {
@@ -73,15 +86,23 @@ class GitLabProviderTest {
 
   @Test
   void shouldResolveASingleJobUrl() {
-    api.on(PROJECT + "/jobs/6", Reply.json("{\"id\":6,\"name\":\"rspec\",\"stage\":\"test\",\"status\":\"failed\"}"));
-    Build build = provider().fetchBuild("https://gitlab.example.com/acme/backend/shop/-/jobs/6", events::add);
+    api.on(
+        PROJECT + "/jobs/6",
+        Reply.json("{\"id\":6,\"name\":\"rspec\",\"stage\":\"test\",\"status\":\"failed\"}"));
+    Build build =
+        provider().fetchBuild("https://gitlab.example.com/acme/backend/shop/-/jobs/6", events::add);
     assertThat(build.jobs()).singleElement().satisfies(j -> assertThat(j.info().failed()).isTrue());
   }
 
   @Test
   void shouldAskForTheTokenWhenMissing() {
-    GitLabProvider p = new GitLabProvider(new HttpTransport(HttpTransport.defaultClient(), Clock.systemUTC(), d -> {},
-        Duration.ofSeconds(5)), Map.of(GitLabProvider.API_URL, api.url() + "/api/v4"));
-    assertThatThrownBy(() -> p.fetchBuild(URL, events::add)).hasMessageContaining("GITLAB_TOKEN").hasMessageContaining("read_api");
+    GitLabProvider p =
+        new GitLabProvider(
+            new HttpTransport(
+                HttpTransport.defaultClient(), Clock.systemUTC(), d -> {}, Duration.ofSeconds(5)),
+            Map.of(GitLabProvider.API_URL, api.url() + "/api/v4"));
+    assertThatThrownBy(() -> p.fetchBuild(URL, events::add))
+        .hasMessageContaining("GITLAB_TOKEN")
+        .hasMessageContaining("read_api");
   }
 }

@@ -20,7 +20,9 @@ class SafeZipTest {
     entries.put("target/app.jar", new byte[] {1, 2, 3});
     entries.put("pom.xml", "<project/>".getBytes(StandardCharsets.UTF_8));
     SafeZip.Result r = SafeZip.testReports("reports", Zips.zip(entries));
-    assertThat(r.reports()).singleElement().satisfies(t -> assertThat(t.name()).endsWith("TEST-A.xml"));
+    assertThat(r.reports())
+        .singleElement()
+        .satisfies(t -> assertThat(t.name()).endsWith("TEST-A.xml"));
     assertThat(r.warnings()).isEmpty();
   }
 
@@ -31,7 +33,9 @@ class SafeZipTest {
     entries.put("/abs/evil.xml", REPORT);
     entries.put("ok/TEST-B.xml", REPORT);
     SafeZip.Result r = SafeZip.testReports("reports", Zips.zip(entries));
-    assertThat(r.reports()).singleElement().satisfies(t -> assertThat(t.name()).endsWith("ok/TEST-B.xml"));
+    assertThat(r.reports())
+        .singleElement()
+        .satisfies(t -> assertThat(t.name()).endsWith("ok/TEST-B.xml"));
     assertThat(r.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("unsafe name"));
   }
 
@@ -51,7 +55,8 @@ class SafeZipTest {
 
   @Test
   void shouldWarnOnSomethingThatIsNotAZip() {
-    SafeZip.Result r = SafeZip.testReports("junk", "not a zip at all".getBytes(StandardCharsets.UTF_8));
+    SafeZip.Result r =
+        SafeZip.testReports("junk", "not a zip at all".getBytes(StandardCharsets.UTF_8));
     assertThat(r.reports()).isEmpty();
   }
 }

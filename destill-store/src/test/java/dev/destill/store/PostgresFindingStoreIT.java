@@ -28,7 +28,8 @@ class PostgresFindingStoreIT extends AbstractFindingStoreTest {
   @Override
   protected FindingStore newStore() {
     // Each test starts from an empty database, migrated from scratch.
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA public CASCADE");
       s.execute("CREATE SCHEMA public");
     } catch (SQLException e) {

@@ -17,7 +17,8 @@ import java.util.Locale;
  * (NO_COLOR) only bold and reverse video are used. Stateless and thread-safe.
  */
 public final class Renderer {
-  static final String HINTS = "j/k move  Tab focus  Enter expand  / search  f filter  s sort  ? help  q quit";
+  static final String HINTS =
+      "j/k move  Tab focus  Enter expand  / search  f filter  s sort  ? help  q quit";
   static final String[] HELP = {
     "Keys",
     "  Up/Down, j/k      move in the focused pane",
@@ -89,8 +90,16 @@ public final class Renderer {
       int listH = listRows(size, false);
       m.scrollTo(listH);
       if (rows.isEmpty()) {
-        put(g, 1, row, clip(m.done() ? "No findings." + (m.filters().isEmpty() ? "" : " (filters hide some: 0 shows all)")
-            : "Reading logs...", w - 1));
+        put(
+            g,
+            1,
+            row,
+            clip(
+                m.done()
+                    ? "No findings."
+                        + (m.filters().isEmpty() ? "" : " (filters hide some: 0 shows all)")
+                    : "Reading logs...",
+                w - 1));
       }
       for (int i = 0; i < listH && m.listTop() + i < rows.size(); i++) {
         int index = m.listTop() + i;
@@ -108,8 +117,17 @@ public final class Renderer {
       row += listH;
       g.enableModifiers(SGR.BOLD);
       String pane = m.focus() == TriageModel.Focus.DETAIL ? "detail (focused)" : "detail";
-      put(g, 0, row, pad("── " + pane + " " + (rows.isEmpty() ? "" : (m.selected() + 1) + "/" + rows.size() + " ")
-          + "─".repeat(Math.max(0, w)), w));
+      put(
+          g,
+          0,
+          row,
+          pad(
+              "── "
+                  + pane
+                  + " "
+                  + (rows.isEmpty() ? "" : (m.selected() + 1) + "/" + rows.size() + " ")
+                  + "─".repeat(Math.max(0, w)),
+              w));
       g.clearModifiers();
       row++;
     }
@@ -128,18 +146,28 @@ public final class Renderer {
   private void drawDetail(TextGraphics g, TriageModel m, int top, int height, int w) {
     List<TriageModel.DetailLine> lines = m.detail();
     List<String[]> visual = new ArrayList<>(); // [prefix, text, kind]
-    for (TriageModel.DetailLine d : lines.subList(Math.min(m.detailTop(), lines.size()), lines.size())) {
+    for (TriageModel.DetailLine d :
+        lines.subList(Math.min(m.detailTop(), lines.size()), lines.size())) {
       String prefix = d.number() > 0 ? String.format(Locale.ROOT, "%6d │ ", d.number()) : "";
       // CI timestamps and markers say nothing here; the line number does.
-      String text = (d.kind() == TriageModel.DetailLine.Kind.ERROR || d.kind() == TriageModel.DetailLine.Kind.CONTEXT
-          ? LineCleaner.stripPrefix(d.text()) : d.text()).replace("\t", "    ");
+      String text =
+          (d.kind() == TriageModel.DetailLine.Kind.ERROR
+                      || d.kind() == TriageModel.DetailLine.Kind.CONTEXT
+                  ? LineCleaner.stripPrefix(d.text())
+                  : d.text())
+              .replace("\t", "    ");
       int room = Math.max(10, w - prefix.length());
       if (m.wrap() && d.kind() != TriageModel.DetailLine.Kind.TITLE) {
         if (text.isEmpty()) {
           visual.add(new String[] {prefix, "", d.kind().name()});
         }
         for (int i = 0; i < text.length(); i += room) {
-          visual.add(new String[] {i == 0 ? prefix : " ".repeat(prefix.length()), text.substring(i, Math.min(text.length(), i + room)), d.kind().name()});
+          visual.add(
+              new String[] {
+                i == 0 ? prefix : " ".repeat(prefix.length()),
+                text.substring(i, Math.min(text.length(), i + room)),
+                d.kind().name()
+              });
         }
       } else {
         visual.add(new String[] {prefix, sideways(text, m.detailLeft(), room), d.kind().name()});
@@ -163,7 +191,7 @@ public final class Renderer {
             g.setForegroundColor(TextColor.ANSI.CYAN);
           }
         }
-        default -> { }
+        default -> {}
       }
       put(g, 0, top + i, clip(v[0] + v[1], w));
       g.clearModifiers();
@@ -192,8 +220,16 @@ public final class Renderer {
     int whereWidth = w >= 120 ? 34 : 16;
     String count = r.count() > 1 ? "x" + r.count() : "";
     String hist = TriageModel.history(f).strip();
-    String head = String.format(Locale.ROOT, " T%d %.2f %-7s %-" + whereWidth + "s %4s %s", f.tier(), f.confidence(),
-        f.severity().id(), clipEnd(where, whereWidth), count, hist.isEmpty() ? "" : hist + " ");
+    String head =
+        String.format(
+            Locale.ROOT,
+            " T%d %.2f %-7s %-" + whereWidth + "s %4s %s",
+            f.tier(),
+            f.confidence(),
+            f.severity().id(),
+            clipEnd(where, whereWidth),
+            count,
+            hist.isEmpty() ? "" : hist + " ");
     return clip(head + " " + LineCleaner.stripDecorations(f.message()).replace('\t', ' '), w);
   }
 

@@ -22,7 +22,10 @@ import java.util.Set;
 public final class TriageModel {
 
   /** Which pane the arrow keys move. */
-  public enum Focus { LIST, DETAIL }
+  public enum Focus {
+    LIST,
+    DETAIL
+  }
 
   /** How the list is ordered. */
   public enum Sort {
@@ -44,7 +47,12 @@ public final class TriageModel {
   /** One line of the detail pane. */
   public record DetailLine(long number, String text, Kind kind) {
     /** What part of the finding a detail line belongs to. */
-    public enum Kind { TITLE, CONTEXT, ERROR, NOTE }
+    public enum Kind {
+      TITLE,
+      CONTEXT,
+      ERROR,
+      NOTE
+    }
   }
 
   private final Map<String, Row> byHash = new LinkedHashMap<>();
@@ -106,8 +114,11 @@ public final class TriageModel {
     byHash.clear();
     for (Finding f : ranked) {
       Row existing = byHash.get(f.hash());
-      byHash.put(f.hash(), existing == null ? new Row(f, f.recurrence())
-          : new Row(existing.finding(), existing.count() + f.recurrence()));
+      byHash.put(
+          f.hash(),
+          existing == null
+              ? new Row(f, f.recurrence())
+              : new Row(existing.finding(), existing.count() + f.recurrence()));
     }
     resort();
     if (userMoved && keep != null) {
@@ -139,10 +150,20 @@ public final class TriageModel {
   /** The header's summary: jobs, progress and counts. */
   public String summary() {
     int total = byHash.values().stream().mapToInt(Row::count).sum();
-    String progress = done ? "" : String.format(Locale.ROOT, "  reading logs %d/%d (%d MB)...", logsRead, jobs,
-        bytesRead >> 20);
-    return String.format(Locale.ROOT, "jobs %d (%d failed, %d other)  findings %d (%d unique)%s", jobs, failedJobs,
-        jobs - failedJobs, total, byHash.size(), progress);
+    String progress =
+        done
+            ? ""
+            : String.format(
+                Locale.ROOT, "  reading logs %d/%d (%d MB)...", logsRead, jobs, bytesRead >> 20);
+    return String.format(
+        Locale.ROOT,
+        "jobs %d (%d failed, %d other)  findings %d (%d unique)%s",
+        jobs,
+        failedJobs,
+        jobs - failedJobs,
+        total,
+        byHash.size(),
+        progress);
   }
 
   public boolean done() {
@@ -245,17 +266,39 @@ public final class TriageModel {
     }
     Finding f = row.get().finding();
     List<DetailLine> lines = new ArrayList<>();
-    String where = f.job() + (f.step().isEmpty() ? "" : " > " + f.step())
-        + (f.line() > 0 ? "  lines " + f.line() + (f.endLine() > f.line() ? "-" + f.endLine() : "") : "");
+    String where =
+        f.job()
+            + (f.step().isEmpty() ? "" : " > " + f.step())
+            + (f.line() > 0
+                ? "  lines " + f.line() + (f.endLine() > f.line() ? "-" + f.endLine() : "")
+                : "");
     lines.add(new DetailLine(-1, where, DetailLine.Kind.TITLE));
-    String facts = String.format(Locale.ROOT, "tier %d  confidence %.2f  %s  %s  x%d in this build%s", f.tier(),
-        f.confidence(), f.severity().id(), f.source().id(), row.get().count(), history(f));
+    String facts =
+        String.format(
+            Locale.ROOT,
+            "tier %d  confidence %.2f  %s  %s  x%d in this build%s",
+            f.tier(),
+            f.confidence(),
+            f.severity().id(),
+            f.source().id(),
+            row.get().count(),
+            history(f));
     lines.add(new DetailLine(-1, facts, DetailLine.Kind.NOTE));
     if (!f.signals().isEmpty()) {
       lines.add(new DetailLine(-1, "why: " + String.join(", ", f.signals()), DetailLine.Kind.NOTE));
     }
-    f.test().ifPresent(t -> lines.add(new DetailLine(-1, "test: " + t.className() + " > " + t.name()
-        + (t.file().isEmpty() ? "" : " (" + t.file() + ")"), DetailLine.Kind.NOTE)));
+    f.test()
+        .ifPresent(
+            t ->
+                lines.add(
+                    new DetailLine(
+                        -1,
+                        "test: "
+                            + t.className()
+                            + " > "
+                            + t.name()
+                            + (t.file().isEmpty() ? "" : " (" + t.file() + ")"),
+                        DetailLine.Kind.NOTE)));
     lines.add(new DetailLine(-1, "", DetailLine.Kind.NOTE));
     if (f.source() == FindingSource.JUNIT) {
       for (String l : f.block()) {
@@ -291,8 +334,13 @@ public final class TriageModel {
   }
 
   static String history(Finding f) {
-    return f.history().map(h -> h.isNew() ? "  new" : "  seen in " + h.buildsSeen() + " of " + h.buildsKnown()
-        + " builds").orElse("");
+    return f.history()
+        .map(
+            h ->
+                h.isNew()
+                    ? "  new"
+                    : "  seen in " + h.buildsSeen() + " of " + h.buildsKnown() + " builds")
+        .orElse("");
   }
 
   // ---- navigation ----
@@ -391,7 +439,9 @@ public final class TriageModel {
   }
 
   public void cycleJobFilter() {
-    List<String> jobsSeen = new ArrayList<>(new LinkedHashSet<>(byHash.values().stream().map(r -> r.finding().job()).toList()));
+    List<String> jobsSeen =
+        new ArrayList<>(
+            new LinkedHashSet<>(byHash.values().stream().map(r -> r.finding().job()).toList()));
     if (jobsSeen.isEmpty()) {
       return;
     }
@@ -401,7 +451,10 @@ public final class TriageModel {
   }
 
   public void cycleSeverityFilter() {
-    severityFilter = severityFilter == null ? Severity.ERROR : severityFilter == Severity.ERROR ? Severity.FATAL : null;
+    severityFilter =
+        severityFilter == null
+            ? Severity.ERROR
+            : severityFilter == Severity.ERROR ? Severity.FATAL : null;
     afterFilter();
   }
 
@@ -434,14 +487,22 @@ public final class TriageModel {
 
   private void resort() {
     List<Row> rows = new ArrayList<>(byHash.values());
-    Comparator<Row> byConfidence = Comparator.comparingInt((Row r) -> r.finding().tier())
-        .thenComparing(Comparator.comparingDouble((Row r) -> r.finding().confidence()).reversed());
-    Comparator<Row> c = switch (sort) {
-      case CONFIDENCE -> byConfidence;
-      case POSITION -> Comparator.comparing((Row r) -> r.finding().job()).thenComparingLong(r -> r.finding().line());
-      case RECURRENCE -> Comparator.comparingInt(Row::count).reversed().thenComparing(byConfidence);
-      case SEVERITY -> Comparator.comparingInt((Row r) -> r.finding().severity().ordinal()).thenComparing(byConfidence);
-    };
+    Comparator<Row> byConfidence =
+        Comparator.comparingInt((Row r) -> r.finding().tier())
+            .thenComparing(
+                Comparator.comparingDouble((Row r) -> r.finding().confidence()).reversed());
+    Comparator<Row> c =
+        switch (sort) {
+          case CONFIDENCE -> byConfidence;
+          case POSITION ->
+              Comparator.comparing((Row r) -> r.finding().job())
+                  .thenComparingLong(r -> r.finding().line());
+          case RECURRENCE ->
+              Comparator.comparingInt(Row::count).reversed().thenComparing(byConfidence);
+          case SEVERITY ->
+              Comparator.comparingInt((Row r) -> r.finding().severity().ordinal())
+                  .thenComparing(byConfidence);
+        };
     rows.sort(c);
     order = new ArrayList<>(rows.stream().map(r -> r.finding().hash()).toList());
     newSinceRank = 0;
@@ -510,14 +571,17 @@ public final class TriageModel {
     status = "no match for '" + query + "'";
   }
 
-  /** Whether the first pane position should follow the selection when the view is {@code rows} high. */
+  /**
+   * Whether the first pane position should follow the selection when the view is {@code rows} high.
+   */
   public void scrollTo(int viewRows) {
     keepVisible(viewRows);
   }
 
   private boolean matches(Finding f) {
     String q = query.toLowerCase(Locale.ROOT);
-    if (f.message().toLowerCase(Locale.ROOT).contains(q) || f.job().toLowerCase(Locale.ROOT).contains(q)
+    if (f.message().toLowerCase(Locale.ROOT).contains(q)
+        || f.job().toLowerCase(Locale.ROOT).contains(q)
         || f.step().toLowerCase(Locale.ROOT).contains(q)) {
       return true;
     }

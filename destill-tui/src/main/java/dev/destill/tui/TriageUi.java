@@ -37,8 +37,14 @@ public final class TriageUi {
    * @param rawOut writes escape sequences straight to the terminal (for OSC 52 copy)
    * @param pager the pager command ($PAGER, or less)
    */
-  public TriageUi(Screen screen, TriageModel model, Inbox inbox, boolean color, LogOpener opener,
-      Consumer<String> rawOut, String pager) {
+  public TriageUi(
+      Screen screen,
+      TriageModel model,
+      Inbox inbox,
+      boolean color,
+      LogOpener opener,
+      Consumer<String> rawOut,
+      String pager) {
     this.screen = screen;
     this.model = model;
     this.inbox = inbox;
@@ -87,8 +93,10 @@ public final class TriageUi {
   /** Applies one key; false when the user quits. */
   boolean handle(KeyStroke key) throws IOException {
     TerminalSize size = screen.getTerminalSize();
-    int page = model.focus() == TriageModel.Focus.DETAIL || model.expanded()
-        ? Renderer.detailRows(size, model.expanded()) : Renderer.listRows(size, false);
+    int page =
+        model.focus() == TriageModel.Focus.DETAIL || model.expanded()
+            ? Renderer.detailRows(size, model.expanded())
+            : Renderer.listRows(size, false);
     if (key instanceof MouseAction mouse) {
       if (mouse.getActionType() == MouseActionType.SCROLL_DOWN) {
         model.move(3, page);
@@ -107,7 +115,7 @@ public final class TriageUi {
         case Escape -> model.cancelSearch();
         case Backspace -> model.backspace();
         case Character -> model.type(key.getCharacter());
-        default -> { }
+        default -> {}
       }
       return true;
     }
@@ -117,7 +125,11 @@ public final class TriageUi {
         switch (key.getCharacter()) {
           case 'j' -> model.cycleJobFilter();
           case 'e' -> model.cycleSeverityFilter();
-          case 't' -> model.tierFilter(model.filters().contains("tier 1") ? 2 : model.filters().contains("tiers") ? 0 : 1);
+          case 't' ->
+              model.tierFilter(
+                  model.filters().contains("tier 1")
+                      ? 2
+                      : model.filters().contains("tiers") ? 0 : 1);
           case 'c' -> model.clearFilters();
           default -> model.setStatus("");
         }
@@ -148,7 +160,7 @@ public final class TriageUi {
       case Character -> {
         return character(key.getCharacter(), page);
       }
-      default -> { }
+      default -> {}
     }
     return true;
   }
@@ -183,7 +195,7 @@ public final class TriageUi {
       case '?' -> model.toggleHelp();
       case 'y' -> copy();
       case 'o' -> open();
-      default -> { }
+      default -> {}
     }
     return true;
   }
@@ -195,7 +207,10 @@ public final class TriageUi {
       return;
     }
     String text = copyText(row.get().finding());
-    rawOut.accept("\u001b]52;c;" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "\u0007");
+    rawOut.accept(
+        "\u001b]52;c;"
+            + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))
+            + "\u0007");
     model.setStatus("copied " + text.lines().count() + " lines (OSC 52)");
   }
 
@@ -233,7 +248,10 @@ public final class TriageUi {
     }
   }
 
-  /** The command that opens {@code file} at {@code line}: less takes {@code +Ng}, most pagers {@code +N}. */
+  /**
+   * The command that opens {@code file} at {@code line}: less takes {@code +Ng}, most pagers {@code
+   * +N}.
+   */
   static List<String> pagerCommand(String pager, Path file, long line) {
     List<String> cmd = new ArrayList<>(List.of(pager.trim().split("\\s+")));
     String name = Path.of(cmd.get(0)).getFileName().toString();

@@ -10,10 +10,27 @@ import java.util.Optional;
 final class Findings {
   private Findings() {}
 
-  static Finding f(String hash, int tier, double confidence, String job, long line, String message) {
-    return new Finding("id-" + hash, hash, tier == 3 ? Severity.WARNING : Severity.ERROR, confidence, tier, job, "Run tests",
-        line, line + 1, message, message, List.of(message, "    at Foo.bar(Foo.java:12)"),
-        List.of("before 1", "before 2"), List.of("after 1"), 1, FindingSource.LOG, Optional.empty(),
-        List.of("rule"), Optional.empty());
+  static Finding f(
+      String hash, int tier, double confidence, String job, long line, String message) {
+    return new Finding(
+        "id-" + hash,
+        hash,
+        tier == 3 ? Severity.WARNING : Severity.ERROR,
+        confidence,
+        tier,
+        job,
+        "Run tests",
+        line,
+        line + 1,
+        message,
+        message,
+        List.of(message, "    at Foo.bar(Foo.java:12)"),
+        List.of("before 1", "before 2"),
+        List.of("after 1"),
+        1,
+        FindingSource.LOG,
+        Optional.empty(),
+        List.of("rule"),
+        Optional.empty());
   }
 }

@@ -40,7 +40,8 @@ class RendererTest {
   TriageModel model() {
     TriageModel m = new TriageModel("acme/shop #42");
     m.progress(new ProgressEvent.BuildResolved("b", "acme/shop #42", 3, 1));
-    m.add(f("a", 1, 0.97, "unit tests", 120, "[ERROR] CartService.java:[87,29] cannot find symbol"));
+    m.add(
+        f("a", 1, 0.97, "unit tests", 120, "[ERROR] CartService.java:[87,29] cannot find symbol"));
     m.add(f("b", 2, 0.45, "unit tests", 160, "[INFO] BUILD FAILURE"));
     m.add(f("c", 3, 0.2, "lint", 3, "warning: deprecated API " + "x".repeat(200)));
     return m;
@@ -61,7 +62,10 @@ class RendererTest {
     assertThat(lines.get(1)).contains("jobs 3 (1 failed").contains("findings 3");
     assertThat(lines.get(2)).contains("T1 0.97").contains("CartService.java").endsWith("›");
     assertThat(lines.get(3)).contains("T2 0.45");
-    assertThat(screen(terminal)).contains("── detail").contains("   120 │ [ERROR] CartService.java:[87,29] cannot find symbol").contains("before 2");
+    assertThat(screen(terminal))
+        .contains("── detail")
+        .contains("   120 │ [ERROR] CartService.java:[87,29] cannot find symbol")
+        .contains("before 2");
     assertThat(lines.get(23)).contains("q quit");
     assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
   }
@@ -109,8 +113,13 @@ class RendererTest {
     Screen screen = new TerminalScreen(terminal);
     List<String> copied = new ArrayList<>();
     TriageUi ui = new TriageUi(screen, m, inbox, false, LogOpener.NONE, copied::add, "less");
-    for (KeyStroke k : List.of(new KeyStroke('j', false, false), new KeyStroke('y', false, false),
-        new KeyStroke('1', false, false), new KeyStroke('?', false, false), new KeyStroke('q', false, false))) {
+    for (KeyStroke k :
+        List.of(
+            new KeyStroke('j', false, false),
+            new KeyStroke('y', false, false),
+            new KeyStroke('1', false, false),
+            new KeyStroke('?', false, false),
+            new KeyStroke('q', false, false))) {
       terminal.addInput(k);
     }
     inbox.progress(new ProgressEvent.Completed(3));
@@ -122,13 +131,23 @@ class RendererTest {
 
   @Test
   void shouldBuildPagerCommands() {
-    assertThat(TriageUi.pagerCommand("less", java.nio.file.Path.of("a.log"), 42)).containsExactly("less", "+42g", "a.log");
-    assertThat(TriageUi.pagerCommand("/usr/bin/more", java.nio.file.Path.of("a.log"), 0)).containsExactly("/usr/bin/more", "+1", "a.log");
+    assertThat(TriageUi.pagerCommand("less", java.nio.file.Path.of("a.log"), 42))
+        .containsExactly("less", "+42g", "a.log");
+    assertThat(TriageUi.pagerCommand("/usr/bin/more", java.nio.file.Path.of("a.log"), 0))
+        .containsExactly("/usr/bin/more", "+1", "a.log");
   }
 
   @Test
   void shouldQuitOnEndOfInput() throws Exception {
     terminal.addInput(new KeyStroke(KeyType.EOF));
-    new TriageUi(new TerminalScreen(terminal), model(), new Inbox(), true, LogOpener.NONE, s -> { }, "less").run();
+    new TriageUi(
+            new TerminalScreen(terminal),
+            model(),
+            new Inbox(),
+            true,
+            LogOpener.NONE,
+            s -> {},
+            "less")
+        .run();
   }
 }

@@ -44,7 +44,9 @@ class TriageModelTest {
     assertThat(m.selectedRow().orElseThrow().finding().hash()).isEqualTo("b");
     m.rerank();
     assertThat(hashes(m)).startsWith("e");
-    assertThat(m.selectedRow().orElseThrow().finding().hash()).as("selection follows the finding").isEqualTo("b");
+    assertThat(m.selectedRow().orElseThrow().finding().hash())
+        .as("selection follows the finding")
+        .isEqualTo("b");
   }
 
   @Test
@@ -121,7 +123,9 @@ class TriageModelTest {
   @Test
   void shouldShowContextAroundTheBlockWithLineNumbers() {
     List<TriageModel.DetailLine> d = model().detail();
-    assertThat(d).extracting(TriageModel.DetailLine::text).contains("before 1", "FATAL: out of memory", "after 1");
+    assertThat(d)
+        .extracting(TriageModel.DetailLine::text)
+        .contains("before 1", "FATAL: out of memory", "after 1");
     TriageModel.DetailLine error = d.get(model().detailAnchor());
     assertThat(error.number()).isEqualTo(5);
     assertThat(error.kind()).isEqualTo(TriageModel.DetailLine.Kind.ERROR);

@@ -30,9 +30,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Runs one analysis end to end: resolves the targets to a build through its provider, streams
- * every job log through a {@link LogScanner} (jobs in parallel), parses test reports, and ranks
- * the findings with {@link Triage}. Thread-safe; each call is independent.
+ * Runs one analysis end to end: resolves the targets to a build through its provider, streams every
+ * job log through a {@link LogScanner} (jobs in parallel), parses test reports, and ranks the
+ * findings with {@link Triage}. Thread-safe; each call is independent.
  */
 public final class AnalysisService {
   private static final int READ_BUFFER = 1 << 16;
@@ -49,7 +49,9 @@ public final class AnalysisService {
 
   /** A new request id: time-ordered and unique enough for one user's history. */
   public String newRequestId() {
-    return "req-" + ID_TIME.format(clock.instant()) + "-"
+    return "req-"
+        + ID_TIME.format(clock.instant())
+        + "-"
         + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
   }
 
@@ -60,12 +62,15 @@ public final class AnalysisService {
     List<Build> builds = new ArrayList<>();
     for (String target : request.targets()) {
       CiProvider provider = providerFor(target);
-      builds.add(provider.fetchBuild(target, event -> {
-        if (event instanceof ProgressEvent.Warning w) {
-          warnings.add(w.message());
-        }
-        listener.onProgress(event);
-      }));
+      builds.add(
+          provider.fetchBuild(
+              target,
+              event -> {
+                if (event instanceof ProgressEvent.Warning w) {
+                  warnings.add(w.message());
+                }
+                listener.onProgress(event);
+              }));
     }
     if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.provider().equals("local"))) {
       throw new DestillException.BadInput("give one build URL at a time (or only local files)");
@@ -100,8 +105,13 @@ public final class AnalysisService {
         }
         outcome.scan().ifPresent(scans::add);
         testFindings.addAll(outcome.testFindings);
-        jobs.add(new JobSummary(w.job.info().name(), w.job.info().state(), w.job.info().exitStatus(),
-            outcome.scan().map(JobScan::lines).orElse(0L), outcome.scan().map(JobScan::bytes).orElse(0L)));
+        jobs.add(
+            new JobSummary(
+                w.job.info().name(),
+                w.job.info().state(),
+                w.job.info().exitStatus(),
+                outcome.scan().map(JobScan::lines).orElse(0L),
+                outcome.scan().map(JobScan::bytes).orElse(0L)));
       }
       if (failures > 0 && failures == work.size()) {
         throw firstFailure(futures);
@@ -111,7 +121,8 @@ public final class AnalysisService {
       Build first = builds.get(0);
       String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
       String buildId = builds.size() == 1 ? first.id() : "local:" + request.input();
-      return new AnalysisReport(requestId, request.input(), buildId, title, jobs, ranked, warnings, started);
+      return new AnalysisReport(
+          requestId, request.input(), buildId, title, jobs, ranked, warnings, started);
     } finally {
       pool.shutdownNow();
     }
@@ -148,8 +159,9 @@ public final class AnalysisService {
       if (w.job.hasLog()) {
         listener.onProgress(new ProgressEvent.JobStarted(name));
         out.scan = scan(w, listener, spareCores);
-        listener.onProgress(new ProgressEvent.JobFinished(
-            name, out.scan.lines(), out.scan.bytes(), out.scan.findings().size()));
+        listener.onProgress(
+            new ProgressEvent.JobFinished(
+                name, out.scan.lines(), out.scan.bytes(), out.scan.findings().size()));
       }
     } catch (DestillException e) {
       out.failure = e;
@@ -160,8 +172,10 @@ public final class AnalysisService {
   }
 
   private static JobScan scan(Work w, AnalysisListener listener, int spareCores) {
-    java.util.Optional<java.nio.file.Path> file = w.provider instanceof dev.destill.app.local.LocalFilesProvider local
-        ? local.plainFile(w.job) : java.util.Optional.empty();
+    java.util.Optional<java.nio.file.Path> file =
+        w.provider instanceof dev.destill.app.local.LocalFilesProvider local
+            ? local.plainFile(w.job)
+            : java.util.Optional.empty();
     if (spareCores > 1 && file.isPresent()) {
       try {
         if (java.nio.file.Files.size(file.get()) >= SplitScan.MIN_SPLIT_BYTES) {
@@ -183,17 +197,29 @@ public final class AnalysisService {
     } catch (IOException e) {
       // What was read so far is still analyzed: a truncated log still shows its errors.
       JobScan partial = scanner.finish();
-      listener.onProgress(new ProgressEvent.Warning(
-          "log of " + w.job.info().name() + " ended early after " + partial.lines() + " lines ("
-              + describe(e) + "); showing what was read"));
+      listener.onProgress(
+          new ProgressEvent.Warning(
+              "log of "
+                  + w.job.info().name()
+                  + " ended early after "
+                  + partial.lines()
+                  + " lines ("
+                  + describe(e)
+                  + "); showing what was read"));
       partial.findings().forEach(listener::onFinding);
       return partial;
     }
     JobScan scan = scanner.finish();
     scan.findings().forEach(listener::onFinding);
     if (scan.dropped() > 0) {
-      listener.onProgress(new ProgressEvent.Warning(w.job.info().name() + ": kept the " + scan.findings().size()
-          + " strongest distinct findings; " + scan.dropped() + " weaker ones were only counted"));
+      listener.onProgress(
+          new ProgressEvent.Warning(
+              w.job.info().name()
+                  + ": kept the "
+                  + scan.findings().size()
+                  + " strongest distinct findings; "
+                  + scan.dropped()
+                  + " weaker ones were only counted"));
     }
     return scan;
   }
@@ -210,7 +236,9 @@ public final class AnalysisService {
       }
     }
     throw new DestillException.BadInput(
-        "don't know how to read " + target + ": give a file, a directory, '-', or a Buildkite, "
+        "don't know how to read "
+            + target
+            + ": give a file, a directory, '-', or a Buildkite, "
             + "GitHub Actions or GitLab build URL");
   }
 

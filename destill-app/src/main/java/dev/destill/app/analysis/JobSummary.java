@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /** One job of an analyzed build: name, state, exit status and how much of its log was read. */
-public record JobSummary(String name, JobState state, OptionalInt exitStatus, long lines, long bytes) {
+public record JobSummary(
+    String name, JobState state, OptionalInt exitStatus, long lines, long bytes) {
   public JobSummary {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(state, "state");

@@ -19,14 +19,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Scans one large local log on several cores: the file is cut into ranges at line ends, each
- * range is scanned with a margin of lines before and after it (for context and for blocks that
- * cross the cut), and each finding is kept only by the range its first line belongs to, as the
- * distributed chunks are. Thread-safe; each call is independent.
+ * Scans one large local log on several cores: the file is cut into ranges at line ends, each range
+ * is scanned with a margin of lines before and after it (for context and for blocks that cross the
+ * cut), and each finding is kept only by the range its first line belongs to, as the distributed
+ * chunks are. Thread-safe; each call is independent.
  */
 final class SplitScan {
   /** Files smaller than this are scanned in one piece. */
   static final long MIN_SPLIT_BYTES = 256L << 20;
+
   /** How far a range's scan reaches into its neighbours. */
   static final int MARGIN_BYTES = 256 << 10;
 
@@ -44,11 +45,14 @@ final class SplitScan {
       for (int i = 1; i < parts; i++) {
         starts[i] = Math.max(starts[i - 1], nextLineStart(ch, size * i / parts, size));
       }
-      ExecutorService pool = Executors.newFixedThreadPool(parts, r -> {
-        Thread t = new Thread(r, "destill-split");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              parts,
+              r -> {
+                Thread t = new Thread(r, "destill-split");
+                t.setDaemon(true);
+                return t;
+              });
       try {
         // Newlines before each range start give each range's first line number.
         List<Future<Long>> counts = new ArrayList<>();
@@ -86,14 +90,17 @@ final class SplitScan {
         if (cause instanceof IOException io) {
           throw io;
         }
-        throw cause instanceof RuntimeException re ? re : new DestillException(cause.toString(), cause);
+        throw cause instanceof RuntimeException re
+            ? re
+            : new DestillException(cause.toString(), cause);
       } finally {
         pool.shutdownNow();
       }
     }
   }
 
-  private static JobScan scanRange(Path file, JobInfo job, long[] starts, long[] firstLine, int k, int parts)
+  private static JobScan scanRange(
+      Path file, JobInfo job, long[] starts, long[] firstLine, int k, int parts)
       throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -104,9 +111,13 @@ final class SplitScan {
       }
       long scanFirstLine = firstLine[k] - countNewlines(ch, scanFrom, from);
       long to = starts[k + 1];
-      long scanTo = k == parts - 1 ? size : Math.min(size, nextLineStart(ch, Math.min(size, to + MARGIN_BYTES), size));
+      long scanTo =
+          k == parts - 1
+              ? size
+              : Math.min(size, nextLineStart(ch, Math.min(size, to + MARGIN_BYTES), size));
       long ownTo = k == parts - 1 ? Long.MAX_VALUE : firstLine[k + 1] - 1;
-      LogScanner scanner = new LogScanner(job, ScanOptions.forChunk(scanFirstLine, firstLine[k], ownTo));
+      LogScanner scanner =
+          new LogScanner(job, ScanOptions.forChunk(scanFirstLine, firstLine[k], ownTo));
       ByteBuffer buf = ByteBuffer.allocate(BUFFER);
       long pos = scanFrom;
       while (pos < scanTo) {

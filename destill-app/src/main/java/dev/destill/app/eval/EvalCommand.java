@@ -26,8 +26,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code destill eval}: measures how often the first findings are the real cause. */
@@ -51,11 +51,17 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "DIR", description = "Folder with cases.jsonl (for example ../shared/eval).")
+  @Parameters(
+      paramLabel = "DIR",
+      description = "Folder with cases.jsonl (for example ../shared/eval).")
   Path dir;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "Write every case's outcome as JSON: "
-      + "the gold lines next to our top 5, misses first.")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description =
+          "Write every case's outcome as JSON: "
+              + "the gold lines next to our top 5, misses first.")
   Path report;
 
   @Option(names = "--source", paramLabel = "SOURCE", description = "Only cases of this source.")
@@ -64,7 +70,10 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "Only the first N cases.")
   Integer limit;
 
-  @Option(names = "--parallel", paramLabel = "N", description = "Cases analyzed at once (default: CPU cores).")
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "Cases analyzed at once (default: CPU cores).")
   int parallel = Runtime.getRuntime().availableProcessors();
 
   @Override
@@ -82,8 +91,8 @@ public final class EvalCommand implements Callable<Integer> {
       cases = cases.subList(0, limit);
     }
     if (cases.isEmpty()) {
-      throw new DestillException.BadInput("no cases to evaluate in " + dir
-          + (source == null ? "" : " with source " + source));
+      throw new DestillException.BadInput(
+          "no cases to evaluate in " + dir + (source == null ? "" : " with source " + source));
     }
     List<Evaluation.CaseResult> results = Evaluation.run(dir, cases, parallel);
     PrintWriter out = spec.commandLine().getOut();
@@ -128,23 +137,45 @@ public final class EvalCommand implements Callable<Integer> {
     for (Evaluation.CaseResult r : results) {
       groups.computeIfAbsent(r.evalCase().source(), k -> new ArrayList<>()).add(r);
     }
-    out.printf(Locale.ROOT, "%-12s %6s %7s %7s %7s %7s %13s %12s%n", "source", "cases", "hit@1", "hit@3",
-        "hit@5", "hit@10", "median lines", "no hit@10");
+    out.printf(
+        Locale.ROOT,
+        "%-12s %6s %7s %7s %7s %7s %13s %12s%n",
+        "source",
+        "cases",
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "hit@10",
+        "median lines",
+        "no hit@10");
     for (Map.Entry<String, List<Evaluation.CaseResult>> e : groups.entrySet()) {
       Figures f = figures(e.getValue());
-      out.printf(Locale.ROOT, "%-12s %6d %7.3f %7.3f %7.3f %7.3f %13.1f %12d%n", e.getKey(), f.cases(),
-          f.hitAt()[0], f.hitAt()[1], f.hitAt()[2], f.hitAt()[3], f.medianLines(), f.misses());
+      out.printf(
+          Locale.ROOT,
+          "%-12s %6d %7.3f %7.3f %7.3f %7.3f %13.1f %12d%n",
+          e.getKey(),
+          f.cases(),
+          f.hitAt()[0],
+          f.hitAt()[1],
+          f.hitAt()[2],
+          f.hitAt()[3],
+          f.medianLines(),
+          f.misses());
     }
     out.println();
-    out.println("median lines: finding lines read, in rank order, up to the first gold line of the first hit"
-        + " (cases hit within the top 10)");
+    out.println(
+        "median lines: finding lines read, in rank order, up to the first gold line of the first hit"
+            + " (cases hit within the top 10)");
   }
 
   private void writeReport(List<Evaluation.CaseResult> results, Path file) throws IOException {
     List<Evaluation.CaseResult> ordered = new ArrayList<>(results);
     // Misses first, then late hits: the report is for studying what went wrong.
-    ordered.sort((a, b) -> Integer.compare(a.outcome().rank().orElse(Integer.MAX_VALUE) == 1 ? 1 : 0,
-        b.outcome().rank().orElse(Integer.MAX_VALUE) == 1 ? 1 : 0));
+    ordered.sort(
+        (a, b) ->
+            Integer.compare(
+                a.outcome().rank().orElse(Integer.MAX_VALUE) == 1 ? 1 : 0,
+                b.outcome().rank().orElse(Integer.MAX_VALUE) == 1 ? 1 : 0));
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         JsonGenerator g = new JsonFactory().createGenerator(w)) {
       g.useDefaultPrettyPrinter();
@@ -194,7 +225,8 @@ public final class EvalCommand implements Callable<Integer> {
   // The text of the first lines of each gold range, read by streaming the log once.
   private static Map<Long, String> goldText(Path log, List<long[]> gold) throws IOException {
     Map<Long, String> text = new LinkedHashMap<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(Evaluation.open(log), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(Evaluation.open(log), StandardCharsets.UTF_8))) {
       long n = 0;
       String line;
       long last = gold.stream().mapToLong(g -> g[1]).max().orElse(0);

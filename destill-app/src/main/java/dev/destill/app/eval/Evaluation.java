@@ -42,7 +42,8 @@ public final class Evaluation {
   public static List<EvalCase> readCases(Path dir) {
     Path file = dir.resolve("cases.jsonl");
     if (!Files.isRegularFile(file)) {
-      throw new DestillException.BadInput("no cases.jsonl in " + dir + ": give the folder that holds it");
+      throw new DestillException.BadInput(
+          "no cases.jsonl in " + dir + ": give the folder that holds it");
     }
     List<EvalCase> cases = new ArrayList<>();
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -69,20 +70,28 @@ public final class Evaluation {
         gold.add(new long[] {g.get(0).asLong(), g.get(1).asLong()});
       }
       String baseline = o.path("baseline").asText("");
-      return new EvalCase(o.get("id").asText(), o.path("source").asText("unknown"), o.get("log").asText(),
-          baseline.isEmpty() ? Optional.empty() : Optional.of(baseline), gold);
+      return new EvalCase(
+          o.get("id").asText(),
+          o.path("source").asText("unknown"),
+          o.get("log").asText(),
+          baseline.isEmpty() ? Optional.empty() : Optional.of(baseline),
+          gold);
     } catch (IOException | RuntimeException e) {
-      throw new DestillException.BadInput(file + " line " + n + " is not a valid case: " + e.getMessage(), e);
+      throw new DestillException.BadInput(
+          file + " line " + n + " is not a valid case: " + e.getMessage(), e);
     }
   }
 
   /** Evaluates every case, {@code parallelism} at a time; results keep the cases' order. */
   public static List<CaseResult> run(Path dir, List<EvalCase> cases, int parallelism) {
-    ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
-      Thread t = new Thread(r, "destill-eval");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            parallelism,
+            r -> {
+              Thread t = new Thread(r, "destill-eval");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<CaseResult>> futures = new ArrayList<>();
       for (EvalCase c : cases) {
@@ -98,7 +107,9 @@ public final class Evaluation {
       throw new DestillException("evaluation interrupted", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw cause instanceof RuntimeException re ? re : new DestillException(cause.toString(), cause);
+      throw cause instanceof RuntimeException re
+          ? re
+          : new DestillException(cause.toString(), cause);
     } finally {
       pool.shutdownNow();
     }
@@ -108,7 +119,8 @@ public final class Evaluation {
   public static CaseResult evaluate(Path dir, EvalCase c) {
     List<JobScan> scans = new ArrayList<>();
     scans.add(scan(dir.resolve(c.log()), JobInfo.of("failed", JobState.FAILED)));
-    c.baseline().ifPresent(b -> scans.add(scan(dir.resolve(b), JobInfo.of("baseline", JobState.PASSED))));
+    c.baseline()
+        .ifPresent(b -> scans.add(scan(dir.resolve(b), JobInfo.of("baseline", JobState.PASSED))));
     List<Finding> ranked = new ArrayList<>();
     for (Finding f : Triage.rank(scans, List.of())) {
       if (f.job().equals("failed")) {

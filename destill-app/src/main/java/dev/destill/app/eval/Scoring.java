@@ -20,8 +20,8 @@ public final class Scoring {
    * Where the first hit is, and how many finding lines a reader goes through to reach it.
    *
    * @param rank 1-based rank of the first finding that hits, empty when none of the findings does
-   * @param linesRead the counted lines of every finding ranked above the hit, plus the lines of
-   *     the hitting finding up to and including its first gold line
+   * @param linesRead the counted lines of every finding ranked above the hit, plus the lines of the
+   *     hitting finding up to and including its first gold line
    */
   public record Outcome(OptionalInt rank, long linesRead) {
     public boolean hitWithin(int k) {

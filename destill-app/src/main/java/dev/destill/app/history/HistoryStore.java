@@ -30,8 +30,8 @@ public final class HistoryStore {
   private HistoryStore() {}
 
   /**
-   * The store the environment points at: PostgreSQL when DESTILL_POSTGRES_URL (or POSTGRES_DSN)
-   * is set, otherwise the local SQLite file under DESTILL_HOME, $XDG_DATA_HOME/destill or
+   * The store the environment points at: PostgreSQL when DESTILL_POSTGRES_URL (or POSTGRES_DSN) is
+   * set, otherwise the local SQLite file under DESTILL_HOME, $XDG_DATA_HOME/destill or
    * ~/.local/share/destill.
    */
   public static FindingStore open(Map<String, String> env, Clock clock) {
@@ -52,7 +52,8 @@ public final class HistoryStore {
     if (!xdg.isBlank()) {
       return Path.of(xdg, "destill");
     }
-    return Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share", "destill");
+    return Path.of(
+        env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share", "destill");
   }
 
   /** Adds history to the report's findings and saves the report; returns the enriched report. */
@@ -64,25 +65,58 @@ public final class HistoryStore {
       History h = history.get(f.hash());
       enriched.add(h == null ? f : f.withHistory(h));
     }
-    store.createRequest(new RequestRecord(report.requestId(), report.input(), report.buildId(), report.title(),
-        RequestStatus.PENDING, 0, 0, 0, "", report.started(), clock.instant()));
+    store.createRequest(
+        new RequestRecord(
+            report.requestId(),
+            report.input(),
+            report.buildId(),
+            report.title(),
+            RequestStatus.PENDING,
+            0,
+            0,
+            0,
+            "",
+            report.started(),
+            clock.instant()));
     store.saveFindings(report.requestId(), enriched);
     store.updateRequest(report.requestId(), RequestStatus.COMPLETE, 0, 0, "");
-    return new AnalysisReport(report.requestId(), report.input(), report.buildId(), report.title(), report.jobs(),
-        enriched, report.warnings(), report.started());
+    return new AnalysisReport(
+        report.requestId(),
+        report.input(),
+        report.buildId(),
+        report.title(),
+        report.jobs(),
+        enriched,
+        report.warnings(),
+        report.started());
   }
 
   /** Reopens a stored analysis as a report (jobs as far as its findings name them). */
   public static AnalysisReport load(FindingStore store, String requestId) {
-    RequestRecord r = store.request(requestId).orElseThrow(() -> new DestillException.BadInput(
-        "no analysis " + requestId + " in the history; 'destill history' lists them"));
+    RequestRecord r =
+        store
+            .request(requestId)
+            .orElseThrow(
+                () ->
+                    new DestillException.BadInput(
+                        "no analysis "
+                            + requestId
+                            + " in the history; 'destill history' lists them"));
     List<Finding> findings = store.findings(requestId);
     Map<String, JobSummary> jobs = new LinkedHashMap<>();
     for (Finding f : findings) {
-      jobs.putIfAbsent(f.job(), new JobSummary(f.job(), JobState.UNKNOWN, OptionalInt.empty(), 0, 0));
+      jobs.putIfAbsent(
+          f.job(), new JobSummary(f.job(), JobState.UNKNOWN, OptionalInt.empty(), 0, 0));
     }
     List<String> warnings = r.error().isEmpty() ? List.of() : List.of(r.error());
-    return new AnalysisReport(r.id(), r.target(), r.buildId(), r.title(), List.copyOf(jobs.values()), findings, warnings,
+    return new AnalysisReport(
+        r.id(),
+        r.target(),
+        r.buildId(),
+        r.title(),
+        List.copyOf(jobs.values()),
+        findings,
+        warnings,
         r.created());
   }
 }

@@ -28,8 +28,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Local log files as a build: a file is one job, a directory gives one job per file (named by its
- * path), {@code -} is standard input, {@code .gz} files are decompressed as they stream, and
- * {@code *.xml} JUnit reports become test-report jobs. Thread-safe.
+ * path), {@code -} is standard input, {@code .gz} files are decompressed as they stream, and {@code
+ * *.xml} JUnit reports become test-report jobs. Thread-safe.
  */
 public final class LocalFilesProvider implements CiProvider {
   /** Most files taken from one directory. */

@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Searches a log with a regular expression, safely: lines are capped before matching, every
- * match runs under a time budget (a pathological pattern gives up instead of hanging), results are
- * paged and masked. Not thread-safe; one search per instance.
+ * Searches a log with a regular expression, safely: lines are capped before matching, every match
+ * runs under a time budget (a pathological pattern gives up instead of hanging), results are paged
+ * and masked. Not thread-safe; one search per instance.
  */
 public final class LogSearch {
   public static final int MAX_LINE_CHARS = 2000;
@@ -35,19 +35,29 @@ public final class LogSearch {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new DestillException.BadInput("pattern is not a valid regular expression: " + e.getDescription());
+      throw new DestillException.BadInput(
+          "pattern is not a valid regular expression: " + e.getDescription());
     }
   }
 
-  /** What one log added to a page: its hits, the matches counted so far, and whether more follow. */
+  /**
+   * What one log added to a page: its hits, the matches counted so far, and whether more follow.
+   */
   public record Result(List<Hit> hits, int matches, boolean more) {}
 
   /**
    * Searches one log for matches number {@code from} (inclusive) to {@code to} (exclusive),
    * counting across logs: {@code matchesBefore} matches were found in the logs searched before.
    */
-  public static Result search(String job, InputStream log, Pattern pattern, int context, int from, int to,
-      int matchesBefore) throws IOException {
+  public static Result search(
+      String job,
+      InputStream log,
+      Pattern pattern,
+      int context,
+      int from,
+      int to,
+      int matchesBefore)
+      throws IOException {
     int ctx = Math.max(0, Math.min(MAX_CONTEXT, context));
     List<Hit> hits = new ArrayList<>();
     Deque<String> before = new ArrayDeque<>();
@@ -63,13 +73,14 @@ public final class LogSearch {
         for (PendingHit p : open) {
           p.lines.add(n + ": " + clean);
         }
-        open.removeIf(p -> {
-          if (p.lines.size() >= p.want) {
-            hits.add(new Hit(job, p.line, List.copyOf(p.lines)));
-            return true;
-          }
-          return false;
-        });
+        open.removeIf(
+            p -> {
+              if (p.lines.size() >= p.want) {
+                hits.add(new Hit(job, p.line, List.copyOf(p.lines)));
+                return true;
+              }
+              return false;
+            });
         if (matches(pattern, clean)) {
           if (index >= to) {
             more = true;
@@ -126,8 +137,8 @@ public final class LogSearch {
     try {
       return m.find();
     } catch (Deadline.Expired e) {
-      throw new DestillException.BadInput("pattern is too slow on this log (catastrophic backtracking?); "
-          + "simplify it");
+      throw new DestillException.BadInput(
+          "pattern is too slow on this log (catastrophic backtracking?); " + "simplify it");
     }
   }
 

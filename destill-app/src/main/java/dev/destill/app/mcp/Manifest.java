@@ -11,12 +11,13 @@ import dev.destill.core.model.Finding;
 import java.util.List;
 
 /**
- * Builds what an assistant gets back from an analysis: the build, the top unique failures in
- * full (message, job/step, confidence, recurrence, history, a few lines of context), lower tiers
- * one line each, all within a token budget, saying what was left out and how to get it. Pure.
+ * Builds what an assistant gets back from an analysis: the build, the top unique failures in full
+ * (message, job/step, confidence, recurrence, history, a few lines of context), lower tiers one
+ * line each, all within a token budget, saying what was left out and how to get it. Pure.
  */
 public final class Manifest {
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** About four characters make a token in English and code. */
   public static final int CHARS_PER_TOKEN = 4;
 
@@ -95,11 +96,15 @@ public final class Manifest {
     if (omitted > 0) {
       ObjectNode o = root.putObject("omitted");
       o.put("findings", omitted);
-      o.put("how_to_get_them", "call get_finding_details with request_id and a finding id, search_log for "
-          + "other lines, or analyze again with a larger limit");
+      o.put(
+          "how_to_get_them",
+          "call get_finding_details with request_id and a finding id, search_log for "
+              + "other lines, or analyze again with a larger limit");
     }
-    root.put("next_steps", "get_finding_details(request_id, finding_id) gives a finding's full block and "
-        + "context; search_log(request_id, pattern) searches the fetched logs");
+    root.put(
+        "next_steps",
+        "get_finding_details(request_id, finding_id) gives a finding's full block and "
+            + "context; search_log(request_id, pattern) searches the fetched logs");
     return root.toString();
   }
 
@@ -107,8 +112,18 @@ public final class Manifest {
     ObjectNode o = briefNode(f, rank);
     o.put("severity", f.severity().id());
     o.put("recurrence_in_build", f.recurrence());
-    f.history().ifPresent(h -> o.put("history", h.isNew() ? "new in this build"
-        : "seen in " + h.buildsSeen() + " of the last " + h.buildsKnown() + " builds"));
+    f.history()
+        .ifPresent(
+            h ->
+                o.put(
+                    "history",
+                    h.isNew()
+                        ? "new in this build"
+                        : "seen in "
+                            + h.buildsSeen()
+                            + " of the last "
+                            + h.buildsKnown()
+                            + " builds"));
     f.test().ifPresent(t -> o.put("test", t.className() + " > " + t.name()));
     ArrayNode lines = o.putArray("excerpt");
     List<String> pre = f.preContext();
@@ -116,7 +131,8 @@ public final class Manifest {
     for (String l : pre.subList(Math.max(0, pre.size() - CONTEXT_LINES), pre.size())) {
       lines.add(numbered(n++, l, ' '));
     }
-    List<String> block = f.block().size() > BLOCK_LINES ? f.block().subList(0, BLOCK_LINES) : f.block();
+    List<String> block =
+        f.block().size() > BLOCK_LINES ? f.block().subList(0, BLOCK_LINES) : f.block();
     for (String l : block) {
       lines.add(f.line() > 0 ? numbered(n++, l, '>') : clip(l));
     }
@@ -142,7 +158,9 @@ public final class Manifest {
       o.put("step", f.step());
     }
     if (f.line() > 0) {
-      o.put("lines", f.endLine() > f.line() ? f.line() + "-" + f.endLine() : String.valueOf(f.line()));
+      o.put(
+          "lines",
+          f.endLine() > f.line() ? f.line() + "-" + f.endLine() : String.valueOf(f.line()));
     }
     o.put("message", clip(LineCleaner.stripDecorations(f.message())));
     if (f.recurrence() > 1) {
@@ -157,7 +175,9 @@ public final class Manifest {
 
   static String clip(String s) {
     String t = Secrets.mask(LineCleaner.stripAnsi(s));
-    return t.length() <= LINE_CHARS ? t : t.substring(0, LINE_CHARS) + " [... " + (t.length() - LINE_CHARS) + " more chars]";
+    return t.length() <= LINE_CHARS
+        ? t
+        : t.substring(0, LINE_CHARS) + " [... " + (t.length() - LINE_CHARS) + " more chars]";
   }
 
   private static int size(ObjectNode root) {

@@ -48,30 +48,40 @@ public final class McpCommand implements Callable<Integer> {
   @Option(
       names = "--budget-tokens",
       paramLabel = "N",
-      description = "Size budget of each answer, in tokens (default: ${DEFAULT-VALUE}, or DESTILL_MCP_BUDGET).")
+      description =
+          "Size budget of each answer, in tokens (default: ${DEFAULT-VALUE}, or DESTILL_MCP_BUDGET).")
   Integer budgetTokens;
 
   static final int DEFAULT_BUDGET = 4000;
 
   @Override
   public Integer call() throws Exception {
-    int budget = budgetTokens != null ? budgetTokens : parseBudget(main.env().get("DESTILL_MCP_BUDGET"));
+    int budget =
+        budgetTokens != null ? budgetTokens : parseBudget(main.env().get("DESTILL_MCP_BUDGET"));
     if (budget < 500) {
       throw new DestillException.BadInput("the budget must be at least 500 tokens, was " + budget);
     }
     Path spool = Files.createTempDirectory("destill-mcp-");
     spool.toFile().deleteOnExit();
-    McpTools tools = new McpTools(main.env(), Clock.systemUTC(), new InMemoryFindingStore(Clock.systemUTC()), budget, spool);
+    McpTools tools =
+        new McpTools(
+            main.env(),
+            Clock.systemUTC(),
+            new InMemoryFindingStore(Clock.systemUTC()),
+            budget,
+            spool);
     McpJsonMapper json = McpJsonMapper.getDefault();
-    McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(json))
-        .serverInfo("destill", VersionInfo.version())
-        .instructions("Destill finds why a CI build failed. Start with analyze_build (a Buildkite, GitHub "
-            + "Actions or GitLab URL) or analyze_log (a local file or pasted text); drill down with "
-            + "get_finding_details and search_log using the request_id they return.")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .requestTimeout(Duration.ofMinutes(10))
-        .tools(specs(json, tools))
-        .build();
+    McpSyncServer server =
+        McpServer.sync(new StdioServerTransportProvider(json))
+            .serverInfo("destill", VersionInfo.version())
+            .instructions(
+                "Destill finds why a CI build failed. Start with analyze_build (a Buildkite, GitHub "
+                    + "Actions or GitLab URL) or analyze_log (a local file or pasted text); drill down with "
+                    + "get_finding_details and search_log using the request_id they return.")
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+            .requestTimeout(Duration.ofMinutes(10))
+            .tools(specs(json, tools))
+            .build();
     // The transport reads stdin on its own threads; wait until the client goes away.
     CountDownLatch forever = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(server::closeGracefully));
@@ -86,13 +96,16 @@ public final class McpCommand implements Callable<Integer> {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new DestillException.BadInput("DESTILL_MCP_BUDGET must be a number of tokens, was '" + value + "'");
+      throw new DestillException.BadInput(
+          "DESTILL_MCP_BUDGET must be a number of tokens, was '" + value + "'");
     }
   }
 
   static List<SyncToolSpecification> specs(McpJsonMapper json, McpTools tools) {
     return List.of(
-        tool(json, "analyze_build",
+        tool(
+            json,
+            "analyze_build",
             "Analyze a failed CI build from its URL (Buildkite https://buildkite.com/ORG/PIPELINE/builds/N, "
                 + "GitHub Actions https://github.com/OWNER/REPO/actions/runs/ID, GitLab "
                 + "https://HOST/GROUP/PROJECT/-/pipelines/ID). Returns a compact manifest: the build, the top "
@@ -105,7 +118,9 @@ public final class McpCommand implements Callable<Integer> {
               "limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many top failures to show in full (default 5)"}},
              "required":["url"]}""",
             a -> tools.analyzeBuild(str(a, "url"), integer(a, "limit", 5))),
-        tool(json, "analyze_log",
+        tool(
+            json,
+            "analyze_log",
             "Analyze a local CI log: a file or directory path on the server's machine (each file is one job; "
                 + ".gz and JUnit XML reports are read), or the log text itself. Returns the same manifest as "
                 + "analyze_build, with a request_id.",
@@ -115,7 +130,9 @@ public final class McpCommand implements Callable<Integer> {
               "text":{"type":"string","description":"The log itself, when there is no file"},
               "limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many top failures to show in full (default 5)"}}}""",
             a -> tools.analyzeLog(str(a, "path"), str(a, "text"), integer(a, "limit", 5))),
-        tool(json, "get_finding_details",
+        tool(
+            json,
+            "get_finding_details",
             "The full block and context (15 lines before, 30 after) of one finding of an earlier analysis.",
             """
             {"type":"object","properties":{
@@ -123,7 +140,9 @@ public final class McpCommand implements Callable<Integer> {
               "finding_id":{"type":"string","description":"A finding's id from the manifest"}},
              "required":["request_id","finding_id"]}""",
             a -> tools.findingDetails(str(a, "request_id"), str(a, "finding_id"))),
-        tool(json, "search_log",
+        tool(
+            json,
+            "search_log",
             "Search the logs of an earlier analysis with a Java regular expression, when the findings are not "
                 + "enough. Returns up to 20 matches per page with context lines; page through with 'page'.",
             """
@@ -134,9 +153,16 @@ public final class McpCommand implements Callable<Integer> {
               "context":{"type":"integer","minimum":0,"maximum":10,"description":"Lines before and after each match (default 2)"},
               "page":{"type":"integer","minimum":0,"description":"Page of results, from 0"}},
              "required":["request_id","pattern"]}""",
-            a -> tools.searchLog(str(a, "request_id"), str(a, "job"), str(a, "pattern"), integer(a, "context", 2),
-                integer(a, "page", 0))),
-        tool(json, "recurring_failures",
+            a ->
+                tools.searchLog(
+                    str(a, "request_id"),
+                    str(a, "job"),
+                    str(a, "pattern"),
+                    integer(a, "context", 2),
+                    integer(a, "page", 0))),
+        tool(
+            json,
+            "recurring_failures",
             "The failures (by normalized-message hash) that occurred in the most builds analyzed by this server, "
                 + "with how many builds and when they were first and last seen.",
             """
@@ -145,21 +171,41 @@ public final class McpCommand implements Callable<Integer> {
             a -> tools.recurringFailures(integer(a, "limit", 10))));
   }
 
-  private static SyncToolSpecification tool(McpJsonMapper json, String name, String description, String schema,
+  private static SyncToolSpecification tool(
+      McpJsonMapper json,
+      String name,
+      String description,
+      String schema,
       Function<Map<String, Object>, String> handler) {
     return SyncToolSpecification.builder()
-        .tool(McpSchema.Tool.builder().name(name).description(description).inputSchema(json, schema).build())
-        .callHandler((exchange, request) -> {
-          try {
-            Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
-            return CallToolResult.builder().addTextContent(handler.apply(args)).isError(false).build();
-          } catch (DestillException e) {
-            return CallToolResult.builder().addTextContent(McpTools.safe(e.getMessage())).isError(true).build();
-          } catch (RuntimeException e) {
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return CallToolResult.builder().addTextContent("destill failed: " + McpTools.safe(m)).isError(true).build();
-          }
-        })
+        .tool(
+            McpSchema.Tool.builder()
+                .name(name)
+                .description(description)
+                .inputSchema(json, schema)
+                .build())
+        .callHandler(
+            (exchange, request) -> {
+              try {
+                Map<String, Object> args =
+                    request.arguments() == null ? Map.of() : request.arguments();
+                return CallToolResult.builder()
+                    .addTextContent(handler.apply(args))
+                    .isError(false)
+                    .build();
+              } catch (DestillException e) {
+                return CallToolResult.builder()
+                    .addTextContent(McpTools.safe(e.getMessage()))
+                    .isError(true)
+                    .build();
+              } catch (RuntimeException e) {
+                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                return CallToolResult.builder()
+                    .addTextContent("destill failed: " + McpTools.safe(m))
+                    .isError(true)
+                    .build();
+              }
+            })
         .build();
   }
 

@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 public final class McpTools {
   /** Largest pasted log accepted by analyze_log. */
   public static final int MAX_TEXT_BYTES = 50 << 20;
+
   private static final int MAX_SESSIONS = 50;
 
   private final Map<String, String> env;
@@ -53,7 +54,8 @@ public final class McpTools {
   /** An analysis the assistant can drill into: its report and where its logs are. */
   private record Session(AnalysisReport report, Map<String, Supplier<InputStream>> logs) {}
 
-  public McpTools(Map<String, String> env, Clock clock, FindingStore store, int budgetTokens, Path spoolDir) {
+  public McpTools(
+      Map<String, String> env, Clock clock, FindingStore store, int budgetTokens, Path spoolDir) {
     this.env = Map.copyOf(env);
     this.clock = clock;
     this.store = store;
@@ -63,10 +65,12 @@ public final class McpTools {
 
   public String analyzeBuild(String url, int limit) {
     if (url == null || url.isBlank()) {
-      throw new DestillException.BadInput("url is required: a Buildkite, GitHub Actions or GitLab build URL");
+      throw new DestillException.BadInput(
+          "url is required: a Buildkite, GitHub Actions or GitLab build URL");
     }
     if (!url.startsWith("http://") && !url.startsWith("https://")) {
-      throw new DestillException.BadInput("url must be a build URL (https://...); use analyze_log for local files");
+      throw new DestillException.BadInput(
+          "url must be a build URL (https://...); use analyze_log for local files");
     }
     List<SpoolingProvider> spools = new ArrayList<>();
     List<CiProvider> providers = new ArrayList<>();
@@ -78,7 +82,9 @@ public final class McpTools {
       spools.add(s);
       providers.add(s);
     }
-    AnalysisReport report = new AnalysisService(providers, clock).analyze(AnalysisRequest.of(url), AnalysisListener.NONE);
+    AnalysisReport report =
+        new AnalysisService(providers, clock)
+            .analyze(AnalysisRequest.of(url), AnalysisListener.NONE);
     Map<String, Supplier<InputStream>> logs = new LinkedHashMap<>();
     for (SpoolingProvider s : spools) {
       s.spooled().forEach((job, file) -> logs.put(job, () -> open(file)));
@@ -90,52 +96,83 @@ public final class McpTools {
     boolean hasPath = path != null && !path.isBlank();
     boolean hasText = text != null && !text.isEmpty();
     if (hasPath == hasText) {
-      throw new DestillException.BadInput("give exactly one of path (a local log file or directory) or text (the log itself)");
+      throw new DestillException.BadInput(
+          "give exactly one of path (a local log file or directory) or text (the log itself)");
     }
     AnalysisReport report;
     Map<String, Supplier<InputStream>> logs = new LinkedHashMap<>();
     if (hasText) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       if (bytes.length > MAX_TEXT_BYTES) {
-        throw new DestillException.BadInput("text is larger than 50 MB; save it to a file and pass path");
+        throw new DestillException.BadInput(
+            "text is larger than 50 MB; save it to a file and pass path");
       }
-      LocalFilesProvider local = new LocalFilesProvider(JobState.FAILED, new ByteArrayInputStream(bytes));
-      report = new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of("-"), AnalysisListener.NONE);
+      LocalFilesProvider local =
+          new LocalFilesProvider(JobState.FAILED, new ByteArrayInputStream(bytes));
+      report =
+          new AnalysisService(List.of(local), clock)
+              .analyze(AnalysisRequest.of("-"), AnalysisListener.NONE);
       logs.put("stdin", () -> new ByteArrayInputStream(bytes));
     } else {
-      LocalFilesProvider local = new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream());
-      report = new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of(path), AnalysisListener.NONE);
+      LocalFilesProvider local =
+          new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream());
+      report =
+          new AnalysisService(List.of(local), clock)
+              .analyze(AnalysisRequest.of(path), AnalysisListener.NONE);
       report.jobs().forEach(j -> logs.put(j.name(), () -> openLocal(j.name())));
     }
     return remember(report, logs, limit);
   }
 
-  private String remember(AnalysisReport report, Map<String, Supplier<InputStream>> logs, int limit) {
+  private String remember(
+      AnalysisReport report, Map<String, Supplier<InputStream>> logs, int limit) {
     if (sessions.size() >= MAX_SESSIONS) {
       sessions.keySet().stream().sorted().findFirst().ifPresent(sessions::remove);
     }
     sessions.put(report.requestId(), new Session(report, logs));
-    store.createRequest(new RequestRecord(report.requestId(), report.input(), report.buildId(), report.title(),
-        RequestStatus.COMPLETE, 0, 0, report.findings().size(), "", report.started(), clock.instant()));
+    store.createRequest(
+        new RequestRecord(
+            report.requestId(),
+            report.input(),
+            report.buildId(),
+            report.title(),
+            RequestStatus.COMPLETE,
+            0,
+            0,
+            report.findings().size(),
+            "",
+            report.started(),
+            clock.instant()));
     store.saveFindings(report.requestId(), report.findings());
     return Manifest.build(report, Math.max(1, limit), budgetTokens);
   }
 
   public String findingDetails(String requestId, String findingId) {
     Session s = session(requestId);
-    Finding f = s.report().findings().stream().filter(x -> x.id().equals(findingId)).findFirst()
-        .orElseThrow(() -> new DestillException.BadInput("no finding " + findingId + " in " + requestId
-            + "; use an id from the manifest"));
+    Finding f =
+        s.report().findings().stream()
+            .filter(x -> x.id().equals(findingId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new DestillException.BadInput(
+                        "no finding "
+                            + findingId
+                            + " in "
+                            + requestId
+                            + "; use an id from the manifest"));
     ObjectNode o = Manifest.briefNode(f, s.report().findings().indexOf(f) + 1);
     o.put("severity", f.severity().id());
     o.put("hash", f.hash());
     o.put("source", f.source().id());
     o.put("signals", String.join(", ", f.signals()));
-    f.test().ifPresent(t -> {
-      o.put("test", t.name());
-      o.put("class", t.className());
-      o.put("file", t.file());
-    });
+    f.test()
+        .ifPresent(
+            t -> {
+              o.put("test", t.name());
+              o.put("class", t.className());
+              o.put("file", t.file());
+            });
     addLines(o.putArray("pre_context"), f.preContext());
     addLines(o.putArray("block"), f.block());
     addLines(o.putArray("post_context"), f.postContext());
@@ -155,8 +192,15 @@ public final class McpTools {
       }
     }
     if (logs.isEmpty()) {
-      throw new DestillException.BadInput(job == null || job.isBlank() ? "the logs of " + requestId + " were not kept"
-          : "no job named '" + job + "' in " + requestId + "; jobs: " + String.join(", ", s.logs().keySet()));
+      throw new DestillException.BadInput(
+          job == null || job.isBlank()
+              ? "the logs of " + requestId + " were not kept"
+              : "no job named '"
+                  + job
+                  + "' in "
+                  + requestId
+                  + "; jobs: "
+                  + String.join(", ", s.logs().keySet()));
     }
     int from = Math.max(0, page) * LogSearch.PAGE_SIZE;
     int to = from + LogSearch.PAGE_SIZE;
@@ -169,7 +213,8 @@ public final class McpTools {
     boolean more = false;
     for (Map.Entry<String, Supplier<InputStream>> e : logs) {
       try {
-        LogSearch.Result r = LogSearch.search(e.getKey(), e.getValue().get(), p, context, from, to, count);
+        LogSearch.Result r =
+            LogSearch.search(e.getKey(), e.getValue().get(), p, context, from, to, count);
         for (LogSearch.Hit h : r.hits()) {
           ObjectNode o = hits.addObject();
           o.put("job", h.job());
@@ -183,7 +228,8 @@ public final class McpTools {
           break;
         }
       } catch (IOException ex) {
-        throw new DestillException.BadInput("cannot read the log of " + e.getKey() + ": " + ex.getMessage(), ex);
+        throw new DestillException.BadInput(
+            "cannot read the log of " + e.getKey() + ": " + ex.getMessage(), ex);
       }
     }
     root.put("more", more);
@@ -211,11 +257,13 @@ public final class McpTools {
 
   private Session session(String requestId) {
     if (requestId == null || requestId.isBlank()) {
-      throw new DestillException.BadInput("request_id is required: take it from analyze_build or analyze_log");
+      throw new DestillException.BadInput(
+          "request_id is required: take it from analyze_build or analyze_log");
     }
     Session s = sessions.get(requestId);
     if (s == null) {
-      throw new DestillException.BadInput("unknown request_id " + requestId + "; analyze the build or log first");
+      throw new DestillException.BadInput(
+          "unknown request_id " + requestId + "; analyze the build or log first");
     }
     return s;
   }
@@ -243,7 +291,8 @@ public final class McpTools {
     try {
       return Files.newInputStream(file);
     } catch (IOException e) {
-      throw new DestillException.BadInput("the kept log " + file + " is gone: " + e.getMessage(), e);
+      throw new DestillException.BadInput(
+          "the kept log " + file + " is gone: " + e.getMessage(), e);
     }
   }
 

@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Wraps a remote provider so that every log streamed into the engine is also written to a file
- * in a spool directory, for {@code search_log} later. Bounded per job; thread-safe.
+ * Wraps a remote provider so that every log streamed into the engine is also written to a file in a
+ * spool directory, for {@code search_log} later. Bounded per job; thread-safe.
  */
 final class SpoolingProvider implements CiProvider {
   static final long MAX_SPOOL_BYTES = 512L << 20;

@@ -8,8 +8,8 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.model.TestCase;
 import java.io.IOException;
-import java.io.Writer;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
 
 /**
@@ -107,7 +107,8 @@ public final class JsonReport {
     g.writeEndObject();
   }
 
-  private static void writeLines(JsonGenerator g, String name, List<String> lines) throws IOException {
+  private static void writeLines(JsonGenerator g, String name, List<String> lines)
+      throws IOException {
     g.writeArrayFieldStart(name);
     for (String l : lines) {
       g.writeString(l);

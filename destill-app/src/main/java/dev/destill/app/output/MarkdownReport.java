@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A GitHub job summary or PR comment: a short table of the top findings, then their lines in
- * code blocks. Thread-safe.
+ * A GitHub job summary or PR comment: a short table of the top findings, then their lines in code
+ * blocks. Thread-safe.
  */
 public final class MarkdownReport {
   private static final int DETAILED = 5;
@@ -22,8 +22,14 @@ public final class MarkdownReport {
     out.println("## Destill: why " + inline(report.title()) + " failed");
     out.println();
     long failed = report.jobs().stream().filter(j -> j.state().id().equals("failed")).count();
-    out.printf(Locale.ROOT, "%d job%s (%d failed), %d finding%s.%n", report.jobs().size(),
-        report.jobs().size() == 1 ? "" : "s", failed, findings.size(), findings.size() == 1 ? "" : "s");
+    out.printf(
+        Locale.ROOT,
+        "%d job%s (%d failed), %d finding%s.%n",
+        report.jobs().size(),
+        report.jobs().size() == 1 ? "" : "s",
+        failed,
+        findings.size(),
+        findings.size() == 1 ? "" : "s");
     for (String w : report.warnings()) {
       out.println();
       out.println("> warning: " + inline(w));
@@ -39,16 +45,25 @@ public final class MarkdownReport {
     out.println("|---|---|---|---|---|---|");
     for (int i = 0; i < shown; i++) {
       Finding f = findings.get(i);
-      String lines = f.line() > 0 ? f.line() + (f.endLine() > f.line() ? "–" + f.endLine() : "") : "";
-      out.printf(Locale.ROOT, "| %d | %.2f | %d | %s | %s | %s |%n", i + 1, f.confidence(), f.tier(),
-          cell(f.job()), lines, cell(TextReport.clip(f.message(), 120)));
+      String lines =
+          f.line() > 0 ? f.line() + (f.endLine() > f.line() ? "–" + f.endLine() : "") : "";
+      out.printf(
+          Locale.ROOT,
+          "| %d | %.2f | %d | %s | %s | %s |%n",
+          i + 1,
+          f.confidence(),
+          f.tier(),
+          cell(f.job()),
+          lines,
+          cell(TextReport.clip(f.message(), 120)));
     }
     for (int i = 0; i < Math.min(DETAILED, shown); i++) {
       Finding f = findings.get(i);
       out.println();
       out.printf(Locale.ROOT, "### %d. %s%n", i + 1, inline(TextReport.location(f)));
       out.println();
-      List<String> lines = f.block().size() > BLOCK_LINES ? f.block().subList(0, BLOCK_LINES) : f.block();
+      List<String> lines =
+          f.block().size() > BLOCK_LINES ? f.block().subList(0, BLOCK_LINES) : f.block();
       String fence = fenceFor(lines);
       out.println(fence + "text");
       for (String l : lines) {

@@ -20,16 +20,24 @@ public final class TextReport {
     long failed = report.jobs().stream().filter(j -> j.state().id().equals("failed")).count();
     long lines = report.jobs().stream().mapToLong(JobSummary::lines).sum();
     List<Finding> findings = report.findings();
-    out.printf(Locale.ROOT, "%s: %d job%s (%d failed), %,d lines, %d finding%s%n", report.title(),
-        report.jobs().size(), report.jobs().size() == 1 ? "" : "s", failed, lines, findings.size(),
+    out.printf(
+        Locale.ROOT,
+        "%s: %d job%s (%d failed), %,d lines, %d finding%s%n",
+        report.title(),
+        report.jobs().size(),
+        report.jobs().size() == 1 ? "" : "s",
+        failed,
+        lines,
+        findings.size(),
         findings.size() == 1 ? "" : "s");
     for (String w : report.warnings()) {
       out.println("warning: " + w);
     }
     if (findings.isEmpty()) {
       out.println();
-      out.println("No error lines found. If the build failed, its cause may be outside the logs "
-          + "given (a timeout, a cancelled job, or another job).");
+      out.println(
+          "No error lines found. If the build failed, its cause may be outside the logs "
+              + "given (a timeout, a cancelled job, or another job).");
       out.flush();
       return;
     }
@@ -37,12 +45,20 @@ public final class TextReport {
     for (int i = 0; i < shown; i++) {
       Finding f = findings.get(i);
       out.println();
-      out.printf(Locale.ROOT, "#%d  tier %d  %.2f  %s  %s%s%n", i + 1, f.tier(), f.confidence(),
-          f.severity().id(), location(f), extras(f));
+      out.printf(
+          Locale.ROOT,
+          "#%d  tier %d  %.2f  %s  %s%s%n",
+          i + 1,
+          f.tier(),
+          f.confidence(),
+          f.severity().id(),
+          location(f),
+          extras(f));
       if (f.test().isPresent()) {
         out.println("    test: " + f.test().get().className() + " > " + f.test().get().name());
       }
-      List<String> block = f.source().id().equals("junit") ? concat(f.block(), f.postContext()) : f.block();
+      List<String> block =
+          f.source().id().equals("junit") ? concat(f.block(), f.postContext()) : f.block();
       int n = Math.min(block.size(), BLOCK_LINES_SHOWN);
       for (int k = 0; k < n; k++) {
         String num = f.line() > 0 ? String.format(Locale.ROOT, "%6d", f.line() + k) : "      ";
@@ -54,8 +70,11 @@ public final class TextReport {
     }
     if (findings.size() > shown) {
       out.println();
-      out.printf(Locale.ROOT, "(%d more findings; use --top %d to see them all)%n",
-          findings.size() - shown, findings.size());
+      out.printf(
+          Locale.ROOT,
+          "(%d more findings; use --top %d to see them all)%n",
+          findings.size() - shown,
+          findings.size());
     }
     out.flush();
   }
@@ -87,7 +106,11 @@ public final class TextReport {
     }
     if (f.history().isPresent()) {
       History h = f.history().get();
-      sb.append("  ").append(h.isNew() ? "new" : "seen in " + h.buildsSeen() + " of last " + h.buildsKnown() + " builds");
+      sb.append("  ")
+          .append(
+              h.isNew()
+                  ? "new"
+                  : "seen in " + h.buildsSeen() + " of last " + h.buildsKnown() + " builds");
     }
     return sb.toString();
   }
@@ -97,6 +120,8 @@ public final class TextReport {
   }
 
   static String clip(String s, int width) {
-    return s.length() <= width ? s : s.substring(0, width) + " [... " + (s.length() - width) + " more chars]";
+    return s.length() <= width
+        ? s
+        : s.substring(0, width) + " [... " + (s.length() - width) + " more chars]";
   }
 }

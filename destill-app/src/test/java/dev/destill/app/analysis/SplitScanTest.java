@@ -24,7 +24,10 @@ class SplitScanTest {
     StringBuilder log = new StringBuilder();
     for (int i = 1; i <= 40_000; i++) {
       if (i % 997 == 0) {
-        log.append("java.lang.IllegalStateException: broken widget ").append((char) ('a' + i % 26)).append((char) ('a' + i / 26 % 26)).append('\n');
+        log.append("java.lang.IllegalStateException: broken widget ")
+            .append((char) ('a' + i % 26))
+            .append((char) ('a' + i / 26 % 26))
+            .append('\n');
         log.append("\tat com.acme.W.run(W.java:").append(i % 50).append(")\n");
         i++;
       } else {
@@ -51,7 +54,9 @@ class SplitScanTest {
   }
 
   private static List<String> lines(List<Finding> findings) {
-    return findings.stream().sorted(Comparator.comparingLong(Finding::line))
-        .map(f -> f.line() + "-" + f.endLine() + " " + f.hash()).toList();
+    return findings.stream()
+        .sorted(Comparator.comparingLong(Finding::line))
+        .map(f -> f.line() + "-" + f.endLine() + " " + f.hash())
+        .toList();
   }
 }

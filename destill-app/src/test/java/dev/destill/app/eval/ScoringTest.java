@@ -12,8 +12,26 @@ import org.junit.jupiter.api.Test;
 class ScoringTest {
 
   private static Finding at(long line, long end) {
-    return new Finding("id" + line, "h" + line, Severity.ERROR, 0.5, 1, "j", "", line, end, "m", "m",
-        List.of(), List.of(), List.of(), 1, FindingSource.LOG, Optional.empty(), List.of(), Optional.empty());
+    return new Finding(
+        "id" + line,
+        "h" + line,
+        Severity.ERROR,
+        0.5,
+        1,
+        "j",
+        "",
+        line,
+        end,
+        "m",
+        "m",
+        List.of(),
+        List.of(),
+        List.of(),
+        1,
+        FindingSource.LOG,
+        Optional.empty(),
+        List.of(),
+        Optional.empty());
   }
 
   @Test

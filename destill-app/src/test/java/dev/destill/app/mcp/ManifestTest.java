@@ -21,10 +21,26 @@ class ManifestTest {
 
   static Finding finding(int i, int tier) {
     String long1 = "error: something broke in module " + i + " " + "x".repeat(300);
-    return new Finding("f" + i, "h" + i, Severity.ERROR, 0.9 - i * 0.001, tier, "job", "step", 10 * i + 1, 10 * i + 3,
-        long1, "n", List.of(long1, "  detail \u001b[31mred\u001b[0m", "token=supersecretvalue"),
-        List.of("a", "b", "c", "d"), List.of("e", "f", "g", "h"), 1, FindingSource.LOG, Optional.empty(),
-        List.of("rule"), Optional.empty());
+    return new Finding(
+        "f" + i,
+        "h" + i,
+        Severity.ERROR,
+        0.9 - i * 0.001,
+        tier,
+        "job",
+        "step",
+        10 * i + 1,
+        10 * i + 3,
+        long1,
+        "n",
+        List.of(long1, "  detail \u001b[31mred\u001b[0m", "token=supersecretvalue"),
+        List.of("a", "b", "c", "d"),
+        List.of("e", "f", "g", "h"),
+        1,
+        FindingSource.LOG,
+        Optional.empty(),
+        List.of("rule"),
+        Optional.empty());
   }
 
   static AnalysisReport report(int n) {
@@ -32,8 +48,15 @@ class ManifestTest {
     for (int i = 0; i < n; i++) {
       list.add(finding(i, i < n / 2 ? 1 : 2));
     }
-    return new AnalysisReport("req-1", "x.log", "local:x.log", "x.log",
-        List.of(new JobSummary("job", JobState.FAILED, OptionalInt.empty(), 1000, 50000)), list, List.of(), Instant.EPOCH);
+    return new AnalysisReport(
+        "req-1",
+        "x.log",
+        "local:x.log",
+        "x.log",
+        List.of(new JobSummary("job", JobState.FAILED, OptionalInt.empty(), 1000, 50000)),
+        list,
+        List.of(),
+        Instant.EPOCH);
   }
 
   @Test

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A consumer's view of a topic within its group. Not thread-safe: one thread polls and commits.
- * Messages polled but not committed are delivered again (to this or another consumer of the
- * group) after a restart or a rebalance: at-least-once delivery.
+ * Messages polled but not committed are delivered again (to this or another consumer of the group)
+ * after a restart or a rebalance: at-least-once delivery.
  */
 public interface Subscription extends AutoCloseable {
 

@@ -13,8 +13,11 @@ final class BlockRules {
               + "|File \".*\", line \\d+|goroutine \\d+ \\[|created by |[\\w./-]+\\.go:\\d+"
               + "|\\d+: 0x[0-9a-f]+|#\\d+ 0x|from \\S+:\\d+:in |\\S+:\\d+:in `|stack traceback:)");
   private static final Pattern EXCERPT =
-      Pattern.compile("^\\s*(?:\\d+\\s*\\||\\|\\s|\\^|~+\\^?|-->|= (?:note|help):|note:|help:|\\.\\.\\.$)");
-  private static final Pattern TEST_DETAIL = Pattern.compile("^(?:E\\s|>\\s|\\+\\s|-\\s|Expected|Actual|expected|actual|but was|Received|received)");
+      Pattern.compile(
+          "^\\s*(?:\\d+\\s*\\||\\|\\s|\\^|~+\\^?|-->|= (?:note|help):|note:|help:|\\.\\.\\.$)");
+  private static final Pattern TEST_DETAIL =
+      Pattern.compile(
+          "^(?:E\\s|>\\s|\\+\\s|-\\s|Expected|Actual|expected|actual|but was|Received|received)");
   private static final Pattern EXCEPTION_LINE =
       Pattern.compile("^(?:[\\w$]+\\.)*[\\w$]*(?:Error|Exception|Exit|Interrupt|Failure)\\b.*");
 
@@ -62,7 +65,8 @@ final class BlockRules {
     if (head.startsWith("Traceback") && EXCEPTION_LINE.matcher(text).matches()) {
       return true;
     }
-    // A traceback or stack ends after its exception line; a Java "Caused by" chain is handled above.
+    // A traceback or stack ends after its exception line; a Java "Caused by" chain is handled
+    // above.
     // Maven repeats a diagnostic's details as indented [ERROR] lines.
     if (head.startsWith("[ERROR] ") && text.startsWith("[ERROR]  ")) {
       return true;

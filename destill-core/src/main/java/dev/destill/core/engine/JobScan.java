@@ -18,7 +18,13 @@ import java.util.Objects;
  * @param dropped distinct findings not kept because the job had its maximum of stronger ones
  */
 public record JobScan(
-    JobInfo job, long lines, long bytes, List<Finding> findings, long tailLine, List<String> tail, long dropped) {
+    JobInfo job,
+    long lines,
+    long bytes,
+    List<Finding> findings,
+    long tailLine,
+    List<String> tail,
+    long dropped) {
   public JobScan {
     Objects.requireNonNull(job, "job");
     findings = List.copyOf(findings);

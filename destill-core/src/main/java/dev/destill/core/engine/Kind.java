@@ -12,9 +12,9 @@ public enum Kind {
   TEST_FAILURE,
   /**
    * A consequence of an earlier error: a failing command's exit summary ({@code Process completed
-   * with exit code 1}, {@code The command "x" exited with 1.}), {@code BUILD FAILURE}, {@code
-   * make: *** Error 2}. Ranked below the cause it follows, and used to find the cause when nothing
-   * else points at it.
+   * with exit code 1}, {@code The command "x" exited with 1.}), {@code BUILD FAILURE}, {@code make:
+   * *** Error 2}. Ranked below the cause it follows, and used to find the cause when nothing else
+   * points at it.
    */
   CONSEQUENCE,
   /** A warning: kept, ranked low. */

@@ -133,7 +133,10 @@ public final class LineCleaner {
     int i = 0;
     while (i < n) {
       char c = s.charAt(i);
-      if (c == 0x1b || (c < 0x20 && c != '\t') || c == 0x7f || (c == '_' && s.startsWith("_bk;t=", i))) {
+      if (c == 0x1b
+          || (c < 0x20 && c != '\t')
+          || c == 0x7f
+          || (c == '_' && s.startsWith("_bk;t=", i))) {
         break;
       }
       i++;
@@ -198,9 +201,9 @@ public final class LineCleaner {
   }
 
   /**
-   * Removes what CI systems put around a line's own text: a GitHub Actions timestamp prefix,
-   * {@code ##[error]}-style markers, Travis {@code travis_fold}/{@code travis_time} markers, and
-   * leading whitespace. Used for matching and normalization, not for display.
+   * Removes what CI systems put around a line's own text: a GitHub Actions timestamp prefix, {@code
+   * ##[error]}-style markers, Travis {@code travis_fold}/{@code travis_time} markers, and leading
+   * whitespace. Used for matching and normalization, not for display.
    */
   public static String stripDecorations(String visible) {
     return stripPrefix(visible).strip();

@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -119,7 +118,9 @@ public final class LogScanner {
     if (n > 0) {
       byte[] dst = ringBytes[slot];
       if (dst.length < have + n) {
-        dst = java.util.Arrays.copyOf(dst, Math.min(MAX_LINE_BYTES, Math.max(have + n, dst.length * 2)));
+        dst =
+            java.util.Arrays.copyOf(
+                dst, Math.min(MAX_LINE_BYTES, Math.max(have + n, dst.length * 2)));
         ringBytes[slot] = dst;
       }
       System.arraycopy(buf, from, dst, have, n);
@@ -293,8 +294,14 @@ public final class LogScanner {
       return false;
     }
     byte first = ringBytes[slot][0];
-    return first == '#' || first == 't' || first == '-' || first == '+' || first == '~'
-        || (first >= '0' && first <= '9') || first == '_' || first == 0x1b;
+    return first == '#'
+        || first == 't'
+        || first == '-'
+        || first == '+'
+        || first == '~'
+        || (first >= '0' && first <= '9')
+        || first == '_'
+        || first == 0x1b;
   }
 
   private static final byte[] TRAVIS_TIME_START =
@@ -330,7 +337,9 @@ public final class LogScanner {
     }
     if (text.length() > 4
         && (text.startsWith("--- ") || text.startsWith("+++ ") || text.startsWith("~~~ "))
-        && !text.startsWith("--- FAIL") && !text.startsWith("--- PASS") && !text.startsWith("--- a/")
+        && !text.startsWith("--- FAIL")
+        && !text.startsWith("--- PASS")
+        && !text.startsWith("--- a/")
         && !text.startsWith("+++ b/")) {
       step = clip(text.substring(4).strip());
     }
@@ -362,7 +371,8 @@ public final class LogScanner {
     confidence = Math.max(0.01, Math.min(MAX_LOG_CONFIDENCE, confidence));
     // When the job already holds as many findings as it may, a weaker one is only counted
     // (before hashing it: in error-heavy logs most blocks end here).
-    if (byHash.size() >= options.maxDistinct() && !weakest.isEmpty()
+    if (byHash.size() >= options.maxDistinct()
+        && !weakest.isEmpty()
         && confidence < weakest.peek().finding.confidence()) {
       dropped++;
       return;
@@ -499,7 +509,9 @@ public final class LogScanner {
           }
         }
       }
-      if (headText.startsWith("Traceback") && !text.isEmpty() && !Character.isWhitespace(text.charAt(0))) {
+      if (headText.startsWith("Traceback")
+          && !text.isEmpty()
+          && !Character.isWhitespace(text.charAt(0))) {
         exceptionLine = text;
       }
     }

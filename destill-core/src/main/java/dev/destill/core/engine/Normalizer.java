@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Masks the parts of a message that change from build to build, so the same failure hashes the
- * same everywhere: timestamps, UUIDs, hex addresses, long hashes, paths, IPs, ports, durations and
+ * Masks the parts of a message that change from build to build, so the same failure hashes the same
+ * everywhere: timestamps, UUIDs, hex addresses, long hashes, paths, IPs, ports, durations and
  * numbers. Thread-safe.
  *
  * <p>Two levels: {@link #normalize} (for hashing and recurrence) and {@link #present} (for display
@@ -17,16 +17,21 @@ public final class Normalizer {
   private static final Pattern TIMESTAMP =
       Pattern.compile(
           "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?");
-  private static final Pattern CLOCK = Pattern.compile("\\b\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?\\b");
+  private static final Pattern CLOCK =
+      Pattern.compile("\\b\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?\\b");
   private static final Pattern UUID =
-      Pattern.compile("\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b");
+      Pattern.compile(
+          "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b");
   private static final Pattern HEX_ADDR = Pattern.compile("\\b0x[0-9a-fA-F]{1,16}\\b");
   private static final Pattern LONG_HASH = Pattern.compile("\\b[0-9a-fA-F]{12,128}\\b");
-  private static final Pattern IP = Pattern.compile("\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?\\b");
+  private static final Pattern IP =
+      Pattern.compile("\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d{1,5})?\\b");
   private static final Pattern HOST_PORT = Pattern.compile("(?<=[a-zA-Z\\]]):\\d{2,5}\\b");
   private static final Pattern DURATION =
-      Pattern.compile("\\b\\d+(?:\\.\\d+)?\\s?(?:ms|s|sec|secs|seconds|m|min|mins|minutes|h|hours|µs|us|ns)\\b");
-  private static final Pattern PATH = Pattern.compile("(?:[A-Za-z]:)?(?:[\\\\/][\\w.@+~-]{1,128}){2,64}");
+      Pattern.compile(
+          "\\b\\d+(?:\\.\\d+)?\\s?(?:ms|s|sec|secs|seconds|m|min|mins|minutes|h|hours|µs|us|ns)\\b");
+  private static final Pattern PATH =
+      Pattern.compile("(?:[A-Za-z]:)?(?:[\\\\/][\\w.@+~-]{1,128}){2,64}");
   private static final Pattern PATH_FILE_LINE =
       Pattern.compile("(?:[A-Za-z]:)?(?:[\\\\/][\\w.@+~-]{1,128}){0,63}[\\\\/]([\\w.@+~-]{1,128})");
   private static final Pattern NUMBER = Pattern.compile("\\b\\d+(?:\\.\\d+)?\\b");
@@ -47,8 +52,8 @@ public final class Normalizer {
   private Normalizer() {}
 
   /**
-   * The message with every volatile part masked; the input of the finding hash. One pass over
-   * the text, no regex: it runs for every candidate block, so it has to be cheap.
+   * The message with every volatile part masked; the input of the finding hash. One pass over the
+   * text, no regex: it runs for every candidate block, so it has to be cheap.
    */
   public static String normalize(String message) {
     String s = LineCleaner.stripDecorations(message);
@@ -89,8 +94,16 @@ public final class Normalizer {
   }
 
   private static boolean isTokenChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-' || c == '/' || c == '\\'
-        || c == ':' || c == '@' || c == '+' || c == '~';
+    return Character.isLetterOrDigit(c)
+        || c == '_'
+        || c == '.'
+        || c == '-'
+        || c == '/'
+        || c == '\\'
+        || c == ':'
+        || c == '@'
+        || c == '+'
+        || c == '~';
   }
 
   private static boolean isTrailingPunct(char c) {
@@ -126,13 +139,19 @@ public final class Normalizer {
         dashes++;
       }
     }
-    if (seps >= 2 || (seps == 1 && len > 1 && (s.charAt(from) == '/' || s.charAt(from) == '\\') && letters > 0)) {
+    if (seps >= 2
+        || (seps == 1
+            && len > 1
+            && (s.charAt(from) == '/' || s.charAt(from) == '\\')
+            && letters > 0)) {
       out.append("<path>");
     } else if (digits == 0) {
       out.append(s, from, to);
     } else if (len == 36 && dashes == 4 && hex == 32) {
       out.append("<uuid>");
-    } else if (len > 2 && s.charAt(from) == '0' && (s.charAt(from + 1) == 'x' || s.charAt(from + 1) == 'X')
+    } else if (len > 2
+        && s.charAt(from) == '0'
+        && (s.charAt(from + 1) == 'x' || s.charAt(from + 1) == 'X')
         && hex == len - 1) {
       out.append("<hex>");
     } else if (hex == len && len >= 12) {
@@ -141,7 +160,11 @@ public final class Normalizer {
       out.append("<ts>");
     } else if (dots == 3 && letters == 0 && dashes == 0 && digits + dots + colons == len) {
       out.append("<ip>");
-    } else if (colons >= 1 && letters == 0 && dashes == 0 && dots <= 1 && digits + dots + colons == len) {
+    } else if (colons >= 1
+        && letters == 0
+        && dashes == 0
+        && dots <= 1
+        && digits + dots + colons == len) {
       out.append("<time>");
     } else if (letters == 0 && dashes == 0 && colons == 0 && digits + dots == len) {
       out.append("<n>");

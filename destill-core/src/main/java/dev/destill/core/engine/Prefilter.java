@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A byte-level multi-keyword matcher (Aho-Corasick automaton, ASCII case-insensitive) that tells
- * in one pass over a line's bytes whether it contains any {@link Rules#PREFILTER_KEYWORDS}. The
- * automaton is immutable and thread-safe; callers keep their own state between calls so a line
- * can be fed in pieces.
+ * A byte-level multi-keyword matcher (Aho-Corasick automaton, ASCII case-insensitive) that tells in
+ * one pass over a line's bytes whether it contains any {@link Rules#PREFILTER_KEYWORDS}. The
+ * automaton is immutable and thread-safe; callers keep their own state between calls so a line can
+ * be fed in pieces.
  */
 public final class Prefilter {
   private static final Prefilter DEFAULT = new Prefilter(Rules.PREFILTER_KEYWORDS);

@@ -21,7 +21,11 @@ public record ScanOptions(
     int maxDistinct) {
 
   public ScanOptions {
-    if (firstLine < 1 || ownFrom > ownTo || preContext < 0 || postContext < 0 || maxBlockLines < 1
+    if (firstLine < 1
+        || ownFrom > ownTo
+        || preContext < 0
+        || postContext < 0
+        || maxBlockLines < 1
         || maxDistinct < 1) {
       throw new IllegalArgumentException("invalid scan options");
     }

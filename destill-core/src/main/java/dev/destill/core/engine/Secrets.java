@@ -14,8 +14,10 @@ public final class Secrets {
 
   private record Rule(List<String> hints, Pattern pattern, int group) {}
 
-  /** Hints for "key = value" rules: the key right before an assignment, so stack frames that
-   * mention a TokenValidator do not wake the regex. */
+  /**
+   * Hints for "key = value" rules: the key right before an assignment, so stack frames that mention
+   * a TokenValidator do not wake the regex.
+   */
   private static List<String> assignments(String... keys) {
     List<String> out = new java.util.ArrayList<>();
     for (String k : keys) {
@@ -35,25 +37,51 @@ public final class Secrets {
   private static final List<Rule> RULES =
       List.of(
           // scheme://user:password@host
-          rule(List.of("@"), "([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^/\\s:@]{1,256}:)([^@\\s/]{1,256})(@)", 2),
-          rule(List.of("authorization"),
-              "(?i)(authorization\\s*[:=]\\s*(?:bearer|basic|token|bot)?\\s*)([^\\s\"']{4,})", 2),
-          rule(List.of("api-key", "private-token", "auth-token"),
-              "(?i)(\\b(?:x-api-key|private-token|x-auth-token)\\s*[:=]\\s*)([^\\s\"']{4,})", 2),
           rule(
-              assignments("password", "passwd", "pwd", "secret", "token", "api_key", "api-key", "apikey",
-                  "access_key", "access-key", "accesskey", "client_secret", "client-secret", "auth"),
+              List.of("@"),
+              "([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^/\\s:@]{1,256}:)([^@\\s/]{1,256})(@)",
+              2),
+          rule(
+              List.of("authorization"),
+              "(?i)(authorization\\s*[:=]\\s*(?:bearer|basic|token|bot)?\\s*)([^\\s\"']{4,})",
+              2),
+          rule(
+              List.of("api-key", "private-token", "auth-token"),
+              "(?i)(\\b(?:x-api-key|private-token|x-auth-token)\\s*[:=]\\s*)([^\\s\"']{4,})",
+              2),
+          rule(
+              assignments(
+                  "password",
+                  "passwd",
+                  "pwd",
+                  "secret",
+                  "token",
+                  "api_key",
+                  "api-key",
+                  "apikey",
+                  "access_key",
+                  "access-key",
+                  "accesskey",
+                  "client_secret",
+                  "client-secret",
+                  "auth"),
               "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth)"
                   + "[\"']?\\s*[:=]\\s*[\"']?)((?![/$<{(])[^\\s\"',;&]{3,})",
               2),
-          rule(List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), "\\b(gh[pousr]_[A-Za-z0-9]{20,255})", 1),
+          rule(
+              List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+              "\\b(gh[pousr]_[A-Za-z0-9]{20,255})",
+              1),
           rule(List.of("github_pat_"), "\\b(github_pat_[A-Za-z0-9_]{20,255})", 1),
           rule(List.of("glpat-"), "\\b(glpat-[A-Za-z0-9_-]{20,255})", 1),
           rule(List.of("bkua_"), "\\b(bkua_[A-Za-z0-9]{20,255})", 1),
           rule(List.of("xox"), "\\b(xox[abposr]-[A-Za-z0-9-]{10,255})", 1),
           rule(List.of("akia", "asia"), "\\b((?:AKIA|ASIA)[A-Z0-9]{16})\\b", 1),
           rule(List.of("sk_live_"), "\\b(sk_live_[A-Za-z0-9]{16,255})", 1),
-          rule(List.of("eyj"), "\\b(eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{8,2048}\\.[A-Za-z0-9_-]{8,2048})", 1),
+          rule(
+              List.of("eyj"),
+              "\\b(eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{8,2048}\\.[A-Za-z0-9_-]{8,2048})",
+              1),
           rule(List.of("private key"), "(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)(.*)", 2));
 
   private Secrets() {}

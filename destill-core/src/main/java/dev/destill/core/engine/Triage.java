@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Ranks the findings of one build: links consequences ({@code exit code 1}, {@code BUILD
- * FAILURE}) to the errors before them, demotes errors that a passing job of the same build shows
- * too, falls back to the end of a failing step when no line names the failure, folds duplicates by
- * hash with a recurrence count, and orders by confidence. Pure and thread-safe.
+ * Ranks the findings of one build: links consequences ({@code exit code 1}, {@code BUILD FAILURE})
+ * to the errors before them, demotes errors that a passing job of the same build shows too, falls
+ * back to the end of a failing step when no line names the failure, folds duplicates by hash with a
+ * recurrence count, and orders by confidence. Pure and thread-safe.
  */
 public final class Triage {
   static final String CONSEQUENCE = "consequence";
@@ -84,7 +84,9 @@ public final class Triage {
       JobState state = stateOf(f, jobStates);
       double c = f.confidence();
       List<String> signals = new ArrayList<>(f.signals());
-      if (state != JobState.PASSED && f.source() == FindingSource.LOG && passingHashes.contains(f.hash())) {
+      if (state != JobState.PASSED
+          && f.source() == FindingSource.LOG
+          && passingHashes.contains(f.hash())) {
         c = Math.max(0.01, c - 0.4);
         signals.add("also-in-passing-job");
       }
@@ -178,7 +180,8 @@ public final class Triage {
         if (c >= 0.4 && f.severity() != Severity.WARNING) {
           seenCause = true;
         }
-        if (firstConsequence != null && f.line() < firstConsequence.line()
+        if (firstConsequence != null
+            && f.line() < firstConsequence.line()
             && f.step().equals(failingStep)) {
           c += 0.08;
           s.add("in-failing-step");
@@ -192,7 +195,8 @@ public final class Triage {
           s.add("outside-failing-step");
         }
       }
-      out.add(withSignals(f.withConfidence(LogScanner.round(Math.max(0.01, Math.min(0.99, c)))), s));
+      out.add(
+          withSignals(f.withConfidence(LogScanner.round(Math.max(0.01, Math.min(0.99, c)))), s));
     }
     return out;
   }
@@ -204,16 +208,20 @@ public final class Triage {
   static Optional<Finding> tailFinding(JobScan scan, List<Finding> findings) {
     Finding consequence = null;
     for (Finding f : findings) {
-      if (f.signals().contains(CONSEQUENCE) && (consequence == null || f.line() < consequence.line())) {
+      if (f.signals().contains(CONSEQUENCE)
+          && (consequence == null || f.line() < consequence.line())) {
         consequence = f;
       }
     }
     // Is there a convincing finding where it matters: in the failing step, before its exit?
     for (Finding f : findings) {
-      boolean convincing = !f.signals().contains(CONSEQUENCE) && f.confidence() >= 0.6
-          && f.severity() != Severity.WARNING;
-      boolean relevant = consequence == null
-          || (f.line() < consequence.line() && f.step().equals(consequence.step()));
+      boolean convincing =
+          !f.signals().contains(CONSEQUENCE)
+              && f.confidence() >= 0.6
+              && f.severity() != Severity.WARNING;
+      boolean relevant =
+          consequence == null
+              || (f.line() < consequence.line() && f.step().equals(consequence.step()));
       if (convincing && relevant) {
         return Optional.empty();
       }
@@ -258,15 +266,48 @@ public final class Triage {
     String hash = Hashing.sha256Hex(normalized);
     String id = Hashing.sha256Hex(scan.job().id() + ":" + first + ":tail").substring(0, 16);
     return Optional.of(
-        new Finding(id, hash, Severity.ERROR, confidence, 1, scan.job().name(),
-            consequence != null ? consequence.step() : "", first, first + lines.size() - 1, message,
-            normalized, lines, List.of(), List.of(), 1, FindingSource.LOG, Optional.empty(),
-            List.of(signal), Optional.empty()));
+        new Finding(
+            id,
+            hash,
+            Severity.ERROR,
+            confidence,
+            1,
+            scan.job().name(),
+            consequence != null ? consequence.step() : "",
+            first,
+            first + lines.size() - 1,
+            message,
+            normalized,
+            lines,
+            List.of(),
+            List.of(),
+            1,
+            FindingSource.LOG,
+            Optional.empty(),
+            List.of(signal),
+            Optional.empty()));
   }
 
   private static Finding withSignals(Finding f, List<String> signals) {
-    return new Finding(f.id(), f.hash(), f.severity(), f.confidence(), f.tier(), f.job(), f.step(),
-        f.line(), f.endLine(), f.message(), f.normalized(), f.block(), f.preContext(),
-        f.postContext(), f.recurrence(), f.source(), f.test(), signals, f.history());
+    return new Finding(
+        f.id(),
+        f.hash(),
+        f.severity(),
+        f.confidence(),
+        f.tier(),
+        f.job(),
+        f.step(),
+        f.line(),
+        f.endLine(),
+        f.message(),
+        f.normalized(),
+        f.block(),
+        f.preContext(),
+        f.postContext(),
+        f.recurrence(),
+        f.source(),
+        f.test(),
+        signals,
+        f.history());
   }
 }

@@ -43,7 +43,12 @@ public final class JUnitParser {
     byte[] content = report.content();
     List<String> warnings = new ArrayList<>();
     if (content.length > MAX_REPORT_BYTES) {
-      warnings.add("skipped test report " + report.name() + ": larger than " + (MAX_REPORT_BYTES >> 20) + " MB");
+      warnings.add(
+          "skipped test report "
+              + report.name()
+              + ": larger than "
+              + (MAX_REPORT_BYTES >> 20)
+              + " MB");
       return new JUnitResult(List.of(), 0, warnings);
     }
     List<Finding> findings = new ArrayList<>();
@@ -52,9 +57,15 @@ public final class JUnitParser {
     try {
       // Decoding here (invalid bytes become U+FFFD) keeps the JDK parser from printing its own
       // "[Fatal Error]" lines to stderr on bad encodings.
-      r = factory().createXMLStreamReader(new InputStreamReader(new ByteArrayInputStream(content),
-          StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-              .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+      r =
+          factory()
+              .createXMLStreamReader(
+                  new InputStreamReader(
+                      new ByteArrayInputStream(content),
+                      StandardCharsets.UTF_8
+                          .newDecoder()
+                          .onMalformedInput(CodingErrorAction.REPLACE)
+                          .onUnmappableCharacter(CodingErrorAction.REPLACE)));
       int depth = 0;
       String suiteFile = "";
       List<String> suiteNames = new ArrayList<>();
@@ -107,7 +118,17 @@ public final class JUnitParser {
           String name = r.getLocalName();
           if (kind != null && name.equals(kind)) {
             if (findings.size() < MAX_FINDINGS) {
-              findings.add(finding(job, report.name(), caseName, caseClass, caseFile, kind, type, message, body.toString()));
+              findings.add(
+                  finding(
+                      job,
+                      report.name(),
+                      caseName,
+                      caseClass,
+                      caseFile,
+                      kind,
+                      type,
+                      message,
+                      body.toString()));
             }
             kind = null;
           } else if (name.equals("testcase")) {
@@ -118,9 +139,18 @@ public final class JUnitParser {
         }
       }
     } catch (XMLStreamException | RuntimeException e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-      warnings.add("test report " + report.name() + " is not valid JUnit XML (" + why + "); "
-          + findings.size() + " failures read before the error");
+      String why =
+          e.getMessage() == null
+              ? e.getClass().getSimpleName()
+              : e.getMessage().lines().findFirst().orElse("");
+      warnings.add(
+          "test report "
+              + report.name()
+              + " is not valid JUnit XML ("
+              + why
+              + "); "
+              + findings.size()
+              + " failures read before the error");
     } finally {
       if (r != null) {
         try {
@@ -149,7 +179,8 @@ public final class JUnitParser {
     try {
       f.setProperty(property, value);
     } catch (IllegalArgumentException e) {
-      // Not every StAX implementation knows every JAXP property; the ones above already forbid DTDs.
+      // Not every StAX implementation knows every JAXP property; the ones above already forbid
+      // DTDs.
     }
   }
 
@@ -158,8 +189,16 @@ public final class JUnitParser {
     return v == null ? "" : v;
   }
 
-  private static Finding finding(String job, String report, String test, String cls, String file,
-      String kind, String type, String message, String body) {
+  private static Finding finding(
+      String job,
+      String report,
+      String test,
+      String cls,
+      String file,
+      String kind,
+      String type,
+      String message,
+      String body) {
     List<String> bodyLines = new ArrayList<>();
     for (String l : body.strip().split("\\R", -1)) {
       if (bodyLines.size() >= 60) {
@@ -168,23 +207,52 @@ public final class JUnitParser {
       }
       bodyLines.add(clip(LineCleaner.stripAnsi(l)));
     }
-    String firstMessage = message.isBlank()
-        ? (bodyLines.isEmpty() || bodyLines.get(0).isBlank() ? type : bodyLines.get(0))
-        : message.strip().lines().findFirst().orElse("");
-    String headline = Secrets.mask(clip(LineCleaner.stripAnsi(
-        "[" + kind + "] " + (cls.isEmpty() ? "" : cls + ".") + test + ": " + firstMessage)));
+    String firstMessage =
+        message.isBlank()
+            ? (bodyLines.isEmpty() || bodyLines.get(0).isBlank() ? type : bodyLines.get(0))
+            : message.strip().lines().findFirst().orElse("");
+    String headline =
+        Secrets.mask(
+            clip(
+                LineCleaner.stripAnsi(
+                    "["
+                        + kind
+                        + "] "
+                        + (cls.isEmpty() ? "" : cls + ".")
+                        + test
+                        + ": "
+                        + firstMessage)));
     String hashInput = cls + "::" + test + "::" + Normalizer.normalize(firstMessage);
     String hash = Hashing.sha256Hex(hashInput);
     String id = Hashing.sha256Hex(job + ":" + report + ":" + hashInput).substring(0, 16);
-    return new Finding(id, hash, Severity.ERROR, 1.0, 1, job, "", 0, 0, headline,
-        cls + "::" + test + "::" + Normalizer.normalize(firstMessage), List.of(headline), List.of(),
-        Secrets.maskAll(bodyLines), 1, FindingSource.JUNIT, Optional.of(new TestCase(test, cls, file)),
-        List.of("junit-" + kind), Optional.empty());
+    return new Finding(
+        id,
+        hash,
+        Severity.ERROR,
+        1.0,
+        1,
+        job,
+        "",
+        0,
+        0,
+        headline,
+        cls + "::" + test + "::" + Normalizer.normalize(firstMessage),
+        List.of(headline),
+        List.of(),
+        Secrets.maskAll(bodyLines),
+        1,
+        FindingSource.JUNIT,
+        Optional.of(new TestCase(test, cls, file)),
+        List.of("junit-" + kind),
+        Optional.empty());
   }
 
   private static String clip(String s) {
     return s.length() > LineCleaner.MAX_LINE_CHARS
-        ? s.substring(0, LineCleaner.MAX_LINE_CHARS) + " [... " + (s.length() - LineCleaner.MAX_LINE_CHARS) + " more chars]"
+        ? s.substring(0, LineCleaner.MAX_LINE_CHARS)
+            + " [... "
+            + (s.length() - LineCleaner.MAX_LINE_CHARS)
+            + " more chars]"
         : s;
   }
 }

@@ -82,28 +82,117 @@ public record Finding(
   }
 
   public Finding withConfidence(double newConfidence) {
-    return new Finding(id, hash, severity, newConfidence, tier, job, step, line, endLine, message,
-        normalized, block, preContext, postContext, recurrence, source, test, signals, history);
+    return new Finding(
+        id,
+        hash,
+        severity,
+        newConfidence,
+        tier,
+        job,
+        step,
+        line,
+        endLine,
+        message,
+        normalized,
+        block,
+        preContext,
+        postContext,
+        recurrence,
+        source,
+        test,
+        signals,
+        history);
   }
 
   public Finding withTier(int newTier) {
-    return new Finding(id, hash, severity, confidence, newTier, job, step, line, endLine, message,
-        normalized, block, preContext, postContext, recurrence, source, test, signals, history);
+    return new Finding(
+        id,
+        hash,
+        severity,
+        confidence,
+        newTier,
+        job,
+        step,
+        line,
+        endLine,
+        message,
+        normalized,
+        block,
+        preContext,
+        postContext,
+        recurrence,
+        source,
+        test,
+        signals,
+        history);
   }
 
   public Finding withRecurrence(int newRecurrence) {
-    return new Finding(id, hash, severity, confidence, tier, job, step, line, endLine, message,
-        normalized, block, preContext, postContext, newRecurrence, source, test, signals, history);
+    return new Finding(
+        id,
+        hash,
+        severity,
+        confidence,
+        tier,
+        job,
+        step,
+        line,
+        endLine,
+        message,
+        normalized,
+        block,
+        preContext,
+        postContext,
+        newRecurrence,
+        source,
+        test,
+        signals,
+        history);
   }
 
   public Finding withHistory(History newHistory) {
-    return new Finding(id, hash, severity, confidence, tier, job, step, line, endLine, message,
-        normalized, block, preContext, postContext, recurrence, source, test, signals,
+    return new Finding(
+        id,
+        hash,
+        severity,
+        confidence,
+        tier,
+        job,
+        step,
+        line,
+        endLine,
+        message,
+        normalized,
+        block,
+        preContext,
+        postContext,
+        recurrence,
+        source,
+        test,
+        signals,
         Optional.of(newHistory));
   }
 
   public Finding withId(String newId) {
-    return new Finding(newId, hash, severity, confidence, tier, job, step, line, endLine, message,
-        normalized, block, preContext, postContext, recurrence, source, test, signals, history);
+    return new Finding(
+        newId,
+        hash,
+        severity,
+        confidence,
+        tier,
+        job,
+        step,
+        line,
+        endLine,
+        message,
+        normalized,
+        block,
+        preContext,
+        postContext,
+        recurrence,
+        source,
+        test,
+        signals,
+        history);
   }
 }

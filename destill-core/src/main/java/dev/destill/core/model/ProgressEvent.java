@@ -1,8 +1,8 @@
 package dev.destill.core.model;
 
 /**
- * What the pipeline reports while it works. The core only emits these; each front end decides
- * how to draw them.
+ * What the pipeline reports while it works. The core only emits these; each front end decides how
+ * to draw them.
  */
 public sealed interface ProgressEvent {
 

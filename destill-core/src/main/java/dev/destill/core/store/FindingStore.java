@@ -17,8 +17,8 @@ public interface FindingStore extends AutoCloseable {
   void createRequest(RequestRecord request);
 
   /**
-   * Updates a request's progress. Status never moves backwards from a final state, and counts
-   * never decrease, so replayed progress messages are harmless.
+   * Updates a request's progress. Status never moves backwards from a final state, and counts never
+   * decrease, so replayed progress messages are harmless.
    */
   void updateRequest(
       String requestId, RequestStatus status, int chunksTotal, int chunksDone, String error);
@@ -35,9 +35,9 @@ public interface FindingStore extends AutoCloseable {
   List<RequestRecord> recentRequests(int limit);
 
   /**
-   * For each hash, what builds other than {@code excludingBuildId} say about it: in how many of
-   * the last {@code window} builds it occurred and when it was first and last seen. Hashes never
-   * seen before map to a history with {@code buildsSeen == 0}.
+   * For each hash, what builds other than {@code excludingBuildId} say about it: in how many of the
+   * last {@code window} builds it occurred and when it was first and last seen. Hashes never seen
+   * before map to a history with {@code buildsSeen == 0}.
    */
   Map<String, History> history(Collection<String> hashes, String excludingBuildId, int window);
 

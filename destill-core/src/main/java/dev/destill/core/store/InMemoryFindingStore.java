@@ -40,10 +40,20 @@ public final class InMemoryFindingStore implements FindingStore {
       return;
     }
     RequestStatus next = r.status().isFinal() ? r.status() : status;
-    requests.put(requestId, new RequestRecord(r.id(), r.target(), r.buildId(), r.title(), next,
-        Math.max(r.chunksTotal(), chunksTotal), Math.max(r.chunksDone(), chunksDone),
-        findings.getOrDefault(requestId, Map.of()).size(), error.isEmpty() ? r.error() : error, r.created(),
-        clock.instant()));
+    requests.put(
+        requestId,
+        new RequestRecord(
+            r.id(),
+            r.target(),
+            r.buildId(),
+            r.title(),
+            next,
+            Math.max(r.chunksTotal(), chunksTotal),
+            Math.max(r.chunksDone(), chunksDone),
+            findings.getOrDefault(requestId, Map.of()).size(),
+            error.isEmpty() ? r.error() : error,
+            r.created(),
+            clock.instant()));
   }
 
   @Override
@@ -54,8 +64,20 @@ public final class InMemoryFindingStore implements FindingStore {
     }
     RequestRecord r = requests.get(requestId);
     if (r != null) {
-      requests.put(requestId, new RequestRecord(r.id(), r.target(), r.buildId(), r.title(), r.status(),
-          r.chunksTotal(), r.chunksDone(), byId.size(), r.error(), r.created(), clock.instant()));
+      requests.put(
+          requestId,
+          new RequestRecord(
+              r.id(),
+              r.target(),
+              r.buildId(),
+              r.title(),
+              r.status(),
+              r.chunksTotal(),
+              r.chunksDone(),
+              byId.size(),
+              r.error(),
+              r.created(),
+              clock.instant()));
     }
   }
 
@@ -67,7 +89,9 @@ public final class InMemoryFindingStore implements FindingStore {
   @Override
   public synchronized List<Finding> findings(String requestId) {
     List<Finding> list = new ArrayList<>(findings.getOrDefault(requestId, Map.of()).values());
-    list.sort(Comparator.comparingInt(Finding::tier).thenComparing(Comparator.comparingDouble(Finding::confidence).reversed()));
+    list.sort(
+        Comparator.comparingInt(Finding::tier)
+            .thenComparing(Comparator.comparingDouble(Finding::confidence).reversed()));
     return list;
   }
 
@@ -79,7 +103,8 @@ public final class InMemoryFindingStore implements FindingStore {
   }
 
   @Override
-  public synchronized Map<String, History> history(Collection<String> hashes, String excludingBuildId, int window) {
+  public synchronized Map<String, History> history(
+      Collection<String> hashes, String excludingBuildId, int window) {
     List<RequestRecord> builds = new ArrayList<>();
     Map<String, RequestRecord> latestPerBuild = new LinkedHashMap<>();
     for (RequestRecord r : recentRequests(Integer.MAX_VALUE)) {
@@ -96,14 +121,18 @@ public final class InMemoryFindingStore implements FindingStore {
       Instant first = null;
       Instant last = null;
       for (RequestRecord b : builds) {
-        boolean has = findings.getOrDefault(b.id(), Map.of()).values().stream().anyMatch(f -> f.hash().equals(hash));
+        boolean has =
+            findings.getOrDefault(b.id(), Map.of()).values().stream()
+                .anyMatch(f -> f.hash().equals(hash));
         if (has) {
           seen++;
           first = first == null || b.created().isBefore(first) ? b.created() : first;
           last = last == null || b.created().isAfter(last) ? b.created() : last;
         }
       }
-      out.put(hash, new History(seen, builds.size(), first == null ? now : first, last == null ? now : last));
+      out.put(
+          hash,
+          new History(seen, builds.size(), first == null ? now : first, last == null ? now : last));
     }
     return out;
   }
@@ -132,11 +161,20 @@ public final class InMemoryFindingStore implements FindingStore {
         last = last == null || r.created().isAfter(last) ? r.created() : last;
         sample = sample == null || f.confidence() > sample.confidence() ? f : sample;
       }
-      out.add(new RecurringFailure(e.getKey(), sample.normalized(), sample.message(), buildIds.size(), occurrences,
-          first, last));
+      out.add(
+          new RecurringFailure(
+              e.getKey(),
+              sample.normalized(),
+              sample.message(),
+              buildIds.size(),
+              occurrences,
+              first,
+              last));
     }
-    out.sort(Comparator.comparingInt(RecurringFailure::builds).reversed()
-        .thenComparing(Comparator.comparingInt(RecurringFailure::occurrences).reversed()));
+    out.sort(
+        Comparator.comparingInt(RecurringFailure::builds)
+            .reversed()
+            .thenComparing(Comparator.comparingInt(RecurringFailure::occurrences).reversed()));
     return out.subList(0, Math.min(limit, out.size()));
   }
 

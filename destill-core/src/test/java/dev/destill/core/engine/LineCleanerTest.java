@@ -52,7 +52,9 @@ class LineCleanerTest {
 
   @Test
   void shouldStripGithubTimestampAndMarkers() {
-    assertThat(LineCleaner.stripDecorations("2026-04-22T16:09:37.3317193Z ##[error]Process completed with exit code 1."))
+    assertThat(
+            LineCleaner.stripDecorations(
+                "2026-04-22T16:09:37.3317193Z ##[error]Process completed with exit code 1."))
         .isEqualTo("Process completed with exit code 1.");
     assertThat(LineCleaner.stripPrefix("2026-04-22T16:09:37.3317193Z     at Foo.bar(Foo.java:1)"))
         .isEqualTo("    at Foo.bar(Foo.java:1)");

@@ -37,8 +37,11 @@ class LogScannerTest {
   }
 
   static Finding at(JobScan scan, long line) {
-    return scan.findings().stream().filter(f -> f.line() == line).findFirst()
-        .orElseThrow(() -> new AssertionError("no finding at line " + line + " in " + scan.findings()));
+    return scan.findings().stream()
+        .filter(f -> f.line() == line)
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no finding at line " + line + " in " + scan.findings()));
   }
 
   @Test
@@ -103,7 +106,9 @@ class LogScannerTest {
 
   @Test
   void shouldFoldDuplicatesWithinAJob() {
-    JobScan s = scan("error: timeout 1 at 10:00:01\nok\nerror: timeout 2 at 10:00:09\nok\nerror: timeout 3 at 11:00:00\n");
+    JobScan s =
+        scan(
+            "error: timeout 1 at 10:00:01\nok\nerror: timeout 2 at 10:00:09\nok\nerror: timeout 3 at 11:00:00\n");
     assertThat(s.findings()).hasSize(1);
     assertThat(s.findings().get(0).recurrence()).isEqualTo(3);
     assertThat(s.findings().get(0).line()).isEqualTo(1);
@@ -112,7 +117,8 @@ class LogScannerTest {
   @Test
   void shouldGiveTheSameResultWhateverTheReadSize() {
     byte[] log = fixture("java-stack.log").getBytes(StandardCharsets.UTF_8);
-    assertThat(scan(log, JobState.FAILED, 1).findings()).isEqualTo(scan(log, JobState.FAILED, 1 << 16).findings());
+    assertThat(scan(log, JobState.FAILED, 1).findings())
+        .isEqualTo(scan(log, JobState.FAILED, 1 << 16).findings());
   }
 
   @Test
@@ -140,7 +146,9 @@ class LogScannerTest {
 
   @Test
   void shouldMaskSecretsInMessagesAndContext() {
-    JobScan s = scan("curl https://bot:SuperSecret1@example.com/x\nerror: push to https://bot:SuperSecret1@example.com failed\n");
+    JobScan s =
+        scan(
+            "curl https://bot:SuperSecret1@example.com/x\nerror: push to https://bot:SuperSecret1@example.com failed\n");
     Finding f = at(s, 2);
     assertThat(f.message()).doesNotContain("SuperSecret1");
     assertThat(f.preContext().get(0)).doesNotContain("SuperSecret1");
@@ -148,7 +156,9 @@ class LogScannerTest {
 
   @Test
   void shouldNameTheStepFromGithubGroups() {
-    JobScan s = scan("2026-01-01T00:00:00.0000000Z ##[group]Run make test\n2026-01-01T00:00:01.0000000Z error: boom\n");
+    JobScan s =
+        scan(
+            "2026-01-01T00:00:00.0000000Z ##[group]Run make test\n2026-01-01T00:00:01.0000000Z error: boom\n");
     assertThat(at(s, 2).step()).isEqualTo("Run make test");
   }
 
@@ -156,20 +166,26 @@ class LogScannerTest {
   void shouldReportEachFindingOnceAcrossOverlappingChunks() {
     List<String> lines = new ArrayList<>();
     for (int i = 1; i <= 300; i++) {
-      lines.add(i % 37 == 0 ? "error: failure in module " + (char) ('a' + i / 37) + "z" : "info " + i);
+      lines.add(
+          i % 37 == 0 ? "error: failure in module " + (char) ('a' + i / 37) + "z" : "info " + i);
     }
     JobScan whole = scan(String.join("\n", lines) + "\n");
     // Two chunks: 1..170 and 121..300 (50 lines overlap); the boundary is the overlap's middle.
     List<Finding> chunked = new ArrayList<>();
     chunked.addAll(chunk(lines, 1, 170, 1, 145));
     chunked.addAll(chunk(lines, 121, 300, 146, 300));
-    assertThat(chunked).extracting(Finding::line)
+    assertThat(chunked)
+        .extracting(Finding::line)
         .containsExactlyInAnyOrderElementsOf(whole.findings().stream().map(Finding::line).toList());
   }
 
-  private static List<Finding> chunk(List<String> lines, int from, int to, long ownFrom, long ownTo) {
-    LogScanner sc = new LogScanner(JobInfo.of("job", JobState.FAILED), ScanOptions.forChunk(from, ownFrom, ownTo));
-    byte[] b = (String.join("\n", lines.subList(from - 1, to)) + "\n").getBytes(StandardCharsets.UTF_8);
+  private static List<Finding> chunk(
+      List<String> lines, int from, int to, long ownFrom, long ownTo) {
+    LogScanner sc =
+        new LogScanner(
+            JobInfo.of("job", JobState.FAILED), ScanOptions.forChunk(from, ownFrom, ownTo));
+    byte[] b =
+        (String.join("\n", lines.subList(from - 1, to)) + "\n").getBytes(StandardCharsets.UTF_8);
     sc.accept(b, 0, b.length);
     return sc.finish().findings();
   }

@@ -8,17 +8,20 @@ class NormalizerTest {
 
   @Test
   void shouldMaskVolatilePartsSoTheSameFailureHashesTheSame() {
-    String a = "2026-01-02T03:04:05.123Z ERROR request 3f2b1c9e-1111-4222-8333-944455556666 to 10.0.0.12:8080 "
-        + "failed after 1532ms at 0x7ffd12ab (commit 9fceb02d0ae598e95dc970b74767f19372d61af8) in /home/ci/a/b.go";
-    String b = "2026-02-03T04:05:06.999Z ERROR request 0a0b0c0d-2222-4333-8444-955566667777 to 10.1.2.3:9090 "
-        + "failed after 87ms at 0x1 (commit 0123456789abcdef0123456789abcdef01234567) in /builds/x/y/b.go";
+    String a =
+        "2026-01-02T03:04:05.123Z ERROR request 3f2b1c9e-1111-4222-8333-944455556666 to 10.0.0.12:8080 "
+            + "failed after 1532ms at 0x7ffd12ab (commit 9fceb02d0ae598e95dc970b74767f19372d61af8) in /home/ci/a/b.go";
+    String b =
+        "2026-02-03T04:05:06.999Z ERROR request 0a0b0c0d-2222-4333-8444-955566667777 to 10.1.2.3:9090 "
+            + "failed after 87ms at 0x1 (commit 0123456789abcdef0123456789abcdef01234567) in /builds/x/y/b.go";
     assertThat(Normalizer.normalize(a)).isEqualTo(Normalizer.normalize(b));
     assertThat(Hashing.sha256Hex(Normalizer.normalize(a))).hasSize(64);
   }
 
   @Test
   void shouldKeepFileAndLineAtPresentationLevel() {
-    assertThat(Normalizer.present("/home/runner/work/app/src/Cart.java:87: error: cannot find symbol"))
+    assertThat(
+            Normalizer.present("/home/runner/work/app/src/Cart.java:87: error: cannot find symbol"))
         .isEqualTo("Cart.java:87: error: cannot find symbol");
   }
 

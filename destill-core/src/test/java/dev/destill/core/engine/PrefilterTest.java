@@ -36,9 +36,17 @@ class PrefilterTest {
   @Test
   void shouldLetEveryRuleKeywordThrough() {
     Prefilter p = Prefilter.standard();
-    for (String line : List.of("npm ERR! code E404", "--- FAIL: TestX", "Traceback (most recent call last):",
-        "Segmentation fault (core dumped)", "\u25cf Suite \u203a test", "make: *** [all] Error 2",
-        "rspec ./spec/a_spec.rb:3", "not ok 3 - adds", "Killed")) {
+    for (String line :
+        List.of(
+            "npm ERR! code E404",
+            "--- FAIL: TestX",
+            "Traceback (most recent call last):",
+            "Segmentation fault (core dumped)",
+            "\u25cf Suite \u203a test",
+            "make: *** [all] Error 2",
+            "rspec ./spec/a_spec.rb:3",
+            "not ok 3 - adds",
+            "Killed")) {
       assertThat(p.matches(line)).as(line).isTrue();
     }
   }

@@ -3,10 +3,10 @@ package dev.destill.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.destill.core.model.Severity;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class RulesTest {
 
@@ -61,8 +61,10 @@ class RulesTest {
 
   @Test
   void shouldPenalizeDeprecationsAndEchoedCommands() {
-    assertThat(match("error: foo is deprecated, use bar").score()).isLessThan(match("error: foo is broken").score());
-    Rules.classify("$ grep -i error build.log", false).ifPresent(m -> assertThat(m.score()).isLessThan(0.3));
+    assertThat(match("error: foo is deprecated, use bar").score())
+        .isLessThan(match("error: foo is broken").score());
+    Rules.classify("$ grep -i error build.log", false)
+        .ifPresent(m -> assertThat(m.score()).isLessThan(0.3));
   }
 
   @Test

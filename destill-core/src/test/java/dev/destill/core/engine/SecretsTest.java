@@ -15,7 +15,8 @@ class SecretsTest {
 
   @Test
   void shouldMaskAuthorizationHeadersAndAssignments() {
-    assertThat(Secrets.mask("Authorization: Bearer abc.def.ghi123")).doesNotContain("abc.def.ghi123");
+    assertThat(Secrets.mask("Authorization: Bearer abc.def.ghi123"))
+        .doesNotContain("abc.def.ghi123");
     assertThat(Secrets.mask("export API_KEY=s3cr3tvalue")).doesNotContain("s3cr3tvalue");
     assertThat(Secrets.mask("password: \"letmein99\"")).doesNotContain("letmein99");
   }
@@ -26,18 +27,27 @@ class SecretsTest {
     String gl = "glpat-" + "b".repeat(20);
     String aws = "AKIA" + "ABCDEFGHIJKLMNOP";
     assertThat(Secrets.mask("token " + gh + " and " + gl + " and " + aws))
-        .doesNotContain(gh).doesNotContain(gl).doesNotContain(aws);
+        .doesNotContain(gh)
+        .doesNotContain(gl)
+        .doesNotContain(aws);
   }
 
   @Test
   void shouldMaskPrivateKeyBodies() {
-    List<String> out = Secrets.maskAll(List.of("-----BEGIN RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEA", "-----END RSA PRIVATE KEY-----"));
+    List<String> out =
+        Secrets.maskAll(
+            List.of(
+                "-----BEGIN RSA PRIVATE KEY-----",
+                "MIIEowIBAAKCAQEA",
+                "-----END RSA PRIVATE KEY-----"));
     assertThat(out.get(1)).isEqualTo(Secrets.MASK);
   }
 
   @Test
   void shouldLeaveOrdinaryLinesAlone() {
-    assertThat(Secrets.mask("docker run -v $PWD:/src image")).isEqualTo("docker run -v $PWD:/src image");
-    assertThat(Secrets.mask("[ERROR] Failed to execute goal")).isEqualTo("[ERROR] Failed to execute goal");
+    assertThat(Secrets.mask("docker run -v $PWD:/src image"))
+        .isEqualTo("docker run -v $PWD:/src image");
+    assertThat(Secrets.mask("[ERROR] Failed to execute goal"))
+        .isEqualTo("[ERROR] Failed to execute goal");
   }
 }

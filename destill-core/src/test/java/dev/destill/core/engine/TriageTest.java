@@ -20,12 +20,16 @@ class TriageTest {
 
   @Test
   void shouldRankTheCauseAboveItsConsequences() {
-    JobScan job = scan("build", JobState.FAILED,
-        "compiling\nsrc/a.c:3:1: error: unknown type name 'foo'\nmake: *** [all] Error 1\n##[error]Process completed with exit code 2.\n");
+    JobScan job =
+        scan(
+            "build",
+            JobState.FAILED,
+            "compiling\nsrc/a.c:3:1: error: unknown type name 'foo'\nmake: *** [all] Error 1\n##[error]Process completed with exit code 2.\n");
     List<Finding> ranked = Triage.rank(List.of(job), List.of());
     assertThat(ranked.get(0).line()).isEqualTo(2);
     assertThat(ranked.get(0).tier()).isEqualTo(1);
-    assertThat(ranked.subList(1, ranked.size())).allSatisfy(f -> assertThat(f.tier()).isGreaterThan(1));
+    assertThat(ranked.subList(1, ranked.size()))
+        .allSatisfy(f -> assertThat(f.tier()).isGreaterThan(1));
   }
 
   @Test
@@ -35,16 +39,22 @@ class TriageTest {
     JobScan passed = scan("lint", JobState.PASSED, noise);
     List<Finding> ranked = Triage.rank(List.of(failed, passed), List.of());
     assertThat(ranked.get(0).message()).contains("migration");
-    Finding demoted = ranked.stream().filter(f -> f.message().contains("plugin") && f.job().equals("unit")).findFirst()
-        .orElseThrow();
+    Finding demoted =
+        ranked.stream()
+            .filter(f -> f.message().contains("plugin") && f.job().equals("unit"))
+            .findFirst()
+            .orElseThrow();
     assertThat(demoted.tier()).isEqualTo(3);
     assertThat(demoted.signals()).contains("also-in-passing-job");
   }
 
   @Test
   void shouldPointAtTheOutputBeforeTheExitWhenNoLineSaysError() {
-    JobScan job = scan("deploy", JobState.FAILED,
-        "$ ./deploy.sh\nuploading bundle\nremote said: quota reached for project\n\nThe command \"./deploy.sh\" exited with 1.\n");
+    JobScan job =
+        scan(
+            "deploy",
+            JobState.FAILED,
+            "$ ./deploy.sh\nuploading bundle\nremote said: quota reached for project\n\nThe command \"./deploy.sh\" exited with 1.\n");
     List<Finding> ranked = Triage.rank(List.of(job), List.of());
     assertThat(ranked.get(0).signals()).contains("output-before-exit");
     assertThat(ranked.get(0).line()).isEqualTo(1);
@@ -62,7 +72,9 @@ class TriageTest {
   @Test
   void shouldFoldTheSameFailureAcrossJobsWithARecurrenceCount() {
     String log = "FATAL: out of disk space on /dev/sda1\n";
-    List<Finding> ranked = Triage.rank(List.of(scan("a", JobState.FAILED, log), scan("b", JobState.FAILED, log)), List.of());
+    List<Finding> ranked =
+        Triage.rank(
+            List.of(scan("a", JobState.FAILED, log), scan("b", JobState.FAILED, log)), List.of());
     assertThat(ranked).hasSize(1);
     assertThat(ranked.get(0).recurrence()).isEqualTo(2);
   }
@@ -74,7 +86,10 @@ class TriageTest {
     for (int i = 1; i < ranked.size(); i++) {
       Finding prev = ranked.get(i - 1);
       Finding cur = ranked.get(i);
-      assertThat(prev.tier() < cur.tier() || (prev.tier() == cur.tier() && prev.confidence() >= cur.confidence())).isTrue();
+      assertThat(
+              prev.tier() < cur.tier()
+                  || (prev.tier() == cur.tier() && prev.confidence() >= cur.confidence()))
+          .isTrue();
     }
   }
 }

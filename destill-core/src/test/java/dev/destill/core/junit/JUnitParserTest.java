@@ -10,12 +10,15 @@ import org.junit.jupiter.api.Test;
 class JUnitParserTest {
 
   private static JUnitResult parse(String xml) {
-    return JUnitParser.parse("unit", new TestReport("report.xml", xml.getBytes(StandardCharsets.UTF_8)));
+    return JUnitParser.parse(
+        "unit", new TestReport("report.xml", xml.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   void shouldTurnEachFailureAndErrorIntoAFindingWithFullConfidence() {
-    JUnitResult r = parse("""
+    JUnitResult r =
+        parse(
+            """
         <testsuite name="com.acme.CartTest" tests="3">
           <testcase classname="com.acme.CartTest" name="adds"/>
           <testcase classname="com.acme.CartTest" name="removes">
@@ -27,10 +30,12 @@ class JUnitParserTest {
     assertThat(r.findings()).hasSize(2);
     Finding f = r.findings().get(0);
     assertThat(f.confidence()).isEqualTo(1.0);
-    assertThat(f.test()).hasValueSatisfying(t -> {
-      assertThat(t.name()).isEqualTo("removes");
-      assertThat(t.className()).isEqualTo("com.acme.CartTest");
-    });
+    assertThat(f.test())
+        .hasValueSatisfying(
+            t -> {
+              assertThat(t.name()).isEqualTo("removes");
+              assertThat(t.className()).isEqualTo("com.acme.CartTest");
+            });
     assertThat(f.message()).contains("expected: <0> but was: <1>");
     assertThat(f.postContext()).containsExactly("at com.acme.CartTest.removes(CartTest.java:52)");
     assertThat(f.normalized()).startsWith("com.acme.CartTest::removes::");
@@ -38,7 +43,9 @@ class JUnitParserTest {
 
   @Test
   void shouldReadNestedSuitesAndPytestAndJestShapes() {
-    JUnitResult r = parse("""
+    JUnitResult r =
+        parse(
+            """
         <testsuites>
           <testsuite name="outer"><testsuite name="tests.test_tax" file="tests/test_tax.py">
             <testcase classname="tests.test_tax" name="test_rate" file="tests/test_tax.py" line="12">
@@ -58,14 +65,18 @@ class JUnitParserTest {
 
   @Test
   void shouldHashTheSameFailureTheSameAcrossBuilds() {
-    String a = "<testsuite><testcase classname='A' name='t'><failure message='timeout after 31ms'/></testcase></testsuite>";
-    String b = "<testsuite><testcase classname='A' name='t'><failure message='timeout after 48ms'/></testcase></testsuite>";
+    String a =
+        "<testsuite><testcase classname='A' name='t'><failure message='timeout after 31ms'/></testcase></testsuite>";
+    String b =
+        "<testsuite><testcase classname='A' name='t'><failure message='timeout after 48ms'/></testcase></testsuite>";
     assertThat(parse(a).findings().get(0).hash()).isEqualTo(parse(b).findings().get(0).hash());
   }
 
   @Test
   void shouldRefuseExternalEntities() {
-    JUnitResult r = parse("""
+    JUnitResult r =
+        parse(
+            """
         <?xml version="1.0"?>
         <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
         <testsuite><testcase classname="A" name="t"><failure message="&xxe;"/></testcase></testsuite>""");
@@ -75,11 +86,17 @@ class JUnitParserTest {
 
   @Test
   void shouldRefuseEntityExpansion() {
-    StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
+    StringBuilder xml =
+        new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
     for (int i = 1; i < 10; i++) {
-      xml.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i == 1 ? "" : i - 1) + ";").repeat(10)).append("\">");
+      xml.append("<!ENTITY lol")
+          .append(i)
+          .append(" \"")
+          .append(("&lol" + (i == 1 ? "" : i - 1) + ";").repeat(10))
+          .append("\">");
     }
-    xml.append("]><testsuite><testcase classname='A' name='t'><failure message='&lol9;'/></testcase></testsuite>");
+    xml.append(
+        "]><testsuite><testcase classname='A' name='t'><failure message='&lol9;'/></testcase></testsuite>");
     JUnitResult r = parse(xml.toString());
     assertThat(r.warnings()).isNotEmpty();
     assertThat(r.findings()).allSatisfy(f -> assertThat(f.message().length()).isLessThan(10_000));
@@ -87,14 +104,17 @@ class JUnitParserTest {
 
   @Test
   void shouldWarnOnMalformedXmlAndKeepWhatWasRead() {
-    JUnitResult r = parse("<testsuite><testcase classname='A' name='t'><failure message='boom'/></testcase><testcase");
+    JUnitResult r =
+        parse(
+            "<testsuite><testcase classname='A' name='t'><failure message='boom'/></testcase><testcase");
     assertThat(r.findings()).hasSize(1);
     assertThat(r.warnings()).singleElement().asString().contains("report.xml");
   }
 
   @Test
   void shouldWarnOnBinaryJunk() {
-    JUnitResult r = JUnitParser.parse("unit", new TestReport("junk.xml", new byte[] {0, 1, 2, (byte) 0xff, 3}));
+    JUnitResult r =
+        JUnitParser.parse("unit", new TestReport("junk.xml", new byte[] {0, 1, 2, (byte) 0xff, 3}));
     assertThat(r.findings()).isEmpty();
     assertThat(r.warnings()).hasSize(1);
   }

@@ -65,24 +65,72 @@ public abstract class AbstractFindingStoreTest {
   }
 
   protected static Finding finding(String id, String hash, double confidence, int tier) {
-    return new Finding(id, hash, Severity.ERROR, confidence, tier, "unit tests", "Run tests", 12, 14,
-        "error: " + hash, "error: <n>", List.of("error: " + hash, "  at a.B(B.java:3)", "  at c.D(D.java:9)"),
-        List.of("before"), List.of("after 1", "after 2"), 2, FindingSource.LOG, Optional.empty(),
-        List.of("error-level", "failed-job"), Optional.empty());
+    return new Finding(
+        id,
+        hash,
+        Severity.ERROR,
+        confidence,
+        tier,
+        "unit tests",
+        "Run tests",
+        12,
+        14,
+        "error: " + hash,
+        "error: <n>",
+        List.of("error: " + hash, "  at a.B(B.java:3)", "  at c.D(D.java:9)"),
+        List.of("before"),
+        List.of("after 1", "after 2"),
+        2,
+        FindingSource.LOG,
+        Optional.empty(),
+        List.of("error-level", "failed-job"),
+        Optional.empty());
   }
 
   protected RequestRecord request(String id, String buildId) {
-    return new RequestRecord(id, "https://ci/build/" + buildId, buildId, "build " + buildId, RequestStatus.PENDING, 0, 0,
-        0, "", clock.instant(), clock.instant());
+    return new RequestRecord(
+        id,
+        "https://ci/build/" + buildId,
+        buildId,
+        "build " + buildId,
+        RequestStatus.PENDING,
+        0,
+        0,
+        0,
+        "",
+        clock.instant(),
+        clock.instant());
   }
 
   @Test
   void shouldRoundTripEveryFieldOfAFinding() {
     store.createRequest(request("req-1", "b1"));
-    Finding junit = new Finding("j1", "hj", Severity.FATAL, 1.0, 1, "unit", "", 0, 0, "[failure] A.t: boom", "A::t::boom",
-        List.of("[failure] A.t: boom"), List.of(), List.of("at A.t(A.java:1)"), 1, FindingSource.JUNIT,
-        Optional.of(new TestCase("t", "A", "A.java")), List.of("junit-failure"),
-        Optional.of(new History(3, 20, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"))));
+    Finding junit =
+        new Finding(
+            "j1",
+            "hj",
+            Severity.FATAL,
+            1.0,
+            1,
+            "unit",
+            "",
+            0,
+            0,
+            "[failure] A.t: boom",
+            "A::t::boom",
+            List.of("[failure] A.t: boom"),
+            List.of(),
+            List.of("at A.t(A.java:1)"),
+            1,
+            FindingSource.JUNIT,
+            Optional.of(new TestCase("t", "A", "A.java")),
+            List.of("junit-failure"),
+            Optional.of(
+                new History(
+                    3,
+                    20,
+                    Instant.parse("2026-01-01T00:00:00Z"),
+                    Instant.parse("2026-02-01T00:00:00Z"))));
     Finding log = finding("f1", "h1", 0.9, 1);
     store.saveFindings("req-1", List.of(log, junit));
     assertThat(store.findings("req-1")).containsExactlyInAnyOrder(log, junit);
@@ -100,7 +148,10 @@ public abstract class AbstractFindingStoreTest {
   @Test
   void shouldReturnFindingsInRankOrder() {
     store.createRequest(request("req-1", "b1"));
-    store.saveFindings("req-1", List.of(finding("a", "h1", 0.4, 2), finding("b", "h2", 0.95, 1), finding("c", "h3", 0.7, 1)));
+    store.saveFindings(
+        "req-1",
+        List.of(
+            finding("a", "h1", 0.4, 2), finding("b", "h2", 0.95, 1), finding("c", "h3", 0.7, 1)));
     assertThat(store.findings("req-1")).extracting(Finding::id).containsExactly("b", "c", "a");
   }
 
@@ -125,7 +176,9 @@ public abstract class AbstractFindingStoreTest {
     store.createRequest(request("req-1", "b1"));
     clock.advance(Duration.ofMinutes(1));
     store.createRequest(request("req-2", "b2"));
-    assertThat(store.recentRequests(10)).extracting(RequestRecord::id).containsExactly("req-2", "req-1");
+    assertThat(store.recentRequests(10))
+        .extracting(RequestRecord::id)
+        .containsExactly("req-2", "req-1");
     assertThat(store.recentRequests(1)).hasSize(1);
   }
 
@@ -133,7 +186,8 @@ public abstract class AbstractFindingStoreTest {
   void shouldTellInHowManyEarlierBuildsAHashOccurred() {
     for (int i = 1; i <= 4; i++) {
       store.createRequest(request("req-" + i, "b" + i));
-      store.saveFindings("req-" + i, List.of(finding("f" + i, i % 2 == 0 ? "even" : "odd", 0.9, 1)));
+      store.saveFindings(
+          "req-" + i, List.of(finding("f" + i, i % 2 == 0 ? "even" : "odd", 0.9, 1)));
       clock.advance(Duration.ofHours(1));
     }
     // Build b4 analyzed again: only the other builds count.

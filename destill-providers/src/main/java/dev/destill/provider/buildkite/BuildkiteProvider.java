@@ -41,7 +41,8 @@ public final class BuildkiteProvider implements CiProvider {
   static final String SCOPES = "the read_builds, read_build_logs and read_artifacts scopes";
 
   private static final Pattern URL =
-      Pattern.compile("^https?://buildkite\\.com/([^/#?]+)/([^/#?]+)/builds/(\\d+)/?(?:[?][^#]*)?(?:#([0-9a-fA-F-]{8,}))?$");
+      Pattern.compile(
+          "^https?://buildkite\\.com/([^/#?]+)/([^/#?]+)/builds/(\\d+)/?(?:[?][^#]*)?(?:#([0-9a-fA-F-]{8,}))?$");
 
   private final HttpTransport http;
   private final Map<String, String> env;
@@ -63,8 +64,14 @@ public final class BuildkiteProvider implements CiProvider {
   }
 
   private ApiAccess access() {
-    return ApiAccess.fromEnv(env, "Buildkite", TOKEN,
-        "a Buildkite API token (https://buildkite.com/user/api-access-tokens)", SCOPES, "Authorization", "Bearer ");
+    return ApiAccess.fromEnv(
+        env,
+        "Buildkite",
+        TOKEN,
+        "a Buildkite API token (https://buildkite.com/user/api-access-tokens)",
+        SCOPES,
+        "Authorization",
+        "Bearer ");
   }
 
   private String api() {
@@ -75,15 +82,18 @@ public final class BuildkiteProvider implements CiProvider {
   public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
     Matcher m = URL.matcher(target.trim());
     if (!m.matches()) {
-      throw new DestillException.BadInput("not a Buildkite build URL: " + target
-          + " (expected https://buildkite.com/ORG/PIPELINE/builds/NUMBER)");
+      throw new DestillException.BadInput(
+          "not a Buildkite build URL: "
+              + target
+              + " (expected https://buildkite.com/ORG/PIPELINE/builds/NUMBER)");
     }
     String org = m.group(1);
     String pipeline = m.group(2);
     String number = m.group(3);
     Optional<String> onlyJob = Optional.ofNullable(m.group(4));
     ApiAccess access = access();
-    String buildPath = api() + "/organizations/" + org + "/pipelines/" + pipeline + "/builds/" + number;
+    String buildPath =
+        api() + "/organizations/" + org + "/pipelines/" + pipeline + "/builds/" + number;
     JsonNode build = http.getJson(URI.create(buildPath), access);
     List<BuildJob> jobs = new ArrayList<>();
     List<JobState> states = new ArrayList<>();
@@ -101,13 +111,25 @@ public final class BuildkiteProvider implements CiProvider {
       if (j.path("soft_failed").asBoolean(false)) {
         state = JobState.PASSED; // allowed to fail: not why the build is red
       }
-      OptionalInt exit = j.path("exit_status").isInt() ? OptionalInt.of(j.path("exit_status").asInt()) : OptionalInt.empty();
+      OptionalInt exit =
+          j.path("exit_status").isInt()
+              ? OptionalInt.of(j.path("exit_status").asInt())
+              : OptionalInt.empty();
       boolean hasLog = type.equals("script");
       if (hasLog) {
         states.add(state);
       }
-      jobs.add(new BuildJob(new JobInfo(id, name, state, exit), hasLog,
-          Map.of("log", buildPath + "/jobs/" + id + "/log.txt", "build", buildPath, "type", type)));
+      jobs.add(
+          new BuildJob(
+              new JobInfo(id, name, state, exit),
+              hasLog,
+              Map.of(
+                  "log",
+                  buildPath + "/jobs/" + id + "/log.txt",
+                  "build",
+                  buildPath,
+                  "type",
+                  type)));
     }
     if (onlyJob.isPresent() && jobs.isEmpty()) {
       throw new DestillException.BadInput("build " + number + " has no job " + onlyJob.get());
@@ -134,7 +156,9 @@ public final class BuildkiteProvider implements CiProvider {
     }
     List<String> warnings = new ArrayList<>();
     ApiAccess access = access();
-    List<JsonNode> artifacts = artifactsByBuild.computeIfAbsent(build.id(), k -> listArtifacts(job.refs().get("build"), access));
+    List<JsonNode> artifacts =
+        artifactsByBuild.computeIfAbsent(
+            build.id(), k -> listArtifacts(job.refs().get("build"), access));
     List<TestReport> reports = new ArrayList<>();
     for (JsonNode a : artifacts) {
       String path = a.path("path").asText("");
@@ -145,7 +169,13 @@ public final class BuildkiteProvider implements CiProvider {
         warnings.add("test report " + path + " is larger than 64 MB; skipped");
         continue;
       }
-      String download = job.refs().get("build") + "/jobs/" + job.info().id() + "/artifacts/" + a.path("id").asText() + "/download";
+      String download =
+          job.refs().get("build")
+              + "/jobs/"
+              + job.info().id()
+              + "/artifacts/"
+              + a.path("id").asText()
+              + "/download";
       try (InputStream in = http.get(URI.create(download), access, "*/*").body()) {
         byte[] data = SafeZip.readBounded(in, SafeZip.MAX_ENTRY_BYTES);
         if (data != null) {
@@ -154,7 +184,8 @@ public final class BuildkiteProvider implements CiProvider {
           warnings.add("test report " + path + " is larger than 64 MB; skipped");
         }
       } catch (IOException e) {
-        throw new DestillException.Retriable("download of artifact " + path + " failed: " + e.getMessage(), e);
+        throw new DestillException.Retriable(
+            "download of artifact " + path + " failed: " + e.getMessage(), e);
       }
     }
     return new TestReports(reports, warnings);
@@ -166,8 +197,13 @@ public final class BuildkiteProvider implements CiProvider {
       return false;
     }
     String file = p.substring(p.lastIndexOf('/') + 1);
-    return file.startsWith("junit") || file.startsWith("test") || p.contains("test-results") || p.contains("test-reports")
-        || p.contains("surefire") || p.contains("junit") || file.contains("report");
+    return file.startsWith("junit")
+        || file.startsWith("test")
+        || p.contains("test-results")
+        || p.contains("test-reports")
+        || p.contains("surefire")
+        || p.contains("junit")
+        || file.contains("report");
   }
 
   private List<JsonNode> listArtifacts(String buildPath, ApiAccess access) {

@@ -38,10 +38,12 @@ import java.util.regex.Pattern;
 public final class GitHubProvider implements CiProvider {
   public static final String TOKEN = "GITHUB_TOKEN";
   public static final String API_URL = "GITHUB_API_URL";
-  static final String SCOPES = "the repo scope (classic token) or Actions: read (fine-grained token)";
+  static final String SCOPES =
+      "the repo scope (classic token) or Actions: read (fine-grained token)";
 
-  private static final Pattern URL = Pattern.compile(
-      "^https?://([^/]+)/([^/]+)/([^/]+)/actions/runs/(\\d+)(?:/attempts/(\\d+)|/job/(\\d+))?/?(?:[?#].*)?$");
+  private static final Pattern URL =
+      Pattern.compile(
+          "^https?://([^/]+)/([^/]+)/([^/]+)/actions/runs/(\\d+)(?:/attempts/(\\d+)|/job/(\\d+))?/?(?:[?#].*)?$");
   private static final long MAX_ARTIFACT_BYTES = 256L << 20;
 
   private final HttpTransport http;
@@ -63,21 +65,33 @@ public final class GitHubProvider implements CiProvider {
   }
 
   private ApiAccess access() {
-    return ApiAccess.fromEnv(env, "GitHub", TOKEN, "a GitHub token (job logs are only served to authenticated clients)",
-        SCOPES, "Authorization", "Bearer ");
+    return ApiAccess.fromEnv(
+        env,
+        "GitHub",
+        TOKEN,
+        "a GitHub token (job logs are only served to authenticated clients)",
+        SCOPES,
+        "Authorization",
+        "Bearer ");
   }
 
   private String api(String host) {
-    return ApiAccess.baseUrl(env, API_URL,
-        host.equalsIgnoreCase("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3");
+    return ApiAccess.baseUrl(
+        env,
+        API_URL,
+        host.equalsIgnoreCase("github.com")
+            ? "https://api.github.com"
+            : "https://" + host + "/api/v3");
   }
 
   @Override
   public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
     Matcher m = URL.matcher(target.trim());
     if (!m.matches()) {
-      throw new DestillException.BadInput("not a GitHub Actions run URL: " + target
-          + " (expected https://github.com/OWNER/REPO/actions/runs/ID)");
+      throw new DestillException.BadInput(
+          "not a GitHub Actions run URL: "
+              + target
+              + " (expected https://github.com/OWNER/REPO/actions/runs/ID)");
     }
     String repo = api(m.group(1)) + "/repos/" + m.group(2) + "/" + m.group(3);
     String runId = m.group(4);
@@ -85,8 +99,13 @@ public final class GitHubProvider implements CiProvider {
     Optional<String> onlyJob = Optional.ofNullable(m.group(6));
     ApiAccess access = access();
     JsonNode run = http.getJson(URI.create(repo + "/actions/runs/" + runId), access);
-    String jobsUrl = repo + "/actions/runs/" + runId + attempt.map(a -> "/attempts/" + a).orElse("")
-        + "/jobs?per_page=100" + (attempt.isEmpty() ? "&filter=latest" : "");
+    String jobsUrl =
+        repo
+            + "/actions/runs/"
+            + runId
+            + attempt.map(a -> "/attempts/" + a).orElse("")
+            + "/jobs?per_page=100"
+            + (attempt.isEmpty() ? "&filter=latest" : "");
     List<BuildJob> jobs = new ArrayList<>();
     List<JobState> states = new ArrayList<>();
     Optional<URI> next = Optional.of(URI.create(jobsUrl));
@@ -101,29 +120,48 @@ public final class GitHubProvider implements CiProvider {
         String status = j.path("status").asText("");
         String conclusion = j.path("conclusion").asText("");
         JobState state = status.equals("completed") ? States.of(conclusion) : States.of(status);
-        boolean hasLog = !conclusion.equals("skipped") && !status.equals("queued") && !status.equals("waiting");
+        boolean hasLog =
+            !conclusion.equals("skipped") && !status.equals("queued") && !status.equals("waiting");
         if (hasLog) {
           states.add(state);
         }
-        jobs.add(new BuildJob(new JobInfo(id, j.path("name").asText(id), state, OptionalInt.empty()), hasLog,
-            Map.of("log", repo + "/actions/jobs/" + id + "/logs")));
+        jobs.add(
+            new BuildJob(
+                new JobInfo(id, j.path("name").asText(id), state, OptionalInt.empty()),
+                hasLog,
+                Map.of("log", repo + "/actions/jobs/" + id + "/logs")));
       }
       next = page.nextLink();
     }
     if (onlyJob.isPresent() && jobs.isEmpty()) {
       throw new DestillException.BadInput("run " + runId + " has no job " + onlyJob.get());
     }
-    String title = m.group(2) + "/" + m.group(3) + " " + run.path("name").asText("run") + " #"
-        + run.path("run_number").asText(runId);
+    String title =
+        m.group(2)
+            + "/"
+            + m.group(3)
+            + " "
+            + run.path("name").asText("run")
+            + " #"
+            + run.path("run_number").asText(runId);
     String runStatus = run.path("status").asText("");
-    JobState overall = runStatus.equals("completed") ? States.of(run.path("conclusion").asText()) : JobState.RUNNING;
+    JobState overall =
+        runStatus.equals("completed")
+            ? States.of(run.path("conclusion").asText())
+            : JobState.RUNNING;
     if (overall == JobState.UNKNOWN) {
       overall = States.overall(states);
     }
     // Artifacts belong to the run, not to a job: one extra entry carries them.
-    jobs.add(new BuildJob(new JobInfo("artifacts:" + runId, "test reports", overall == JobState.PASSED
-        ? JobState.PASSED : JobState.FAILED, OptionalInt.empty()), false,
-        Map.of("artifacts", repo + "/actions/runs/" + runId + "/artifacts?per_page=100")));
+    jobs.add(
+        new BuildJob(
+            new JobInfo(
+                "artifacts:" + runId,
+                "test reports",
+                overall == JobState.PASSED ? JobState.PASSED : JobState.FAILED,
+                OptionalInt.empty()),
+            false,
+            Map.of("artifacts", repo + "/actions/runs/" + runId + "/artifacts?per_page=100")));
     String id = "github:" + m.group(2) + "/" + m.group(3) + "/" + runId;
     List<BuildJob> finished = BuildNotes.finish(id, title, overall, jobs, progress);
     return new Build(id, name(), target, title, overall, finished);
@@ -148,22 +186,30 @@ public final class GitHubProvider implements CiProvider {
     while (next.isPresent() && pages++ < 20) {
       HttpTransport.Page page = http.getPage(next.get(), access);
       for (JsonNode a : page.body().path("artifacts")) {
-        if (a.path("expired").asBoolean(false) || a.path("size_in_bytes").asLong(0) > MAX_ARTIFACT_BYTES
+        if (a.path("expired").asBoolean(false)
+            || a.path("size_in_bytes").asLong(0) > MAX_ARTIFACT_BYTES
             || !looksLikeTestArtifact(a.path("name").asText(""))) {
           continue;
         }
         String name = a.path("name").asText();
-        try (InputStream in = http.get(URI.create(a.path("archive_download_url").asText()), access, "*/*").body()) {
+        try (InputStream in =
+            http.get(URI.create(a.path("archive_download_url").asText()), access, "*/*").body()) {
           byte[] zip = SafeZip.readBounded(in, MAX_ARTIFACT_BYTES);
           if (zip == null) {
-            warnings.add("artifact " + name + " is larger than " + (MAX_ARTIFACT_BYTES >> 20) + " MB; skipped");
+            warnings.add(
+                "artifact "
+                    + name
+                    + " is larger than "
+                    + (MAX_ARTIFACT_BYTES >> 20)
+                    + " MB; skipped");
             continue;
           }
           SafeZip.Result r = SafeZip.testReports(name, zip);
           reports.addAll(r.reports());
           warnings.addAll(r.warnings());
         } catch (IOException e) {
-          throw new DestillException.Retriable("download of artifact " + name + " failed: " + e.getMessage(), e);
+          throw new DestillException.Retriable(
+              "download of artifact " + name + " failed: " + e.getMessage(), e);
         }
       }
       next = page.nextLink();
@@ -173,7 +219,10 @@ public final class GitHubProvider implements CiProvider {
 
   static boolean looksLikeTestArtifact(String name) {
     String n = name.toLowerCase(Locale.ROOT);
-    return n.contains("test") || n.contains("junit") || n.contains("surefire") || n.contains("report")
+    return n.contains("test")
+        || n.contains("junit")
+        || n.contains("surefire")
+        || n.contains("report")
         || n.contains("result");
   }
 }

@@ -63,8 +63,14 @@ public final class GitLabProvider implements CiProvider {
   }
 
   private ApiAccess access() {
-    return ApiAccess.fromEnv(env, "GitLab", TOKEN, "a GitLab personal or project access token", SCOPES,
-        "PRIVATE-TOKEN", "");
+    return ApiAccess.fromEnv(
+        env,
+        "GitLab",
+        TOKEN,
+        "a GitLab personal or project access token",
+        SCOPES,
+        "PRIVATE-TOKEN",
+        "");
   }
 
   private String api(String host) {
@@ -75,11 +81,14 @@ public final class GitLabProvider implements CiProvider {
   public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
     Matcher m = URL.matcher(target.trim());
     if (!m.matches()) {
-      throw new DestillException.BadInput("not a GitLab pipeline or job URL: " + target
-          + " (expected https://HOST/GROUP/PROJECT/-/pipelines/ID)");
+      throw new DestillException.BadInput(
+          "not a GitLab pipeline or job URL: "
+              + target
+              + " (expected https://HOST/GROUP/PROJECT/-/pipelines/ID)");
     }
     String projectPath = m.group(2);
-    String project = api(m.group(1)) + "/projects/" + URLEncoder.encode(projectPath, StandardCharsets.UTF_8);
+    String project =
+        api(m.group(1)) + "/projects/" + URLEncoder.encode(projectPath, StandardCharsets.UTF_8);
     ApiAccess access = access();
     List<JsonNode> rawJobs = new ArrayList<>();
     String title;
@@ -89,14 +98,23 @@ public final class GitLabProvider implements CiProvider {
       title = projectPath + " job " + m.group(4);
       id = "gitlab:" + projectPath + "/jobs/" + m.group(4);
     } else {
-      Optional<URI> next = Optional.of(URI.create(project + "/pipelines/" + m.group(4) + "/jobs?per_page=100"));
+      Optional<URI> next =
+          Optional.of(URI.create(project + "/pipelines/" + m.group(4) + "/jobs?per_page=100"));
       int pages = 0;
       while (next.isPresent() && pages++ < 100) {
         HttpTransport.Page page = http.getPage(next.get(), access);
         page.body().forEach(rawJobs::add);
         String nextPage = page.headers().firstValue("X-Next-Page").orElse("").trim();
-        next = nextPage.isEmpty() ? page.nextLink()
-            : Optional.of(URI.create(project + "/pipelines/" + m.group(4) + "/jobs?per_page=100&page=" + nextPage));
+        next =
+            nextPage.isEmpty()
+                ? page.nextLink()
+                : Optional.of(
+                    URI.create(
+                        project
+                            + "/pipelines/"
+                            + m.group(4)
+                            + "/jobs?per_page=100&page="
+                            + nextPage));
       }
       title = projectPath + " pipeline #" + m.group(4);
       id = "gitlab:" + projectPath + "/pipelines/" + m.group(4);
@@ -110,8 +128,11 @@ public final class GitLabProvider implements CiProvider {
       if (state == JobState.FAILED && j.path("allow_failure").asBoolean(false)) {
         state = JobState.PASSED; // allowed to fail: not why the pipeline is red
       }
-      boolean hasLog = !status.equals("created") && !status.equals("manual") && !status.equals("skipped")
-          && !status.equals("pending");
+      boolean hasLog =
+          !status.equals("created")
+              && !status.equals("manual")
+              && !status.equals("skipped")
+              && !status.equals("pending");
       if (hasLog) {
         states.add(state);
       }
@@ -119,11 +140,19 @@ public final class GitLabProvider implements CiProvider {
       for (JsonNode a : j.path("artifacts")) {
         hasArchive |= a.path("file_type").asText("").equals("archive");
       }
-      String name = j.path("stage").asText("").isEmpty() ? j.path("name").asText(jobId)
-          : j.path("stage").asText() + ": " + j.path("name").asText(jobId);
-      jobs.add(new BuildJob(new JobInfo(jobId, name, state, OptionalInt.empty()), hasLog,
-          Map.of("trace", project + "/jobs/" + jobId + "/trace",
-              "archive", hasArchive ? project + "/jobs/" + jobId + "/artifacts" : "")));
+      String name =
+          j.path("stage").asText("").isEmpty()
+              ? j.path("name").asText(jobId)
+              : j.path("stage").asText() + ": " + j.path("name").asText(jobId);
+      jobs.add(
+          new BuildJob(
+              new JobInfo(jobId, name, state, OptionalInt.empty()),
+              hasLog,
+              Map.of(
+                  "trace",
+                  project + "/jobs/" + jobId + "/trace",
+                  "archive",
+                  hasArchive ? project + "/jobs/" + jobId + "/artifacts" : "")));
     }
     JobState overall = States.overall(states);
     List<BuildJob> finished = BuildNotes.finish(id, title, overall, jobs, progress);
@@ -144,14 +173,20 @@ public final class GitLabProvider implements CiProvider {
     try (InputStream in = http.get(URI.create(archive), access(), "*/*").body()) {
       byte[] zip = SafeZip.readBounded(in, MAX_ARCHIVE_BYTES);
       if (zip == null) {
-        return new TestReports(List.<TestReport>of(), List.of("artifacts of " + job.info().name()
-            + " are larger than " + (MAX_ARCHIVE_BYTES >> 20) + " MB; their test reports were skipped"));
+        return new TestReports(
+            List.<TestReport>of(),
+            List.of(
+                "artifacts of "
+                    + job.info().name()
+                    + " are larger than "
+                    + (MAX_ARCHIVE_BYTES >> 20)
+                    + " MB; their test reports were skipped"));
       }
       SafeZip.Result r = SafeZip.testReports("artifacts of " + job.info().name(), zip);
       return new TestReports(r.reports(), r.warnings());
     } catch (IOException e) {
-      throw new DestillException.Retriable("download of the artifacts of " + job.info().name() + " failed: "
-          + e.getMessage(), e);
+      throw new DestillException.Retriable(
+          "download of the artifacts of " + job.info().name() + " failed: " + e.getMessage(), e);
     }
   }
 }

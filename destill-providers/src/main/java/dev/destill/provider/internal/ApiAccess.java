@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param service the service's name in messages ("GitHub")
  * @param tokenVariable the environment variable that holds the token
- * @param scopes what the token needs, in words ("read_builds, read_build_logs and read_artifacts scopes")
+ * @param scopes what the token needs, in words ("read_builds, read_build_logs and read_artifacts
+ *     scopes")
  * @param headerName the header that carries the token
  * @param headerValue the header's value (a secret: never printed)
  */
@@ -29,8 +30,14 @@ public record ApiAccess(
    *
    * @param kind what sort of token to create, for the message ("a Buildkite API token")
    */
-  public static ApiAccess fromEnv(Map<String, String> env, String service, String variable, String kind,
-      String scopes, String header, String prefix) {
+  public static ApiAccess fromEnv(
+      Map<String, String> env,
+      String service,
+      String variable,
+      String kind,
+      String scopes,
+      String header,
+      String prefix) {
     String token = env.getOrDefault(variable, "").trim();
     if (token.isEmpty()) {
       throw new DestillException.BadInput("set " + variable + " to " + kind + " with " + scopes);

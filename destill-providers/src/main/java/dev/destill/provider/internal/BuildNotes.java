@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What every provider tells the user about a resolved build, and the limit on passed jobs read
- * for comparison.
+ * What every provider tells the user about a resolved build, and the limit on passed jobs read for
+ * comparison.
  */
 public final class BuildNotes {
   /** Passed jobs read to demote errors they share with failed ones; the rest are listed only. */
@@ -18,11 +18,15 @@ public final class BuildNotes {
   private BuildNotes() {}
 
   /**
-   * Marks passed jobs beyond {@link #MAX_PASSED_JOBS} as not read, and reports the build and
-   * what is unusual about it (still running, no failed job).
+   * Marks passed jobs beyond {@link #MAX_PASSED_JOBS} as not read, and reports the build and what
+   * is unusual about it (still running, no failed job).
    */
   public static List<BuildJob> finish(
-      String buildId, String title, JobState buildState, List<BuildJob> jobs, Consumer<ProgressEvent> progress) {
+      String buildId,
+      String title,
+      JobState buildState,
+      List<BuildJob> jobs,
+      Consumer<ProgressEvent> progress) {
     List<BuildJob> out = new ArrayList<>(jobs.size());
     int passed = 0;
     int skipped = 0;
@@ -37,15 +41,24 @@ public final class BuildNotes {
     int failed = (int) jobs.stream().filter(j -> j.info().failed()).count();
     progress.accept(new ProgressEvent.BuildResolved(buildId, title, jobs.size(), failed));
     if (skipped > 0) {
-      progress.accept(new ProgressEvent.Warning("read " + MAX_PASSED_JOBS + " of " + passed
-          + " passed jobs for comparison; the other " + skipped + " were skipped"));
+      progress.accept(
+          new ProgressEvent.Warning(
+              "read "
+                  + MAX_PASSED_JOBS
+                  + " of "
+                  + passed
+                  + " passed jobs for comparison; the other "
+                  + skipped
+                  + " were skipped"));
     }
     if (buildState == JobState.RUNNING) {
-      progress.accept(new ProgressEvent.Warning(title + " is still running: showing the logs so far"));
+      progress.accept(
+          new ProgressEvent.Warning(title + " is still running: showing the logs so far"));
     }
     if (failed == 0) {
-      progress.accept(new ProgressEvent.Warning("no job of " + title + " failed: showing what the logs of "
-          + "all jobs contain"));
+      progress.accept(
+          new ProgressEvent.Warning(
+              "no job of " + title + " failed: showing what the logs of " + "all jobs contain"));
     }
     return out;
   }

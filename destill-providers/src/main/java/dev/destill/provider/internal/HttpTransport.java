@@ -21,12 +21,13 @@ import java.util.Optional;
 /**
  * GETs from CI APIs with the behaviour users expect: a timeout on every request, retries with
  * backoff for 5xx and network errors, waits for 429 and rate limits ({@code Retry-After}, {@code
- * X-RateLimit-Reset}) within a bound, redirects followed by hand so the token never reaches
- * another host, and every failure turned into one line that says what to do. Thread-safe.
+ * X-RateLimit-Reset}) within a bound, redirects followed by hand so the token never reaches another
+ * host, and every failure turned into one line that says what to do. Thread-safe.
  */
 public final class HttpTransport {
   /** Attempts per request, the first included. */
   public static final int MAX_ATTEMPTS = 4;
+
   /** The longest a rate limit is waited out before giving up. */
   public static final Duration MAX_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
 
@@ -42,7 +43,8 @@ public final class HttpTransport {
     this.client = Objects.requireNonNull(client, "client");
     if (client.followRedirects() != HttpClient.Redirect.NEVER) {
       // Such a client would carry the token to storage hosts behind our back.
-      throw new IllegalArgumentException("the HttpClient must not follow redirects; HttpTransport follows them itself");
+      throw new IllegalArgumentException(
+          "the HttpClient must not follow redirects; HttpTransport follows them itself");
     }
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -66,8 +68,9 @@ public final class HttpTransport {
     try (InputStream in = r.body()) {
       return JSON.readTree(in);
     } catch (IOException e) {
-      throw new DestillException.Retriable(access.service() + " sent a response that is not JSON for "
-          + redact(uri) + "; try again", e);
+      throw new DestillException.Retriable(
+          access.service() + " sent a response that is not JSON for " + redact(uri) + "; try again",
+          e);
     }
   }
 
@@ -77,8 +80,9 @@ public final class HttpTransport {
     try (InputStream in = r.body()) {
       return new Page(JSON.readTree(in), r.headers(), uri);
     } catch (IOException e) {
-      throw new DestillException.Retriable(access.service() + " sent a response that is not JSON for "
-          + redact(uri) + "; try again", e);
+      throw new DestillException.Retriable(
+          access.service() + " sent a response that is not JSON for " + redact(uri) + "; try again",
+          e);
     }
   }
 
@@ -113,37 +117,46 @@ public final class HttpTransport {
   }
 
   /**
-   * GETs a resource, following redirects; the token is sent only to the host of {@code uri}.
-   * The caller closes the body.
+   * GETs a resource, following redirects; the token is sent only to the host of {@code uri}. The
+   * caller closes the body.
    */
   public Response get(URI uri, ApiAccess access, String accept) {
     URI current = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       boolean sameOrigin = sameOrigin(uri, current);
-      HttpResponse<InputStream> response = sendWithRetries(current, sameOrigin ? access : null, access, accept);
+      HttpResponse<InputStream> response =
+          sendWithRetries(current, sameOrigin ? access : null, access, accept);
       int status = response.statusCode();
       if (status >= 300 && status < 400 && status != 304) {
         Optional<String> location = response.headers().firstValue("Location");
         close(response.body());
         if (location.isEmpty()) {
-          throw new DestillException.Retriable(access.service() + " answered a redirect without a location for "
-              + redact(uri) + "; try again");
+          throw new DestillException.Retriable(
+              access.service()
+                  + " answered a redirect without a location for "
+                  + redact(uri)
+                  + "; try again");
         }
         current = current.resolve(location.get());
         continue;
       }
       return new Response(status, response.body(), response.headers());
     }
-    throw new DestillException.BadInput(access.service() + " redirected more than " + MAX_REDIRECTS
-        + " times for " + redact(uri));
+    throw new DestillException.BadInput(
+        access.service() + " redirected more than " + MAX_REDIRECTS + " times for " + redact(uri));
   }
 
-  private HttpResponse<InputStream> sendWithRetries(URI uri, ApiAccess auth, ApiAccess access, String accept) {
+  private HttpResponse<InputStream> sendWithRetries(
+      URI uri, ApiAccess auth, ApiAccess access, String accept) {
     Duration backoff = Duration.ofMillis(500);
     DestillException last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
-          .header("Accept", accept).header("User-Agent", "destill");
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri)
+              .timeout(timeout)
+              .GET()
+              .header("Accept", accept)
+              .header("User-Agent", "destill");
       if (auth != null) {
         request.header(auth.headerName(), auth.headerValue());
       }
@@ -151,14 +164,31 @@ public final class HttpTransport {
       try {
         response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (HttpTimeoutException e) {
-        last = new DestillException.Retriable(access.service() + " did not answer within " + timeout.toSeconds()
-            + " s for " + redact(uri) + " (" + attempt + " attempts); try again later", e);
+        last =
+            new DestillException.Retriable(
+                access.service()
+                    + " did not answer within "
+                    + timeout.toSeconds()
+                    + " s for "
+                    + redact(uri)
+                    + " ("
+                    + attempt
+                    + " attempts); try again later",
+                e);
         sleeper.sleep(backoff);
         backoff = backoff.multipliedBy(2);
         continue;
       } catch (IOException e) {
-        last = new DestillException.Retriable("cannot reach " + access.service() + " at " + uri.getHost()
-            + " (" + describe(e) + "); check the URL and your network", e);
+        last =
+            new DestillException.Retriable(
+                "cannot reach "
+                    + access.service()
+                    + " at "
+                    + uri.getHost()
+                    + " ("
+                    + describe(e)
+                    + "); check the URL and your network",
+                e);
         sleeper.sleep(backoff);
         backoff = backoff.multipliedBy(2);
         continue;
@@ -172,43 +202,73 @@ public final class HttpTransport {
         close(response.body());
         Duration wait = rateWait.orElse(backoff);
         if (wait.compareTo(MAX_RATE_LIMIT_WAIT) > 0 || attempt == MAX_ATTEMPTS) {
-          throw new DestillException.Retriable(access.service() + " rate limit reached; try again in "
-              + Math.max(1, wait.toSeconds()) + " s");
+          throw new DestillException.Retriable(
+              access.service()
+                  + " rate limit reached; try again in "
+                  + Math.max(1, wait.toSeconds())
+                  + " s");
         }
         sleeper.sleep(wait);
         continue;
       }
       if (status >= 500) {
         close(response.body());
-        last = new DestillException.Retriable(access.service() + " returned " + status + " for " + redact(uri)
-            + " after " + attempt + " attempts; the service has trouble, try again later");
+        last =
+            new DestillException.Retriable(
+                access.service()
+                    + " returned "
+                    + status
+                    + " for "
+                    + redact(uri)
+                    + " after "
+                    + attempt
+                    + " attempts; the service has trouble, try again later");
         sleeper.sleep(backoff);
         backoff = backoff.multipliedBy(2);
         continue;
       }
       if (status == 401) {
         close(response.body());
-        throw new DestillException.BadInput(access.service() + " returned 401 (not authenticated): set "
-            + access.tokenVariable() + " to a valid token with " + access.scopes());
+        throw new DestillException.BadInput(
+            access.service()
+                + " returned 401 (not authenticated): set "
+                + access.tokenVariable()
+                + " to a valid token with "
+                + access.scopes());
       }
       if (status == 403) {
         close(response.body());
-        throw new DestillException.BadInput(access.service() + " returned 403 (forbidden) for " + redact(uri)
-            + ": the token in " + access.tokenVariable() + " needs " + access.scopes());
+        throw new DestillException.BadInput(
+            access.service()
+                + " returned 403 (forbidden) for "
+                + redact(uri)
+                + ": the token in "
+                + access.tokenVariable()
+                + " needs "
+                + access.scopes());
       }
       if (status == 404) {
         close(response.body());
-        throw new DestillException.BadInput(access.service() + " returned 404 for " + redact(uri)
-            + ": check the URL, or the token in " + access.tokenVariable() + " cannot see it");
+        throw new DestillException.BadInput(
+            access.service()
+                + " returned 404 for "
+                + redact(uri)
+                + ": check the URL, or the token in "
+                + access.tokenVariable()
+                + " cannot see it");
       }
       if (status == 410) {
         close(response.body());
-        throw new DestillException.BadInput(access.service() + " returned 410 for " + redact(uri)
-            + ": it has expired or was deleted");
+        throw new DestillException.BadInput(
+            access.service()
+                + " returned 410 for "
+                + redact(uri)
+                + ": it has expired or was deleted");
       }
       if (status >= 400) {
         close(response.body());
-        throw new DestillException.BadInput(access.service() + " returned " + status + " for " + redact(uri));
+        throw new DestillException.BadInput(
+            access.service() + " returned " + status + " for " + redact(uri));
       }
       return response;
     }
@@ -225,7 +285,10 @@ public final class HttpTransport {
       } catch (NumberFormatException e) {
         // Retry-After may also be an HTTP date (RFC 9110).
         try {
-          Instant at = java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+          Instant at =
+              java.time.ZonedDateTime.parse(
+                      value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                  .toInstant();
           Duration wait = Duration.between(clock.instant(), at);
           return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
         } catch (java.time.format.DateTimeParseException unparsable) {
@@ -266,7 +329,10 @@ public final class HttpTransport {
 
   /** A URL without its query, which may hold signatures. */
   public static String redact(URI uri) {
-    return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    return uri.getScheme()
+        + "://"
+        + uri.getRawAuthority()
+        + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
   private static String describe(IOException e) {

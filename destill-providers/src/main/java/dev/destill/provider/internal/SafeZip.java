@@ -43,7 +43,8 @@ public final class SafeZip {
       ZipEntry e;
       while ((e = in.getNextEntry()) != null) {
         if (++entries > MAX_ENTRIES) {
-          warnings.add(archiveName + ": more than " + MAX_ENTRIES + " entries; the rest was not read");
+          warnings.add(
+              archiveName + ": more than " + MAX_ENTRIES + " entries; the rest was not read");
           break;
         }
         String name = e.getName();
@@ -51,19 +52,29 @@ public final class SafeZip {
           continue;
         }
         if (!safeName(name)) {
-          warnings.add(archiveName + ": skipped entry with an unsafe name (" + printable(name) + ")");
+          warnings.add(
+              archiveName + ": skipped entry with an unsafe name (" + printable(name) + ")");
           continue;
         }
         byte[] data = readBounded(in, Math.min(MAX_ENTRY_BYTES, MAX_TOTAL_BYTES - total));
         // Known only once the entry was read (streamed zips put sizes after the data).
         long compressed = e.getCompressedSize();
         if (data == null) {
-          warnings.add(archiveName + ": " + printable(name) + " is larger than allowed; the archive looks like a zip bomb, stopped reading it");
+          warnings.add(
+              archiveName
+                  + ": "
+                  + printable(name)
+                  + " is larger than allowed; the archive looks like a zip bomb, stopped reading it");
           break;
         }
         if (compressed > 0 && data.length > (1L << 20) && data.length / compressed > MAX_RATIO) {
-          warnings.add(archiveName + ": " + printable(name) + " compresses " + (data.length / compressed)
-              + ":1; skipped as a likely zip bomb");
+          warnings.add(
+              archiveName
+                  + ": "
+                  + printable(name)
+                  + " compresses "
+                  + (data.length / compressed)
+                  + ":1; skipped as a likely zip bomb");
           continue;
         }
         total += data.length;
@@ -72,7 +83,11 @@ public final class SafeZip {
         }
       }
     } catch (IOException | IllegalArgumentException e) {
-      warnings.add(archiveName + " is not a readable zip (" + e.getMessage() + "); its reports were skipped");
+      warnings.add(
+          archiveName
+              + " is not a readable zip ("
+              + e.getMessage()
+              + "); its reports were skipped");
     }
     return new Result(reports, warnings);
   }
@@ -91,7 +106,8 @@ public final class SafeZip {
   }
 
   static boolean looksLikeJUnit(byte[] data) {
-    String head = new String(data, 0, Math.min(data.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
+    String head =
+        new String(data, 0, Math.min(data.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
     return head.contains("<testsuite") || head.contains("<testcase");
   }
 

@@ -11,12 +11,33 @@ public final class States {
   public static JobState of(String word) {
     String w = word == null ? "" : word.toLowerCase(Locale.ROOT);
     return switch (w) {
-      case "failed", "failure", "timed_out", "timedout", "broken", "startup_failure", "action_required",
-          "expired" -> JobState.FAILED;
+      case "failed",
+              "failure",
+              "timed_out",
+              "timedout",
+              "broken",
+              "startup_failure",
+              "action_required",
+              "expired" ->
+          JobState.FAILED;
       case "passed", "success", "succeeded", "neutral" -> JobState.PASSED;
-      case "running", "in_progress", "queued", "scheduled", "assigned", "accepted", "waiting", "pending",
-          "created", "preparing", "requested", "blocked", "limited", "canceling", "manual",
-          "waiting_for_resource" -> JobState.RUNNING;
+      case "running",
+              "in_progress",
+              "queued",
+              "scheduled",
+              "assigned",
+              "accepted",
+              "waiting",
+              "pending",
+              "created",
+              "preparing",
+              "requested",
+              "blocked",
+              "limited",
+              "canceling",
+              "manual",
+              "waiting_for_resource" ->
+          JobState.RUNNING;
       case "canceled", "cancelled", "skipped", "not_run" -> JobState.CANCELED;
       default -> JobState.UNKNOWN;
     };

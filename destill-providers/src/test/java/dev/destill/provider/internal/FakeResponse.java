@@ -11,7 +11,8 @@ import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 /** A bodiless response with given status and headers, for header-parsing tests. */
-record FakeResponse(int statusCode, Map<String, List<String>> headerMap) implements HttpResponse<Void> {
+record FakeResponse(int statusCode, Map<String, List<String>> headerMap)
+    implements HttpResponse<Void> {
   @Override
   public HttpRequest request() {
     return HttpRequest.newBuilder(URI.create("https://api.example/")).build();

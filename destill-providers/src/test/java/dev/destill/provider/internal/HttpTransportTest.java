@@ -16,23 +16,32 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HttpTransportTest {
-  private static final URI PAGE_ONE = URI.create("https://api.github.com/repos/a/b/actions/runs/1/jobs?per_page=100");
+  private static final URI PAGE_ONE =
+      URI.create("https://api.github.com/repos/a/b/actions/runs/1/jobs?per_page=100");
 
   @Test
   void shouldRefuseAClientThatFollowsRedirectsItself() {
-    HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpClient following =
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    assertThatThrownBy(() -> new HttpTransport(following, Clock.systemUTC(), d -> { }, Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not follow redirects");
+    assertThatThrownBy(
+            () -> new HttpTransport(following, Clock.systemUTC(), d -> {}, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not follow redirects");
   }
 
   @Test
   void shouldFollowNextLinksOnTheSameOriginOnly() {
-    assertThat(page("<https://api.github.com/repos/a/b/actions/runs/1/jobs?page=2>; rel=\"next\"").nextLink())
+    assertThat(
+            page("<https://api.github.com/repos/a/b/actions/runs/1/jobs?page=2>; rel=\"next\"")
+                .nextLink())
         .contains(URI.create("https://api.github.com/repos/a/b/actions/runs/1/jobs?page=2"));
     assertThat(page("<https://evil.example/steal?page=2>; rel=\"next\"").nextLink()).isEmpty();
-    assertThat(page("<http://api.github.com/repos/a/b/actions/runs/1/jobs?page=2>; rel=\"next\"").nextLink())
-        .as("a downgrade to http is another origin").isEmpty();
+    assertThat(
+            page("<http://api.github.com/repos/a/b/actions/runs/1/jobs?page=2>; rel=\"next\"")
+                .nextLink())
+        .as("a downgrade to http is another origin")
+        .isEmpty();
   }
 
   @Test
@@ -49,8 +58,10 @@ class HttpTransportTest {
   @Test
   void shouldReadRetryAfterAsAnHttpDate() throws Exception {
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-    HttpTransport http = new HttpTransport(HttpTransport.defaultClient(), clock, d -> { }, Duration.ofSeconds(1));
-    var response = new FakeResponse(429, Map.of("Retry-After", List.of("Thu, 01 Jan 2026 00:00:42 GMT")));
+    HttpTransport http =
+        new HttpTransport(HttpTransport.defaultClient(), clock, d -> {}, Duration.ofSeconds(1));
+    var response =
+        new FakeResponse(429, Map.of("Retry-After", List.of("Thu, 01 Jan 2026 00:00:42 GMT")));
 
     assertThat(http.rateLimitWait(response)).contains(Duration.ofSeconds(42));
   }

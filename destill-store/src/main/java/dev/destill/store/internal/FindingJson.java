@@ -41,44 +41,75 @@ public final class FindingJson {
     lines(o.putArray("post_context"), f.postContext());
     o.put("recurrence", f.recurrence());
     o.put("source", f.source().id());
-    f.test().ifPresent(t -> {
-      o.put("test", t.name());
-      o.put("class", t.className());
-      o.put("file", t.file());
-    });
+    f.test()
+        .ifPresent(
+            t -> {
+              o.put("test", t.name());
+              o.put("class", t.className());
+              o.put("file", t.file());
+            });
     lines(o.putArray("signals"), f.signals());
-    f.history().ifPresent(h -> {
-      ObjectNode hn = o.putObject("history");
-      hn.put("builds_seen", h.buildsSeen());
-      hn.put("builds_known", h.buildsKnown());
-      hn.put("first_seen", h.firstSeen().toString());
-      hn.put("last_seen", h.lastSeen().toString());
-    });
+    f.history()
+        .ifPresent(
+            h -> {
+              ObjectNode hn = o.putObject("history");
+              hn.put("builds_seen", h.buildsSeen());
+              hn.put("builds_known", h.buildsKnown());
+              hn.put("first_seen", h.firstSeen().toString());
+              hn.put("last_seen", h.lastSeen().toString());
+            });
     return o.toString();
   }
 
   public static Finding read(String json) {
     try {
       JsonNode o = JSON.readTree(json);
-      Optional<TestCase> test = o.has("test")
-          ? Optional.of(new TestCase(o.get("test").asText(), o.path("class").asText(""), o.path("file").asText("")))
-          : Optional.empty();
+      Optional<TestCase> test =
+          o.has("test")
+              ? Optional.of(
+                  new TestCase(
+                      o.get("test").asText(),
+                      o.path("class").asText(""),
+                      o.path("file").asText("")))
+              : Optional.empty();
       Optional<History> history = Optional.empty();
       if (o.has("history")) {
         JsonNode h = o.get("history");
-        history = Optional.of(new History(h.get("builds_seen").asInt(), h.get("builds_known").asInt(),
-            Instant.parse(h.get("first_seen").asText()), Instant.parse(h.get("last_seen").asText())));
+        history =
+            Optional.of(
+                new History(
+                    h.get("builds_seen").asInt(),
+                    h.get("builds_known").asInt(),
+                    Instant.parse(h.get("first_seen").asText()),
+                    Instant.parse(h.get("last_seen").asText())));
       }
-      return new Finding(o.get("id").asText(), o.get("hash").asText(),
-          Severity.valueOf(o.get("severity").asText().toUpperCase(Locale.ROOT)), o.get("confidence").asDouble(),
-          o.get("tier").asInt(), o.get("job").asText(), o.path("step").asText(""), o.get("line").asLong(),
-          o.get("end_line").asLong(), o.get("message").asText(), o.get("normalized").asText(), list(o.get("block")),
-          list(o.get("pre_context")), list(o.get("post_context")), o.get("recurrence").asInt(),
-          FindingSource.valueOf(o.get("source").asText().toUpperCase(Locale.ROOT)), test, list(o.get("signals")),
+      return new Finding(
+          o.get("id").asText(),
+          o.get("hash").asText(),
+          Severity.valueOf(o.get("severity").asText().toUpperCase(Locale.ROOT)),
+          o.get("confidence").asDouble(),
+          o.get("tier").asInt(),
+          o.get("job").asText(),
+          o.path("step").asText(""),
+          o.get("line").asLong(),
+          o.get("end_line").asLong(),
+          o.get("message").asText(),
+          o.get("normalized").asText(),
+          list(o.get("block")),
+          list(o.get("pre_context")),
+          list(o.get("post_context")),
+          o.get("recurrence").asInt(),
+          FindingSource.valueOf(o.get("source").asText().toUpperCase(Locale.ROOT)),
+          test,
+          list(o.get("signals")),
           history);
     } catch (IOException | RuntimeException e) {
-      throw new DestillException("a stored finding could not be read (" + e.getMessage() + "); the store may be "
-          + "from a newer version", e);
+      throw new DestillException(
+          "a stored finding could not be read ("
+              + e.getMessage()
+              + "); the store may be "
+              + "from a newer version",
+          e);
     }
   }
 

@@ -52,7 +52,8 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   private static final java.time.format.DateTimeFormatter TS =
-      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+          .withZone(java.time.ZoneOffset.UTC);
 
   /** Times are stored as fixed-width UTC text, so that they sort as text. */
   protected static String ts(Instant instant) {
@@ -60,7 +61,8 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   protected final DestillException failure(String what, SQLException e) {
-    return new DestillException.Retriable(what + " failed in " + describe() + ": " + e.getMessage(), e);
+    return new DestillException.Retriable(
+        what + " failed in " + describe() + ": " + e.getMessage(), e);
   }
 
   @Override
@@ -87,7 +89,8 @@ public abstract class JdbcFindingStore implements FindingStore {
   protected abstract String insertRequestSql();
 
   @Override
-  public void updateRequest(String requestId, RequestStatus status, int chunksTotal, int chunksDone, String error) {
+  public void updateRequest(
+      String requestId, RequestStatus status, int chunksTotal, int chunksDone, String error) {
     try (Connection c = connection()) {
       Optional<RequestRecord> current = request(c, requestId);
       if (current.isEmpty()) {
@@ -95,8 +98,9 @@ public abstract class JdbcFindingStore implements FindingStore {
       }
       RequestRecord r = current.get();
       RequestStatus next = r.status().isFinal() ? r.status() : status;
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE requests SET status = ?, chunks_total = ?, chunks_done = ?, error = ?, updated = ? WHERE id = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE requests SET status = ?, chunks_total = ?, chunks_done = ?, error = ?, updated = ? WHERE id = ?")) {
         ps.setString(1, next.id());
         ps.setInt(2, Math.max(r.chunksTotal(), chunksTotal));
         ps.setInt(3, Math.max(r.chunksDone(), chunksDone));
@@ -132,8 +136,9 @@ public abstract class JdbcFindingStore implements FindingStore {
           ps.addBatch();
         }
         ps.executeBatch();
-        try (PreparedStatement count = c.prepareStatement(
-            "UPDATE requests SET findings = (SELECT COUNT(*) FROM findings WHERE request_id = ?), updated = ? WHERE id = ?")) {
+        try (PreparedStatement count =
+            c.prepareStatement(
+                "UPDATE requests SET findings = (SELECT COUNT(*) FROM findings WHERE request_id = ?), updated = ? WHERE id = ?")) {
           count.setString(1, requestId);
           count.setString(2, ts(clock.instant()));
           count.setString(3, requestId);
@@ -152,7 +157,9 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   private static int nextOrder(Connection c, String requestId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(ord), -1) + 1 FROM findings WHERE request_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COALESCE(MAX(ord), -1) + 1 FROM findings WHERE request_id = ?")) {
       ps.setString(1, requestId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -180,17 +187,28 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   private static RequestRecord record(ResultSet rs) throws SQLException {
-    return new RequestRecord(rs.getString("id"), rs.getString("target"), rs.getString("build_id"),
-        rs.getString("title"), RequestStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
-        rs.getInt("chunks_total"), rs.getInt("chunks_done"), rs.getInt("findings"), rs.getString("error"),
-        Instant.parse(rs.getString("created")), Instant.parse(rs.getString("updated")));
+    return new RequestRecord(
+        rs.getString("id"),
+        rs.getString("target"),
+        rs.getString("build_id"),
+        rs.getString("title"),
+        RequestStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+        rs.getInt("chunks_total"),
+        rs.getInt("chunks_done"),
+        rs.getInt("findings"),
+        rs.getString("error"),
+        Instant.parse(rs.getString("created")),
+        Instant.parse(rs.getString("updated")));
   }
 
   @Override
   public List<Finding> findings(String requestId) {
     try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT " + bodyText() + " FROM findings WHERE request_id = ? ORDER BY tier, confidence DESC, ord")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT "
+                    + bodyText()
+                    + " FROM findings WHERE request_id = ? ORDER BY tier, confidence DESC, ord")) {
       ps.setString(1, requestId);
       List<Finding> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -207,7 +225,8 @@ public abstract class JdbcFindingStore implements FindingStore {
   @Override
   public List<RequestRecord> recentRequests(int limit) {
     try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement("SELECT * FROM requests ORDER BY created DESC, id DESC LIMIT ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT * FROM requests ORDER BY created DESC, id DESC LIMIT ?")) {
       ps.setInt(1, limit);
       List<RequestRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -222,7 +241,8 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   @Override
-  public Map<String, History> history(Collection<String> hashes, String excludingBuildId, int window) {
+  public Map<String, History> history(
+      Collection<String> hashes, String excludingBuildId, int window) {
     Map<String, History> out = new HashMap<>();
     if (hashes.isEmpty()) {
       return out;
@@ -230,10 +250,11 @@ public abstract class JdbcFindingStore implements FindingStore {
     try (Connection c = connection()) {
       // The latest request of each of the last `window` other builds.
       List<String> requestIds = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT r.id FROM requests r JOIN (SELECT build_id, MAX(created) AS created FROM requests WHERE build_id <> ? "
-              + "GROUP BY build_id) latest ON latest.build_id = r.build_id AND latest.created = r.created "
-              + "ORDER BY r.created DESC LIMIT ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT r.id FROM requests r JOIN (SELECT build_id, MAX(created) AS created FROM requests WHERE build_id <> ? "
+                  + "GROUP BY build_id) latest ON latest.build_id = r.build_id AND latest.created = r.created "
+                  + "ORDER BY r.created DESC LIMIT ?")) {
         ps.setString(1, excludingBuildId);
         ps.setInt(2, window);
         try (ResultSet rs = ps.executeQuery()) {
@@ -247,8 +268,11 @@ public abstract class JdbcFindingStore implements FindingStore {
         int seen = 0;
         if (!requestIds.isEmpty()) {
           String in = String.join(",", java.util.Collections.nCopies(requestIds.size(), "?"));
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT COUNT(DISTINCT request_id) FROM findings WHERE hash = ? AND request_id IN (" + in + ")")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(DISTINCT request_id) FROM findings WHERE hash = ? AND request_id IN ("
+                      + in
+                      + ")")) {
             ps.setString(1, hash);
             for (int i = 0; i < requestIds.size(); i++) {
               ps.setString(i + 2, requestIds.get(i));
@@ -261,9 +285,10 @@ public abstract class JdbcFindingStore implements FindingStore {
         }
         Instant first = now;
         Instant last = now;
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT MIN(r.created), MAX(r.created) FROM findings f JOIN requests r ON r.id = f.request_id "
-                + "WHERE f.hash = ? AND r.build_id <> ?")) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT MIN(r.created), MAX(r.created) FROM findings f JOIN requests r ON r.id = f.request_id "
+                    + "WHERE f.hash = ? AND r.build_id <> ?")) {
           ps.setString(1, hash);
           ps.setString(2, excludingBuildId);
           try (ResultSet rs = ps.executeQuery()) {
@@ -284,17 +309,27 @@ public abstract class JdbcFindingStore implements FindingStore {
   @Override
   public List<RecurringFailure> recurringFailures(int limit) {
     try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT f.hash, COUNT(DISTINCT r.build_id) AS builds, COUNT(*) AS n, MIN(r.created) AS first_seen, "
-                + "MAX(r.created) AS last_seen, MIN(f." + bodyText() + ") AS body FROM findings f JOIN requests r ON r.id = f.request_id "
-                + "GROUP BY f.hash ORDER BY builds DESC, n DESC LIMIT ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT f.hash, COUNT(DISTINCT r.build_id) AS builds, COUNT(*) AS n, MIN(r.created) AS first_seen, "
+                    + "MAX(r.created) AS last_seen, MIN(f."
+                    + bodyText()
+                    + ") AS body FROM findings f JOIN requests r ON r.id = f.request_id "
+                    + "GROUP BY f.hash ORDER BY builds DESC, n DESC LIMIT ?")) {
       ps.setInt(1, limit);
       List<RecurringFailure> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Finding sample = FindingJson.read(rs.getString("body"));
-          out.add(new RecurringFailure(rs.getString("hash"), sample.normalized(), sample.message(), rs.getInt("builds"),
-              rs.getInt("n"), Instant.parse(rs.getString("first_seen")), Instant.parse(rs.getString("last_seen"))));
+          out.add(
+              new RecurringFailure(
+                  rs.getString("hash"),
+                  sample.normalized(),
+                  sample.message(),
+                  rs.getInt("builds"),
+                  rs.getInt("n"),
+                  Instant.parse(rs.getString("first_seen")),
+                  Instant.parse(rs.getString("last_seen"))));
         }
       }
       return out;

@@ -32,8 +32,13 @@ public final class PostgresFindingStore extends JdbcFindingStore {
       HikariDataSource ds = new HikariDataSource(config);
       return new PostgresFindingStore(ds, ds, clock, redact(jdbc));
     } catch (RuntimeException e) {
-      throw new DestillException.Retriable("cannot connect to PostgreSQL at " + redact(jdbc) + ": "
-          + rootMessage(e) + " (check DESTILL_POSTGRES_URL and that the server runs)", e);
+      throw new DestillException.Retriable(
+          "cannot connect to PostgreSQL at "
+              + redact(jdbc)
+              + ": "
+              + rootMessage(e)
+              + " (check DESTILL_POSTGRES_URL and that the server runs)",
+          e);
     }
   }
 
@@ -42,7 +47,8 @@ public final class PostgresFindingStore extends JdbcFindingStore {
     this(dataSource, null, clock, "PostgreSQL");
   }
 
-  private PostgresFindingStore(DataSource dataSource, HikariDataSource owned, Clock clock, String where) {
+  private PostgresFindingStore(
+      DataSource dataSource, HikariDataSource owned, Clock clock, String where) {
     super(clock);
     this.dataSource = dataSource;
     this.owned = owned;
@@ -53,7 +59,8 @@ public final class PostgresFindingStore extends JdbcFindingStore {
       if (owned != null) {
         owned.close();
       }
-      throw new DestillException("cannot prepare the PostgreSQL schema at " + where + ": " + rootMessage(e), e);
+      throw new DestillException(
+          "cannot prepare the PostgreSQL schema at " + where + ": " + rootMessage(e), e);
     }
   }
 
@@ -69,7 +76,8 @@ public final class PostgresFindingStore extends JdbcFindingStore {
       if (uri.getPort() > 0) {
         sb.append(':').append(uri.getPort());
       }
-      sb.append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath());
+      sb.append(
+          uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath());
       java.util.List<String> params = new java.util.ArrayList<>();
       if (uri.getRawUserInfo() != null) {
         String[] parts = uri.getRawUserInfo().split(":", 2);
@@ -88,7 +96,8 @@ public final class PostgresFindingStore extends JdbcFindingStore {
       }
       return sb.toString();
     }
-    throw new DestillException.BadInput("not a PostgreSQL URL: give jdbc:postgresql://HOST/DB or postgres://USER:PASS@HOST/DB");
+    throw new DestillException.BadInput(
+        "not a PostgreSQL URL: give jdbc:postgresql://HOST/DB or postgres://USER:PASS@HOST/DB");
   }
 
   static String redact(String jdbc) {

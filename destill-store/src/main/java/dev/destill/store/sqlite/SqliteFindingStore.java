@@ -13,8 +13,8 @@ import java.time.Clock;
 
 /**
  * The local history: one SQLite file (WAL mode). Schema changes are applied as numbered steps
- * recorded in {@code schema_version}. Thread-safe: each operation opens its own connection
- * (cheap for SQLite), and SQLite serializes writers.
+ * recorded in {@code schema_version}. Thread-safe: each operation opens its own connection (cheap
+ * for SQLite), and SQLite serializes writers.
  */
 public final class SqliteFindingStore extends JdbcFindingStore {
   private static final String[] MIGRATIONS = {
@@ -47,14 +47,20 @@ public final class SqliteFindingStore extends JdbcFindingStore {
       }
       url = "jdbc:sqlite:" + file;
       try (Connection c = connection()) {
-        try (Statement s = c.createStatement(); var rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+        try (Statement s = c.createStatement();
+            var rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
           rs.next();
         }
         migrate(c);
       }
     } catch (IOException | SQLException e) {
-      throw new DestillException("cannot open the history database " + file + ": " + e.getMessage()
-          + " (set DESTILL_HOME to a writable folder, or use --no-history)", e);
+      throw new DestillException(
+          "cannot open the history database "
+              + file
+              + ": "
+              + e.getMessage()
+              + " (set DESTILL_HOME to a writable folder, or use --no-history)",
+          e);
     }
   }
 
@@ -67,7 +73,8 @@ public final class SqliteFindingStore extends JdbcFindingStore {
         version = rs.getInt(1);
       }
       if (version > MIGRATIONS.length) {
-        throw new SQLException("the database was written by a newer destill (schema " + version + ")");
+        throw new SQLException(
+            "the database was written by a newer destill (schema " + version + ")");
       }
       for (int v = version; v < MIGRATIONS.length; v++) {
         connection.setAutoCommit(false);
