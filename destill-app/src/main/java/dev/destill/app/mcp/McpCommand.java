@@ -4,7 +4,9 @@ import dev.destill.app.CommonOptions;
 import dev.destill.app.ExitCodes;
 import dev.destill.app.Main;
 import dev.destill.app.VersionInfo;
+import dev.destill.app.history.HistoryStore;
 import dev.destill.core.DestillException;
+import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.InMemoryFindingStore;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -63,13 +65,7 @@ public final class McpCommand implements Callable<Integer> {
     }
     Path spool = Files.createTempDirectory("destill-mcp-");
     spool.toFile().deleteOnExit();
-    McpTools tools =
-        new McpTools(
-            main.env(),
-            Clock.systemUTC(),
-            new InMemoryFindingStore(Clock.systemUTC()),
-            budget,
-            spool);
+    McpTools tools = new McpTools(main.env(), Clock.systemUTC(), history(), budget, spool);
     McpJsonMapper json = McpJsonMapper.getDefault();
     McpSyncServer server =
         McpServer.sync(new StdioServerTransportProvider(json))
@@ -87,6 +83,17 @@ public final class McpCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(server::closeGracefully));
     forever.await();
     return ExitCodes.OK;
+  }
+
+  /** The shared history; when it cannot be opened, one held in memory while the server runs. */
+  private FindingStore history() {
+    try {
+      return HistoryStore.open(main.env(), Clock.systemUTC());
+    } catch (RuntimeException e) {
+      System.err.println(
+          "destill mcp: history unavailable (" + e.getMessage() + "); keeping it in memory");
+      return new InMemoryFindingStore(Clock.systemUTC());
+    }
   }
 
   static int parseBudget(String value) {

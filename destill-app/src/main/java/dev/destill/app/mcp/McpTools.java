@@ -7,6 +7,7 @@ import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisRequest;
 import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.history.HistoryStore;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.LineCleaner;
@@ -16,8 +17,6 @@ import dev.destill.core.model.JobState;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RecurringFailure;
-import dev.destill.core.store.RequestRecord;
-import dev.destill.core.store.RequestStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,22 +128,10 @@ public final class McpTools {
     if (sessions.size() >= MAX_SESSIONS) {
       sessions.keySet().stream().sorted().findFirst().ifPresent(sessions::remove);
     }
-    sessions.put(report.requestId(), new Session(report, logs));
-    store.createRequest(
-        new RequestRecord(
-            report.requestId(),
-            report.input(),
-            report.buildId(),
-            report.title(),
-            RequestStatus.COMPLETE,
-            0,
-            0,
-            report.findings().size(),
-            "",
-            report.started(),
-            clock.instant()));
-    store.saveFindings(report.requestId(), report.findings());
-    return Manifest.build(report, Math.max(1, limit), budgetTokens);
+    // Remembered in the history, so findings say whether earlier builds had them.
+    AnalysisReport remembered = HistoryStore.record(store, report, clock);
+    sessions.put(report.requestId(), new Session(remembered, logs));
+    return Manifest.build(remembered, Math.max(1, limit), budgetTokens);
   }
 
   public String findingDetails(String requestId, String findingId) {
@@ -241,7 +228,7 @@ public final class McpTools {
 
   public String recurringFailures(int limit) {
     ObjectNode root = Manifest.JSON.createObjectNode();
-    root.put("note", "counts cover the builds this server analyzed since it started");
+    root.put("note", "counts cover every build in the history (destill analyze and this server)");
     ArrayNode list = root.putArray("recurring");
     for (RecurringFailure r : store.recurringFailures(Math.max(1, Math.min(100, limit)))) {
       ObjectNode o = list.addObject();
