@@ -27,9 +27,7 @@ public final class Providers {
    */
   public static List<CiProvider> defaults(
       Map<String, String> env, JobState localState, InputStream stdin) {
-    HttpTransport http =
-        new HttpTransport(
-            HttpTransport.defaultClient(), Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT);
+    HttpTransport http = HttpTransport.lazy(Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT);
     return List.of(
         new BuildkiteProvider(http, env),
         new GitHubProvider(http, env),

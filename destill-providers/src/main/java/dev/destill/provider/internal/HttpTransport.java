@@ -32,23 +32,69 @@ public final class HttpTransport {
   public static final Duration MAX_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
 
   private static final int MAX_REDIRECTS = 5;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient client;
+  /** Loaded on first use, so local analyses never load the JSON data binding. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
+  private final java.util.function.Supplier<HttpClient> client;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration timeout;
 
   public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, Duration timeout) {
-    this.client = Objects.requireNonNull(client, "client");
+    this(() -> client, clock, sleeper, timeout);
+    Objects.requireNonNull(client, "client");
     if (client.followRedirects() != HttpClient.Redirect.NEVER) {
       // Such a client would carry the token to storage hosts behind our back.
       throw new IllegalArgumentException(
           "the HttpClient must not follow redirects; HttpTransport follows them itself");
     }
+  }
+
+  private HttpTransport(
+      java.util.function.Supplier<HttpClient> client,
+      Clock clock,
+      Sleeper sleeper,
+      Duration timeout) {
+    this.client = client;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /**
+   * A transport whose {@link #defaultClient()} is built on first use: building it sets up TLS,
+   * which costs a noticeable part of a second that analyses of local files should not pay.
+   */
+  public static HttpTransport lazy(Clock clock, Sleeper sleeper, Duration timeout) {
+    return new HttpTransport(new Memo<>(HttpTransport::defaultClient), clock, sleeper, timeout);
+  }
+
+  /** A thread-safe supplier that computes its value once. */
+  private static final class Memo<T> implements java.util.function.Supplier<T> {
+    private final java.util.function.Supplier<T> source;
+    private volatile T value;
+
+    Memo(java.util.function.Supplier<T> source) {
+      this.source = source;
+    }
+
+    @Override
+    public T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = source.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
   }
 
   /** A client as production uses it: no automatic redirects (we follow them ourselves). */
@@ -66,7 +112,7 @@ public final class HttpTransport {
   public JsonNode getJson(URI uri, ApiAccess access) {
     Response r = get(uri, access, "application/json");
     try (InputStream in = r.body()) {
-      return JSON.readTree(in);
+      return Json.MAPPER.readTree(in);
     } catch (IOException e) {
       throw new DestillException.Retriable(
           access.service() + " sent a response that is not JSON for " + redact(uri) + "; try again",
@@ -78,7 +124,7 @@ public final class HttpTransport {
   public Page getPage(URI uri, ApiAccess access) {
     Response r = get(uri, access, "application/json");
     try (InputStream in = r.body()) {
-      return new Page(JSON.readTree(in), r.headers(), uri);
+      return new Page(Json.MAPPER.readTree(in), r.headers(), uri);
     } catch (IOException e) {
       throw new DestillException.Retriable(
           access.service() + " sent a response that is not JSON for " + redact(uri) + "; try again",
@@ -162,7 +208,7 @@ public final class HttpTransport {
       }
       HttpResponse<InputStream> response;
       try {
-        response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        response = client.get().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (HttpTimeoutException e) {
         last =
             new DestillException.Retriable(

@@ -1,9 +1,9 @@
 package dev.destill.store.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.destill.core.DestillException;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
@@ -11,6 +11,8 @@ import dev.destill.core.model.History;
 import dev.destill.core.model.Severity;
 import dev.destill.core.model.TestCase;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,51 +21,70 @@ import java.util.Optional;
 
 /** A finding as one JSON document, for stores that keep it whole. Thread-safe. */
 public final class FindingJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private FindingJson() {}
 
+  /** Loaded only by readers: writing uses the streaming generator, which loads far less. */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+
   public static String write(Finding f) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("id", f.id());
-    o.put("hash", f.hash());
-    o.put("severity", f.severity().id());
-    o.put("confidence", f.confidence());
-    o.put("tier", f.tier());
-    o.put("job", f.job());
-    o.put("step", f.step());
-    o.put("line", f.line());
-    o.put("end_line", f.endLine());
-    o.put("message", f.message());
-    o.put("normalized", f.normalized());
-    lines(o.putArray("block"), f.block());
-    lines(o.putArray("pre_context"), f.preContext());
-    lines(o.putArray("post_context"), f.postContext());
-    o.put("recurrence", f.recurrence());
-    o.put("source", f.source().id());
-    f.test()
-        .ifPresent(
-            t -> {
-              o.put("test", t.name());
-              o.put("class", t.className());
-              o.put("file", t.file());
-            });
-    lines(o.putArray("signals"), f.signals());
-    f.history()
-        .ifPresent(
-            h -> {
-              ObjectNode hn = o.putObject("history");
-              hn.put("builds_seen", h.buildsSeen());
-              hn.put("builds_known", h.buildsKnown());
-              hn.put("first_seen", h.firstSeen().toString());
-              hn.put("last_seen", h.lastSeen().toString());
-            });
-    return o.toString();
+    StringWriter out = new StringWriter(512);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("id", f.id());
+      g.writeStringField("hash", f.hash());
+      g.writeStringField("severity", f.severity().id());
+      g.writeNumberField("confidence", f.confidence());
+      g.writeNumberField("tier", f.tier());
+      g.writeStringField("job", f.job());
+      g.writeStringField("step", f.step());
+      g.writeNumberField("line", f.line());
+      g.writeNumberField("end_line", f.endLine());
+      g.writeStringField("message", f.message());
+      g.writeStringField("normalized", f.normalized());
+      lines(g, "block", f.block());
+      lines(g, "pre_context", f.preContext());
+      lines(g, "post_context", f.postContext());
+      g.writeNumberField("recurrence", f.recurrence());
+      g.writeStringField("source", f.source().id());
+      if (f.test().isPresent()) {
+        TestCase t = f.test().get();
+        g.writeStringField("test", t.name());
+        g.writeStringField("class", t.className());
+        g.writeStringField("file", t.file());
+      }
+      lines(g, "signals", f.signals());
+      if (f.history().isPresent()) {
+        History h = f.history().get();
+        g.writeObjectFieldStart("history");
+        g.writeNumberField("builds_seen", h.buildsSeen());
+        g.writeNumberField("builds_known", h.buildsKnown());
+        g.writeStringField("first_seen", h.firstSeen().toString());
+        g.writeStringField("last_seen", h.lastSeen().toString());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void lines(JsonGenerator g, String name, List<String> lines) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String l : lines) {
+      g.writeString(l);
+    }
+    g.writeEndArray();
   }
 
   public static Finding read(String json) {
     try {
-      JsonNode o = JSON.readTree(json);
+      JsonNode o = Mapper.JSON.readTree(json);
       Optional<TestCase> test =
           o.has("test")
               ? Optional.of(
@@ -111,10 +132,6 @@ public final class FindingJson {
               + "from a newer version",
           e);
     }
-  }
-
-  private static void lines(ArrayNode arr, List<String> lines) {
-    lines.forEach(arr::add);
   }
 
   private static List<String> list(JsonNode arr) {
