@@ -103,6 +103,7 @@ class AnalyzeUrlTest {
         analyze(env(), "analyze", "--format", "json", "https://buildkite.com/acme/shop/builds/42");
     assertThat(r.code()).isZero();
     assertThat(r.err()).contains("ended early");
+    assertThat(JSON.readTree(r.out()).get("warnings").toString()).contains("ended early");
     assertThat(JSON.readTree(r.out()).get("findings").get(0).get("message").asText())
         .contains("ledger migration");
   }

@@ -141,18 +141,35 @@ public final class AnalysisService {
     }
   }
 
-  private JobOutcome run(Work w, AnalysisListener listener, int spareCores) {
+  private JobOutcome run(Work w, AnalysisListener outer, int spareCores) {
     JobOutcome out = new JobOutcome();
     String name = w.job.info().name();
+    // Every warning of this job goes both to the live listener and into the report.
+    AnalysisListener listener =
+        new AnalysisListener() {
+          @Override
+          public void onProgress(ProgressEvent event) {
+            if (event instanceof ProgressEvent.Warning warning) {
+              synchronized (out) {
+                out.warnings.add(warning.message());
+              }
+            }
+            outer.onProgress(event);
+          }
+
+          @Override
+          public void onFinding(Finding finding) {
+            outer.onFinding(finding);
+          }
+        };
     try {
       TestReports reports = w.provider.testReports(w.build, w.job);
       for (String warning : reports.warnings()) {
-        out.warnings.add(warning);
         listener.onProgress(new ProgressEvent.Warning(warning));
       }
       for (TestReport report : reports.reports()) {
         JUnitResult result = JUnitParser.parse(name, report);
-        out.warnings.addAll(result.warnings());
+        result.warnings().forEach(m -> listener.onProgress(new ProgressEvent.Warning(m)));
         out.testFindings.addAll(result.findings());
         result.findings().forEach(listener::onFinding);
       }
@@ -165,7 +182,6 @@ public final class AnalysisService {
       }
     } catch (DestillException e) {
       out.failure = e;
-      out.warnings.add(e.getMessage());
       listener.onProgress(new ProgressEvent.Warning(e.getMessage()));
     }
     return out;
