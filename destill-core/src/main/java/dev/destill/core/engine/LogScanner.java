@@ -162,7 +162,7 @@ public final class LogScanner {
     }
     String visible = decode(slot);
     String text = LineCleaner.stripPrefix(visible);
-    updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START));
+    updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible));
     if (!needText) {
       return;
     }
@@ -320,15 +320,48 @@ public final class LogScanner {
     return true;
   }
 
-  private void updateStep(String visible, String text, boolean travisCommand) {
+  private static final byte[] TRAVIS =
+      "travis_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  // Travis markers may sit in a \r segment that the visible text no longer shows.
+  private String travisMarkers(int slot, String visible) {
+    if (!startsWith(slot, TRAVIS)) {
+      return visible;
+    }
+    String raw =
+        new String(ringBytes[slot], 0, ringLen[slot], java.nio.charset.StandardCharsets.UTF_8);
+    return LineCleaner.stripAnsi(raw.replace('\r', ' '));
+  }
+
+  private void updateStep(String visible, String text, boolean travisCommand, String markers) {
     int group = visible.indexOf("##[group]");
     if (group >= 0 && group < 48) {
       step = clip(visible.substring(group + 9).strip());
       return;
     }
-    if (visible.startsWith("travis_fold:start:")) {
-      int cr = visible.indexOf('\r');
-      step = clip(visible.substring(18, cr > 0 ? cr : visible.length()).strip());
+    // Travis writes its markers either on their own line (ended by \r) or glued to the next
+    // command: "travis_time:end:…travis_fold:end:x travis_time:start:1a2b$ make test".
+    int timer = markers.lastIndexOf("travis_time:start:");
+    if (timer >= 0) {
+      int k = timer + 18;
+      while (k < markers.length() && Character.isLetterOrDigit(markers.charAt(k))) {
+        k++;
+      }
+      String command = markers.substring(k).strip();
+      if (command.startsWith("$ ")) {
+        step = clip(command);
+        return;
+      }
+    }
+    int fold = markers.lastIndexOf("travis_fold:start:");
+    if (fold >= 0) {
+      int k = fold + 18;
+      while (k < markers.length()
+          && (Character.isLetterOrDigit(markers.charAt(k))
+              || ".-_".indexOf(markers.charAt(k)) >= 0)) {
+        k++;
+      }
+      step = clip(markers.substring(fold + 18, k));
       return;
     }
     if (travisCommand && text.startsWith("$ ")) {

@@ -163,6 +163,19 @@ class LogScannerTest {
   }
 
   @Test
+  void shouldNameTheStepFromTravisMarkersOnTheirOwnOrGluedToTheCommand() {
+    JobScan own = scan("travis_time:start:0a1b\r\u001b[0K$ make test\nerror: boom\n");
+    assertThat(at(own, 2).step()).isEqualTo("$ make test");
+    JobScan glued =
+        scan(
+            "travis_time:end:0a1b:start=1,finish=2\u001b[0Ktravis_fold:end:setup\u001b[0K"
+                + "travis_time:start:9f8e\u001b[0K$ ./run-tests.sh\nerror: boom\n");
+    assertThat(at(glued, 2).step()).isEqualTo("$ ./run-tests.sh");
+    JobScan fold = scan("travis_fold:start:install\r\u001b[0Kerror: no network\n");
+    assertThat(at(fold, 1).step()).isEqualTo("install");
+  }
+
+  @Test
   void shouldReportEachFindingOnceAcrossOverlappingChunks() {
     List<String> lines = new ArrayList<>();
     for (int i = 1; i <= 300; i++) {
