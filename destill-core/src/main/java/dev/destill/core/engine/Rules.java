@@ -317,6 +317,13 @@ public final class Rules {
               Severity.ERROR,
               0.8),
           rule(
+              "gradle-test-failed",
+              List.of("failed"),
+              "^\\S.*\\s>\\s.+\\sFAILED\\s*$",
+              Kind.TEST_FAILURE,
+              Severity.ERROR,
+              0.85),
+          rule(
               "scalatest-failed",
               List.of("*** failed"),
               "\\*\\*\\* FAILED \\*\\*\\*",
@@ -703,7 +710,8 @@ public final class Rules {
         || text.startsWith("=== CONT")
         || text.startsWith("--- PASS")
         || text.startsWith("--- SKIP")
-        || text.startsWith("PASSED ")) {
+        || text.startsWith("PASSED ")
+        || text.startsWith("PASS ")) {
       return true;
     }
     int tests = text.indexOf("Tests run: ");

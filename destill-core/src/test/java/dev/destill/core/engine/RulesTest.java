@@ -23,6 +23,7 @@ class RulesTest {
         "E       AssertionError: assert 1 == 2|TEST_FAILURE",
         "Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.2 s <<< FAILURE! - in a.FooTest|TEST_FAILURE",
         "  \u25cf Cart \u203a removes the last item|TEST_FAILURE",
+        "CartTest > removesLastItem() FAILED|TEST_FAILURE",
         "src/main.c:12:5: error: expected ';' before 'return'|DIAGNOSTIC",
         "[ERROR] /w/src/main/java/A.java:[87,29] cannot find symbol|DIAGNOSTIC",
         "error[E0308]: mismatched types|DIAGNOSTIC",
@@ -76,6 +77,14 @@ class RulesTest {
   void shouldUseRedColourAsAWeakSignal() {
     assertThat(Rules.classify("    something odd happened 54ms", false)).isEmpty();
     assertThat(Rules.classify("    something odd happened 54ms", true)).isPresent();
+  }
+
+  @Test
+  void shouldTurnDownPassingTestLines() {
+    assertThat(Rules.classify("PASS src/utils/handled-error.test.js", false)).isEmpty();
+    assertThat(Rules.classify("--- PASS: TestRetryBackoff/returns_error (0.00s)", false)).isEmpty();
+    assertThat(Rules.classify("Tests run: 12, Failures: 0, Errors: 0, Skipped: 1", false))
+        .isEmpty();
   }
 
   @Test
