@@ -711,7 +711,10 @@ public final class Rules {
         || text.startsWith("--- PASS")
         || text.startsWith("--- SKIP")
         || text.startsWith("PASSED ")
-        || text.startsWith("PASS ")) {
+        || text.startsWith("PASS ")
+        || (text.startsWith("[ RUN ") && !text.contains("FAIL") && !text.contains("ERR"))
+        || text.startsWith("[       OK ]")
+        || text.startsWith("[  PASSED  ]")) {
       return true;
     }
     int tests = text.indexOf("Tests run: ");
