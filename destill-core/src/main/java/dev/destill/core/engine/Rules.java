@@ -712,6 +712,8 @@ public final class Rules {
         || text.startsWith("--- SKIP")
         || text.startsWith("PASSED ")
         || text.startsWith("PASS ")
+        || text.startsWith("\u2713 ")
+        || text.startsWith("\u221a ")
         || (text.startsWith("[ RUN ") && !text.contains("FAIL") && !text.contains("ERR"))
         || text.startsWith("[       OK ]")
         || text.startsWith("[  PASSED  ]")) {
@@ -789,6 +791,12 @@ public final class Rules {
       String lowerHead = lower.length() > PENALTY_CHARS ? lower.substring(0, PENALTY_CHARS) : lower;
       for (int i = 0; i < PENALTIES.size(); i++) {
         Penalty p = PENALTIES.get(i);
+        // A failed test's name describes behaviour ("ignores other settings", "handles errors"):
+        // words that mark a handled error elsewhere say nothing here.
+        if (kind == Kind.TEST_FAILURE
+            && (p.name.equals("handled") || p.name.equals("log-config"))) {
+          continue;
+        }
         if (has(present, RULES.size() + i)
             && p.pattern.matcher(p.lower ? lowerHead : head).find()) {
           score += p.delta;

@@ -82,9 +82,18 @@ class RulesTest {
   @Test
   void shouldTurnDownPassingTestLines() {
     assertThat(Rules.classify("PASS src/utils/handled-error.test.js", false)).isEmpty();
+    assertThat(Rules.classify("\u2713 throws an error if no integrity found (7 ms)", false))
+        .isEmpty();
     assertThat(Rules.classify("--- PASS: TestRetryBackoff/returns_error (0.00s)", false)).isEmpty();
     assertThat(Rules.classify("Tests run: 12, Failures: 0, Errors: 0, Skipped: 1", false))
         .isEmpty();
+  }
+
+  @Test
+  void shouldNotPenalizeTestNamesForWordsThatMarkHandledErrorsElsewhere() {
+    Match test = match("\u25cf config get reads npm options but ignores other settings");
+    assertThat(test.signals()).doesNotContain("handled");
+    assertThat(match("error: config value ignored").signals()).contains("handled");
   }
 
   @Test
