@@ -5,8 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.JobSummary;
 import dev.destill.core.model.Finding;
-import dev.destill.core.model.History;
-import dev.destill.core.model.TestCase;
+import dev.destill.store.FindingJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -72,47 +71,7 @@ public final class JsonReport {
   public static void writeFinding(JsonGenerator g, int rank, Finding f) throws IOException {
     g.writeStartObject();
     g.writeNumberField("rank", rank);
-    g.writeStringField("id", f.id());
-    g.writeStringField("hash", f.hash());
-    g.writeStringField("severity", f.severity().id());
-    g.writeNumberField("confidence", f.confidence());
-    g.writeNumberField("tier", f.tier());
-    g.writeStringField("job", f.job());
-    g.writeStringField("step", f.step());
-    g.writeNumberField("line", f.line());
-    g.writeNumberField("end_line", f.endLine());
-    g.writeStringField("message", f.message());
-    g.writeStringField("normalized", f.normalized());
-    writeLines(g, "block", f.block());
-    writeLines(g, "pre_context", f.preContext());
-    writeLines(g, "post_context", f.postContext());
-    g.writeNumberField("recurrence", f.recurrence());
-    g.writeStringField("source", f.source().id());
-    if (f.test().isPresent()) {
-      TestCase t = f.test().get();
-      g.writeStringField("test", t.name());
-      g.writeStringField("class", t.className());
-      g.writeStringField("file", t.file());
-    }
-    writeLines(g, "signals", f.signals());
-    if (f.history().isPresent()) {
-      History h = f.history().get();
-      g.writeObjectFieldStart("history");
-      g.writeNumberField("builds_seen", h.buildsSeen());
-      g.writeNumberField("builds_known", h.buildsKnown());
-      g.writeStringField("first_seen", h.firstSeen().toString());
-      g.writeStringField("last_seen", h.lastSeen().toString());
-      g.writeEndObject();
-    }
+    FindingJson.writeFields(g, f);
     g.writeEndObject();
-  }
-
-  private static void writeLines(JsonGenerator g, String name, List<String> lines)
-      throws IOException {
-    g.writeArrayFieldStart(name);
-    for (String l : lines) {
-      g.writeString(l);
-    }
-    g.writeEndArray();
   }
 }

@@ -7,6 +7,7 @@ import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RecurringFailure;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
+import dev.destill.store.FindingJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

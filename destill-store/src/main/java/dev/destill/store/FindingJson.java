@@ -1,4 +1,4 @@
-package dev.destill.store.internal;
+package dev.destill.store;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -35,43 +35,51 @@ public final class FindingJson {
     StringWriter out = new StringWriter(512);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
-      g.writeStringField("id", f.id());
-      g.writeStringField("hash", f.hash());
-      g.writeStringField("severity", f.severity().id());
-      g.writeNumberField("confidence", f.confidence());
-      g.writeNumberField("tier", f.tier());
-      g.writeStringField("job", f.job());
-      g.writeStringField("step", f.step());
-      g.writeNumberField("line", f.line());
-      g.writeNumberField("end_line", f.endLine());
-      g.writeStringField("message", f.message());
-      g.writeStringField("normalized", f.normalized());
-      lines(g, "block", f.block());
-      lines(g, "pre_context", f.preContext());
-      lines(g, "post_context", f.postContext());
-      g.writeNumberField("recurrence", f.recurrence());
-      g.writeStringField("source", f.source().id());
-      if (f.test().isPresent()) {
-        TestCase t = f.test().get();
-        g.writeStringField("test", t.name());
-        g.writeStringField("class", t.className());
-        g.writeStringField("file", t.file());
-      }
-      lines(g, "signals", f.signals());
-      if (f.history().isPresent()) {
-        History h = f.history().get();
-        g.writeObjectFieldStart("history");
-        g.writeNumberField("builds_seen", h.buildsSeen());
-        g.writeNumberField("builds_known", h.buildsKnown());
-        g.writeStringField("first_seen", h.firstSeen().toString());
-        g.writeStringField("last_seen", h.lastSeen().toString());
-        g.writeEndObject();
-      }
+      writeFields(g, f);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /**
+   * Writes a finding's fields (the JSON contract's names, docs/json-contract.md) into the object
+   * {@code g} is in; the CLI's JSON output and the stores share it.
+   */
+  public static void writeFields(JsonGenerator g, Finding f) throws IOException {
+    g.writeStringField("id", f.id());
+    g.writeStringField("hash", f.hash());
+    g.writeStringField("severity", f.severity().id());
+    g.writeNumberField("confidence", f.confidence());
+    g.writeNumberField("tier", f.tier());
+    g.writeStringField("job", f.job());
+    g.writeStringField("step", f.step());
+    g.writeNumberField("line", f.line());
+    g.writeNumberField("end_line", f.endLine());
+    g.writeStringField("message", f.message());
+    g.writeStringField("normalized", f.normalized());
+    lines(g, "block", f.block());
+    lines(g, "pre_context", f.preContext());
+    lines(g, "post_context", f.postContext());
+    g.writeNumberField("recurrence", f.recurrence());
+    g.writeStringField("source", f.source().id());
+    if (f.test().isPresent()) {
+      TestCase t = f.test().get();
+      g.writeStringField("test", t.name());
+      g.writeStringField("class", t.className());
+      g.writeStringField("file", t.file());
+    }
+    lines(g, "signals", f.signals());
+    if (f.history().isPresent()) {
+      History h = f.history().get();
+      g.writeObjectFieldStart("history");
+      g.writeNumberField("builds_seen", h.buildsSeen());
+      g.writeNumberField("builds_known", h.buildsKnown());
+      g.writeStringField("first_seen", h.firstSeen().toString());
+      g.writeStringField("last_seen", h.lastSeen().toString());
+      g.writeEndObject();
+    }
   }
 
   private static void lines(JsonGenerator g, String name, List<String> lines) throws IOException {
