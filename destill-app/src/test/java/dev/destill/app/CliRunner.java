@@ -7,10 +7,10 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the real command line in-process and captures what it prints. */
-final class CliRunner {
-  record Result(int exitCode, String out, String err) {}
+public final class CliRunner {
+  public record Result(int exitCode, String out, String err) {}
 
-  static Result run(String... args) {
+  public static Result run(String... args) {
     return runWithStdin(new byte[0], args);
   }
 
@@ -33,7 +33,7 @@ final class CliRunner {
     return env;
   }
 
-  static synchronized Result runWithStdin(byte[] stdin, String... args) {
+  public static synchronized Result runWithStdin(byte[] stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = Cli.commandLine(env());

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The state of the triage screen: findings grouped by hash, filters, sort, search, selection and
@@ -591,10 +590,5 @@ public final class TriageModel {
       }
     }
     return false;
-  }
-
-  /** The distinct jobs with findings, for filters. */
-  public Set<String> jobs() {
-    return new LinkedHashSet<>(byHash.values().stream().map(r -> r.finding().job()).toList());
   }
 }

@@ -8,7 +8,6 @@ import dev.destill.core.engine.Triage;
 import dev.destill.core.junit.JUnitParser;
 import dev.destill.core.junit.JUnitResult;
 import dev.destill.core.model.Finding;
-import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
@@ -290,7 +289,4 @@ public final class AnalysisService {
       return t;
     };
   }
-
-  /** Job state for local files when the user says nothing. */
-  public static final JobState DEFAULT_LOCAL_STATE = JobState.FAILED;
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.destill.app.CommonOptions;
 import dev.destill.app.ExitCodes;
 import dev.destill.app.VersionInfo;
+import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
@@ -226,7 +227,8 @@ public final class EvalCommand implements Callable<Integer> {
   private static Map<Long, String> goldText(Path log, List<long[]> gold) throws IOException {
     Map<Long, String> text = new LinkedHashMap<>();
     try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(Evaluation.open(log), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(LocalFilesProvider.openFile(log), StandardCharsets.UTF_8))) {
       long n = 0;
       String line;
       long last = gold.stream().mapToLong(g -> g[1]).max().orElse(0);

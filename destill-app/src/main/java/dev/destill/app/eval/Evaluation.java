@@ -2,6 +2,7 @@ package dev.destill.app.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.JobScan;
 import dev.destill.core.engine.LogScanner;
@@ -10,7 +11,6 @@ import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Runs the engine over labeled cases: each case's log as a failed job and, when there is one, its
@@ -133,7 +132,7 @@ public final class Evaluation {
   static JobScan scan(Path file, JobInfo job) {
     LogScanner scanner = new LogScanner(job, ScanOptions.defaults());
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = open(file)) {
+    try (InputStream in = LocalFilesProvider.openFile(file)) {
       int n;
       while ((n = in.read(buf)) > 0) {
         scanner.accept(buf, 0, n);
@@ -142,15 +141,5 @@ public final class Evaluation {
       throw new DestillException.BadInput("cannot read " + file + ": " + e.getMessage(), e);
     }
     return scanner.finish();
-  }
-
-  /** Opens a log, decompressing it when it is gzipped. */
-  static InputStream open(Path file) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    in.mark(2);
-    int b1 = in.read();
-    int b2 = in.read();
-    in.reset();
-    return b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
   }
 }

@@ -144,15 +144,24 @@ public final class LocalFilesProvider implements CiProvider {
         public void close() {}
       };
     }
-    Path file = Path.of(path);
+    return openFile(Path.of(path));
+  }
+
+  /**
+   * Opens a local log for streaming, decompressing it when it is gzipped (told by its first bytes;
+   * a name ending in .gz must be gzip).
+   *
+   * @throws DestillException.BadInput with one line when the file cannot be read
+   */
+  public static InputStream openFile(Path file) {
     try {
       InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-      if (isGzip(path, in)) {
+      if (isGzip(file.toString(), in)) {
         return new GZIPInputStream(in, 1 << 16);
       }
       return in;
     } catch (IOException e) {
-      throw new DestillException.BadInput("cannot read " + path + ": " + describe(e), e);
+      throw new DestillException.BadInput("cannot read " + file + ": " + describe(e), e);
     }
   }
 

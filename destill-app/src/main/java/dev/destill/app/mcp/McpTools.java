@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -118,7 +117,9 @@ public final class McpTools {
       report =
           new AnalysisService(List.of(local), clock)
               .analyze(AnalysisRequest.of(path), AnalysisListener.NONE);
-      report.jobs().forEach(j -> logs.put(j.name(), () -> openLocal(j.name())));
+      report
+          .jobs()
+          .forEach(j -> logs.put(j.name(), () -> LocalFilesProvider.openFile(Path.of(j.name()))));
     }
     return remember(report, logs, limit);
   }
@@ -283,24 +284,8 @@ public final class McpTools {
     }
   }
 
-  private static InputStream openLocal(String name) {
-    try {
-      InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(name)));
-      if (name.endsWith(".gz")) {
-        return new java.util.zip.GZIPInputStream(in);
-      }
-      return in;
-    } catch (IOException e) {
-      throw new DestillException.BadInput("cannot read " + name + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Masks what goes back to the assistant; exposed for tests. */
   static String safe(String s) {
     return Secrets.mask(LineCleaner.stripAnsi(s));
-  }
-
-  Optional<AnalysisReport> report(String requestId) {
-    return Optional.ofNullable(sessions.get(requestId)).map(Session::report);
   }
 }

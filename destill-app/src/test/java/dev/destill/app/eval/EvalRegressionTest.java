@@ -2,6 +2,7 @@ package dev.destill.app.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.destill.app.CliRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,14 +28,14 @@ class EvalRegressionTest {
 
   @Test
   void shouldPrintTheTablePerSource() {
-    CliRunnerAccess.Result r = CliRunnerAccess.run("eval", DIR.toString(), "--source", "cidiff");
+    CliRunner.Result r = CliRunner.run("eval", DIR.toString(), "--source", "cidiff");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("hit@1").contains("cidiff").contains("all");
   }
 
   @Test
   void shouldFailWithOneLineWithoutCases() {
-    CliRunnerAccess.Result r = CliRunnerAccess.run("eval", "src");
+    CliRunner.Result r = CliRunner.run("eval", "src");
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err()).contains("no cases.jsonl");
   }

@@ -125,15 +125,6 @@ public final class Prefilter {
     return 0;
   }
 
-  /** Advances {@code state} over one byte. */
-  public int step(int state, byte b) {
-    return next[(state << 8) | (b & 0xff)];
-  }
-
-  public boolean isMatch(int state) {
-    return accepting[state];
-  }
-
   /**
    * Runs from {@code state} over {@code buf[from..to)}; returns the index just past the first
    * keyword found, or {@code -1 - finalState} when none was found (so scanning can resume).

@@ -90,7 +90,7 @@ public final class Triage {
         c = Math.max(0.01, c - 0.4);
         signals.add("also-in-passing-job");
       }
-      Finding g = withSignals(f.withConfidence(LogScanner.round(c)), signals);
+      Finding g = f.withConfidence(LogScanner.round(c)).withSignals(signals);
       g = g.withTier(tierOf(g, state, passingHashes));
       counts.merge(g.hash(), g.recurrence(), Integer::sum);
       Finding best = byHash.get(g.hash());
@@ -195,8 +195,7 @@ public final class Triage {
           s.add("outside-failing-step");
         }
       }
-      out.add(
-          withSignals(f.withConfidence(LogScanner.round(Math.max(0.01, Math.min(0.99, c)))), s));
+      out.add(f.withConfidence(LogScanner.round(Math.max(0.01, Math.min(0.99, c)))).withSignals(s));
     }
     return out;
   }
@@ -286,28 +285,5 @@ public final class Triage {
             Optional.empty(),
             List.of(signal),
             Optional.empty()));
-  }
-
-  private static Finding withSignals(Finding f, List<String> signals) {
-    return new Finding(
-        f.id(),
-        f.hash(),
-        f.severity(),
-        f.confidence(),
-        f.tier(),
-        f.job(),
-        f.step(),
-        f.line(),
-        f.endLine(),
-        f.message(),
-        f.normalized(),
-        f.block(),
-        f.preContext(),
-        f.postContext(),
-        f.recurrence(),
-        f.source(),
-        f.test(),
-        signals,
-        f.history());
   }
 }

@@ -173,9 +173,9 @@ public record Finding(
         Optional.of(newHistory));
   }
 
-  public Finding withId(String newId) {
+  public Finding withSignals(List<String> newSignals) {
     return new Finding(
-        newId,
+        id,
         hash,
         severity,
         confidence,
@@ -192,7 +192,7 @@ public record Finding(
         recurrence,
         source,
         test,
-        signals,
+        newSignals,
         history);
   }
 }

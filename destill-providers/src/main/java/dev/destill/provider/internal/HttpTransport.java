@@ -13,7 +13,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -392,10 +391,5 @@ public final class HttpTransport {
     } catch (IOException ignored) {
       // Nothing more to read from a response we are discarding.
     }
-  }
-
-  /** Headers as a list of values, for tests and paging. */
-  static List<String> values(java.net.http.HttpHeaders headers, String name) {
-    return headers.allValues(name);
   }
 }
