@@ -123,7 +123,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (!formatGiven && !noTui && Tui.available(main.env())) {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
       java.util.Optional<AnalysisReport> report =
-          Tui.run(request.input(), main.env(), l -> remember(service.analyze(request, l), err));
+          Tui.run(
+              request.input(),
+              main.env(),
+              l ->
+                  remember(
+                      service.analyze(request, l),
+                      m -> l.onProgress(new ProgressEvent.Warning(m))));
       return report.isPresent() && reachesThreshold(report.get())
           ? ExitCodes.FAILURE_FOUND
           : ExitCodes.OK;
@@ -132,13 +138,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
       for (String target : targets) {
         AnalysisReport report =
             remember(
-                service.analyze(new AnalysisRequest(List.of(target), parallel), listener), err);
+                service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
+                warn(err));
         JsonReport.write(report, top, false, out);
         failed |= reachesThreshold(report);
       }
     } else {
       AnalysisReport report =
-          remember(service.analyze(new AnalysisRequest(targets, parallel), listener), err);
+          remember(service.analyze(new AnalysisRequest(targets, parallel), listener), warn(err));
       switch (format) {
         case JSON -> JsonReport.write(report, top, true, out);
         case MARKDOWN -> MarkdownReport.write(report, top, out);
@@ -154,19 +161,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
    * Saves the analysis to the history and adds what earlier builds say about each finding. A
    * history that cannot be used only costs a warning: the analysis itself stands.
    */
-  private AnalysisReport remember(AnalysisReport report, PrintWriter err) {
+  private AnalysisReport remember(
+      AnalysisReport report, java.util.function.Consumer<String> warning) {
     if (noHistory) {
       return report;
     }
     try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
       return HistoryStore.record(store, report, Clock.systemUTC());
     } catch (RuntimeException e) {
-      synchronized (err) {
-        err.println("destill: warning: history not saved: " + Cli.oneLine(e));
-        err.flush();
-      }
+      warning.accept("history not saved: " + Cli.oneLine(e));
       return report;
     }
+  }
+
+  /** Warnings to stderr, one line each; the UI shows them in its status line instead. */
+  private static java.util.function.Consumer<String> warn(PrintWriter err) {
+    return m -> {
+      synchronized (err) {
+        err.println("destill: warning: " + m);
+        err.flush();
+      }
+    };
   }
 
   private void validate() {
