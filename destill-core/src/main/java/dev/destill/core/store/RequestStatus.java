@@ -17,4 +17,23 @@ public enum RequestStatus {
   public boolean isFinal() {
     return this == COMPLETE || this == FAILED;
   }
+
+  /**
+   * Where a request is, from what a store knows of it: failed when any agent gave up on it,
+   * complete once every job was ingested and every chunk analyzed, analyzing once chunks are being
+   * analyzed or all are published, ingesting once its build was resolved.
+   */
+  public static RequestStatus derive(
+      boolean failed, boolean resolved, boolean ingested, int chunksTotal, int chunksDone) {
+    if (failed) {
+      return FAILED;
+    }
+    if (ingested && chunksDone >= chunksTotal) {
+      return COMPLETE;
+    }
+    if (ingested || chunksDone > 0) {
+      return ANALYZING;
+    }
+    return resolved ? INGESTING : PENDING;
+  }
 }

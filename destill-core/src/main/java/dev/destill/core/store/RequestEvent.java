@@ -1,0 +1,69 @@
+package dev.destill.core.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What happened to a request, as the sink applies it to a store. Every event is idempotent:
+ * applying it twice, or events of one request in another order, leaves the same state.
+ */
+public sealed interface RequestEvent {
+  String requestId();
+
+  /** The request was submitted: what to analyze. */
+  record Submitted(String requestId, String target, Instant at) implements RequestEvent {
+    public Submitted {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** The ingest agent resolved the build. */
+  record Resolved(String requestId, String buildId, String title) implements RequestEvent {
+    public Resolved {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(buildId, "buildId");
+      Objects.requireNonNull(title, "title");
+    }
+  }
+
+  /** One job's log was cut into chunks and published (or the job had no log). */
+  record JobIngested(String requestId, JobRecord job) implements RequestEvent {
+    public JobIngested {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(job, "job");
+    }
+  }
+
+  /** Every job was ingested: the request has {@code chunksTotal} chunks in all. */
+  record Ingested(String requestId, int chunksTotal, List<String> warnings)
+      implements RequestEvent {
+    public Ingested {
+      Objects.requireNonNull(requestId, "requestId");
+      warnings = List.copyOf(warnings);
+      if (chunksTotal < 0) {
+        throw new IllegalArgumentException("chunksTotal must not be negative");
+      }
+    }
+  }
+
+  /** Chunk {@code index} of job {@code jobId} was analyzed; its findings precede this event. */
+  record ChunkAnalyzed(String requestId, String jobId, int index, List<String> warnings)
+      implements RequestEvent {
+    public ChunkAnalyzed {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(jobId, "jobId");
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** The request cannot be completed. */
+  record Failed(String requestId, String error) implements RequestEvent {
+    public Failed {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(error, "error");
+    }
+  }
+}
