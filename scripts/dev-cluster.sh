@@ -110,10 +110,16 @@ fetch() { # profile output-dir
   local tmp="$2.partial"
   rm -rf "$tmp"
   say "fetching $1 from Maven Central into $2"
-  mvn -B -q -Dstyle.color=never -f "$POM" -P "$1" dependency:copy-dependencies -DincludeScope=runtime \
-    -Dkafka.version="$KAFKA_VERSION" -Dpostgres.binaries.version="$POSTGRES_VERSION" \
-    -Dpostgres.platform="$(pg_platform)" -DoutputDirectory="$tmp" >&2 \
-    || die "could not fetch $1 with Maven (see above)"
+  mkdir -p "$(dirname "$2")"
+  local log="$2.fetch.log"
+  if ! mvn -B -Dstyle.color=never -f "$POM" -P "$1" dependency:copy-dependencies \
+    -DincludeScope=runtime -Dkafka.version="$KAFKA_VERSION" \
+    -Dpostgres.binaries.version="$POSTGRES_VERSION" -Dpostgres.platform="$(pg_platform)" \
+    -DoutputDirectory="$tmp" >"$log" 2>&1; then
+    grep -E '^\[ERROR\]' "$log" | head -5 >&2 || true
+    die "could not fetch $1 with Maven: see $log"
+  fi
+  rm -f "$log"
   mv "$tmp" "$2"
 }
 
