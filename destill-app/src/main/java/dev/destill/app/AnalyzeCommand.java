@@ -167,7 +167,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return report;
     }
     try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
-      return HistoryStore.record(store, report, Clock.systemUTC());
+      return HistoryStore.record(store, report);
     } catch (RuntimeException e) {
       warning.accept("history not saved: " + Cli.oneLine(e));
       return report;

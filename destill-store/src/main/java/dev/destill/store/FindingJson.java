@@ -92,7 +92,24 @@ public final class FindingJson {
 
   public static Finding read(String json) {
     try {
-      JsonNode o = Mapper.JSON.readTree(json);
+      return read(Mapper.JSON.readTree(json));
+    } catch (IOException | RuntimeException e) {
+      throw new DestillException(
+          "a stored finding could not be read ("
+              + e.getMessage()
+              + "); the store may be "
+              + "from a newer version",
+          e);
+    }
+  }
+
+  /**
+   * Reads a finding from its JSON object.
+   *
+   * @throws RuntimeException when a field is missing or has the wrong type
+   */
+  public static Finding read(JsonNode o) {
+    {
       Optional<TestCase> test =
           o.has("test")
               ? Optional.of(
@@ -132,13 +149,6 @@ public final class FindingJson {
           test,
           list(o.get("signals")),
           history);
-    } catch (IOException | RuntimeException e) {
-      throw new DestillException(
-          "a stored finding could not be read ("
-              + e.getMessage()
-              + "); the store may be "
-              + "from a newer version",
-          e);
     }
   }
 

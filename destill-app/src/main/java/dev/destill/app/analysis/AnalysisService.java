@@ -1,53 +1,85 @@
 package dev.destill.app.analysis;
 
 import dev.destill.core.DestillException;
-import dev.destill.core.engine.JobScan;
-import dev.destill.core.engine.LogScanner;
-import dev.destill.core.engine.ScanOptions;
+import dev.destill.core.analyze.AnalyzeAgent;
+import dev.destill.core.broker.InMemoryBroker;
 import dev.destill.core.engine.Triage;
-import dev.destill.core.junit.JUnitParser;
-import dev.destill.core.junit.JUnitResult;
+import dev.destill.core.ingest.Chunker;
+import dev.destill.core.ingest.IngestAgent;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
-import dev.destill.core.provider.Build;
-import dev.destill.core.provider.BuildJob;
+import dev.destill.core.pipeline.Agent;
+import dev.destill.core.pipeline.AgentMetrics;
+import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
+import dev.destill.core.pipeline.Topics;
 import dev.destill.core.provider.CiProvider;
-import dev.destill.core.provider.TestReport;
-import dev.destill.core.provider.TestReports;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.destill.core.sink.SinkAgent;
+import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.InMemoryFindingStore;
+import dev.destill.core.store.JobRecord;
+import dev.destill.core.store.RequestEvent;
+import dev.destill.core.store.RequestRecord;
+import dev.destill.core.store.RequestStatus;
+import dev.destill.core.store.StoreBatch;
+import dev.destill.store.MessageJson;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Runs one analysis end to end: resolves the targets to a build through its provider, streams every
- * job log through a {@link LogScanner} (jobs in parallel), parses test reports, and ranks the
- * findings with {@link Triage}. Thread-safe; each call is independent.
+ * Local mode: runs one analysis through the pipeline in this process. The ingest, analyze (one per
+ * core) and sink agents run as threads over an {@link InMemoryBroker} with bounded queues; the sink
+ * writes to an in-memory store, and every batch it stores reaches the listener at once, so findings
+ * show while the log is still being read. When the request is complete its findings are ranked
+ * with {@link Triage}. Thread-safe; each call is independent.
  */
 public final class AnalysisService {
-  private static final int READ_BUFFER = 1 << 16;
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+  /** How long a local sink lets findings wait before it hands them on. */
+  private static final SinkAgent.Settings LOCAL_SINK =
+      new SinkAgent.Settings(100, Duration.ofMillis(50));
+
   private final List<CiProvider> providers;
   private final Clock clock;
+  private final Path spoolDir;
+  private final int chunkBytes;
 
   public AnalysisService(List<CiProvider> providers, Clock clock) {
+    this(
+        providers,
+        clock,
+        Path.of(System.getProperty("java.io.tmpdir")),
+        Chunker.DEFAULT_TARGET_BYTES);
+  }
+
+  /**
+   * @param spoolDir where logs are spooled while they are cut into chunks
+   * @param chunkBytes the chunk size
+   */
+  public AnalysisService(List<CiProvider> providers, Clock clock, Path spoolDir, int chunkBytes) {
     this.providers = List.copyOf(providers);
     this.clock = clock;
+    this.spoolDir = spoolDir;
+    this.chunkBytes = chunkBytes;
   }
 
   /** A new request id: time-ordered and unique enough for one user's history. */
-  public String newRequestId() {
+  public static String newRequestId(Clock clock) {
     return "req-"
         + ID_TIME.format(clock.instant())
         + "-"
@@ -56,237 +88,156 @@ public final class AnalysisService {
 
   public AnalysisReport analyze(AnalysisRequest request, AnalysisListener listener) {
     Instant started = clock.instant();
-    String requestId = newRequestId();
-    List<String> warnings = new ArrayList<>();
-    List<Build> builds = new ArrayList<>();
-    for (String target : request.targets()) {
-      CiProvider provider = providerFor(target);
-      builds.add(
-          provider.fetchBuild(
-              target,
-              event -> {
-                if (event instanceof ProgressEvent.Warning w) {
-                  warnings.add(w.message());
-                }
-                listener.onProgress(event);
-              }));
-    }
-    if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.provider().equals("local"))) {
-      throw new DestillException.BadInput("give one build URL at a time (or only local files)");
-    }
-
-    List<Work> work = new ArrayList<>();
-    for (Build build : builds) {
-      CiProvider provider = providerFor(build.url());
-      for (BuildJob job : build.jobs()) {
-        work.add(new Work(provider, build, job));
+    String requestId = newRequestId(clock);
+    int analyzers = request.parallelism();
+    MessageCodec codec = new MessageJson();
+    InMemoryFindingStore store = new InMemoryFindingStore(clock);
+    Watcher watcher = new Watcher(requestId, store, listener);
+    List<Agent> agents = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    try (InMemoryBroker broker = new InMemoryBroker(Math.max(4, 2 * analyzers), 32)) {
+      agents.add(
+          new IngestAgent(
+              broker,
+              codec,
+              AgentMetrics.NONE,
+              providers,
+              new IngestAgent.Settings(
+                  spoolDir, chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK),
+              watcher::progress));
+      for (int i = 0; i < analyzers; i++) {
+        agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE));
       }
-    }
-    int threads = Math.max(1, Math.min(request.parallelism(), work.size()));
-    // Cores the jobs leave idle go to splitting a single large local log.
-    int spare = Math.max(1, request.parallelism() / threads);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
-    try {
-      List<Future<JobOutcome>> futures = new ArrayList<>();
-      for (Work w : work) {
-        futures.add(pool.submit(() -> run(w, listener, spare)));
+      agents.add(
+          new SinkAgent(
+              broker, codec, AgentMetrics.NONE, store, LOCAL_SINK, clock, watcher::applied));
+      for (Agent agent : agents) {
+        Thread t = new Thread(agent, "destill-" + agent.name());
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler((th, e) -> watcher.crashed(e));
+        t.start();
+        threads.add(t);
       }
-      List<JobScan> scans = new ArrayList<>();
-      List<Finding> testFindings = new ArrayList<>();
-      List<JobSummary> jobs = new ArrayList<>();
-      int failures = 0;
-      for (int i = 0; i < futures.size(); i++) {
-        Work w = work.get(i);
-        JobOutcome outcome = await(futures.get(i));
-        warnings.addAll(outcome.warnings);
-        if (outcome.failure != null) {
-          failures++;
-        }
-        outcome.scan().ifPresent(scans::add);
-        testFindings.addAll(outcome.testFindings);
-        jobs.add(
-            new JobSummary(
-                w.job.info().name(),
-                w.job.info().state(),
-                w.job.info().exitStatus(),
-                outcome.scan().map(JobScan::lines).orElse(0L),
-                outcome.scan().map(JobScan::bytes).orElse(0L)));
+      broker.publish(
+          Topics.REQUESTS,
+          requestId,
+          codec.encode(new PipelineMessage.AnalysisRequest(requestId, request.targets(), started)));
+      RequestRecord done = watcher.await();
+      if (done.status() == RequestStatus.FAILED) {
+        throw new DestillException(done.error());
       }
-      if (failures > 0 && failures == work.size()) {
-        throw firstFailure(futures);
-      }
-      List<Finding> ranked = Triage.rank(scans, testFindings);
-      listener.onProgress(new ProgressEvent.Completed(ranked.size()));
-      Build first = builds.get(0);
-      String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
-      String buildId = builds.size() == 1 ? first.id() : "local:" + request.input();
-      return new AnalysisReport(
-          requestId, request.input(), buildId, title, jobs, ranked, warnings, started);
+      return report(store, done, request, started, watcher.batches());
     } finally {
-      pool.shutdownNow();
+      agents.forEach(Agent::stop);
+      for (Thread t : threads) {
+        t.interrupt();
+      }
     }
   }
 
-  private record Work(CiProvider provider, Build build, BuildJob job) {}
-
-  private static final class JobOutcome {
-    JobScan scan;
-    final List<Finding> testFindings = new ArrayList<>();
-    final List<String> warnings = new ArrayList<>();
-    DestillException failure;
-
-    java.util.Optional<JobScan> scan() {
-      return java.util.Optional.ofNullable(scan);
+  private AnalysisReport report(
+      FindingStore store,
+      RequestRecord r,
+      AnalysisRequest request,
+      Instant started,
+      StoreBatch everything) {
+    List<JobRecord> jobs = store.jobs(r.id());
+    Map<String, JobState> states = new LinkedHashMap<>();
+    List<JobSummary> summaries = new ArrayList<>();
+    for (JobRecord j : jobs) {
+      states.put(j.info().name(), j.info().state());
+      summaries.add(
+          new JobSummary(
+              j.info().name(), j.info().state(), j.info().exitStatus(), j.lines(), j.bytes()));
     }
+    List<Finding> ranked = Triage.rank(store.findings(r.id()), states);
+    return new AnalysisReport(
+        r.id(),
+        request.input(),
+        r.buildId(),
+        r.title(),
+        summaries,
+        ranked,
+        r.warnings(),
+        started,
+        everything);
   }
 
-  private JobOutcome run(Work w, AnalysisListener outer, int spareCores) {
-    JobOutcome out = new JobOutcome();
-    String name = w.job.info().name();
-    // Every warning of this job goes both to the live listener and into the report.
-    AnalysisListener listener =
-        new AnalysisListener() {
-          @Override
-          public void onProgress(ProgressEvent event) {
-            if (event instanceof ProgressEvent.Warning warning) {
-              synchronized (out) {
-                out.warnings.add(warning.message());
-              }
-            }
-            outer.onProgress(event);
+  /**
+   * Follows one request through what the sink stores: hands findings and warnings to the
+   * listener as they land, and tells when the request is complete or failed.
+   */
+  private static final class Watcher {
+    private final String requestId;
+    private final FindingStore store;
+    private final AnalysisListener listener;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Throwable crash;
+    private final Set<String> warned = new HashSet<>();
+    private final List<StoreBatch.RequestFinding> findings = new ArrayList<>();
+    private final List<RequestEvent> events = new ArrayList<>();
+
+    Watcher(String requestId, FindingStore store, AnalysisListener listener) {
+      this.requestId = requestId;
+      this.store = store;
+      this.listener = listener;
+    }
+
+    void progress(ProgressEvent event) {
+      if (event instanceof ProgressEvent.Warning w) {
+        synchronized (warned) {
+          if (!warned.add(w.message())) {
+            return;
           }
-
-          @Override
-          public void onFinding(Finding finding) {
-            outer.onFinding(finding);
-          }
-        };
-    try {
-      TestReports reports = w.provider.testReports(w.build, w.job);
-      for (String warning : reports.warnings()) {
-        listener.onProgress(new ProgressEvent.Warning(warning));
-      }
-      for (TestReport report : reports.reports()) {
-        JUnitResult result = JUnitParser.parse(name, report);
-        result.warnings().forEach(m -> listener.onProgress(new ProgressEvent.Warning(m)));
-        out.testFindings.addAll(result.findings());
-        result.findings().forEach(listener::onFinding);
-      }
-      if (w.job.hasLog()) {
-        listener.onProgress(new ProgressEvent.JobStarted(name));
-        out.scan = scan(w, listener, spareCores);
-        listener.onProgress(
-            new ProgressEvent.JobFinished(
-                name, out.scan.lines(), out.scan.bytes(), out.scan.findings().size()));
-      }
-    } catch (DestillException e) {
-      out.failure = e;
-      listener.onProgress(new ProgressEvent.Warning(e.getMessage()));
-    }
-    return out;
-  }
-
-  private static JobScan scan(Work w, AnalysisListener listener, int spareCores) {
-    java.util.Optional<java.nio.file.Path> file =
-        w.provider instanceof dev.destill.app.local.LocalFilesProvider local
-            ? local.plainFile(w.job)
-            : java.util.Optional.empty();
-    if (spareCores > 1 && file.isPresent()) {
-      try {
-        if (java.nio.file.Files.size(file.get()) >= SplitScan.MIN_SPLIT_BYTES) {
-          JobScan scan = SplitScan.scan(file.get(), w.job.info(), spareCores);
-          scan.findings().forEach(listener::onFinding);
-          return scan;
         }
-      } catch (IOException e) {
-        throw new DestillException.BadInput("cannot read " + file.get() + ": " + describe(e), e);
+      }
+      listener.onProgress(event);
+    }
+
+    void applied(StoreBatch batch) {
+      synchronized (this) {
+        findings.addAll(batch.findings());
+        events.addAll(batch.events());
+      }
+      for (StoreBatch.RequestFinding f : batch.findings()) {
+        listener.onFinding(f.finding());
+      }
+      for (RequestEvent e : batch.events()) {
+        List<String> warnings =
+            e instanceof RequestEvent.Ingested i
+                ? i.warnings()
+                : e instanceof RequestEvent.ChunkAnalyzed c ? c.warnings() : List.of();
+        warnings.forEach(m -> progress(new ProgressEvent.Warning(m)));
+      }
+      if (store.request(requestId).map(r -> r.status().isFinal()).orElse(false)) {
+        finished.countDown();
       }
     }
-    LogScanner scanner = new LogScanner(w.job.info(), ScanOptions.defaults());
-    byte[] buf = new byte[READ_BUFFER];
-    try (InputStream in = w.provider.openLog(w.build, w.job)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        scanner.accept(buf, 0, n);
+
+    void crashed(Throwable e) {
+      crash = e;
+      finished.countDown();
+    }
+
+    RequestRecord await() {
+      try {
+        finished.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DestillException("analysis interrupted", e);
       }
-    } catch (IOException e) {
-      // What was read so far is still analyzed: a truncated log still shows its errors.
-      JobScan partial = scanner.finish();
-      listener.onProgress(
-          new ProgressEvent.Warning(
-              "log of "
-                  + w.job.info().name()
-                  + " ended early after "
-                  + partial.lines()
-                  + " lines ("
-                  + describe(e)
-                  + "); showing what was read"));
-      partial.findings().forEach(listener::onFinding);
-      return partial;
-    }
-    JobScan scan = scanner.finish();
-    scan.findings().forEach(listener::onFinding);
-    if (scan.dropped() > 0) {
-      listener.onProgress(
-          new ProgressEvent.Warning(
-              w.job.info().name()
-                  + ": kept the "
-                  + scan.findings().size()
-                  + " strongest distinct findings; "
-                  + scan.dropped()
-                  + " weaker ones were only counted"));
-    }
-    return scan;
-  }
-
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
-  }
-
-  private CiProvider providerFor(String target) {
-    for (CiProvider p : providers) {
-      if (p.accepts(target)) {
-        return p;
+      if (crash != null) {
+        throw new DestillException("analysis failed: " + crash, crash);
       }
-    }
-    throw new DestillException.BadInput(
-        "don't know how to read "
-            + target
-            + ": give a file, a directory, '-', or a Buildkite, "
-            + "GitHub Actions or GitLab build URL");
-  }
-
-  private static JobOutcome await(Future<JobOutcome> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DestillException("analysis interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
+      RequestRecord r = store.request(requestId).orElseThrow();
+      if (r.status() == RequestStatus.COMPLETE) {
+        listener.onProgress(new ProgressEvent.Completed(r.findings()));
       }
-      throw new DestillException("analysis failed: " + cause, cause);
+      return r;
     }
-  }
 
-  private static DestillException firstFailure(List<Future<JobOutcome>> futures) {
-    for (Future<JobOutcome> f : futures) {
-      JobOutcome o = await(f);
-      if (o.failure != null) {
-        return o.failure;
-      }
+    synchronized StoreBatch batches() {
+      return new StoreBatch(findings, events);
     }
-    return new DestillException("no job could be read");
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads() {
-    return r -> {
-      Thread t = new Thread(r, "destill-job");
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -3,12 +3,14 @@ package dev.destill.app.history;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.JobSummary;
 import dev.destill.core.DestillException;
+import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.model.JobState;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
-import dev.destill.core.store.RequestStatus;
+import dev.destill.core.store.JobRecord;
+import dev.destill.core.store.StoreBatch;
 import dev.destill.store.postgres.PostgresFindingStore;
 import dev.destill.store.sqlite.SqliteFindingStore;
 import java.nio.file.Path;
@@ -17,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 /**
  * Where analyses are remembered, and what remembering adds to a report: for each finding, in how
@@ -57,7 +58,14 @@ public final class HistoryStore {
   }
 
   /** Adds history to the report's findings and saves the report; returns the enriched report. */
-  public static AnalysisReport record(FindingStore store, AnalysisReport report, Clock clock) {
+  public static AnalysisReport record(FindingStore store, AnalysisReport report) {
+    AnalysisReport enriched = withHistory(store, report);
+    store.apply(report.stored());
+    return enriched;
+  }
+
+  /** Adds what earlier builds (not this one) say about each finding. */
+  public static AnalysisReport withHistory(FindingStore store, AnalysisReport report) {
     List<String> hashes = report.findings().stream().map(Finding::hash).distinct().toList();
     Map<String, History> history = store.history(hashes, report.buildId(), WINDOW);
     List<Finding> enriched = new ArrayList<>(report.findings().size());
@@ -65,33 +73,13 @@ public final class HistoryStore {
       History h = history.get(f.hash());
       enriched.add(h == null ? f : f.withHistory(h));
     }
-    store.createRequest(
-        new RequestRecord(
-            report.requestId(),
-            report.input(),
-            report.buildId(),
-            report.title(),
-            RequestStatus.PENDING,
-            0,
-            0,
-            0,
-            "",
-            report.started(),
-            clock.instant()));
-    store.saveFindings(report.requestId(), enriched);
-    store.updateRequest(report.requestId(), RequestStatus.COMPLETE, 0, 0, "");
-    return new AnalysisReport(
-        report.requestId(),
-        report.input(),
-        report.buildId(),
-        report.title(),
-        report.jobs(),
-        enriched,
-        report.warnings(),
-        report.started());
+    return report.withFindings(enriched);
   }
 
-  /** Reopens a stored analysis as a report (jobs as far as its findings name them). */
+  /**
+   * Reopens a stored analysis as a report: its jobs, and its findings ranked as when it ran (a
+   * request still being analyzed shows what is stored so far), with their history.
+   */
   public static AnalysisReport load(FindingStore store, String requestId) {
     RequestRecord r =
         store
@@ -102,21 +90,29 @@ public final class HistoryStore {
                         "no analysis "
                             + requestId
                             + " in the history; 'destill history' lists them"));
-    List<Finding> findings = store.findings(requestId);
-    Map<String, JobSummary> jobs = new LinkedHashMap<>();
-    for (Finding f : findings) {
-      jobs.putIfAbsent(
-          f.job(), new JobSummary(f.job(), JobState.UNKNOWN, OptionalInt.empty(), 0, 0));
+    Map<String, JobState> states = new LinkedHashMap<>();
+    List<JobSummary> jobs = new ArrayList<>();
+    for (JobRecord j : store.jobs(requestId)) {
+      states.put(j.info().name(), j.info().state());
+      jobs.add(
+          new JobSummary(
+              j.info().name(), j.info().state(), j.info().exitStatus(), j.lines(), j.bytes()));
     }
-    List<String> warnings = r.error().isEmpty() ? List.of() : List.of(r.error());
-    return new AnalysisReport(
-        r.id(),
-        r.target(),
-        r.buildId(),
-        r.title(),
-        List.copyOf(jobs.values()),
-        findings,
-        warnings,
-        r.created());
+    List<String> warnings = new ArrayList<>(r.warnings());
+    if (!r.error().isEmpty()) {
+      warnings.add(r.error());
+    }
+    AnalysisReport report =
+        new AnalysisReport(
+            r.id(),
+            r.target(),
+            r.buildId(),
+            r.title(),
+            jobs,
+            Triage.rank(store.findings(requestId), states),
+            warnings,
+            r.created(),
+            new StoreBatch(List.of(), List.of()));
+    return withHistory(store, report);
   }
 }

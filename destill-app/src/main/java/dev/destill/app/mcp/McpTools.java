@@ -130,7 +130,7 @@ public final class McpTools {
       sessions.keySet().stream().sorted().findFirst().ifPresent(sessions::remove);
     }
     // Remembered in the history, so findings say whether earlier builds had them.
-    AnalysisReport remembered = HistoryStore.record(store, report, clock);
+    AnalysisReport remembered = HistoryStore.record(store, report);
     sessions.put(report.requestId(), new Session(remembered, logs));
     return Manifest.build(remembered, Math.max(1, limit), budgetTokens);
   }

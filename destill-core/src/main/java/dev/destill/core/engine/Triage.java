@@ -23,6 +23,7 @@ import java.util.Set;
 public final class Triage {
   static final String CONSEQUENCE = "consequence";
   static final String TAIL = "output-before-exit";
+  static final String END_OF_LOG = "end-of-log";
 
   private Triage() {}
 
@@ -34,20 +35,45 @@ public final class Triage {
       states.put(scan.job().name(), scan.job().state());
       all.addAll(scan.findings());
       if (scan.job().failed()) {
-        tailFinding(scan, scan.findings()).ifPresent(all::add);
+        endOfLog(scan).ifPresent(all::add);
       }
     }
     return rank(all, states);
   }
 
   /**
-   * Ranks findings already produced (for instance chunk by chunk, in another process). {@code
-   * jobStates} maps job names to their state; unknown jobs count as {@link JobState#UNKNOWN}.
+   * Ranks findings already produced (for instance chunk by chunk, in other processes), together
+   * with the {@link #endOfLog end-of-log candidates} of failed jobs. {@code jobStates} maps job
+   * names to their state; unknown jobs count as {@link JobState#UNKNOWN}.
    */
   public static List<Finding> rank(List<Finding> findings, Map<String, JobState> jobStates) {
+    // 0. The output before a failed job's exit stands in when no line names the failure.
+    List<Finding> input = new ArrayList<>(findings.size() + 4);
+    Map<String, Finding> endOfLog = new HashMap<>();
+    Map<String, List<Finding>> logFindingsByJob = new LinkedHashMap<>();
+    for (Finding f : findings) {
+      if (f.signals().contains(END_OF_LOG)) {
+        endOfLog.merge(f.job(), f, (a, b) -> a.line() >= b.line() ? a : b);
+        continue;
+      }
+      input.add(f);
+      if (f.source() == FindingSource.LOG) {
+        logFindingsByJob.computeIfAbsent(f.job(), k -> new ArrayList<>()).add(f);
+      }
+    }
+    for (Map.Entry<String, JobState> job : jobStates.entrySet()) {
+      if (job.getValue() == JobState.FAILED) {
+        tailFinding(
+                job.getKey(),
+                logFindingsByJob.getOrDefault(job.getKey(), List.of()),
+                Optional.ofNullable(endOfLog.get(job.getKey())))
+            .ifPresent(input::add);
+      }
+    }
+
     // 1. Fold duplicates within each job (chunks of one job may report the same hash).
     Map<String, Finding> perJobHash = new LinkedHashMap<>();
-    for (Finding f : findings) {
+    for (Finding f : input) {
       String key = f.job() + "\u0000" + f.hash();
       Finding seen = perJobHash.get(key);
       if (seen == null) {
@@ -201,10 +227,26 @@ public final class Triage {
   }
 
   /**
+   * The last lines of a scanned log, as a candidate finding that {@link #rank(List, Map)} keeps
+   * only when nothing better explains the job's failure. Empty when the log has no visible line.
+   */
+  public static Optional<Finding> endOfLog(JobScan scan) {
+    if (scan.tail().isEmpty()) {
+      return Optional.empty();
+    }
+    int start = Math.max(0, scan.tail().size() - 8);
+    List<String> lines = scan.tail().subList(start, scan.tail().size());
+    long first = scan.tailLine() + start;
+    return Optional.of(
+        tail(scan.job().id(), scan.job().name(), "", first, lines, 0.35, END_OF_LOG));
+  }
+
+  /**
    * When a failed job has no convincing finding, the lines a reader would look at anyway: those
    * just before the first exit summary, or the end of the log.
    */
-  static Optional<Finding> tailFinding(JobScan scan, List<Finding> findings) {
+  static Optional<Finding> tailFinding(
+      String job, List<Finding> findings, Optional<Finding> endOfLog) {
     Finding consequence = null;
     for (Finding f : findings) {
       if (f.signals().contains(CONSEQUENCE)
@@ -225,65 +267,61 @@ public final class Triage {
         return Optional.empty();
       }
     }
-    List<String> lines;
-    long first;
-    double confidence;
-    String signal;
-    if (consequence != null) {
-      List<String> pre = consequence.preContext();
-      int end = pre.size();
-      while (end > 0 && LineCleaner.stripDecorations(pre.get(end - 1)).isEmpty()) {
-        end--;
-      }
-      if (end == 0) {
-        return Optional.empty();
-      }
-      int start = Math.max(0, end - 8);
-      // Stay within the failing command's output when its start is in view.
-      for (int i = end - 1; i >= start; i--) {
-        String t = LineCleaner.stripDecorations(pre.get(i));
-        if (t.startsWith("$ ") || pre.get(i).contains("##[group]")) {
-          start = i;
-          break;
-        }
-      }
-      lines = pre.subList(start, end);
-      first = consequence.line() - pre.size() + start;
-      confidence = 0.65;
-      signal = TAIL;
-    } else if (!scan.tail().isEmpty()) {
-      int start = Math.max(0, scan.tail().size() - 8);
-      lines = scan.tail().subList(start, scan.tail().size());
-      first = scan.tailLine() + start;
-      confidence = 0.35;
-      signal = "end-of-log";
-    } else {
+    if (consequence == null) {
+      return endOfLog;
+    }
+    List<String> pre = consequence.preContext();
+    int end = pre.size();
+    while (end > 0 && LineCleaner.stripDecorations(pre.get(end - 1)).isEmpty()) {
+      end--;
+    }
+    if (end == 0) {
       return Optional.empty();
     }
-    String message = lines.get(0);
+    int start = Math.max(0, end - 8);
+    // Stay within the failing command's output when its start is in view.
+    for (int i = end - 1; i >= start; i--) {
+      String t = LineCleaner.stripDecorations(pre.get(i));
+      if (t.startsWith("$ ") || pre.get(i).contains("##[group]")) {
+        start = i;
+        break;
+      }
+    }
+    long first = consequence.line() - pre.size() + start;
+    return Optional.of(
+        tail(job, job, consequence.step(), first, pre.subList(start, end), 0.65, TAIL));
+  }
+
+  private static Finding tail(
+      String jobId,
+      String job,
+      String step,
+      long first,
+      List<String> lines,
+      double confidence,
+      String signal) {
     String normalized = Normalizer.normalize(String.join(" ", lines));
     String hash = Hashing.sha256Hex(normalized);
-    String id = Hashing.sha256Hex(scan.job().id() + ":" + first + ":tail").substring(0, 16);
-    return Optional.of(
-        new Finding(
-            id,
-            hash,
-            Severity.ERROR,
-            confidence,
-            1,
-            scan.job().name(),
-            consequence != null ? consequence.step() : "",
-            first,
-            first + lines.size() - 1,
-            message,
-            normalized,
-            lines,
-            List.of(),
-            List.of(),
-            1,
-            FindingSource.LOG,
-            Optional.empty(),
-            List.of(signal),
-            Optional.empty()));
+    String id = Hashing.sha256Hex(jobId + ":" + first + ":tail").substring(0, 16);
+    return new Finding(
+        id,
+        hash,
+        Severity.ERROR,
+        confidence,
+        1,
+        job,
+        step,
+        first,
+        first + lines.size() - 1,
+        lines.get(0),
+        normalized,
+        lines,
+        List.of(),
+        List.of(),
+        1,
+        FindingSource.LOG,
+        Optional.empty(),
+        List.of(signal),
+        Optional.empty());
   }
 }

@@ -1,0 +1,130 @@
+package dev.destill.app.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.destill.app.local.LocalFilesProvider;
+import dev.destill.core.engine.JobScan;
+import dev.destill.core.engine.LogScanner;
+import dev.destill.core.engine.ScanOptions;
+import dev.destill.core.engine.Triage;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalysisServiceTest {
+  private static final Path EXAMPLES = Path.of("..", "examples");
+
+  @TempDir Path tmp;
+
+  private AnalysisService service(int chunkBytes) {
+    return new AnalysisService(
+        List.of(new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream())),
+        Clock.systemUTC(),
+        tmp,
+        chunkBytes);
+  }
+
+  /** The findings of one pass over the whole log, as the engine gives them. */
+  private static List<Finding> whole(Path log) throws IOException {
+    String name = log.toString();
+    LogScanner scanner = new LogScanner(JobInfo.of(name, JobState.FAILED), ScanOptions.defaults());
+    byte[] bytes = Files.readAllBytes(log);
+    scanner.accept(bytes, 0, bytes.length);
+    JobScan scan = scanner.finish();
+    return Triage.rank(List.of(scan), List.of());
+  }
+
+  private static List<String> identities(List<Finding> findings) {
+    List<String> out = new ArrayList<>();
+    for (Finding f : findings) {
+      out.add(f.line() + "-" + f.endLine() + " " + f.hash() + " x" + f.recurrence());
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  private static Path bigLog(Path dir) throws IOException {
+    // Every example log, many times over, so that small chunks cut through blocks and context.
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    try (Stream<Path> logs = Files.list(EXAMPLES)) {
+      for (Path p : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+        all.writeBytes(Files.readAllBytes(p));
+      }
+    }
+    byte[] one = all.toByteArray();
+    Path big = dir.resolve("big.log");
+    try (var out = Files.newOutputStream(big)) {
+      for (int i = 0; i < 5; i++) {
+        out.write(one);
+        out.write(("--- round " + i + " ---\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return big;
+  }
+
+  @Test
+  void shouldFindTheSameFailuresWhateverTheChunkSize() throws IOException {
+    Path log = bigLog(tmp);
+    List<String> expected = identities(whole(log));
+    assertThat(expected).isNotEmpty();
+    for (int chunk : new int[] {1 << 20, 8 << 10, 3 << 10}) {
+      AnalysisReport report = service(chunk).analyze(AnalysisRequest.of(log.toString()), AnalysisListener.NONE);
+      assertThat(identities(report.findings())).as("chunks of %d bytes", chunk).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void shouldRankTheCompileErrorFirstThroughThePipeline() {
+    AnalysisReport report =
+        service(500 * 1024)
+            .analyze(
+                AnalysisRequest.of(EXAMPLES.resolve("github-maven-compile-error.log").toString()),
+                AnalysisListener.NONE);
+    assertThat(report.findings().get(0).message()).contains("cannot find symbol");
+    assertThat(report.jobs()).hasSize(1);
+    assertThat(report.jobs().get(0).lines()).isEqualTo(64);
+    assertThat(report.stored().findings()).isNotEmpty();
+  }
+
+  @Test
+  void shouldStreamFindingsToTheListenerBeforeTheReport() {
+    List<Finding> live = Collections.synchronizedList(new ArrayList<>());
+    AnalysisReport report =
+        service(2048)
+            .analyze(
+                AnalysisRequest.of(EXAMPLES.resolve("buildkite-go-panic.log").toString()),
+                new AnalysisListener() {
+                  @Override
+                  public void onFinding(Finding finding) {
+                    live.add(finding);
+                  }
+                });
+    assertThat(live).isNotEmpty();
+    assertThat(live.size()).isGreaterThanOrEqualTo(report.findings().size() - 1);
+  }
+
+  @Test
+  void shouldReportAMissingFileAsItsError() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                service(1024)
+                    .analyze(
+                        AnalysisRequest.of(tmp.resolve("nope.log").toString()),
+                        AnalysisListener.NONE))
+        .isInstanceOf(dev.destill.core.DestillException.class)
+        .hasMessageContaining("nope.log");
+  }
+}

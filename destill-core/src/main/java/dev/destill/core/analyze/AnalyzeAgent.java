@@ -1,0 +1,106 @@
+package dev.destill.core.analyze;
+
+import dev.destill.core.broker.Broker;
+import dev.destill.core.broker.Message;
+import dev.destill.core.engine.JobScan;
+import dev.destill.core.engine.LogScanner;
+import dev.destill.core.engine.ScanOptions;
+import dev.destill.core.engine.Triage;
+import dev.destill.core.model.Finding;
+import dev.destill.core.pipeline.Agent;
+import dev.destill.core.pipeline.AgentMetrics;
+import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
+import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
+import dev.destill.core.pipeline.PipelineMessage.LogChunk;
+import dev.destill.core.pipeline.PipelineMessage.Progress;
+import dev.destill.core.pipeline.Topics;
+import dev.destill.core.store.RequestEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Consumes log chunks, one at a time and with no state across them: scans each with the engine,
+ * keeps the findings whose first line the chunk owns (so overlapping chunks neither lose nor
+ * duplicate one), and publishes them to the findings topic followed by a {@code ChunkAnalyzed}
+ * event. The last chunk of a failed job also yields the end-of-log candidate that ranking falls
+ * back on. Redelivered chunks give the same findings with the same ids. Thread-safe as {@link
+ * Agent} is.
+ */
+public final class AnalyzeAgent extends Agent {
+
+  public AnalyzeAgent(Broker broker, MessageCodec codec, AgentMetrics metrics) {
+    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP);
+  }
+
+  @Override
+  public String name() {
+    return "analyze";
+  }
+
+  @Override
+  protected boolean process(List<Message> messages) {
+    for (Message m : messages) {
+      if (stopping()) {
+        return false;
+      }
+      Optional<PipelineMessage> decoded = decode(m);
+      if (decoded.isEmpty()) {
+        continue;
+      }
+      if (!(decoded.get() instanceof LogChunk chunk)) {
+        deadLetter(m, "expected a log chunk on " + Topics.LOGS);
+        continue;
+      }
+      String id = chunk.requestId();
+      Result result = analyze(chunk);
+      for (Finding f : result.findings()) {
+        publish(Topics.FINDINGS, id, new FindingMessage(id, f));
+      }
+      Progress done =
+          new Progress(
+              new RequestEvent.ChunkAnalyzed(
+                  id, chunk.job().id(), chunk.index(), result.warnings()));
+      publish(Topics.FINDINGS, id, done);
+      publish(Topics.PROGRESS, id, done);
+    }
+    return true;
+  }
+
+  /** What one chunk yields: its findings, and what the user should know about them. */
+  public record Result(List<Finding> findings, List<String> warnings) {
+    public Result {
+      findings = List.copyOf(findings);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** Analyzes one chunk. Pure. */
+  public static Result analyze(LogChunk chunk) {
+    LogScanner scanner =
+        new LogScanner(
+            chunk.job(), ScanOptions.forChunk(chunk.firstLine(), chunk.ownFrom(), chunk.ownTo()));
+    scanner.accept(chunk.data(), 0, chunk.data().length);
+    JobScan scan = scanner.finish();
+    List<Finding> out = new ArrayList<>(scan.findings());
+    if (chunk.isLast() && chunk.job().failed()) {
+      Triage.endOfLog(scan).ifPresent(out::add);
+    }
+    List<String> warnings =
+        scan.dropped() == 0
+            ? List.of()
+            : List.of(
+                chunk.job().name()
+                    + ": kept the "
+                    + scan.findings().size()
+                    + " strongest distinct findings of lines "
+                    + chunk.ownFrom()
+                    + "-"
+                    + chunk.ownTo()
+                    + "; "
+                    + scan.dropped()
+                    + " weaker ones were only counted");
+    return new Result(out, warnings);
+  }
+}

@@ -1,0 +1,393 @@
+package dev.destill.core.ingest;
+
+import dev.destill.core.DestillException;
+import dev.destill.core.broker.Broker;
+import dev.destill.core.broker.Message;
+import dev.destill.core.junit.JUnitParser;
+import dev.destill.core.junit.JUnitResult;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.pipeline.Agent;
+import dev.destill.core.pipeline.AgentMetrics;
+import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
+import dev.destill.core.pipeline.PipelineMessage.AnalysisRequest;
+import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
+import dev.destill.core.pipeline.PipelineMessage.LogChunk;
+import dev.destill.core.pipeline.PipelineMessage.Progress;
+import dev.destill.core.pipeline.Topics;
+import dev.destill.core.provider.Build;
+import dev.destill.core.provider.BuildJob;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.TestReport;
+import dev.destill.core.provider.TestReports;
+import dev.destill.core.store.JobRecord;
+import dev.destill.core.store.RequestEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes analysis requests: resolves each build through its provider, publishes the failures of
+ * its JUnit reports straight to the findings topic, and cuts every job log into {@link Chunker}
+ * chunks for the analyze agents. A log streams through a spool file on local disk, so that each
+ * chunk can say how many chunks its job has while memory stays bounded. What it learns goes out as
+ * {@link RequestEvent}s, on the findings topic behind the findings they account for, and on the
+ * progress topic for observers. Thread-safe as {@link Agent} is.
+ */
+public final class IngestAgent extends Agent {
+  private static final int READ_BUFFER = 1 << 16;
+  private static final Logger LOG = LoggerFactory.getLogger(IngestAgent.class);
+
+  /** How log chunks are keyed on the logs topic. */
+  public enum ChunkKeys {
+    /** By build id: one build's chunks stay in order on one partition. */
+    BY_BUILD,
+    /** By chunk: one build's chunks spread over every analyze agent (one large local log). */
+    BY_CHUNK
+  }
+
+  /** Everything an ingest agent needs besides the broker. */
+  public record Settings(Path spoolDir, int chunkBytes, int parallelism, ChunkKeys chunkKeys) {
+    public Settings {
+      if (chunkBytes < 1 || parallelism < 1) {
+        throw new IllegalArgumentException("invalid ingest settings");
+      }
+    }
+  }
+
+  private final List<CiProvider> providers;
+  private final Settings settings;
+  private final Consumer<ProgressEvent> progress;
+
+  /**
+   * @param progress receives the providers' progress (jobs found, bytes read), for a local display
+   */
+  public IngestAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      List<CiProvider> providers,
+      Settings settings,
+      Consumer<ProgressEvent> progress) {
+    super(broker, codec, metrics, Topics.REQUESTS, Topics.INGEST_GROUP);
+    this.providers = List.copyOf(providers);
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  protected boolean process(List<Message> messages) {
+    for (Message m : messages) {
+      if (stopping()) {
+        return false;
+      }
+      Optional<PipelineMessage> decoded = decode(m);
+      if (decoded.isEmpty()) {
+        continue;
+      }
+      if (!(decoded.get() instanceof AnalysisRequest request)) {
+        deadLetter(m, "expected an analysis request on " + Topics.REQUESTS);
+        continue;
+      }
+      try {
+        ingest(request);
+      } catch (DestillException.Retriable e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // A bug must not stop the agent or lose the request: it fails, with the reason.
+        LOG.error("ingest agent: request {} failed", request.requestId(), e);
+        emit(new RequestEvent.Failed(request.requestId(), "internal error: " + e));
+      }
+    }
+    return true;
+  }
+
+  /** Ingests one request; its failure becomes a {@code Failed} event, never an exception. */
+  void ingest(AnalysisRequest request) {
+    String id = request.requestId();
+    emit(new RequestEvent.Submitted(id, request.input(), request.submitted()));
+    List<Build> builds = new ArrayList<>();
+    try {
+      for (String target : request.targets()) {
+        builds.add(providerFor(target).fetchBuild(target, progress));
+      }
+      if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.provider().equals("local"))) {
+        throw new DestillException.BadInput("give one build URL at a time (or only local files)");
+      }
+    } catch (DestillException e) {
+      emit(new RequestEvent.Failed(id, e.getMessage()));
+      return;
+    }
+    Build first = builds.get(0);
+    String buildId = builds.size() == 1 ? first.id() : "local:" + request.input();
+    String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
+    emit(new RequestEvent.Resolved(id, buildId, title));
+
+    List<Work> work = new ArrayList<>();
+    for (Build b : builds) {
+      CiProvider provider = providerFor(b.url());
+      for (BuildJob job : b.jobs()) {
+        work.add(new Work(provider, b, job));
+      }
+    }
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    int threads = Math.max(1, Math.min(settings.parallelism(), work.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, IngestAgent::daemon);
+    try {
+      List<Future<JobOutcome>> futures = new ArrayList<>();
+      for (Work w : work) {
+        futures.add(pool.submit(() -> ingestJob(id, buildId, w, warnings)));
+      }
+      int chunks = 0;
+      int withLog = 0;
+      List<String> failures = new ArrayList<>();
+      for (Future<JobOutcome> f : futures) {
+        JobOutcome o = await(f);
+        chunks += o.chunks;
+        withLog += o.hadLog ? 1 : 0;
+        o.failure.ifPresent(failures::add);
+      }
+      if (!failures.isEmpty() && failures.size() == withLog) {
+        emit(new RequestEvent.Failed(id, failures.get(0)));
+        return;
+      }
+      emit(new RequestEvent.Ingested(id, chunks, List.copyOf(warnings)));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private record Work(CiProvider provider, Build build, BuildJob job) {}
+
+  private record JobOutcome(int chunks, boolean hadLog, Optional<String> failure) {}
+
+  private JobOutcome ingestJob(String requestId, String buildId, Work w, List<String> warnings) {
+    // Provider failures are this job's; broker failures propagate and leave the request
+    // uncommitted, to be ingested again.
+    String name = w.job.info().name();
+    Optional<String> failure = Optional.empty();
+    TestReports reports = TestReports.NONE;
+    try {
+      reports = w.provider.testReports(w.build, w.job);
+    } catch (DestillException e) {
+      failure = Optional.of(e.getMessage());
+    }
+    warnings.addAll(reports.warnings());
+    for (TestReport report : reports.reports()) {
+      JUnitResult result = JUnitParser.parse(name, report);
+      warnings.addAll(result.warnings());
+      for (Finding f : result.findings()) {
+        publish(Topics.FINDINGS, requestId, new FindingMessage(requestId, f));
+      }
+    }
+    Optional<Spooled> log = Optional.empty();
+    if (w.job.hasLog() && failure.isEmpty()) {
+      progress.accept(new ProgressEvent.JobStarted(name));
+      try {
+        log = Optional.of(spool(w, warnings));
+      } catch (DestillException e) {
+        failure = Optional.of(e.getMessage());
+      }
+    }
+    int chunks = 0;
+    if (log.isPresent()) {
+      try {
+        chunks = publishChunks(requestId, buildId, w, log.get());
+      } finally {
+        log.get().delete();
+      }
+      progress.accept(new ProgressEvent.JobFinished(name, log.get().lines, log.get().bytes, 0));
+    }
+    failure.ifPresent(
+        m -> {
+          warnings.add(m);
+          progress.accept(new ProgressEvent.Warning(m));
+        });
+    long lines = log.map(l -> l.lines).orElse(0L);
+    long bytes = log.map(l -> l.bytes).orElse(0L);
+    emit(
+        new RequestEvent.JobIngested(requestId, new JobRecord(w.job.info(), chunks, lines, bytes)));
+    return new JobOutcome(chunks, w.job.hasLog(), failure);
+  }
+
+  /** A job log copied to local disk, with where its chunks lie. */
+  private static final class Spooled {
+    final Path file;
+    final List<Chunker.Range> ranges;
+    final long lines;
+    final long bytes;
+
+    Spooled(Path file, List<Chunker.Range> ranges, long lines, long bytes) {
+      this.file = file;
+      this.ranges = ranges;
+      this.lines = lines;
+      this.bytes = bytes;
+    }
+
+    void delete() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // A leftover temporary file is not worth failing the analysis for.
+      }
+    }
+  }
+
+  private Spooled spool(Work w, List<String> warnings) {
+    Path file;
+    try {
+      Files.createDirectories(settings.spoolDir());
+      file = Files.createTempFile(settings.spoolDir(), "destill-", ".log");
+    } catch (IOException e) {
+      throw new DestillException(
+          "cannot write to " + settings.spoolDir() + ": " + e.getMessage(), e);
+    }
+    try (OutputStream out =
+        new java.io.BufferedOutputStream(Files.newOutputStream(file), READ_BUFFER)) {
+      Chunker chunker =
+          new Chunker(
+              settings.chunkBytes(),
+              (b, off, len) -> {
+                try {
+                  out.write(b, off, len);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      byte[] buf = new byte[READ_BUFFER];
+      try (InputStream in = w.provider.openLog(w.build, w.job)) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          chunker.accept(buf, 0, n);
+        }
+      } catch (IOException e) {
+        // What was read so far is still analyzed: a truncated log still shows its errors.
+        String warning =
+            "log of "
+                + w.job.info().name()
+                + " ended early after "
+                + chunker.lines()
+                + " lines ("
+                + describe(e)
+                + "); showing what was read";
+        warnings.add(warning);
+        progress.accept(new ProgressEvent.Warning(warning));
+      }
+      List<Chunker.Range> ranges = chunker.finish();
+      out.flush();
+      return new Spooled(file, ranges, chunker.lines(), chunker.bytesRead());
+    } catch (IOException | UncheckedIOException e) {
+      new Spooled(file, List.of(), 0, 0).delete();
+      throw new DestillException(
+          "cannot spool the log of "
+              + w.job.info().name()
+              + " to "
+              + settings.spoolDir()
+              + ": "
+              + e.getMessage()
+              + " (is the disk full?)",
+          e);
+    }
+  }
+
+  private int publishChunks(String requestId, String buildId, Work w, Spooled log) {
+    int total = log.ranges.size();
+    try (FileChannel ch = FileChannel.open(log.file, StandardOpenOption.READ)) {
+      for (int i = 0; i < total; i++) {
+        Chunker.Range r = log.ranges.get(i);
+        ByteBuffer buf = ByteBuffer.allocate((int) (r.to() - r.from()));
+        while (buf.hasRemaining() && ch.read(buf, r.from() + buf.position()) > 0) {
+          // read until the range is complete
+        }
+        LogChunk chunk =
+            new LogChunk(
+                requestId,
+                buildId,
+                w.job.info(),
+                i,
+                total,
+                r.firstLine(),
+                r.ownFrom(),
+                r.ownTo(),
+                buf.array());
+        String key =
+            settings.chunkKeys() == ChunkKeys.BY_BUILD
+                ? buildId
+                : buildId + "/" + w.job.info().id() + "/" + i;
+        publish(Topics.LOGS, key, chunk);
+      }
+    } catch (IOException e) {
+      throw new DestillException(
+          "cannot read back the spooled log of " + w.job.info().name() + ": " + e.getMessage(), e);
+    }
+    return total;
+  }
+
+  private void emit(RequestEvent event) {
+    Progress p = new Progress(event);
+    publish(Topics.FINDINGS, event.requestId(), p);
+    publish(Topics.PROGRESS, event.requestId(), p);
+  }
+
+  private CiProvider providerFor(String target) {
+    for (CiProvider p : providers) {
+      if (p.accepts(target)) {
+        return p;
+      }
+    }
+    throw new DestillException.BadInput(
+        "don't know how to read "
+            + target
+            + ": give a file, a directory, '-', or a Buildkite, "
+            + "GitHub Actions or GitLab build URL");
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  private static JobOutcome await(Future<JobOutcome> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DestillException("ingest interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new DestillException("ingest failed: " + cause, cause);
+    }
+  }
+
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "destill-ingest-job");
+    t.setDaemon(true);
+    return t;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.destill.core.pipeline;
+
+import java.util.List;
+
+/** The pipeline's topics and consumer groups, shared by every deployment. */
+public final class Topics {
+  /** Analysis requests; key: request id. */
+  public static final String REQUESTS = "destill.requests";
+
+  /** Log chunks; key: build id, so one build's chunks stay in order. */
+  public static final String LOGS = "destill.logs.raw";
+
+  /**
+   * Findings, followed by the progress events that say which work they complete; key: request id,
+   * so a request's findings and events stay in order.
+   */
+  public static final String FINDINGS = "destill.analysis.findings";
+
+  /** Progress events for observers; key: request id. */
+  public static final String PROGRESS = "destill.progress";
+
+  /** Messages no agent could read, with the reason; key: the original key. */
+  public static final String DEAD_LETTER = "destill.deadletter";
+
+  public static final String INGEST_GROUP = "destill-ingest";
+  public static final String ANALYZE_GROUP = "destill-analyze";
+  public static final String SINK_GROUP = "destill-postgres-sink";
+
+  /** Every topic the pipeline uses. */
+  public static final List<String> ALL = List.of(REQUESTS, LOGS, FINDINGS, PROGRESS, DEAD_LETTER);
+
+  private Topics() {}
+}

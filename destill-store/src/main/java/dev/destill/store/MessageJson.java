@@ -1,0 +1,262 @@
+package dev.destill.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.destill.core.broker.Message;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
+import dev.destill.core.pipeline.PipelineMessage.AnalysisRequest;
+import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
+import dev.destill.core.pipeline.PipelineMessage.LogChunk;
+import dev.destill.core.pipeline.PipelineMessage.Progress;
+import dev.destill.core.pipeline.PoisonMessageException;
+import dev.destill.core.store.JobRecord;
+import dev.destill.core.store.RequestEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Pipeline messages as JSON objects: {@code {"schema_version": 1, "type": ..., ...}}, field names
+ * in snake case, a log chunk's bytes in base64 (logs need not be valid UTF-8). Readers refuse other
+ * schema versions and unknown types as poison. Thread-safe.
+ */
+public final class MessageJson implements MessageCodec {
+  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public byte[] encode(PipelineMessage message) {
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(
+            message instanceof LogChunk c ? c.data().length * 4 / 3 + 1024 : 1024);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("schema_version", PipelineMessage.SCHEMA_VERSION);
+      g.writeStringField("request_id", message.requestId());
+      if (message instanceof AnalysisRequest r) {
+        g.writeStringField("type", "analysis_request");
+        strings(g, "targets", r.targets());
+        g.writeStringField("submitted", r.submitted().toString());
+      } else if (message instanceof LogChunk c) {
+        g.writeStringField("type", "log_chunk");
+        g.writeStringField("build_id", c.buildId());
+        job(g, c.job());
+        g.writeNumberField("index", c.index());
+        g.writeNumberField("total", c.total());
+        g.writeNumberField("first_line", c.firstLine());
+        g.writeNumberField("own_from", c.ownFrom());
+        g.writeNumberField("own_to", c.ownTo());
+        g.writeFieldName("data");
+        g.writeBinary(c.data());
+      } else if (message instanceof FindingMessage f) {
+        g.writeStringField("type", "finding");
+        g.writeObjectFieldStart("finding");
+        FindingJson.writeFields(g, f.finding());
+        g.writeEndObject();
+      } else if (message instanceof Progress p) {
+        g.writeStringField("type", "progress");
+        event(g, p.event());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void event(JsonGenerator g, RequestEvent event) throws IOException {
+    if (event instanceof RequestEvent.Submitted s) {
+      g.writeStringField("stage", "submitted");
+      g.writeStringField("target", s.target());
+      g.writeStringField("at", s.at().toString());
+    } else if (event instanceof RequestEvent.Resolved r) {
+      g.writeStringField("stage", "resolved");
+      g.writeStringField("build_id", r.buildId());
+      g.writeStringField("title", r.title());
+    } else if (event instanceof RequestEvent.JobIngested j) {
+      g.writeStringField("stage", "job_ingested");
+      job(g, j.job().info());
+      g.writeNumberField("chunks", j.job().chunks());
+      g.writeNumberField("lines", j.job().lines());
+      g.writeNumberField("bytes", j.job().bytes());
+    } else if (event instanceof RequestEvent.Ingested i) {
+      g.writeStringField("stage", "ingested");
+      g.writeNumberField("chunks_total", i.chunksTotal());
+      strings(g, "warnings", i.warnings());
+    } else if (event instanceof RequestEvent.ChunkAnalyzed c) {
+      g.writeStringField("stage", "chunk_analyzed");
+      g.writeStringField("job_id", c.jobId());
+      g.writeNumberField("index", c.index());
+      strings(g, "warnings", c.warnings());
+    } else if (event instanceof RequestEvent.Failed f) {
+      g.writeStringField("stage", "failed");
+      g.writeStringField("error", f.error());
+    }
+  }
+
+  private static void job(JsonGenerator g, JobInfo job) throws IOException {
+    g.writeObjectFieldStart("job");
+    g.writeStringField("id", job.id());
+    g.writeStringField("name", job.name());
+    g.writeStringField("state", job.state().id());
+    if (job.exitStatus().isPresent()) {
+      g.writeNumberField("exit_status", job.exitStatus().getAsInt());
+    }
+    g.writeEndObject();
+  }
+
+  private static void strings(JsonGenerator g, String name, List<String> values)
+      throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+  }
+
+  @Override
+  public PipelineMessage decode(byte[] bytes) {
+    JsonNode o;
+    try {
+      o = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new PoisonMessageException("not JSON: " + firstLine(e.getMessage()), e);
+    }
+    if (o == null || !o.isObject()) {
+      throw new PoisonMessageException("not a JSON object");
+    }
+    JsonNode version = o.get("schema_version");
+    if (version == null || !version.isInt()) {
+      throw new PoisonMessageException("no schema_version");
+    }
+    if (version.asInt() != PipelineMessage.SCHEMA_VERSION) {
+      throw new PoisonMessageException(
+          "unknown schema_version "
+              + version.asInt()
+              + " (this agent reads "
+              + PipelineMessage.SCHEMA_VERSION
+              + ")");
+    }
+    String type = o.path("type").asText("");
+    try {
+      String id = text(o, "request_id");
+      return switch (type) {
+        case "analysis_request" ->
+            new AnalysisRequest(id, strings(o.get("targets")), Instant.parse(text(o, "submitted")));
+        case "log_chunk" ->
+            new LogChunk(
+                id,
+                text(o, "build_id"),
+                job(o.get("job")),
+                o.get("index").intValue(),
+                o.get("total").intValue(),
+                o.get("first_line").longValue(),
+                o.get("own_from").longValue(),
+                o.get("own_to").longValue(),
+                o.get("data").binaryValue());
+        case "finding" -> new FindingMessage(id, FindingJson.read(o.get("finding")));
+        case "progress" -> new Progress(event(id, o));
+        default -> throw new PoisonMessageException("unknown message type '" + type + "'");
+      };
+    } catch (PoisonMessageException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new PoisonMessageException(
+          "malformed " + (type.isEmpty() ? "message" : type) + ": " + firstLine(e.toString()), e);
+    }
+  }
+
+  private static RequestEvent event(String id, JsonNode o) {
+    String stage = text(o, "stage");
+    return switch (stage) {
+      case "submitted" ->
+          new RequestEvent.Submitted(id, text(o, "target"), Instant.parse(text(o, "at")));
+      case "resolved" -> new RequestEvent.Resolved(id, text(o, "build_id"), text(o, "title"));
+      case "job_ingested" ->
+          new RequestEvent.JobIngested(
+              id,
+              new JobRecord(
+                  job(o.get("job")),
+                  o.get("chunks").intValue(),
+                  o.get("lines").longValue(),
+                  o.get("bytes").longValue()));
+      case "ingested" ->
+          new RequestEvent.Ingested(
+              id, o.get("chunks_total").intValue(), strings(o.get("warnings")));
+      case "chunk_analyzed" ->
+          new RequestEvent.ChunkAnalyzed(
+              id, text(o, "job_id"), o.get("index").intValue(), strings(o.get("warnings")));
+      case "failed" -> new RequestEvent.Failed(id, text(o, "error"));
+      default -> throw new PoisonMessageException("unknown progress stage '" + stage + "'");
+    };
+  }
+
+  private static JobInfo job(JsonNode j) {
+    JsonNode exit = j.get("exit_status");
+    return new JobInfo(
+        text(j, "id"),
+        text(j, "name"),
+        JobState.parse(text(j, "state")),
+        exit == null || exit.isNull() ? OptionalInt.empty() : OptionalInt.of(exit.intValue()));
+  }
+
+  private static String text(JsonNode o, String field) {
+    JsonNode n = o.get(field);
+    if (n == null || !n.isTextual()) {
+      throw new IllegalArgumentException("field " + field + " missing");
+    }
+    return n.asText();
+  }
+
+  private static List<String> strings(JsonNode arr) {
+    List<String> out = new ArrayList<>();
+    if (arr != null) {
+      arr.forEach(n -> out.add(n.asText()));
+    }
+    return out;
+  }
+
+  @Override
+  public byte[] deadLetter(Message original, String reason) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(original.value().length * 4 / 3 + 512);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("schema_version", PipelineMessage.SCHEMA_VERSION);
+      g.writeStringField("type", "dead_letter");
+      g.writeStringField("reason", reason);
+      g.writeStringField("topic", original.topic());
+      g.writeNumberField("partition", original.partition());
+      g.writeNumberField("offset", original.offset());
+      g.writeStringField("key", original.key());
+      g.writeFieldName("value");
+      g.writeBinary(original.value());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String one = s.lines().findFirst().orElse("");
+    return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+  }
+
+  /** The message as text, for logs and tests; chunk data stays base64. */
+  public static String toText(byte[] encoded) {
+    return new String(encoded, StandardCharsets.UTF_8);
+  }
+}

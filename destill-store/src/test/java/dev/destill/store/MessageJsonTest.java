@@ -1,0 +1,120 @@
+package dev.destill.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.destill.core.broker.Message;
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.FindingSource;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
+import dev.destill.core.model.Severity;
+import dev.destill.core.pipeline.PipelineMessage;
+import dev.destill.core.pipeline.PipelineMessage.AnalysisRequest;
+import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
+import dev.destill.core.pipeline.PipelineMessage.LogChunk;
+import dev.destill.core.pipeline.PipelineMessage.Progress;
+import dev.destill.core.pipeline.PoisonMessageException;
+import dev.destill.core.store.JobRecord;
+import dev.destill.core.store.RequestEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class MessageJsonTest {
+  private final MessageJson codec = new MessageJson();
+  private static final JobInfo JOB =
+      new JobInfo("j1", "test (ubuntu)", JobState.FAILED, OptionalInt.of(2));
+
+  private PipelineMessage roundTrip(PipelineMessage m) {
+    return codec.decode(codec.encode(m));
+  }
+
+  @Test
+  void shouldRoundTripARequest() {
+    AnalysisRequest r =
+        new AnalysisRequest("req-1", List.of("https://x/y"), Instant.parse("2026-01-02T03:04:05Z"));
+    assertThat(roundTrip(r)).isEqualTo(r);
+  }
+
+  @Test
+  void shouldKeepAChunksBytesExactlyEvenWhenTheyAreNotUtf8() {
+    byte[] data = {'o', 'k', '\n', (byte) 0xff, (byte) 0xc3, 0, '\n'};
+    LogChunk c = new LogChunk("req-1", "gh:1", JOB, 2, 5, 80, 100, 200, data);
+    LogChunk back = (LogChunk) roundTrip(c);
+    assertThat(back.data()).isEqualTo(data);
+    assertThat(back.job()).isEqualTo(JOB);
+    assertThat(List.of(back.index(), back.total())).containsExactly(2, 5);
+    assertThat(List.of(back.firstLine(), back.ownFrom(), back.ownTo()))
+        .containsExactly(80L, 100L, 200L);
+  }
+
+  @Test
+  void shouldRoundTripFindingsAndEveryProgressStage() {
+    Finding f =
+        new Finding(
+            "id1", "h".repeat(64), Severity.ERROR, 0.9, 1, "test", "build", 3, 4, "boom", "boom",
+            List.of("boom", "at x"), List.of("pre"), List.of("post"), 2, FindingSource.LOG,
+            Optional.empty(), List.of("failed-job"), Optional.empty());
+    assertThat(roundTrip(new FindingMessage("req-1", f))).isEqualTo(new FindingMessage("req-1", f));
+    List<RequestEvent> events =
+        List.of(
+            new RequestEvent.Submitted("req-1", "https://x", Instant.parse("2026-01-01T00:00:00Z")),
+            new RequestEvent.Resolved("req-1", "gh:1", "acme/shop #1"),
+            new RequestEvent.JobIngested("req-1", new JobRecord(JOB, 3, 1000, 50_000)),
+            new RequestEvent.JobIngested(
+                "req-1",
+                new JobRecord(JobInfo.of("lint", JobState.PASSED), 0, 0, 0)),
+            new RequestEvent.Ingested("req-1", 3, List.of("a warning")),
+            new RequestEvent.ChunkAnalyzed("req-1", "j1", 2, List.of()),
+            new RequestEvent.Failed("req-1", "GitHub returned 401"));
+    for (RequestEvent e : events) {
+      assertThat(roundTrip(new Progress(e))).isEqualTo(new Progress(e));
+    }
+  }
+
+  @Test
+  void shouldWriteTheSchemaVersionAndType() throws Exception {
+    JsonNode o =
+        new ObjectMapper()
+            .readTree(
+                codec.encode(
+                    new Progress(new RequestEvent.Failed("req-1", "x"))));
+    assertThat(o.get("schema_version").asInt()).isEqualTo(PipelineMessage.SCHEMA_VERSION);
+    assertThat(o.get("type").asText()).isEqualTo("progress");
+  }
+
+  @Test
+  void shouldRefuseWhatItCannotReadAsPoison() {
+    for (String bad :
+        new String[] {
+          "not json",
+          "[1,2]",
+          "{\"type\":\"finding\"}",
+          "{\"schema_version\":99,\"type\":\"finding\",\"request_id\":\"r\"}",
+          "{\"schema_version\":1,\"type\":\"nope\",\"request_id\":\"r\"}",
+          "{\"schema_version\":1,\"type\":\"log_chunk\",\"request_id\":\"r\"}",
+          "{\"schema_version\":1,\"type\":\"progress\",\"request_id\":\"r\",\"stage\":\"x\"}",
+        }) {
+      assertThatThrownBy(() -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)))
+          .as(bad)
+          .isInstanceOf(PoisonMessageException.class)
+          .hasMessageNotContaining("\n");
+    }
+  }
+
+  @Test
+  void shouldWrapAPoisonMessageWithItsReason() throws Exception {
+    Message m = new Message("destill.logs.raw", 3, 42, "k", "garbage".getBytes(StandardCharsets.UTF_8));
+    JsonNode o = new ObjectMapper().readTree(codec.deadLetter(m, "not JSON"));
+    assertThat(o.get("reason").asText()).isEqualTo("not JSON");
+    assertThat(o.get("topic").asText()).isEqualTo("destill.logs.raw");
+    assertThat(o.get("offset").asLong()).isEqualTo(42);
+    assertThat(o.get("value").binaryValue()).isEqualTo(m.value());
+  }
+}
