@@ -77,7 +77,8 @@ public final class HistoryStore {
             0,
             "",
             report.started(),
-            clock.instant()));
+            clock.instant(),
+            report.warnings()));
     store.saveFindings(report.requestId(), enriched);
     store.updateRequest(report.requestId(), RequestStatus.COMPLETE, 0, 0, "");
     return new AnalysisReport(
@@ -108,7 +109,10 @@ public final class HistoryStore {
       jobs.putIfAbsent(
           f.job(), new JobSummary(f.job(), JobState.UNKNOWN, OptionalInt.empty(), 0, 0));
     }
-    List<String> warnings = r.error().isEmpty() ? List.of() : List.of(r.error());
+    List<String> warnings = new ArrayList<>(r.warnings());
+    if (!r.error().isEmpty()) {
+      warnings.add(r.error());
+    }
     return new AnalysisReport(
         r.id(),
         r.target(),
