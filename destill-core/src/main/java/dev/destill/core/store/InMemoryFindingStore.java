@@ -2,16 +2,20 @@ package dev.destill.core.store;
 
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
+import dev.destill.core.store.StoreBatch.RequestFinding;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A {@link FindingStore} in memory: for tests and for processes that keep history only while they
@@ -19,100 +23,194 @@ import java.util.Optional;
  */
 public final class InMemoryFindingStore implements FindingStore {
   private final Clock clock;
-  private final Map<String, RequestRecord> requests = new LinkedHashMap<>();
-  private final Map<String, Map<String, Finding>> findings = new HashMap<>();
+  private final Map<String, Entry> requests = new LinkedHashMap<>();
 
   public InMemoryFindingStore(Clock clock) {
     this.clock = clock;
   }
 
+  /** What the store knows of one request; guarded by the store's lock. */
+  private static final class Entry {
+    final String id;
+    String target = "";
+    String buildId = "";
+    String title = "";
+    RequestStatus status = RequestStatus.PENDING;
+    int chunksTotal;
+    int chunksDone;
+    String error = "";
+    Instant created;
+    Instant updated;
+    boolean submitted;
+    boolean resolved;
+    boolean ingested;
+    boolean failed;
+    final List<String> warnings = new ArrayList<>();
+    final Map<String, JobRecord> jobs = new LinkedHashMap<>();
+    final Set<Chunk> chunks = new HashSet<>();
+    final Map<String, Finding> findings = new LinkedHashMap<>();
+
+    Entry(String id, Instant now) {
+      this.id = id;
+      this.created = now;
+      this.updated = now;
+    }
+
+    RequestRecord record() {
+      return new RequestRecord(
+          id,
+          target,
+          buildId,
+          title,
+          status,
+          chunksTotal,
+          chunksDone,
+          findings.size(),
+          error,
+          created,
+          updated,
+          warnings);
+    }
+  }
+
+  private record Chunk(String jobId, int index) {}
+
   @Override
   public synchronized void createRequest(RequestRecord request) {
-    requests.putIfAbsent(request.id(), request);
-    findings.putIfAbsent(request.id(), new LinkedHashMap<>());
+    if (requests.containsKey(request.id())) {
+      return;
+    }
+    Entry e = new Entry(request.id(), request.created());
+    e.target = request.target();
+    e.buildId = request.buildId();
+    e.title = request.title();
+    e.status = request.status();
+    e.chunksTotal = request.chunksTotal();
+    e.chunksDone = request.chunksDone();
+    e.error = request.error();
+    e.updated = request.updated();
+    e.submitted = true;
+    e.warnings.addAll(request.warnings());
+    requests.put(e.id, e);
   }
 
   @Override
   public synchronized void updateRequest(
       String requestId, RequestStatus status, int chunksTotal, int chunksDone, String error) {
-    RequestRecord r = requests.get(requestId);
-    if (r == null) {
+    Entry e = requests.get(requestId);
+    if (e == null) {
       return;
     }
-    RequestStatus next = r.status().isFinal() ? r.status() : status;
-    requests.put(
-        requestId,
-        new RequestRecord(
-            r.id(),
-            r.target(),
-            r.buildId(),
-            r.title(),
-            next,
-            Math.max(r.chunksTotal(), chunksTotal),
-            Math.max(r.chunksDone(), chunksDone),
-            findings.getOrDefault(requestId, Map.of()).size(),
-            error.isEmpty() ? r.error() : error,
-            r.created(),
-            clock.instant()));
+    e.status = e.status.isFinal() ? e.status : status;
+    e.chunksTotal = Math.max(e.chunksTotal, chunksTotal);
+    e.chunksDone = Math.max(e.chunksDone, chunksDone);
+    e.error = error.isEmpty() ? e.error : error;
+    e.updated = clock.instant();
   }
 
   @Override
   public synchronized void saveFindings(String requestId, List<Finding> list) {
-    Map<String, Finding> byId = findings.computeIfAbsent(requestId, k -> new LinkedHashMap<>());
+    Entry e = requests.get(requestId);
+    if (e == null) {
+      return;
+    }
     for (Finding f : list) {
-      byId.putIfAbsent(f.id(), f);
+      e.findings.putIfAbsent(f.id(), f);
     }
-    RequestRecord r = requests.get(requestId);
-    if (r != null) {
-      requests.put(
-          requestId,
-          new RequestRecord(
-              r.id(),
-              r.target(),
-              r.buildId(),
-              r.title(),
-              r.status(),
-              r.chunksTotal(),
-              r.chunksDone(),
-              byId.size(),
-              r.error(),
-              r.created(),
-              clock.instant()));
+    e.updated = clock.instant();
+  }
+
+  @Override
+  public synchronized void apply(StoreBatch batch) {
+    Instant now = clock.instant();
+    Set<Entry> touched = new LinkedHashSet<>();
+    for (RequestFinding rf : batch.findings()) {
+      Entry e = entry(rf.requestId(), now);
+      e.findings.putIfAbsent(rf.finding().id(), rf.finding());
+      touched.add(e);
     }
+    for (RequestEvent event : batch.events()) {
+      Entry e = entry(event.requestId(), now);
+      touched.add(e);
+      if (event instanceof RequestEvent.Submitted s) {
+        if (!e.submitted) {
+          e.submitted = true;
+          e.target = s.target();
+          e.created = s.at();
+        }
+      } else if (event instanceof RequestEvent.Resolved r) {
+        e.resolved = true;
+        e.buildId = r.buildId();
+        e.title = r.title();
+      } else if (event instanceof RequestEvent.JobIngested j) {
+        e.jobs.putIfAbsent(j.job().info().id(), j.job());
+      } else if (event instanceof RequestEvent.Ingested i) {
+        if (!e.ingested) {
+          e.warnings.addAll(i.warnings());
+        }
+        e.ingested = true;
+        e.chunksTotal = i.chunksTotal();
+      } else if (event instanceof RequestEvent.ChunkAnalyzed c) {
+        if (e.chunks.add(new Chunk(c.jobId(), c.index()))) {
+          e.warnings.addAll(c.warnings());
+        }
+      } else if (event instanceof RequestEvent.Failed f) {
+        e.failed = true;
+        e.error = e.error.isEmpty() ? f.error() : e.error;
+      }
+    }
+    for (Entry e : touched) {
+      e.chunksDone = e.chunks.size();
+      if (!e.status.isFinal()) {
+        e.status =
+            RequestStatus.derive(e.failed, e.resolved, e.ingested, e.chunksTotal, e.chunksDone);
+      }
+      e.updated = now;
+    }
+  }
+
+  private Entry entry(String requestId, Instant now) {
+    return requests.computeIfAbsent(requestId, id -> new Entry(id, now));
   }
 
   @Override
   public synchronized Optional<RequestRecord> request(String requestId) {
-    return Optional.ofNullable(requests.get(requestId));
+    return Optional.ofNullable(requests.get(requestId)).map(Entry::record);
   }
 
   @Override
   public synchronized List<Finding> findings(String requestId) {
-    List<Finding> list = new ArrayList<>(findings.getOrDefault(requestId, Map.of()).values());
-    list.sort(
-        Comparator.comparingInt(Finding::tier)
-            .thenComparing(Comparator.comparingDouble(Finding::confidence).reversed()));
-    return list;
+    Entry e = requests.get(requestId);
+    return e == null ? List.of() : List.copyOf(e.findings.values());
+  }
+
+  @Override
+  public synchronized List<JobRecord> jobs(String requestId) {
+    Entry e = requests.get(requestId);
+    return e == null ? List.of() : List.copyOf(e.jobs.values());
   }
 
   @Override
   public synchronized List<RequestRecord> recentRequests(int limit) {
-    List<RequestRecord> list = new ArrayList<>(requests.values());
-    list.sort(Comparator.comparing(RequestRecord::created).reversed());
-    return list.subList(0, Math.min(limit, list.size()));
+    return newestFirst().stream().limit(limit).map(Entry::record).toList();
+  }
+
+  private List<Entry> newestFirst() {
+    List<Entry> list = new ArrayList<>(requests.values());
+    list.sort(Comparator.comparing((Entry e) -> e.created).thenComparing(e -> e.id).reversed());
+    return list;
   }
 
   @Override
   public synchronized Map<String, History> history(
       Collection<String> hashes, String excludingBuildId, int window) {
-    List<RequestRecord> builds = new ArrayList<>();
-    Map<String, RequestRecord> latestPerBuild = new LinkedHashMap<>();
-    for (RequestRecord r : recentRequests(Integer.MAX_VALUE)) {
-      if (!r.buildId().equals(excludingBuildId)) {
-        latestPerBuild.putIfAbsent(r.buildId(), r);
+    Map<String, Entry> latestPerBuild = new LinkedHashMap<>();
+    for (Entry e : newestFirst()) {
+      if (!e.buildId.equals(excludingBuildId)) {
+        latestPerBuild.putIfAbsent(e.buildId, e);
       }
     }
-    builds.addAll(latestPerBuild.values());
+    List<Entry> builds = new ArrayList<>(latestPerBuild.values());
     builds = builds.subList(0, Math.min(window, builds.size()));
     Map<String, History> out = new HashMap<>();
     Instant now = clock.instant();
@@ -120,14 +218,11 @@ public final class InMemoryFindingStore implements FindingStore {
       int seen = 0;
       Instant first = null;
       Instant last = null;
-      for (RequestRecord b : builds) {
-        boolean has =
-            findings.getOrDefault(b.id(), Map.of()).values().stream()
-                .anyMatch(f -> f.hash().equals(hash));
-        if (has) {
+      for (Entry b : builds) {
+        if (b.findings.values().stream().anyMatch(f -> f.hash().equals(hash))) {
           seen++;
-          first = first == null || b.created().isBefore(first) ? b.created() : first;
-          last = last == null || b.created().isAfter(last) ? b.created() : last;
+          first = first == null || b.created.isBefore(first) ? b.created : first;
+          last = last == null || b.created.isAfter(last) ? b.created : last;
         }
       }
       out.put(
@@ -139,31 +234,31 @@ public final class InMemoryFindingStore implements FindingStore {
 
   @Override
   public synchronized List<RecurringFailure> recurringFailures(int limit) {
-    Map<String, List<Object[]>> byHash = new LinkedHashMap<>();
-    for (RequestRecord r : requests.values()) {
-      for (Finding f : findings.getOrDefault(r.id(), Map.of()).values()) {
-        byHash.computeIfAbsent(f.hash(), k -> new ArrayList<>()).add(new Object[] {r, f});
+    Map<String, List<Map.Entry<Entry, Finding>>> byHash = new LinkedHashMap<>();
+    for (Entry e : requests.values()) {
+      for (Finding f : e.findings.values()) {
+        byHash.computeIfAbsent(f.hash(), k -> new ArrayList<>()).add(Map.entry(e, f));
       }
     }
     List<RecurringFailure> out = new ArrayList<>();
-    for (Map.Entry<String, List<Object[]>> e : byHash.entrySet()) {
-      java.util.Set<String> buildIds = new java.util.HashSet<>();
+    for (Map.Entry<String, List<Map.Entry<Entry, Finding>>> group : byHash.entrySet()) {
+      Set<String> buildIds = new HashSet<>();
       Instant first = null;
       Instant last = null;
       int occurrences = 0;
       Finding sample = null;
-      for (Object[] pair : e.getValue()) {
-        RequestRecord r = (RequestRecord) pair[0];
-        Finding f = (Finding) pair[1];
-        buildIds.add(r.buildId());
+      for (Map.Entry<Entry, Finding> pair : group.getValue()) {
+        Entry r = pair.getKey();
+        Finding f = pair.getValue();
+        buildIds.add(r.buildId);
         occurrences += f.recurrence();
-        first = first == null || r.created().isBefore(first) ? r.created() : first;
-        last = last == null || r.created().isAfter(last) ? r.created() : last;
+        first = first == null || r.created.isBefore(first) ? r.created : first;
+        last = last == null || r.created.isAfter(last) ? r.created : last;
         sample = sample == null || f.confidence() > sample.confidence() ? f : sample;
       }
       out.add(
           new RecurringFailure(
-              e.getKey(),
+              group.getKey(),
               sample.normalized(),
               sample.message(),
               buildIds.size(),

@@ -1,6 +1,7 @@
 package dev.destill.core.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param error why it failed, empty otherwise
  * @param created when it was submitted
  * @param updated when it last changed
+ * @param warnings what the agents noted on the way (skipped jobs, truncated logs...), in arrival
+ *     order
  */
 public record RequestRecord(
     String id,
@@ -29,7 +32,8 @@ public record RequestRecord(
     int findings,
     String error,
     Instant created,
-    Instant updated) {
+    Instant updated,
+    List<String> warnings) {
   public RequestRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(target, "target");
@@ -39,5 +43,6 @@ public record RequestRecord(
     Objects.requireNonNull(error, "error");
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(updated, "updated");
+    warnings = List.copyOf(warnings);
   }
 }

@@ -5,15 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
 import dev.destill.core.model.Severity;
 import dev.destill.core.model.TestCase;
+import dev.destill.core.store.StoreBatch.RequestFinding;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,7 +106,8 @@ public abstract class AbstractFindingStoreTest {
         0,
         "",
         clock.instant(),
-        clock.instant());
+        clock.instant(),
+        List.of());
   }
 
   @Test
@@ -146,13 +154,13 @@ public abstract class AbstractFindingStoreTest {
   }
 
   @Test
-  void shouldReturnFindingsInRankOrder() {
+  void shouldReturnSavedFindingsInArrivalOrder() {
     store.createRequest(request("req-1", "b1"));
     store.saveFindings(
         "req-1",
         List.of(
             finding("a", "h1", 0.4, 2), finding("b", "h2", 0.95, 1), finding("c", "h3", 0.7, 1)));
-    assertThat(store.findings("req-1")).extracting(Finding::id).containsExactly("b", "c", "a");
+    assertThat(store.findings("req-1")).extracting(Finding::id).containsExactly("a", "b", "c");
   }
 
   @Test
@@ -213,5 +221,296 @@ public abstract class AbstractFindingStoreTest {
     assertThat(r.get(0).hash()).isEqualTo("common");
     assertThat(r.get(0).builds()).isEqualTo(3);
     assertThat(r).extracting(RecurringFailure::hash).contains("rare");
+  }
+
+  // The pipeline: a sink applies batches of events and findings, at least once, in any order.
+
+  private static final Instant SUBMITTED = Instant.parse("2026-02-28T09:00:00Z");
+
+  private static JobRecord job(String id, JobState state, OptionalInt exit, int chunks) {
+    return new JobRecord(new JobInfo(id, "job " + id, state, exit), chunks, 10L * chunks, 999L);
+  }
+
+  private static StoreBatch events(RequestEvent... events) {
+    return new StoreBatch(List.of(), List.of(events));
+  }
+
+  private static StoreBatch findings(String requestId, Finding... findings) {
+    return new StoreBatch(
+        Arrays.stream(findings).map(f -> new RequestFinding(requestId, f)).toList(), List.of());
+  }
+
+  /** Everything that happens to a request with two jobs and three chunks, in publishing order. */
+  private static List<RequestEvent> lifecycle(String id) {
+    return List.of(
+        new RequestEvent.Submitted(id, "https://ci/build/7", SUBMITTED),
+        new RequestEvent.Resolved(id, "b7", "build 7"),
+        new RequestEvent.JobIngested(id, job("a", JobState.FAILED, OptionalInt.of(2), 2)),
+        new RequestEvent.JobIngested(id, job("b", JobState.PASSED, OptionalInt.empty(), 1)),
+        new RequestEvent.Ingested(id, 3, List.of("job c has no log")),
+        new RequestEvent.ChunkAnalyzed(id, "a", 0, List.of()),
+        new RequestEvent.ChunkAnalyzed(id, "a", 1, List.of("line 9 was cut at 4096 chars")),
+        new RequestEvent.ChunkAnalyzed(id, "b", 0, List.of()));
+  }
+
+  private static StoreBatch wholeRequest(String id) {
+    return new StoreBatch(
+        List.of(
+            new RequestFinding(id, finding("f1", "h1", 0.9, 1)),
+            new RequestFinding(id, finding("f2", "h2", 0.5, 2))),
+        lifecycle(id));
+  }
+
+  private static <T> List<T> reversed(List<T> list) {
+    List<T> copy = new ArrayList<>(list);
+    Collections.reverse(copy);
+    return copy;
+  }
+
+  private RequestStatus statusOf(String id) {
+    return store.request(id).orElseThrow().status();
+  }
+
+  @Test
+  void shouldCreateTheRequestFromAnyEventOrFinding() {
+    List<RequestEvent> firsts =
+        List.of(
+            new RequestEvent.Resolved("r1", "b1", "t"),
+            new RequestEvent.JobIngested("r2", job("a", JobState.FAILED, OptionalInt.of(1), 1)),
+            new RequestEvent.Ingested("r3", 2, List.of()),
+            new RequestEvent.ChunkAnalyzed("r4", "a", 0, List.of()),
+            new RequestEvent.Failed("r5", "boom"));
+    for (RequestEvent e : firsts) {
+      store.apply(events(e));
+    }
+    store.apply(findings("r6", finding("f1", "h1", 0.9, 1)));
+    for (String id : List.of("r1", "r2", "r3", "r4", "r5", "r6")) {
+      RequestRecord r = store.request(id).orElseThrow();
+      assertThat(r.target()).isEmpty();
+      assertThat(r.created()).isEqualTo(clock.instant());
+      assertThat(r.updated()).isEqualTo(clock.instant());
+    }
+    RequestRecord r6 = store.request("r6").orElseThrow();
+    assertThat(r6.status()).isEqualTo(RequestStatus.PENDING);
+    assertThat(r6.findings()).isEqualTo(1);
+    assertThat(r6.buildId()).isEmpty();
+    assertThat(r6.title()).isEmpty();
+    assertThat(r6.warnings()).isEmpty();
+    assertThat(store.findings("r6")).extracting(Finding::id).containsExactly("f1");
+    assertThat(store.request("r1").orElseThrow().buildId()).isEqualTo("b1");
+    assertThat(store.jobs("r2")).hasSize(1);
+    assertThat(store.request("r4").orElseThrow().chunksDone()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldMoveFromPendingToCompleteAsEventsArrive() {
+    List<RequestEvent> all = lifecycle("req-1");
+    List<RequestStatus> seen = new ArrayList<>();
+    for (RequestEvent e : all) {
+      clock.advance(Duration.ofSeconds(1));
+      store.apply(events(e));
+      seen.add(statusOf("req-1"));
+    }
+    assertThat(seen)
+        .containsExactly(
+            RequestStatus.PENDING,
+            RequestStatus.INGESTING,
+            RequestStatus.INGESTING,
+            RequestStatus.INGESTING,
+            RequestStatus.ANALYZING,
+            RequestStatus.ANALYZING,
+            RequestStatus.ANALYZING,
+            RequestStatus.COMPLETE);
+    RequestRecord r = store.request("req-1").orElseThrow();
+    assertThat(r.target()).isEqualTo("https://ci/build/7");
+    assertThat(r.buildId()).isEqualTo("b7");
+    assertThat(r.title()).isEqualTo("build 7");
+    assertThat(r.chunksTotal()).isEqualTo(3);
+    assertThat(r.chunksDone()).isEqualTo(3);
+    assertThat(r.created()).isEqualTo(SUBMITTED);
+    assertThat(r.updated()).isEqualTo(clock.instant());
+    assertThat(r.warnings()).containsExactly("job c has no log", "line 9 was cut at 4096 chars");
+  }
+
+  @Test
+  void shouldCompleteOnlyWhenIngestedAndEveryChunkAnalyzed() {
+    store.apply(
+        events(
+            new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of()),
+            new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of())));
+    // Every chunk published so far is analyzed, but more may come until the request is ingested.
+    assertThat(statusOf("req-1")).isEqualTo(RequestStatus.ANALYZING);
+    store.apply(events(new RequestEvent.Ingested("req-1", 3, List.of())));
+    assertThat(statusOf("req-1")).isEqualTo(RequestStatus.ANALYZING);
+    store.apply(events(new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of())));
+    assertThat(statusOf("req-1")).isEqualTo(RequestStatus.ANALYZING);
+    store.apply(events(new RequestEvent.ChunkAnalyzed("req-1", "b", 0, List.of())));
+    assertThat(statusOf("req-1")).isEqualTo(RequestStatus.COMPLETE);
+
+    // A request without any chunk is complete once ingested.
+    store.apply(events(new RequestEvent.Ingested("req-2", 0, List.of())));
+    assertThat(statusOf("req-2")).isEqualTo(RequestStatus.COMPLETE);
+  }
+
+  @Test
+  void shouldReachTheSameStateFromEventsInReverseOrder() {
+    for (RequestEvent e : lifecycle("forward")) {
+      store.apply(events(e));
+    }
+    for (RequestEvent e : reversed(lifecycle("reverse"))) {
+      store.apply(events(e));
+    }
+    store.apply(new StoreBatch(List.of(), reversed(lifecycle("one-batch"))));
+    RequestRecord forward = store.request("forward").orElseThrow();
+    for (String id : List.of("reverse", "one-batch")) {
+      RequestRecord r = store.request(id).orElseThrow();
+      assertThat(r).usingRecursiveComparison().ignoringFields("id", "warnings").isEqualTo(forward);
+      assertThat(r.warnings()).containsExactlyInAnyOrderElementsOf(forward.warnings());
+      assertThat(store.jobs(id)).containsExactlyInAnyOrderElementsOf(store.jobs("forward"));
+    }
+    assertThat(forward.status()).isEqualTo(RequestStatus.COMPLETE);
+  }
+
+  @Test
+  void shouldHaveAnExactlyOnceEffectWhenABatchIsAppliedTwice() {
+    store.apply(wholeRequest("req-1"));
+    RequestRecord once = store.request("req-1").orElseThrow();
+    store.apply(wholeRequest("req-1"));
+    RequestRecord twice = store.request("req-1").orElseThrow();
+    assertThat(twice).isEqualTo(once);
+    assertThat(twice.findings()).isEqualTo(2);
+    assertThat(twice.chunksDone()).isEqualTo(3);
+    assertThat(twice.status()).isEqualTo(RequestStatus.COMPLETE);
+    assertThat(store.findings("req-1")).extracting(Finding::id).containsExactly("f1", "f2");
+    assertThat(store.jobs("req-1")).extracting(j -> j.info().id()).containsExactly("a", "b");
+  }
+
+  @Test
+  void shouldCountAChunkOnceWhenRepeatedWithinOneBatch() {
+    RequestEvent chunk = new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of("w"));
+    Finding f = finding("f1", "h1", 0.9, 1);
+    store.apply(
+        new StoreBatch(
+            List.of(new RequestFinding("req-1", f), new RequestFinding("req-1", f)),
+            List.of(chunk, new RequestEvent.Ingested("req-1", 2, List.of()), chunk)));
+    RequestRecord r = store.request("req-1").orElseThrow();
+    assertThat(r.chunksDone()).isEqualTo(1);
+    assertThat(r.findings()).isEqualTo(1);
+    assertThat(r.warnings()).containsExactly("w");
+    assertThat(r.status()).isEqualTo(RequestStatus.ANALYZING);
+  }
+
+  @Test
+  void shouldNotDuplicateWarningsOnReplay() {
+    RequestEvent ingested = new RequestEvent.Ingested("req-1", 2, List.of("no log", "skipped"));
+    RequestEvent chunk0 = new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of("cut"));
+    RequestEvent chunk1 = new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of("cut"));
+    store.apply(events(ingested, chunk0));
+    store.apply(events(chunk0, ingested));
+    store.apply(events(chunk1, chunk0));
+    store.apply(events(ingested));
+    assertThat(store.request("req-1").orElseThrow().warnings())
+        .containsExactly("no log", "skipped", "cut", "cut");
+    assertThat(store.recentRequests(5).get(0).warnings())
+        .containsExactly("no log", "skipped", "cut", "cut");
+  }
+
+  @Test
+  void shouldSetTargetAndCreatedFromTheFirstSubmittedEvenWhenItComesLate() {
+    store.apply(events(new RequestEvent.Resolved("req-1", "b1", "build 1")));
+    clock.advance(Duration.ofMinutes(5));
+    store.apply(events(new RequestEvent.Submitted("req-1", "https://ci/1", SUBMITTED)));
+    store.apply(
+        events(new RequestEvent.Submitted("req-1", "https://ci/other", SUBMITTED.plusSeconds(9))));
+    RequestRecord r = store.request("req-1").orElseThrow();
+    assertThat(r.target()).isEqualTo("https://ci/1");
+    assertThat(r.created()).isEqualTo(SUBMITTED);
+    assertThat(r.buildId()).isEqualTo("b1");
+    assertThat(r.status()).isEqualTo(RequestStatus.INGESTING);
+  }
+
+  @Test
+  void shouldKeepFailedFinalAndTheFirstError() {
+    store.apply(events(new RequestEvent.Failed("req-1", "GitHub returned 404")));
+    store.apply(events(new RequestEvent.Failed("req-1", "later error")));
+    store.apply(wholeRequest("req-1"));
+    RequestRecord r = store.request("req-1").orElseThrow();
+    assertThat(r.status()).isEqualTo(RequestStatus.FAILED);
+    assertThat(r.error()).isEqualTo("GitHub returned 404");
+    assertThat(r.chunksDone()).isEqualTo(3);
+
+    // Complete is final too: a late failure does not move it.
+    store.apply(wholeRequest("req-2"));
+    store.apply(events(new RequestEvent.Failed("req-2", "late")));
+    assertThat(statusOf("req-2")).isEqualTo(RequestStatus.COMPLETE);
+  }
+
+  @Test
+  void shouldReturnJobsInArrivalOrderWithTheirFields() {
+    JobRecord b = job("b", JobState.PASSED, OptionalInt.empty(), 0);
+    JobRecord a = job("a", JobState.FAILED, OptionalInt.of(137), 4);
+    store.apply(events(new RequestEvent.JobIngested("req-1", b)));
+    store.apply(
+        events(
+            new RequestEvent.JobIngested("req-1", a),
+            new RequestEvent.JobIngested(
+                "req-1", job("b", JobState.FAILED, OptionalInt.of(1), 9))));
+    assertThat(store.jobs("req-1")).containsExactly(b, a);
+  }
+
+  @Test
+  void shouldReturnAppliedFindingsInArrivalOrder() {
+    Finding low = finding("low", "h1", 0.2, 3);
+    Finding high = finding("high", "h2", 0.99, 1);
+    Finding mid = finding("mid", "h3", 0.6, 2);
+    store.apply(findings("req-1", low, high));
+    store.apply(findings("req-1", mid, low));
+    assertThat(store.findings("req-1")).containsExactly(low, high, mid);
+    assertThat(store.request("req-1").orElseThrow().findings()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldApplyThousandsOfFindingsInOneBatch() {
+    List<RequestFinding> many = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      many.add(new RequestFinding("req-" + (i % 3), finding("f" + i, "h" + (i % 50), 0.5, 2)));
+    }
+    store.apply(new StoreBatch(many, List.of()));
+    store.apply(new StoreBatch(many, List.of()));
+    assertThat(store.request("req-1").orElseThrow().findings()).isEqualTo(1000);
+    assertThat(store.findings("req-2"))
+        .hasSize(1000)
+        .first()
+        .extracting(Finding::id)
+        .isEqualTo("f2");
+  }
+
+  @Test
+  void shouldKnowNothingOfAnUnknownRequest() {
+    store.apply(wholeRequest("req-1"));
+    assertThat(store.request("nope")).isEmpty();
+    assertThat(store.findings("nope")).isEmpty();
+    assertThat(store.jobs("nope")).isEmpty();
+  }
+
+  @Test
+  void shouldKeepTheWarningsOfACreatedRequest() {
+    RequestRecord r = request("req-1", "b1");
+    store.createRequest(
+        new RequestRecord(
+            r.id(),
+            r.target(),
+            r.buildId(),
+            r.title(),
+            r.status(),
+            0,
+            0,
+            0,
+            "",
+            r.created(),
+            r.updated(),
+            List.of("job x has no log", "job y has no log")));
+    assertThat(store.request("req-1").orElseThrow().warnings())
+        .containsExactly("job x has no log", "job y has no log");
   }
 }

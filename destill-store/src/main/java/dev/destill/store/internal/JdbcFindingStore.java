@@ -3,15 +3,22 @@ package dev.destill.store.internal;
 import dev.destill.core.DestillException;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobState;
 import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.JobRecord;
 import dev.destill.core.store.RecurringFailure;
+import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
+import dev.destill.core.store.StoreBatch;
+import dev.destill.core.store.StoreBatch.RequestFinding;
 import dev.destill.store.FindingJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,11 +28,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
- * The SQL both stores share: requests, findings (one JSON document each) and the history queries.
- * Subclasses provide connections and the SQL that differs. Thread-safe as far as its connection
- * source is.
+ * The SQL both stores share: requests, findings (one JSON document each), the pipeline's jobs,
+ * analyzed chunks and warnings, and the history queries. Subclasses provide connections and the SQL
+ * that differs. Thread-safe as far as its connection source is.
  */
 public abstract class JdbcFindingStore implements FindingStore {
   protected final Clock clock;
@@ -39,6 +49,18 @@ public abstract class JdbcFindingStore implements FindingStore {
 
   /** How to insert a finding unless its id exists (ON CONFLICT DO NOTHING / INSERT OR IGNORE). */
   protected abstract String insertFindingSql();
+
+  /**
+   * An insert that skips rows whose key exists: {@code INSERT OR IGNORE INTO <into>} or {@code
+   * INSERT INTO <into> ON CONFLICT DO NOTHING}, where {@code into} is {@code table (cols) VALUES
+   * (...)}.
+   */
+  protected abstract String insertIgnoring(String into);
+
+  /** What locks the selected rows until commit ({@code FOR UPDATE}), or empty without row locks. */
+  protected String forUpdate() {
+    return "";
+  }
 
   /** The JSON column's parameter placeholder ({@code ?} or {@code ?::jsonb}). */
   protected String json() {
@@ -62,32 +84,89 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   protected final DestillException failure(String what, SQLException e) {
+    String message = String.valueOf(e.getMessage());
     return new DestillException.Retriable(
-        what + " failed in " + describe() + ": " + e.getMessage(), e);
+        what + " failed in " + describe() + ": " + message.lines().findFirst().orElse(message), e);
   }
 
   @Override
   public void createRequest(RequestRecord r) {
-    try (Connection c = connection();
-        PreparedStatement ps = c.prepareStatement(insertRequestSql())) {
-      ps.setString(1, r.id());
-      ps.setString(2, r.target());
-      ps.setString(3, r.buildId());
-      ps.setString(4, r.title());
-      ps.setString(5, r.status().id());
-      ps.setInt(6, r.chunksTotal());
-      ps.setInt(7, r.chunksDone());
-      ps.setInt(8, r.findings());
-      ps.setString(9, r.error());
-      ps.setString(10, ts(r.created()));
-      ps.setString(11, ts(r.updated()));
-      ps.executeUpdate();
+    try (Connection c = connection()) {
+      c.setAutoCommit(false);
+      try {
+        if (insertRequest(c, r) > 0) {
+          insertWarnings(c, r.id(), "request", r.warnings(), 0);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
     } catch (SQLException e) {
       throw failure("saving request " + r.id(), e);
     }
   }
 
-  protected abstract String insertRequestSql();
+  private int insertRequest(Connection c, RequestRecord r) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insertRequestSql())) {
+      bindRequest(ps, r, true);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Sets the parameters of {@link #insertRequestSql()}. */
+  private static void bindRequest(PreparedStatement ps, RequestRecord r, boolean submitted)
+      throws SQLException {
+    ps.setString(1, r.id());
+    ps.setString(2, r.target());
+    ps.setString(3, r.buildId());
+    ps.setString(4, r.title());
+    ps.setString(5, r.status().id());
+    ps.setInt(6, r.chunksTotal());
+    ps.setInt(7, r.chunksDone());
+    ps.setInt(8, r.findings());
+    ps.setString(9, r.error());
+    ps.setString(10, ts(r.created()));
+    ps.setString(11, ts(r.updated()));
+    ps.setBoolean(12, submitted);
+  }
+
+  private void insertWarnings(
+      Connection c, String requestId, String source, List<String> warnings, int ord)
+      throws SQLException {
+    if (warnings.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(insertWarningSql())) {
+      for (int n = 0; n < warnings.size(); n++) {
+        addWarning(ps, requestId, source, n, ord + n, warnings.get(n));
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private String insertWarningSql() {
+    return insertIgnoring(
+        "request_warnings (request_id, source, n, ord, text) VALUES (?, ?, ?, ?, ?)");
+  }
+
+  private static void addWarning(
+      PreparedStatement ps, String requestId, String source, int n, int ord, String text)
+      throws SQLException {
+    ps.setString(1, requestId);
+    ps.setString(2, source);
+    ps.setInt(3, n);
+    ps.setInt(4, ord);
+    ps.setString(5, text);
+    ps.addBatch();
+  }
+
+  /** Inserts a request unless its id exists. */
+  private String insertRequestSql() {
+    return insertIgnoring(
+        "requests (id, target, build_id, title, status, chunks_total, chunks_done, findings, "
+            + "error, created, updated, submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  }
 
   @Override
   public void updateRequest(
@@ -158,9 +237,14 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   private static int nextOrder(Connection c, String requestId) throws SQLException {
+    return nextOrder(c, "findings", requestId);
+  }
+
+  /** The next free {@code ord} of a request's rows in {@code table}. */
+  private static int nextOrder(Connection c, String table, String requestId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT COALESCE(MAX(ord), -1) + 1 FROM findings WHERE request_id = ?")) {
+            "SELECT COALESCE(MAX(ord), -1) + 1 FROM " + table + " WHERE request_id = ?")) {
       ps.setString(1, requestId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -182,12 +266,37 @@ public abstract class JdbcFindingStore implements FindingStore {
     try (PreparedStatement ps = c.prepareStatement("SELECT * FROM requests WHERE id = ?")) {
       ps.setString(1, requestId);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(record(rs)) : Optional.empty();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            record(
+                rs,
+                warnings(c, "WHERE request_id = ?", requestId).getOrDefault(requestId, List.of())));
       }
     }
   }
 
-  private static RequestRecord record(ResultSet rs) throws SQLException {
+  /** Warnings in arrival order, by request, of the requests {@code where} selects. */
+  private static Map<String, List<String>> warnings(Connection c, String where, Object parameter)
+      throws SQLException {
+    Map<String, List<String>> out = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT request_id, text FROM request_warnings "
+                + where
+                + " ORDER BY request_id, ord, source, n")) {
+      ps.setObject(1, parameter);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static RequestRecord record(ResultSet rs, List<String> warnings) throws SQLException {
     return new RequestRecord(
         rs.getString("id"),
         rs.getString("target"),
@@ -199,7 +308,268 @@ public abstract class JdbcFindingStore implements FindingStore {
         rs.getInt("findings"),
         rs.getString("error"),
         Instant.parse(rs.getString("created")),
-        Instant.parse(rs.getString("updated")));
+        Instant.parse(rs.getString("updated")),
+        warnings);
+  }
+
+  @Override
+  public void apply(StoreBatch batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    // Sorted, so that concurrent batches take row locks in one order and cannot deadlock.
+    SortedSet<String> touched = new TreeSet<>();
+    batch.findings().forEach(f -> touched.add(f.requestId()));
+    batch.events().forEach(e -> touched.add(e.requestId()));
+    try (Connection c = connection()) {
+      c.setAutoCommit(false);
+      try {
+        Instant now = clock.instant();
+        createMissing(c, touched, now);
+        insertFindings(c, batch.findings(), now);
+        applyEvents(c, batch.events());
+        recompute(c, touched, now);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure(
+          "applying "
+              + batch.findings().size()
+              + " findings and "
+              + batch.events().size()
+              + " events",
+          e);
+    }
+  }
+
+  /** Creates the rows of requests not seen yet, then locks every touched row until commit. */
+  private void createMissing(Connection c, SortedSet<String> requestIds, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insertRequestSql())) {
+      for (String id : requestIds) {
+        RequestRecord blank =
+            new RequestRecord(
+                id, "", "", "", RequestStatus.PENDING, 0, 0, 0, "", now, now, List.of());
+        bindRequest(ps, blank, false);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    if (!forUpdate().isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT id FROM requests WHERE id = ? " + forUpdate())) {
+        for (String id : requestIds) {
+          ps.setString(1, id);
+          ps.executeQuery().close();
+        }
+      }
+    }
+  }
+
+  private void insertFindings(Connection c, List<RequestFinding> findings, Instant now)
+      throws SQLException {
+    if (findings.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> next = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(insertFindingSql())) {
+      for (RequestFinding rf : findings) {
+        Finding f = rf.finding();
+        ps.setString(1, rf.requestId());
+        ps.setString(2, f.id());
+        ps.setString(3, f.hash());
+        ps.setInt(4, take(c, next, "findings", rf.requestId(), 1));
+        ps.setDouble(5, f.confidence());
+        ps.setInt(6, f.tier());
+        ps.setString(7, ts(now));
+        ps.setString(8, FindingJson.write(f));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Reserves {@code count} consecutive {@code ord}s of a request's rows in {@code table}. */
+  private static int take(
+      Connection c, Map<String, Integer> next, String table, String requestId, int count)
+      throws SQLException {
+    Integer ord = next.get(requestId);
+    if (ord == null) {
+      ord = nextOrder(c, table, requestId);
+    }
+    next.put(requestId, ord + count);
+    return ord;
+  }
+
+  private void applyEvents(Connection c, List<RequestEvent> events) throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> nextJob = new HashMap<>();
+    Map<String, Integer> nextWarning = new HashMap<>();
+    // Statements of different kinds commute, so each kind runs as one JDBC batch; within a kind
+    // the batch keeps the order consumed (the first Submitted and the first error win).
+    try (PreparedStatement submitted =
+            c.prepareStatement(
+                "UPDATE requests SET target = ?, created = ?, submitted = TRUE "
+                    + "WHERE id = ? AND submitted = FALSE");
+        PreparedStatement resolved =
+            c.prepareStatement(
+                "UPDATE requests SET build_id = ?, title = ?, resolved = TRUE WHERE id = ?");
+        PreparedStatement job =
+            c.prepareStatement(
+                insertIgnoring(
+                    "jobs (request_id, job_id, ord, name, state, exit_status, chunks, lines, bytes) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        PreparedStatement ingested =
+            c.prepareStatement(
+                "UPDATE requests SET chunks_total = ?, ingested = TRUE WHERE id = ?");
+        PreparedStatement chunk =
+            c.prepareStatement(
+                insertIgnoring("chunks (request_id, job_id, idx) VALUES (?, ?, ?)"));
+        PreparedStatement warning = c.prepareStatement(insertWarningSql());
+        PreparedStatement failed =
+            c.prepareStatement(
+                "UPDATE requests SET failed = TRUE, "
+                    + "error = CASE WHEN error = '' THEN ? ELSE error END WHERE id = ?")) {
+      for (RequestEvent event : events) {
+        String id = event.requestId();
+        if (event instanceof RequestEvent.Submitted s) {
+          submitted.setString(1, s.target());
+          submitted.setString(2, ts(s.at()));
+          submitted.setString(3, id);
+          submitted.addBatch();
+        } else if (event instanceof RequestEvent.Resolved r) {
+          resolved.setString(1, r.buildId());
+          resolved.setString(2, r.title());
+          resolved.setString(3, id);
+          resolved.addBatch();
+        } else if (event instanceof RequestEvent.JobIngested j) {
+          JobInfo info = j.job().info();
+          job.setString(1, id);
+          job.setString(2, info.id());
+          job.setInt(3, take(c, nextJob, "jobs", id, 1));
+          job.setString(4, info.name());
+          job.setString(5, info.state().id());
+          if (info.exitStatus().isPresent()) {
+            job.setInt(6, info.exitStatus().getAsInt());
+          } else {
+            job.setNull(6, Types.INTEGER);
+          }
+          job.setInt(7, j.job().chunks());
+          job.setLong(8, j.job().lines());
+          job.setLong(9, j.job().bytes());
+          job.addBatch();
+        } else if (event instanceof RequestEvent.Ingested i) {
+          ingested.setInt(1, i.chunksTotal());
+          ingested.setString(2, id);
+          ingested.addBatch();
+          addWarnings(c, warning, nextWarning, id, "ingested", i.warnings());
+        } else if (event instanceof RequestEvent.ChunkAnalyzed a) {
+          chunk.setString(1, id);
+          chunk.setString(2, a.jobId());
+          chunk.setInt(3, a.index());
+          chunk.addBatch();
+          addWarnings(
+              c, warning, nextWarning, id, "chunk " + a.index() + " " + a.jobId(), a.warnings());
+        } else if (event instanceof RequestEvent.Failed f) {
+          failed.setString(1, f.error());
+          failed.setString(2, id);
+          failed.addBatch();
+        }
+      }
+      for (PreparedStatement ps :
+          List.of(submitted, resolved, job, ingested, chunk, warning, failed)) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  /**
+   * Adds an event's warnings, keyed by the event ({@code source}) and their position in it, so that
+   * a replayed event adds none.
+   */
+  private static void addWarnings(
+      Connection c,
+      PreparedStatement ps,
+      Map<String, Integer> next,
+      String requestId,
+      String source,
+      List<String> warnings)
+      throws SQLException {
+    if (warnings.isEmpty()) {
+      return;
+    }
+    int ord = take(c, next, "request_warnings", requestId, warnings.size());
+    for (int n = 0; n < warnings.size(); n++) {
+      addWarning(ps, requestId, source, n, ord + n, warnings.get(n));
+    }
+  }
+
+  /** Recounts each request's chunks and findings and derives its status, unless final. */
+  private void recompute(Connection c, SortedSet<String> requestIds, Instant now)
+      throws SQLException {
+    try (PreparedStatement read =
+            c.prepareStatement(
+                "SELECT status, failed, resolved, ingested, chunks_total, "
+                    + "(SELECT COUNT(*) FROM chunks WHERE request_id = r.id) AS done, "
+                    + "(SELECT COUNT(*) FROM findings WHERE request_id = r.id) AS found "
+                    + "FROM requests r WHERE id = ?");
+        PreparedStatement write =
+            c.prepareStatement(
+                "UPDATE requests SET chunks_done = ?, findings = ?, status = ?, updated = ? "
+                    + "WHERE id = ?")) {
+      for (String id : requestIds) {
+        read.setString(1, id);
+        try (ResultSet rs = read.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException("request " + id + " vanished during the batch");
+          }
+          RequestStatus status = RequestStatus.valueOf(rs.getString(1).toUpperCase(Locale.ROOT));
+          int done = rs.getInt(6);
+          if (!status.isFinal()) {
+            status =
+                RequestStatus.derive(
+                    rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), rs.getInt(5), done);
+          }
+          write.setInt(1, done);
+          write.setInt(2, rs.getInt(7));
+          write.setString(3, status.id());
+          write.setString(4, ts(now));
+          write.setString(5, id);
+          write.addBatch();
+        }
+      }
+      write.executeBatch();
+    }
+  }
+
+  @Override
+  public List<JobRecord> jobs(String requestId) {
+    try (Connection c = connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT job_id, name, state, exit_status, chunks, lines, bytes FROM jobs "
+                    + "WHERE request_id = ? ORDER BY ord, job_id")) {
+      ps.setString(1, requestId);
+      List<JobRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int exit = rs.getInt(4);
+          OptionalInt exitStatus = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(exit);
+          JobInfo info =
+              new JobInfo(
+                  rs.getString(1), rs.getString(2), JobState.parse(rs.getString(3)), exitStatus);
+          out.add(new JobRecord(info, rs.getInt(5), rs.getLong(6), rs.getLong(7)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("reading jobs of " + requestId, e);
+    }
   }
 
   @Override
@@ -207,9 +577,7 @@ public abstract class JdbcFindingStore implements FindingStore {
     try (Connection c = connection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT "
-                    + bodyText()
-                    + " FROM findings WHERE request_id = ? ORDER BY tier, confidence DESC, ord")) {
+                "SELECT " + bodyText() + " FROM findings WHERE request_id = ? ORDER BY ord, id")) {
       ps.setString(1, requestId);
       List<Finding> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -229,10 +597,15 @@ public abstract class JdbcFindingStore implements FindingStore {
         PreparedStatement ps =
             c.prepareStatement("SELECT * FROM requests ORDER BY created DESC, id DESC LIMIT ?")) {
       ps.setInt(1, limit);
+      Map<String, List<String>> warnings =
+          warnings(
+              c,
+              "WHERE request_id IN (SELECT id FROM requests ORDER BY created DESC, id DESC LIMIT ?)",
+              limit);
       List<RequestRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(record(rs));
+          out.add(record(rs, warnings.getOrDefault(rs.getString("id"), List.of())));
         }
       }
       return out;

@@ -119,9 +119,13 @@ public final class PostgresFindingStore extends JdbcFindingStore {
   }
 
   @Override
-  protected String insertRequestSql() {
-    return "INSERT INTO requests (id, target, build_id, title, status, chunks_total, chunks_done, findings, error, "
-        + "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+  protected String insertIgnoring(String into) {
+    return "INSERT INTO " + into + " ON CONFLICT DO NOTHING";
+  }
+
+  @Override
+  protected String forUpdate() {
+    return "FOR UPDATE";
   }
 
   @Override

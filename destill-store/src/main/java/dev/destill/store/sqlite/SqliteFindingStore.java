@@ -31,6 +31,25 @@ public final class SqliteFindingStore extends JdbcFindingStore {
       body TEXT NOT NULL, PRIMARY KEY (request_id, id));
     CREATE INDEX findings_hash ON findings(hash);
     CREATE INDEX findings_confidence ON findings(confidence);
+    """,
+    // 2: the pipeline's events (what each agent reported), jobs, analyzed chunks and warnings.
+    """
+    ALTER TABLE requests ADD COLUMN submitted INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN resolved INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN ingested INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+    UPDATE requests SET submitted = 1;
+    CREATE INDEX findings_order ON findings(request_id, ord);
+    CREATE TABLE jobs (
+      request_id TEXT NOT NULL REFERENCES requests(id), job_id TEXT NOT NULL, ord INTEGER NOT NULL,
+      name TEXT NOT NULL, state TEXT NOT NULL, exit_status INTEGER, chunks INTEGER NOT NULL,
+      lines INTEGER NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (request_id, job_id));
+    CREATE TABLE chunks (
+      request_id TEXT NOT NULL REFERENCES requests(id), job_id TEXT NOT NULL, idx INTEGER NOT NULL,
+      PRIMARY KEY (request_id, job_id, idx));
+    CREATE TABLE request_warnings (
+      request_id TEXT NOT NULL REFERENCES requests(id), source TEXT NOT NULL, n INTEGER NOT NULL,
+      ord INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (request_id, source, n));
     """
   };
 
@@ -101,9 +120,8 @@ public final class SqliteFindingStore extends JdbcFindingStore {
   }
 
   @Override
-  protected String insertRequestSql() {
-    return "INSERT OR IGNORE INTO requests (id, target, build_id, title, status, chunks_total, chunks_done, "
-        + "findings, error, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  protected String insertIgnoring(String into) {
+    return "INSERT OR IGNORE INTO " + into;
   }
 
   @Override
