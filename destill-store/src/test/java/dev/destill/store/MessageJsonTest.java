@@ -58,9 +58,25 @@ class MessageJsonTest {
   void shouldRoundTripFindingsAndEveryProgressStage() {
     Finding f =
         new Finding(
-            "id1", "h".repeat(64), Severity.ERROR, 0.9, 1, "test", "build", 3, 4, "boom", "boom",
-            List.of("boom", "at x"), List.of("pre"), List.of("post"), 2, FindingSource.LOG,
-            Optional.empty(), List.of("failed-job"), Optional.empty());
+            "id1",
+            "h".repeat(64),
+            Severity.ERROR,
+            0.9,
+            1,
+            "test",
+            "build",
+            3,
+            4,
+            "boom",
+            "boom",
+            List.of("boom", "at x"),
+            List.of("pre"),
+            List.of("post"),
+            2,
+            FindingSource.LOG,
+            Optional.empty(),
+            List.of("failed-job"),
+            Optional.empty());
     assertThat(roundTrip(new FindingMessage("req-1", f))).isEqualTo(new FindingMessage("req-1", f));
     List<RequestEvent> events =
         List.of(
@@ -68,8 +84,7 @@ class MessageJsonTest {
             new RequestEvent.Resolved("req-1", "gh:1", "acme/shop #1"),
             new RequestEvent.JobIngested("req-1", new JobRecord(JOB, 3, 1000, 50_000)),
             new RequestEvent.JobIngested(
-                "req-1",
-                new JobRecord(JobInfo.of("lint", JobState.PASSED), 0, 0, 0)),
+                "req-1", new JobRecord(JobInfo.of("lint", JobState.PASSED), 0, 0, 0)),
             new RequestEvent.Ingested("req-1", 3, List.of("a warning")),
             new RequestEvent.ChunkAnalyzed("req-1", "j1", 2, List.of()),
             new RequestEvent.Failed("req-1", "GitHub returned 401"));
@@ -82,9 +97,7 @@ class MessageJsonTest {
   void shouldWriteTheSchemaVersionAndType() throws Exception {
     JsonNode o =
         new ObjectMapper()
-            .readTree(
-                codec.encode(
-                    new Progress(new RequestEvent.Failed("req-1", "x"))));
+            .readTree(codec.encode(new Progress(new RequestEvent.Failed("req-1", "x"))));
     assertThat(o.get("schema_version").asInt()).isEqualTo(PipelineMessage.SCHEMA_VERSION);
     assertThat(o.get("type").asText()).isEqualTo("progress");
   }
@@ -110,7 +123,8 @@ class MessageJsonTest {
 
   @Test
   void shouldWrapAPoisonMessageWithItsReason() throws Exception {
-    Message m = new Message("destill.logs.raw", 3, 42, "k", "garbage".getBytes(StandardCharsets.UTF_8));
+    Message m =
+        new Message("destill.logs.raw", 3, 42, "k", "garbage".getBytes(StandardCharsets.UTF_8));
     JsonNode o = new ObjectMapper().readTree(codec.deadLetter(m, "not JSON"));
     assertThat(o.get("reason").asText()).isEqualTo("not JSON");
     assertThat(o.get("topic").asText()).isEqualTo("destill.logs.raw");

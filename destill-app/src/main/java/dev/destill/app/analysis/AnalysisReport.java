@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param findings ranked, best first
  * @param warnings what went wrong without stopping the analysis
  * @param started when the analysis started
- * @param stored what the pipeline stored for it (raw findings and request events), to be saved to
- *     a history; empty for a report read back from one
+ * @param stored what the pipeline stored for it (raw findings and request events), to be saved to a
+ *     history; empty for a report read back from one
  */
 public record AnalysisReport(
     String requestId,

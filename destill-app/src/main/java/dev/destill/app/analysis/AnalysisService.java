@@ -43,8 +43,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Local mode: runs one analysis through the pipeline in this process. The ingest, analyze (one per
  * core) and sink agents run as threads over an {@link InMemoryBroker} with bounded queues; the sink
  * writes to an in-memory store, and every batch it stores reaches the listener at once, so findings
- * show while the log is still being read. When the request is complete its findings are ranked
- * with {@link Triage}. Thread-safe; each call is independent.
+ * show while the log is still being read. When the request is complete its findings are ranked with
+ * {@link Triage}. Thread-safe; each call is independent.
  */
 public final class AnalysisService {
   private static final DateTimeFormatter ID_TIME =
@@ -164,8 +164,8 @@ public final class AnalysisService {
   }
 
   /**
-   * Follows one request through what the sink stores: hands findings and warnings to the
-   * listener as they land, and tells when the request is complete or failed.
+   * Follows one request through what the sink stores: hands findings and warnings to the listener
+   * as they land, and tells when the request is complete or failed.
    */
   private static final class Watcher {
     private final String requestId;

@@ -81,7 +81,8 @@ class AnalysisServiceTest {
     List<String> expected = identities(whole(log));
     assertThat(expected).isNotEmpty();
     for (int chunk : new int[] {1 << 20, 8 << 10, 3 << 10}) {
-      AnalysisReport report = service(chunk).analyze(AnalysisRequest.of(log.toString()), AnalysisListener.NONE);
+      AnalysisReport report =
+          service(chunk).analyze(AnalysisRequest.of(log.toString()), AnalysisListener.NONE);
       assertThat(identities(report.findings())).as("chunks of %d bytes", chunk).isEqualTo(expected);
     }
   }

@@ -56,7 +56,8 @@ class ManifestTest {
         List.of(new JobSummary("job", JobState.FAILED, OptionalInt.empty(), 1000, 50000)),
         list,
         List.of(),
-        Instant.EPOCH);
+        Instant.EPOCH,
+        new dev.destill.core.store.StoreBatch(List.of(), List.of()));
   }
 
   @Test

@@ -61,8 +61,7 @@ class ChunkerTest {
     for (Chunker.Range r : cut.ranges()) {
       String data =
           new String(
-              Arrays.copyOfRange(cut.copy(), (int) r.from(), (int) r.to()),
-              StandardCharsets.UTF_8);
+              Arrays.copyOfRange(cut.copy(), (int) r.from(), (int) r.to()), StandardCharsets.UTF_8);
       String[] lines = data.split("\n");
       long last = Math.min(all.length, r.ownTo() + Chunker.TRAIL);
       assertThat(r.firstLine()).isEqualTo(Math.max(1, r.ownFrom() - Chunker.LEAD));
