@@ -16,6 +16,12 @@ public interface Subscription extends AutoCloseable {
   /** Marks every message returned by {@link #poll} so far as processed. */
   void commit();
 
+  /**
+   * How many messages on this subscription's assigned partitions it has not polled yet; 0 when
+   * unknown (for instance before the group assigned it any partition). May lag behind publishes.
+   */
+  long lag();
+
   @Override
   void close();
 }

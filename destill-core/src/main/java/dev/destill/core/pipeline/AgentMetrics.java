@@ -3,8 +3,8 @@ package dev.destill.core.pipeline;
 import java.time.Duration;
 
 /**
- * What an agent reports about its work, for a metrics endpoint. Implementations are thread-safe
- * and cheap: agents call them for every message.
+ * What an agent reports about its work, for a metrics endpoint. Implementations are thread-safe and
+ * cheap: agents call them for every message.
  */
 public interface AgentMetrics {
   /** Reports nothing. */
