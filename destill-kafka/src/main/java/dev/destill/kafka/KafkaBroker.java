@@ -1,0 +1,352 @@
+package dev.destill.kafka;
+
+import dev.destill.core.DestillException;
+import dev.destill.core.broker.Broker;
+import dev.destill.core.broker.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The {@link Broker} port on Apache Kafka: one idempotent producer shared by all publishers, one
+ * consumer per {@link Subscription} (group id = the group, offsets committed by hand). Topics are
+ * created on {@link #connect} and on first use when missing.
+ *
+ * <p>Every Kafka failure surfaces as a {@link DestillException.Retriable} whose message is one line
+ * naming the brokers and what to check. Thread-safe; each subscription is used by one thread.
+ */
+public final class KafkaBroker implements Broker {
+  /** Partitions for a topic that is used but was not declared to {@link #connect}. */
+  public static final int DEFAULT_PARTITIONS = 4;
+
+  /** The largest message: a log chunk is about 700 KB. */
+  public static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+  static final int MAX_POLL_RECORDS = 20;
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final int API_TIMEOUT_MS = 10_000;
+  private static final int REQUEST_TIMEOUT_MS = 5_000;
+
+  private final String bootstrapServers;
+  private final Admin admin;
+  private final KafkaProducer<String, byte[]> producer;
+  private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+  private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private final Object inFlightLock = new Object();
+  private long inFlight; // guarded by inFlightLock
+  private volatile boolean closed;
+
+  private KafkaBroker(
+      String bootstrapServers, Admin admin, KafkaProducer<String, byte[]> producer) {
+    this.bootstrapServers = bootstrapServers;
+    this.admin = admin;
+    this.producer = producer;
+  }
+
+  /**
+   * Connects to the Kafka cluster at {@code bootstrapServers} and creates the missing ones among
+   * {@code topics} (name to partition count; replication 1). Fails within about 10 seconds when no
+   * broker answers.
+   *
+   * @throws DestillException.Retriable when the cluster cannot be reached or refuses the topics
+   */
+  public static KafkaBroker connect(String bootstrapServers, Map<String, Integer> topics) {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Admin admin = null;
+    KafkaProducer<String, byte[]> producer = null;
+    try {
+      admin = Admin.create(adminConfig(bootstrapServers));
+      admin
+          .describeCluster()
+          .nodes()
+          .get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS); // fails fast when nobody listens
+      producer = new KafkaProducer<>(producerConfig(bootstrapServers));
+      KafkaBroker broker = new KafkaBroker(bootstrapServers, admin, producer);
+      broker.createTopics(topics);
+      return broker;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(admin, producer);
+      throw new DestillException.Retriable("interrupted while connecting to Kafka", e);
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      closeQuietly(admin, producer);
+      throw unreachable(bootstrapServers, e);
+    } catch (RuntimeException e) {
+      closeQuietly(admin, producer);
+      throw e;
+    }
+  }
+
+  @Override
+  public void publish(String topic, String key, byte[] value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    ensureOpen();
+    throwSendFailure();
+    ensureTopic(topic);
+    synchronized (inFlightLock) {
+      inFlight++;
+    }
+    try {
+      // Blocks while the producer's buffer is full (max.block.ms): that is the back-pressure.
+      producer.send(
+          new ProducerRecord<>(topic, key, value),
+          (metadata, failure) -> {
+            if (failure != null) {
+              sendFailure.compareAndSet(null, failure);
+            }
+            synchronized (inFlightLock) {
+              inFlight--;
+              inFlightLock.notifyAll();
+            }
+          });
+    } catch (KafkaException e) {
+      synchronized (inFlightLock) {
+        inFlight--;
+        inFlightLock.notifyAll();
+      }
+      throw failure("cannot publish to topic " + topic, e);
+    }
+  }
+
+  /**
+   * Waits until Kafka acknowledged everything published so far.
+   *
+   * @throws DestillException.Retriable when a message failed or {@code timeout} passed first
+   */
+  @Override
+  public void flush(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (inFlightLock) {
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new DestillException.Retriable(
+              "Kafka at "
+                  + bootstrapServers
+                  + " did not acknowledge "
+                  + inFlight
+                  + " message(s) within "
+                  + timeout.toMillis()
+                  + " ms (check that the broker runs and has disk space)");
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(inFlightLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new DestillException.Retriable("interrupted while flushing to Kafka", e);
+        }
+      }
+    }
+    throwSendFailure();
+  }
+
+  @Override
+  public Subscription subscribe(String topic, String group) {
+    Objects.requireNonNull(group, "group");
+    ensureOpen();
+    ensureTopic(topic);
+    try {
+      KafkaSubscription s =
+          new KafkaSubscription(
+              this, topic, new KafkaConsumer<>(consumerConfig(bootstrapServers, group)));
+      subscriptions.add(s);
+      return s;
+    } catch (KafkaException e) {
+      throw failure("cannot subscribe group " + group + " to topic " + topic, e);
+    }
+  }
+
+  /** Closes every subscription, then the producer, each within a few seconds. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (KafkaSubscription s : new ArrayList<>(subscriptions)) {
+      s.wakeup();
+    }
+    for (KafkaSubscription s : new ArrayList<>(subscriptions)) {
+      s.close();
+    }
+    closeQuietly(admin, producer);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  void forget(KafkaSubscription s) {
+    subscriptions.remove(s);
+  }
+
+  /** A Kafka failure as the one line a user reads: what failed, where, and what to check. */
+  DestillException.Retriable failure(String what, Exception e) {
+    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    String reason =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new DestillException.Retriable(
+        what
+            + " on Kafka at "
+            + bootstrapServers
+            + ": "
+            + reason.lines().findFirst().orElse("")
+            + " (check DESTILL_KAFKA_BROKERS and that the broker runs)",
+        cause);
+  }
+
+  private static DestillException.Retriable unreachable(String bootstrapServers, Exception e) {
+    return new DestillException.Retriable(
+        "cannot reach Kafka at "
+            + bootstrapServers
+            + " (check DESTILL_KAFKA_BROKERS and that the broker runs)",
+        e);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new DestillException("broker closed");
+    }
+  }
+
+  private void throwSendFailure() {
+    Exception e = sendFailure.getAndSet(null);
+    if (e != null) {
+      throw failure("a message was not delivered", e);
+    }
+  }
+
+  private void ensureTopic(String topic) {
+    Objects.requireNonNull(topic, "topic");
+    if (!knownTopics.contains(topic)) {
+      try {
+        createTopics(Map.of(topic, DEFAULT_PARTITIONS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DestillException.Retriable("interrupted while creating topic " + topic, e);
+      } catch (ExecutionException | TimeoutException | KafkaException e) {
+        throw failure("cannot create topic " + topic, e);
+      }
+    }
+  }
+
+  private void createTopics(Map<String, Integer> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<NewTopic> missing = new ArrayList<>();
+    for (Map.Entry<String, Integer> t : topics.entrySet()) {
+      if (!knownTopics.contains(t.getKey())) {
+        missing.add(
+            new NewTopic(t.getKey(), t.getValue(), (short) 1)
+                .configs(
+                    Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES))));
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    // A new partition's first produce may bounce (NOT_LEADER_OR_FOLLOWER) while its leader is
+    // elected; the idempotent producer retries that by itself, so no need to wait here.
+    for (Map.Entry<String, KafkaFuture<Void>> r : admin.createTopics(missing).values().entrySet()) {
+      try {
+        r.getValue().get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+      knownTopics.add(r.getKey());
+    }
+  }
+
+  private static void closeQuietly(Admin admin, KafkaProducer<String, byte[]> producer) {
+    try {
+      if (producer != null) {
+        producer.close(CLOSE_TIMEOUT);
+      }
+    } catch (KafkaException e) {
+      // Closing is best effort: unsent messages are the publisher's to retry.
+    }
+    try {
+      if (admin != null) {
+        admin.close(CLOSE_TIMEOUT);
+      }
+    } catch (KafkaException e) {
+      // Best effort, as above.
+    }
+  }
+
+  private static Map<String, Object> common(String bootstrapServers) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+    config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, API_TIMEOUT_MS);
+    config.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    return config;
+  }
+
+  static Map<String, Object> adminConfig(String bootstrapServers) {
+    Map<String, Object> config = common(bootstrapServers);
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "destill-admin");
+    return config;
+  }
+
+  static Map<String, Object> producerConfig(String bootstrapServers) {
+    Map<String, Object> config = common(bootstrapServers);
+    config.remove(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, API_TIMEOUT_MS);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return config;
+  }
+
+  static Map<String, Object> consumerConfig(String bootstrapServers, String group) {
+    Map<String, Object> config = common(bootstrapServers);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_MESSAGE_BYTES);
+    // A consumer that dies stops heartbeating; its partitions move on after the session timeout.
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+    config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 120_000);
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return config;
+  }
+}
