@@ -48,7 +48,6 @@ public final class KafkaBroker implements Broker {
   /** The largest message: a log chunk is about 700 KB. */
   public static final int MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
-  static final int MAX_POLL_RECORDS = 20;
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final int API_TIMEOUT_MS = 10_000;
   private static final int REQUEST_TIMEOUT_MS = 5_000;
@@ -169,14 +168,17 @@ public final class KafkaBroker implements Broker {
   }
 
   @Override
-  public Subscription subscribe(String topic, String group) {
+  public Subscription subscribe(String topic, String group, int maxPoll) {
     Objects.requireNonNull(group, "group");
+    if (maxPoll < 1) {
+      throw new IllegalArgumentException("maxPoll must be at least 1, got " + maxPoll);
+    }
     ensureOpen();
     ensureTopic(topic);
     try {
       KafkaSubscription s =
           new KafkaSubscription(
-              this, topic, new KafkaConsumer<>(consumerConfig(bootstrapServers, group)));
+              this, topic, new KafkaConsumer<>(consumerConfig(bootstrapServers, group, maxPoll)));
       subscriptions.add(s);
       return s;
     } catch (KafkaException e) {
@@ -333,12 +335,12 @@ public final class KafkaBroker implements Broker {
     return config;
   }
 
-  static Map<String, Object> consumerConfig(String bootstrapServers, String group) {
+  static Map<String, Object> consumerConfig(String bootstrapServers, String group, int maxPoll) {
     Map<String, Object> config = common(bootstrapServers);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll);
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_MESSAGE_BYTES);
     // A consumer that dies stops heartbeating; its partitions move on after the session timeout.
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);

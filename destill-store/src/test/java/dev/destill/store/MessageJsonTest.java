@@ -113,6 +113,7 @@ class MessageJsonTest {
           "{\"schema_version\":1,\"type\":\"nope\",\"request_id\":\"r\"}",
           "{\"schema_version\":1,\"type\":\"log_chunk\",\"request_id\":\"r\"}",
           "{\"schema_version\":1,\"type\":\"progress\",\"request_id\":\"r\",\"stage\":\"x\"}",
+          "{\"schema_version\":1,\"type\":\"log_chunk\",\"request_id\":\"r\",\"data\":\"***\"}",
         }) {
       assertThatThrownBy(() -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)))
           .as(bad)

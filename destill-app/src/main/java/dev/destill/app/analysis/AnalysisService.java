@@ -24,7 +24,6 @@ import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.store.MessageJson;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,25 +55,18 @@ public final class AnalysisService {
 
   private final List<CiProvider> providers;
   private final Clock clock;
-  private final Path spoolDir;
   private final int chunkBytes;
 
   public AnalysisService(List<CiProvider> providers, Clock clock) {
-    this(
-        providers,
-        clock,
-        Path.of(System.getProperty("java.io.tmpdir")),
-        Chunker.DEFAULT_TARGET_BYTES);
+    this(providers, clock, Chunker.DEFAULT_TARGET_BYTES);
   }
 
   /**
-   * @param spoolDir where logs are spooled while they are cut into chunks
-   * @param chunkBytes the chunk size
+   * @param chunkBytes the size of the chunks logs are cut into
    */
-  public AnalysisService(List<CiProvider> providers, Clock clock, Path spoolDir, int chunkBytes) {
+  public AnalysisService(List<CiProvider> providers, Clock clock, int chunkBytes) {
     this.providers = List.copyOf(providers);
     this.clock = clock;
-    this.spoolDir = spoolDir;
     this.chunkBytes = chunkBytes;
   }
 
@@ -95,7 +87,10 @@ public final class AnalysisService {
     Watcher watcher = new Watcher(requestId, store, listener);
     List<Agent> agents = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    try (InMemoryBroker broker = new InMemoryBroker(Math.max(4, 2 * analyzers), 32)) {
+    // Few chunks wait at a time (they are large), many findings may.
+    Map<String, Integer> capacities =
+        Map.of(Topics.LOGS, 2 * analyzers + 2, Topics.FINDINGS, 1000, Topics.REQUESTS, 16);
+    try (InMemoryBroker broker = new InMemoryBroker(Math.max(4, 2 * analyzers), 64, capacities)) {
       agents.add(
           new IngestAgent(
               broker,
@@ -103,10 +98,10 @@ public final class AnalysisService {
               AgentMetrics.NONE,
               providers,
               new IngestAgent.Settings(
-                  spoolDir, chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK),
+                  chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK, false),
               watcher::progress));
       for (int i = 0; i < analyzers; i++) {
-        agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE));
+        agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, false));
       }
       agents.add(
           new SinkAgent(

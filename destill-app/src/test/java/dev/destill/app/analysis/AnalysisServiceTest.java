@@ -33,7 +33,6 @@ class AnalysisServiceTest {
     return new AnalysisService(
         List.of(new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream())),
         Clock.systemUTC(),
-        tmp,
         chunkBytes);
   }
 

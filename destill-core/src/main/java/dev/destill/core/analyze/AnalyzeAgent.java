@@ -30,8 +30,17 @@ import java.util.Optional;
  */
 public final class AnalyzeAgent extends Agent {
 
-  public AnalyzeAgent(Broker broker, MessageCodec codec, AgentMetrics metrics) {
-    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP);
+  private final boolean observers;
+  // A memo of the lines the rules turned down, kept across chunks: it changes no result.
+  private final LogScanner.LineCache cache = new LogScanner.LineCache();
+
+  /**
+   * @param observers whether each chunk's completion also goes to the progress topic, for observers
+   *     elsewhere
+   */
+  public AnalyzeAgent(Broker broker, MessageCodec codec, AgentMetrics metrics, boolean observers) {
+    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, 1);
+    this.observers = observers;
   }
 
   @Override
@@ -54,7 +63,7 @@ public final class AnalyzeAgent extends Agent {
         continue;
       }
       String id = chunk.requestId();
-      Result result = analyze(chunk);
+      Result result = analyze(chunk, cache);
       for (Finding f : result.findings()) {
         publish(Topics.FINDINGS, id, new FindingMessage(id, f));
       }
@@ -63,7 +72,9 @@ public final class AnalyzeAgent extends Agent {
               new RequestEvent.ChunkAnalyzed(
                   id, chunk.job().id(), chunk.index(), result.warnings()));
       publish(Topics.FINDINGS, id, done);
-      publish(Topics.PROGRESS, id, done);
+      if (observers) {
+        publish(Topics.PROGRESS, id, done);
+      }
     }
     return true;
   }
@@ -76,11 +87,13 @@ public final class AnalyzeAgent extends Agent {
     }
   }
 
-  /** Analyzes one chunk. Pure. */
-  public static Result analyze(LogChunk chunk) {
+  /** Analyzes one chunk; {@code cache} only saves work. */
+  public static Result analyze(LogChunk chunk, LogScanner.LineCache cache) {
     LogScanner scanner =
         new LogScanner(
-            chunk.job(), ScanOptions.forChunk(chunk.firstLine(), chunk.ownFrom(), chunk.ownTo()));
+            chunk.job(),
+            ScanOptions.forChunk(chunk.firstLine(), chunk.ownFrom(), chunk.ownTo()),
+            cache);
     scanner.accept(chunk.data(), 0, chunk.data().length);
     JobScan scan = scanner.finish();
     List<Finding> out = new ArrayList<>(scan.findings());

@@ -23,7 +23,19 @@ public interface Broker extends AutoCloseable {
    * Joins consumer group {@code group} on {@code topic}. Consumers in one group share the topic's
    * messages; each group sees every message.
    */
-  Subscription subscribe(String topic, String group);
+  default Subscription subscribe(String topic, String group) {
+    return subscribe(topic, group, DEFAULT_MAX_POLL);
+  }
+
+  /**
+   * Joins consumer group {@code group} on {@code topic}, polling at most {@code maxPoll} messages
+   * at a time: 1 for consumers of large work items, so that each is committed before the next is
+   * taken and the others stay with the group.
+   */
+  Subscription subscribe(String topic, String group, int maxPoll);
+
+  /** How many messages a poll returns at most, unless the subscriber says otherwise. */
+  int DEFAULT_MAX_POLL = 100;
 
   @Override
   void close();

@@ -34,6 +34,7 @@ public final class InMemoryBroker implements Broker {
 
   private final int partitions;
   private final int capacity;
+  private final Map<String, Integer> capacityByTopic;
   // One lock and one condition for all state: publishers wait for commits, pollers for publishes,
   // everyone for close. Contention is low (local mode runs a handful of threads).
   private final ReentrantLock lock = new ReentrantLock();
@@ -51,6 +52,21 @@ public final class InMemoryBroker implements Broker {
    * @param capacity uncommitted messages a topic holds before {@link #publish} blocks, at least 1
    */
   public InMemoryBroker(int partitions, int capacity) {
+    this(partitions, capacity, Map.of());
+  }
+
+  /**
+   * A broker whose topics hold different numbers of uncommitted messages: few large log chunks,
+   * many small findings.
+   *
+   * @param capacityByTopic the capacity of the topics named, at least 1 each; others have {@code
+   *     capacity}
+   */
+  public InMemoryBroker(int partitions, int capacity, Map<String, Integer> capacityByTopic) {
+    this.capacityByTopic = Map.copyOf(capacityByTopic);
+    if (this.capacityByTopic.values().stream().anyMatch(c -> c < 1)) {
+      throw new IllegalArgumentException("every capacity must be at least 1");
+    }
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
@@ -79,7 +95,8 @@ public final class InMemoryBroker implements Broker {
     lock.lock();
     try {
       Topic t = topic(topic);
-      while (!closed && t.retained() >= capacity) {
+      int room = capacityByTopic.getOrDefault(topic, capacity);
+      while (!closed && t.retained() >= room) {
         try {
           changed.await();
         } catch (InterruptedException e) {
@@ -100,14 +117,17 @@ public final class InMemoryBroker implements Broker {
   public void flush(Duration timeout) {}
 
   @Override
-  public Subscription subscribe(String topic, String group) {
+  public Subscription subscribe(String topic, String group, int maxPoll) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(group, "group");
+    if (maxPoll < 1) {
+      throw new IllegalArgumentException("maxPoll must be at least 1, got " + maxPoll);
+    }
     lock.lock();
     try {
       ensureOpen();
       Group g = topic(topic).groups.computeIfAbsent(group, name -> new Group());
-      MemorySubscription s = new MemorySubscription(topic, g);
+      MemorySubscription s = new MemorySubscription(topic, g, Math.min(maxPoll, MAX_POLL_RECORDS));
       g.members.add(s);
       g.rebalance();
       changed.signalAll();
@@ -218,12 +238,14 @@ public final class InMemoryBroker implements Broker {
   private final class MemorySubscription implements Subscription {
     private final String topic;
     private final Group group;
+    private final int maxPoll;
     private boolean open = true;
     private int nextPartition;
 
-    MemorySubscription(String topic, Group group) {
+    MemorySubscription(String topic, Group group, int maxPoll) {
       this.topic = topic;
       this.group = group;
+      this.maxPoll = maxPoll;
     }
 
     @Override
@@ -249,11 +271,11 @@ public final class InMemoryBroker implements Broker {
       }
     }
 
-    /** Up to {@link #MAX_POLL_RECORDS} from owned partitions, starting where the last one left. */
+    /** Up to {@link #maxPoll} from owned partitions, starting where the last one left. */
     private List<Message> take() {
       Partition[] parts = topics.get(topic).partitions;
       List<Message> batch = new ArrayList<>();
-      for (int i = 0; i < partitions && batch.size() < MAX_POLL_RECORDS; i++) {
+      for (int i = 0; i < partitions && batch.size() < maxPoll; i++) {
         int p = (nextPartition + i) % partitions;
         if (group.owner[p] != this) {
           continue;
@@ -262,7 +284,7 @@ public final class InMemoryBroker implements Broker {
         long from = Math.max(group.position[p], part.start);
         Entry[] entries = part.messages.toArray(new Entry[0]);
         long offset = from;
-        for (; offset < part.end() && batch.size() < MAX_POLL_RECORDS; offset++) {
+        for (; offset < part.end() && batch.size() < maxPoll; offset++) {
           Entry e = entries[(int) (offset - part.start)];
           batch.add(new Message(topic, p, offset, e.key(), e.value().clone()));
         }

@@ -55,15 +55,25 @@ public final class LogScanner {
   private final Map<String, Acc> byHash = new HashMap<>();
   private static final int MAX_SKETCHES = 100_000;
   private final java.util.Set<Integer> sketches = new java.util.HashSet<>();
-  private final RecentSet rejected = new RecentSet(1 << 14);
+  private final RecentSet rejected;
   private final PriorityQueue<Acc> weakest =
       new PriorityQueue<>(Comparator.comparingDouble((Acc a) -> a.finding.confidence()));
   private boolean finished;
   private long dropped;
 
   public LogScanner(JobInfo job, ScanOptions options) {
+    this(job, options, new LineCache());
+  }
+
+  /**
+   * A scanner that remembers, in {@code cache}, the lines the rules turned down, as the scanners of
+   * earlier chunks on this thread left them: the rules look at a line alone, so this changes no
+   * result, only how often the same line is looked at.
+   */
+  public LogScanner(JobInfo job, ScanOptions options, LineCache cache) {
     this.job = job;
     this.options = options;
+    this.rejected = cache.rejected;
     this.line = options.firstLine();
     for (int i = 0; i < RING; i++) {
       ringBytes[i] = new byte[256];
@@ -563,6 +573,14 @@ public final class LogScanner {
       this.block = block;
       this.dueLine = dueLine;
     }
+  }
+
+  /**
+   * Lines the rules turned down, by a hash of their bytes, shared by the scanners of one thread.
+   * Not thread-safe.
+   */
+  public static final class LineCache {
+    private final RecentSet rejected = new RecentSet(1 << 14);
   }
 
   /** A fixed-size set of recent 64-bit hashes; newer entries overwrite older ones. */

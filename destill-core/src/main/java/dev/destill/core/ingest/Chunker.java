@@ -10,8 +10,9 @@ import java.util.List;
  * (an overlap of 50 lines): enough for a finding's 15 lines of context before and 30 after, and for
  * a block that crosses the cut. Lines longer than {@link #LINE_CAP} bytes are cut there (the engine
  * looks at far less of a line), so a chunk stays bounded whatever the log holds. Pure: it copies
- * the (capped) bytes to a {@link ByteSink} and reports where each chunk lies in that copy. Not
- * thread-safe.
+ * the (capped) bytes to a {@link ByteSink} and hands each chunk's place in that copy to a listener
+ * as soon as the chunk is complete, so chunks go out while the log still streams in; copied bytes
+ * before {@link #retainFrom()} are no longer needed. Not thread-safe.
  *
  * <p>Lines are numbered as the engine does: 1-based, counting {@code \n}.
  */
@@ -42,6 +43,7 @@ public final class Chunker {
 
   private final int targetBytes;
   private final ByteSink sink;
+  private final java.util.function.Consumer<Range> ready;
   private final long[] starts = new long[LEAD + 2];
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final List<Range> ranges = new ArrayList<>();
@@ -56,12 +58,17 @@ public final class Chunker {
   private long ownFrom = 1;
   private boolean finished;
 
-  public Chunker(int targetBytes, ByteSink sink) {
+  /**
+   * @param sink receives the copy of the log
+   * @param ready receives each chunk once its bytes are in the copy, in order
+   */
+  public Chunker(int targetBytes, ByteSink sink, java.util.function.Consumer<Range> ready) {
     if (targetBytes < 1) {
       throw new IllegalArgumentException("targetBytes must be positive");
     }
     this.targetBytes = targetBytes;
     this.sink = sink;
+    this.ready = ready;
   }
 
   private record Pending(long from, long firstLine, long ownFrom, long ownTo) {}
@@ -99,7 +106,7 @@ public final class Chunker {
     // `line` just ended; the next one starts at `out`.
     while (!pending.isEmpty() && pending.peek().ownTo() + TRAIL <= line) {
       Pending p = pending.poll();
-      ranges.add(new Range(p.from(), out, p.firstLine(), p.ownFrom(), p.ownTo()));
+      add(new Range(p.from(), out, p.firstLine(), p.ownFrom(), p.ownTo()));
     }
     if (out - ownStartOut >= targetBytes) {
       pending.add(new Pending(scanStartOut, firstLine, ownFrom, line));
@@ -113,7 +120,10 @@ public final class Chunker {
     starts[(int) (line % starts.length)] = out;
   }
 
-  /** Ends the log and returns every chunk, in order. */
+  /**
+   * Ends the log: hands out the chunks still open and returns every chunk, in order (each is a
+   * small record: a whole log's list stays small).
+   */
   public List<Range> finish() {
     if (!finished) {
       finished = true;
@@ -124,13 +134,23 @@ public final class Chunker {
       long lastLine = line - 1;
       while (!pending.isEmpty()) {
         Pending p = pending.poll();
-        ranges.add(new Range(p.from(), out, p.firstLine(), p.ownFrom(), p.ownTo()));
+        add(new Range(p.from(), out, p.firstLine(), p.ownFrom(), p.ownTo()));
       }
       if (lastLine >= ownFrom) {
-        ranges.add(new Range(scanStartOut, out, firstLine, ownFrom, lastLine));
+        add(new Range(scanStartOut, out, firstLine, ownFrom, lastLine));
       }
     }
     return List.copyOf(ranges);
+  }
+
+  private void add(Range r) {
+    ranges.add(r);
+    ready.accept(r);
+  }
+
+  /** The earliest offset of the copy that a chunk not yet handed out still needs. */
+  public long retainFrom() {
+    return pending.isEmpty() ? scanStartOut : pending.peek().from();
   }
 
   /** Lines of the log, once finished. */

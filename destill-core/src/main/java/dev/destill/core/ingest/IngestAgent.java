@@ -25,13 +25,6 @@ import dev.destill.core.store.JobRecord;
 import dev.destill.core.store.RequestEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,10 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes analysis requests: resolves each build through its provider, publishes the failures of
  * its JUnit reports straight to the findings topic, and cuts every job log into {@link Chunker}
- * chunks for the analyze agents. A log streams through a spool file on local disk, so that each
- * chunk can say how many chunks its job has while memory stays bounded. What it learns goes out as
- * {@link RequestEvent}s, on the findings topic behind the findings they account for, and on the
- * progress topic for observers. Thread-safe as {@link Agent} is.
+ * chunks for the analyze agents while it streams in, holding only the chunks being cut. What it
+ * learns goes out as {@link RequestEvent}s, on the findings topic behind the findings they account
+ * for, and on the progress topic for observers. Thread-safe as {@link Agent} is.
  */
 public final class IngestAgent extends Agent {
   private static final int READ_BUFFER = 1 << 16;
@@ -65,7 +57,13 @@ public final class IngestAgent extends Agent {
   }
 
   /** Everything an ingest agent needs besides the broker. */
-  public record Settings(Path spoolDir, int chunkBytes, int parallelism, ChunkKeys chunkKeys) {
+  /**
+   * @param chunkBytes the chunk size
+   * @param parallelism how many jobs of a build are fetched at once
+   * @param chunkKeys how chunks are keyed
+   * @param observers whether events also go to the progress topic, for observers elsewhere
+   */
+  public record Settings(int chunkBytes, int parallelism, ChunkKeys chunkKeys, boolean observers) {
     public Settings {
       if (chunkBytes < 1 || parallelism < 1) {
         throw new IllegalArgumentException("invalid ingest settings");
@@ -87,7 +85,7 @@ public final class IngestAgent extends Agent {
       List<CiProvider> providers,
       Settings settings,
       Consumer<ProgressEvent> progress) {
-    super(broker, codec, metrics, Topics.REQUESTS, Topics.INGEST_GROUP);
+    super(broker, codec, metrics, Topics.REQUESTS, Topics.INGEST_GROUP, 1);
     this.providers = List.copyOf(providers);
     this.settings = settings;
     this.progress = progress;
@@ -203,91 +201,68 @@ public final class IngestAgent extends Agent {
         publish(Topics.FINDINGS, requestId, new FindingMessage(requestId, f));
       }
     }
-    Optional<Spooled> log = Optional.empty();
+    Optional<Cut> log = Optional.empty();
     if (w.job.hasLog() && failure.isEmpty()) {
       progress.accept(new ProgressEvent.JobStarted(name));
+      Cut cut = new Cut(requestId, buildId, w.job.info());
       try {
-        log = Optional.of(spool(w, warnings));
+        cut.read(w, warnings);
+        log = Optional.of(cut);
+        progress.accept(new ProgressEvent.JobFinished(name, cut.lines, cut.bytes, 0));
       } catch (DestillException e) {
         failure = Optional.of(e.getMessage());
       }
     }
-    int chunks = 0;
-    if (log.isPresent()) {
-      try {
-        chunks = publishChunks(requestId, buildId, w, log.get());
-      } finally {
-        log.get().delete();
-      }
-      progress.accept(new ProgressEvent.JobFinished(name, log.get().lines, log.get().bytes, 0));
-    }
+    int chunks = log.map(c -> c.published).orElse(0);
     failure.ifPresent(
         m -> {
           warnings.add(m);
           progress.accept(new ProgressEvent.Warning(m));
         });
-    long lines = log.map(l -> l.lines).orElse(0L);
-    long bytes = log.map(l -> l.bytes).orElse(0L);
+    long lines = log.map(c -> c.lines).orElse(0L);
+    long bytes = log.map(c -> c.bytes).orElse(0L);
     emit(
         new RequestEvent.JobIngested(requestId, new JobRecord(w.job.info(), chunks, lines, bytes)));
     return new JobOutcome(chunks, w.job.hasLog(), failure);
   }
 
-  /** A job log copied to local disk, with where its chunks lie. */
-  private static final class Spooled {
-    final Path file;
-    final List<Chunker.Range> ranges;
-    final long lines;
-    final long bytes;
+  /**
+   * One job log cut into chunks as it streams in. The bytes of the chunks not yet published stay in
+   * a window that is trimmed as they go out; a chunk is published once the next one is cut, so that
+   * the last can carry the job's chunk count.
+   */
+  private final class Cut {
+    final String requestId;
+    final String buildId;
+    final dev.destill.core.model.JobInfo job;
+    private byte[] window = new byte[1 << 20];
+    private long base; // offset of window[0] in the copy
+    private int len;
+    private Chunker.Range held;
+    int published;
+    long lines;
+    long bytes;
 
-    Spooled(Path file, List<Chunker.Range> ranges, long lines, long bytes) {
-      this.file = file;
-      this.ranges = ranges;
-      this.lines = lines;
-      this.bytes = bytes;
+    Cut(String requestId, String buildId, dev.destill.core.model.JobInfo job) {
+      this.requestId = requestId;
+      this.buildId = buildId;
+      this.job = job;
     }
 
-    void delete() {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        // A leftover temporary file is not worth failing the analysis for.
-      }
-    }
-  }
-
-  private Spooled spool(Work w, List<String> warnings) {
-    Path file;
-    try {
-      Files.createDirectories(settings.spoolDir());
-      file = Files.createTempFile(settings.spoolDir(), "destill-", ".log");
-    } catch (IOException e) {
-      throw new DestillException(
-          "cannot write to " + settings.spoolDir() + ": " + e.getMessage(), e);
-    }
-    try (OutputStream out =
-        new java.io.BufferedOutputStream(Files.newOutputStream(file), READ_BUFFER)) {
-      Chunker chunker =
-          new Chunker(
-              settings.chunkBytes(),
-              (b, off, len) -> {
-                try {
-                  out.write(b, off, len);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
+    void read(Work w, List<String> warnings) {
+      Chunker chunker = new Chunker(settings.chunkBytes(), this::append, this::cut);
       byte[] buf = new byte[READ_BUFFER];
       try (InputStream in = w.provider.openLog(w.build, w.job)) {
         int n;
         while ((n = in.read(buf)) > 0) {
           chunker.accept(buf, 0, n);
+          trim(chunker.retainFrom());
         }
       } catch (IOException e) {
         // What was read so far is still analyzed: a truncated log still shows its errors.
         String warning =
             "log of "
-                + w.job.info().name()
+                + job.name()
                 + " ended early after "
                 + chunker.lines()
                 + " lines ("
@@ -296,60 +271,60 @@ public final class IngestAgent extends Agent {
         warnings.add(warning);
         progress.accept(new ProgressEvent.Warning(warning));
       }
-      List<Chunker.Range> ranges = chunker.finish();
-      out.flush();
-      return new Spooled(file, ranges, chunker.lines(), chunker.bytesRead());
-    } catch (IOException | UncheckedIOException e) {
-      new Spooled(file, List.of(), 0, 0).delete();
-      throw new DestillException(
-          "cannot spool the log of "
-              + w.job.info().name()
-              + " to "
-              + settings.spoolDir()
-              + ": "
-              + e.getMessage()
-              + " (is the disk full?)",
-          e);
-    }
-  }
-
-  private int publishChunks(String requestId, String buildId, Work w, Spooled log) {
-    int total = log.ranges.size();
-    try (FileChannel ch = FileChannel.open(log.file, StandardOpenOption.READ)) {
-      for (int i = 0; i < total; i++) {
-        Chunker.Range r = log.ranges.get(i);
-        ByteBuffer buf = ByteBuffer.allocate((int) (r.to() - r.from()));
-        while (buf.hasRemaining() && ch.read(buf, r.from() + buf.position()) > 0) {
-          // read until the range is complete
-        }
-        LogChunk chunk =
-            new LogChunk(
-                requestId,
-                buildId,
-                w.job.info(),
-                i,
-                total,
-                r.firstLine(),
-                r.ownFrom(),
-                r.ownTo(),
-                buf.array());
-        String key =
-            settings.chunkKeys() == ChunkKeys.BY_BUILD
-                ? buildId
-                : buildId + "/" + w.job.info().id() + "/" + i;
-        publish(Topics.LOGS, key, chunk);
+      chunker.finish();
+      lines = chunker.lines();
+      bytes = chunker.bytesRead();
+      if (held != null) {
+        publish(held, published + 1);
       }
-    } catch (IOException e) {
-      throw new DestillException(
-          "cannot read back the spooled log of " + w.job.info().name() + ": " + e.getMessage(), e);
     }
-    return total;
+
+    private void append(byte[] b, int off, int n) {
+      if (len + n > window.length) {
+        window = java.util.Arrays.copyOf(window, Math.max(window.length * 2, len + n));
+      }
+      System.arraycopy(b, off, window, len, n);
+      len += n;
+    }
+
+    private void cut(Chunker.Range r) {
+      if (held != null) {
+        publish(held, 0);
+      }
+      held = r;
+    }
+
+    private void trim(long retain) {
+      long keep = Math.min(retain, held == null ? retain : held.from());
+      int drop = (int) (keep - base);
+      if (drop > window.length / 2) {
+        System.arraycopy(window, drop, window, 0, len - drop);
+        len -= drop;
+        base = keep;
+      }
+    }
+
+    private void publish(Chunker.Range r, int total) {
+      byte[] data =
+          java.util.Arrays.copyOfRange(window, (int) (r.from() - base), (int) (r.to() - base));
+      int index = published++;
+      LogChunk chunk =
+          new LogChunk(
+              requestId, buildId, job, index, total, r.firstLine(), r.ownFrom(), r.ownTo(), data);
+      String key =
+          settings.chunkKeys() == ChunkKeys.BY_BUILD
+              ? buildId
+              : buildId + "/" + job.id() + "/" + index;
+      IngestAgent.this.publish(Topics.LOGS, key, chunk);
+    }
   }
 
   private void emit(RequestEvent event) {
     Progress p = new Progress(event);
     publish(Topics.FINDINGS, event.requestId(), p);
-    publish(Topics.PROGRESS, event.requestId(), p);
+    if (settings.observers()) {
+      publish(Topics.PROGRESS, event.requestId(), p);
+    }
   }
 
   private CiProvider providerFor(String target) {

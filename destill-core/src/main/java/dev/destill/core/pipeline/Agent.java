@@ -28,13 +28,23 @@ public abstract class Agent implements Runnable {
   protected final AgentMetrics metrics;
   private final String topic;
   private final String group;
+  private final int maxPoll;
   private volatile boolean stopping;
   private volatile boolean ready;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch stopRequested = new CountDownLatch(1);
 
+  /**
+   * @param maxPoll how many messages one poll takes at most: 1 for large work items
+   */
   protected Agent(
-      Broker broker, MessageCodec codec, AgentMetrics metrics, String topic, String group) {
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      String topic,
+      String group,
+      int maxPoll) {
+    this.maxPoll = maxPoll;
     this.broker = broker;
     this.codec = codec;
     this.metrics = metrics;
@@ -56,7 +66,7 @@ public abstract class Agent implements Runnable {
   public final void run() {
     try {
       while (!stopping) {
-        try (Subscription sub = broker.subscribe(topic, group)) {
+        try (Subscription sub = broker.subscribe(topic, group, maxPoll)) {
           ready = true;
           loop(sub);
         } catch (DestillException e) {

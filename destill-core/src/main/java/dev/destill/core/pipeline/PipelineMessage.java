@@ -41,7 +41,8 @@ public sealed interface PipelineMessage {
    * neighbouring chunks, for context and for blocks that cross the cut.
    *
    * @param index 0-based position of this chunk in its job
-   * @param total how many chunks the job has
+   * @param total how many chunks the job has; 0 while that is not known yet: chunks go out while
+   *     the log still streams in, so the last chunk is the first to know the total
    * @param data the lines' bytes, each line ending in {@code \n} but possibly the last
    */
   record LogChunk(
@@ -60,11 +61,16 @@ public sealed interface PipelineMessage {
       Objects.requireNonNull(buildId, "buildId");
       Objects.requireNonNull(job, "job");
       Objects.requireNonNull(data, "data");
-      if (index < 0 || total <= index || firstLine < 1 || ownFrom < firstLine || ownTo < ownFrom) {
+      if (index < 0
+          || (total != 0 && total <= index)
+          || firstLine < 1
+          || ownFrom < firstLine
+          || ownTo < ownFrom) {
         throw new IllegalArgumentException("inconsistent chunk geometry");
       }
     }
 
+    /** True for the job's last chunk. */
     public boolean isLast() {
       return index == total - 1;
     }

@@ -65,7 +65,7 @@ public final class SinkAgent extends Agent {
       Settings settings,
       Clock clock,
       Consumer<StoreBatch> applied) {
-    super(broker, codec, metrics, Topics.FINDINGS, Topics.SINK_GROUP);
+    super(broker, codec, metrics, Topics.FINDINGS, Topics.SINK_GROUP, settings.maxMessages());
     this.store = store;
     this.settings = settings;
     this.clock = clock;

@@ -16,7 +16,7 @@ class ChunkerTest {
 
   private static Cut cut(byte[] log, int target, int feed) {
     ByteArrayOutputStream copy = new ByteArrayOutputStream();
-    Chunker c = new Chunker(target, copy::write);
+    Chunker c = new Chunker(target, copy::write, r -> {});
     for (int i = 0; i < log.length; i += feed) {
       c.accept(log, i, Math.min(feed, log.length - i));
     }

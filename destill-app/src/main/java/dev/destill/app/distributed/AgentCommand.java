@@ -1,0 +1,176 @@
+package dev.destill.app.distributed;
+
+import dev.destill.app.CommonOptions;
+import dev.destill.app.ExitCodes;
+import dev.destill.app.Main;
+import dev.destill.app.Providers;
+import dev.destill.app.VersionInfo;
+import dev.destill.app.agent.AgentHttpServer;
+import dev.destill.app.agent.PrometheusAgentMetrics;
+import dev.destill.core.analyze.AnalyzeAgent;
+import dev.destill.core.broker.Broker;
+import dev.destill.core.ingest.Chunker;
+import dev.destill.core.ingest.IngestAgent;
+import dev.destill.core.model.JobState;
+import dev.destill.core.pipeline.Agent;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.sink.SinkAgent;
+import dev.destill.core.store.FindingStore;
+import dev.destill.store.MessageJson;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code destill agent ingest|analyze|sink}: one pipeline agent as a long-lived process. */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = {
+      "Runs one agent of distributed mode until SIGTERM: ingest (fetches builds and cuts logs into"
+          + " chunks), analyze (finds the failures in chunks) or sink (writes findings to"
+          + " PostgreSQL).",
+      "Configured by DESTILL_KAFKA_BROKERS (or REDPANDA_BROKERS), DESTILL_POSTGRES_URL (or"
+          + " POSTGRES_DSN; the sink only), DESTILL_KAFKA_PARTITIONS (default 6),"
+          + " DESTILL_METRICS_PORT (default 8080) and DESTILL_METRICS_HOST (default 0.0.0.0), and"
+          + " the CI tokens (the ingest agent). Serves /health, /ready and /metrics."
+    })
+public final class AgentCommand implements Callable<Integer> {
+  /** How long a stopping agent may take to finish or hand back its work. */
+  static final Duration GRACE = Duration.ofSeconds(30);
+
+  /** The agents a process can run. */
+  public enum Kind {
+    INGEST,
+    ANALYZE,
+    SINK
+  }
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
+
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "KIND", description = "ingest, analyze or sink.")
+  Kind kind;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Port of /health, /ready and /metrics (overrides DESTILL_METRICS_PORT).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "Ingest: how many job logs to fetch at once (default: the number of cores).")
+  int parallel = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ClusterSettings settings = new ClusterSettings(main.env());
+    String name = kind.name().toLowerCase(Locale.ROOT);
+    PrometheusAgentMetrics metrics = new PrometheusAgentMetrics(name);
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      Broker broker = Cluster.broker(settings);
+      resources.add(broker);
+      Agent agent = agent(settings, broker, metrics, resources);
+      AgentHttpServer http =
+          AgentHttpServer.start(
+              settings.metricsHost(),
+              metricsPort != null ? metricsPort : settings.metricsPort(),
+              metrics,
+              agent::ready);
+      resources.add(0, http);
+      Thread worker = new Thread(agent, "destill-" + name);
+      Thread hook =
+          new Thread(
+              () -> {
+                agent.stop();
+                try {
+                  agent.awaitStopped(GRACE);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "destill-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "destill: "
+              + name
+              + " agent running; /health, /ready and /metrics on port "
+              + http.port()
+              + "; stop it with SIGTERM");
+      err.flush();
+      worker.start();
+      worker.join();
+      return ExitCodes.OK;
+    } finally {
+      for (AutoCloseable r : resources) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          // Closing on the way out: nothing left to save.
+        }
+      }
+    }
+  }
+
+  private Agent agent(
+      ClusterSettings settings,
+      Broker broker,
+      PrometheusAgentMetrics metrics,
+      List<AutoCloseable> resources) {
+    MessageJson codec = new MessageJson();
+    switch (kind) {
+      case INGEST -> {
+        // Requests come from the network: a local path in one must never read this host's files.
+        List<CiProvider> remote =
+            Providers.defaults(main.env(), JobState.FAILED, InputStream.nullInputStream()).stream()
+                .filter(p -> !p.name().equals("local"))
+                .toList();
+        return new IngestAgent(
+            broker,
+            codec,
+            metrics,
+            remote,
+            new IngestAgent.Settings(
+                Chunker.DEFAULT_TARGET_BYTES,
+                Math.max(1, parallel),
+                IngestAgent.ChunkKeys.BY_BUILD,
+                true),
+            event -> {});
+      }
+      case ANALYZE -> {
+        return new AnalyzeAgent(broker, codec, metrics, true);
+      }
+      default -> {
+        FindingStore store = Cluster.store(settings, Clock.systemUTC());
+        resources.add(store);
+        return new SinkAgent(
+            broker,
+            codec,
+            metrics,
+            store,
+            SinkAgent.Settings.DEFAULT,
+            Clock.systemUTC(),
+            batch -> {});
+      }
+    }
+  }
+}

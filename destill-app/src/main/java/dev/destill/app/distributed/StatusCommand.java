@@ -1,0 +1,135 @@
+package dev.destill.app.distributed;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.destill.app.CommonOptions;
+import dev.destill.app.ExitCodes;
+import dev.destill.app.Main;
+import dev.destill.app.VersionInfo;
+import dev.destill.app.history.HistoryStore;
+import dev.destill.core.DestillException;
+import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.RequestRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code destill status}: where a submitted request is. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = {
+      "Shows where a request is: pending, ingesting, analyzing, complete or failed, with the log"
+          + " chunks analyzed so far and the findings stored.",
+      "Reads PostgreSQL when DESTILL_POSTGRES_URL or POSTGRES_DSN is set, else the local history."
+    })
+public final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
+
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "REQUEST_ID", description = "The id 'destill submit' printed.")
+  String requestId;
+
+  @Option(names = "--json", description = "Print the status as one JSON object.")
+  boolean json;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      description =
+          "Wait up to SECONDS for the request to complete or fail; exit 3 when it failed or the"
+              + " time ran out.")
+  Integer waitSeconds;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    if (waitSeconds != null && waitSeconds < 0) {
+      throw new ParameterException(spec.commandLine(), "--wait takes seconds, 0 or more");
+    }
+    Clock clock = Clock.systemUTC();
+    RequestRecord r;
+    try (FindingStore store = HistoryStore.open(main.env(), clock)) {
+      Instant deadline = clock.instant().plusSeconds(waitSeconds == null ? 0 : waitSeconds);
+      while (true) {
+        Optional<RequestRecord> found = store.request(requestId);
+        if (found.isPresent() && (waitSeconds == null || found.get().status().isFinal())) {
+          r = found.get();
+          break;
+        }
+        if (!clock.instant().isBefore(deadline)) {
+          if (found.isEmpty()) {
+            throw new DestillException.BadInput(
+                "no request "
+                    + requestId
+                    + " is known yet (is a sink agent running? 'destill history' lists requests)");
+          }
+          r = found.get();
+          break;
+        }
+        Thread.sleep(Duration.ofMillis(250).toMillis());
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      JsonGenerator g = new JsonFactory().createGenerator(out);
+      g.writeStartObject();
+      g.writeStringField("request_id", r.id());
+      g.writeStringField("status", r.status().id());
+      g.writeStringField("target", r.target());
+      g.writeStringField("build_id", r.buildId());
+      g.writeStringField("title", r.title());
+      g.writeNumberField("chunks_done", r.chunksDone());
+      g.writeNumberField("chunks_total", r.chunksTotal());
+      g.writeNumberField("findings", r.findings());
+      g.writeStringField("error", r.error());
+      g.writeArrayFieldStart("warnings");
+      for (String w : r.warnings()) {
+        g.writeString(w);
+      }
+      g.writeEndArray();
+      g.writeStringField("created", r.created().toString());
+      g.writeStringField("updated", r.updated().toString());
+      g.writeEndObject();
+      g.flush();
+      out.println();
+    } else {
+      out.println(
+          r.id()
+              + "  "
+              + r.status().id()
+              + "  chunks "
+              + r.chunksDone()
+              + "/"
+              + (r.chunksTotal() == 0 && !r.status().isFinal() ? "?" : r.chunksTotal())
+              + "  findings "
+              + r.findings()
+              + (r.target().isEmpty() ? "" : "  " + r.target()));
+      if (!r.error().isEmpty()) {
+        out.println("error: " + r.error());
+      }
+      for (String w : r.warnings()) {
+        out.println("warning: " + w);
+      }
+    }
+    out.flush();
+    boolean waitedInVain =
+        waitSeconds != null && (!r.status().isFinal() || r.status().id().equals("failed"));
+    return waitedInVain ? ExitCodes.INPUT : ExitCodes.OK;
+  }
+}

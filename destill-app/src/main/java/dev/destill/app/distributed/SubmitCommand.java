@@ -1,0 +1,85 @@
+package dev.destill.app.distributed;
+
+import dev.destill.app.CommonOptions;
+import dev.destill.app.ExitCodes;
+import dev.destill.app.Main;
+import dev.destill.app.Providers;
+import dev.destill.app.VersionInfo;
+import dev.destill.app.analysis.AnalysisService;
+import dev.destill.core.broker.Broker;
+import dev.destill.core.model.JobState;
+import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
+import dev.destill.core.pipeline.Topics;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.store.RequestEvent;
+import dev.destill.store.MessageJson;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code destill submit}: queues a build for the distributed agents and prints its request id. */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = {
+      "Queues a build for analysis by the distributed agents and prints the request id at once.",
+      "Needs DESTILL_KAFKA_BROKERS (or REDPANDA_BROKERS). Follow it with 'destill status ID'"
+          + " and 'destill view ID'."
+    })
+public final class SubmitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
+
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "URL", description = "A Buildkite, GitHub Actions or GitLab build URL.")
+  String url;
+
+  @Override
+  public Integer call() {
+    List<CiProvider> providers =
+        Providers.defaults(main.env(), JobState.FAILED, InputStream.nullInputStream());
+    boolean remote = providers.stream().anyMatch(p -> !p.name().equals("local") && p.accepts(url));
+    if (!remote) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "submit takes a Buildkite, GitHub Actions or GitLab build URL, not '"
+              + url
+              + "' (for local files use 'destill analyze')");
+    }
+    ClusterSettings settings = new ClusterSettings(main.env());
+    Clock clock = Clock.systemUTC();
+    String id = AnalysisService.newRequestId(clock);
+    MessageCodec codec = new MessageJson();
+    Instant now = clock.instant();
+    try (Broker broker = Cluster.broker(settings)) {
+      // The sink records the request at once, so 'status' knows it before an ingest agent does.
+      PipelineMessage.Progress submitted =
+          new PipelineMessage.Progress(new RequestEvent.Submitted(id, url, now));
+      broker.publish(Topics.FINDINGS, id, codec.encode(submitted));
+      broker.publish(
+          Topics.REQUESTS,
+          id,
+          codec.encode(new PipelineMessage.AnalysisRequest(id, List.of(url), now)));
+      broker.flush(Duration.ofSeconds(30));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(id);
+    out.flush();
+    return ExitCodes.OK;
+  }
+}
