@@ -26,11 +26,17 @@ CREATE TABLE jobs (
   PRIMARY KEY (request_id, job_id)
 );
 
--- Each analyzed chunk once, however often it is reported: chunks_done counts these.
+-- Each analyzed chunk once, however often it is reported: chunks_done counts these. The lines it
+-- owned and the step markers it saw let ranking give the findings before its first marker the
+-- step the chunk before ended in (exit_step NULL: no marker up to own_to).
 CREATE TABLE chunks (
-  request_id TEXT NOT NULL REFERENCES requests (id),
-  job_id     TEXT NOT NULL,
-  idx        INTEGER NOT NULL,
+  request_id      TEXT NOT NULL REFERENCES requests (id),
+  job_id          TEXT NOT NULL,
+  idx             INTEGER NOT NULL,
+  own_from        BIGINT NOT NULL,
+  own_to          BIGINT NOT NULL,
+  first_step_line BIGINT NOT NULL,
+  exit_step       TEXT,
   PRIMARY KEY (request_id, job_id, idx)
 );
 

@@ -17,6 +17,7 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.PoisonMessageException;
+import dev.destill.core.store.ChunkRecord;
 import dev.destill.core.store.JobRecord;
 import dev.destill.core.store.RequestEvent;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -105,6 +107,12 @@ public final class MessageJson implements MessageCodec {
       g.writeStringField("stage", "chunk_analyzed");
       g.writeStringField("job_id", c.jobId());
       g.writeNumberField("index", c.index());
+      g.writeNumberField("own_from", c.chunk().ownFrom());
+      g.writeNumberField("own_to", c.chunk().ownTo());
+      g.writeNumberField("first_step_line", c.chunk().firstStepLine());
+      if (c.chunk().exitStep().isPresent()) {
+        g.writeStringField("exit_step", c.chunk().exitStep().get());
+      }
       strings(g, "warnings", c.warnings());
     } else if (event instanceof RequestEvent.Failed f) {
       g.writeStringField("stage", "failed");
@@ -242,7 +250,15 @@ public final class MessageJson implements MessageCodec {
               id, o.get("chunks_total").intValue(), strings(o.get("warnings")));
       case "chunk_analyzed" ->
           new RequestEvent.ChunkAnalyzed(
-              id, text(o, "job_id"), o.get("index").intValue(), strings(o.get("warnings")));
+              id,
+              new ChunkRecord(
+                  text(o, "job_id"),
+                  o.get("index").intValue(),
+                  o.get("own_from").longValue(),
+                  o.get("own_to").longValue(),
+                  o.get("first_step_line").longValue(),
+                  o.has("exit_step") ? Optional.of(text(o, "exit_step")) : Optional.empty()),
+              strings(o.get("warnings")));
       case "failed" -> new RequestEvent.Failed(id, text(o, "error"));
       default -> throw new PoisonMessageException("unknown progress stage '" + stage + "'");
     };

@@ -86,7 +86,7 @@ class MessageJsonTest {
             new RequestEvent.JobIngested(
                 "req-1", new JobRecord(JobInfo.of("lint", JobState.PASSED), 0, 0, 0)),
             new RequestEvent.Ingested("req-1", 3, List.of("a warning")),
-            new RequestEvent.ChunkAnalyzed("req-1", "j1", 2, List.of()),
+            chunkAnalyzed("req-1", "j1", 2, List.of()),
             new RequestEvent.Failed("req-1", "GitHub returned 401"));
     for (RequestEvent e : events) {
       assertThat(roundTrip(new Progress(e))).isEqualTo(new Progress(e));
@@ -131,5 +131,20 @@ class MessageJsonTest {
     assertThat(o.get("topic").asText()).isEqualTo("destill.logs.raw");
     assertThat(o.get("offset").asLong()).isEqualTo(42);
     assertThat(o.get("value").binaryValue()).isEqualTo(m.value());
+  }
+
+  /** Chunk {@code index} of job {@code jobId} (100 lines each, no step marker) was analyzed. */
+  static RequestEvent.ChunkAnalyzed chunkAnalyzed(
+      String requestId, String jobId, int index, List<String> warnings) {
+    return new RequestEvent.ChunkAnalyzed(
+        requestId,
+        new dev.destill.core.store.ChunkRecord(
+            jobId,
+            index,
+            index * 100L + 1,
+            index * 100L + 100,
+            Long.MAX_VALUE,
+            java.util.Optional.empty()),
+        warnings);
   }
 }

@@ -89,9 +89,7 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
 
   @Test
   void shouldApplyNothingOfABatchThatFails() throws Exception {
-    store.apply(
-        new StoreBatch(
-            List.of(), List.of(new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of()))));
+    store.apply(new StoreBatch(List.of(), List.of(chunkAnalyzed("req-1", "a", 0, List.of()))));
     try (Connection c =
             DriverManager.getConnection(
                 "jdbc:sqlite:" + dir.resolve("nested").resolve("destill.db"));
@@ -102,7 +100,7 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
         new StoreBatch(
             List.of(new RequestFinding("req-1", finding("f1", "h1", 0.9, 1))),
             List.of(
-                new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of("w")),
+                chunkAnalyzed("req-1", "a", 1, List.of("w")),
                 new RequestEvent.JobIngested(
                     "req-1", new JobRecord(JobInfo.of("a", JobState.FAILED), 2, 10, 100))));
     assertThatThrownBy(() -> store.apply(batch))
@@ -114,5 +112,20 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
     assertThat(r.findings()).isZero();
     assertThat(r.warnings()).isEmpty();
     assertThat(store.findings("req-1")).isEmpty();
+  }
+
+  /** Chunk {@code index} of job {@code jobId} (100 lines each, no step marker) was analyzed. */
+  static RequestEvent.ChunkAnalyzed chunkAnalyzed(
+      String requestId, String jobId, int index, List<String> warnings) {
+    return new RequestEvent.ChunkAnalyzed(
+        requestId,
+        new dev.destill.core.store.ChunkRecord(
+            jobId,
+            index,
+            index * 100L + 1,
+            index * 100L + 100,
+            Long.MAX_VALUE,
+            java.util.Optional.empty()),
+        warnings);
   }
 }

@@ -2,6 +2,7 @@ package dev.destill.app.analysis;
 
 import dev.destill.core.DestillException;
 import dev.destill.core.analyze.AnalyzeAgent;
+import dev.destill.core.analyze.ChunkSteps;
 import dev.destill.core.broker.InMemoryBroker;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.ingest.Chunker;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,26 +138,40 @@ public final class AnalysisService {
       AnalysisRequest request,
       Instant started,
       StoreBatch everything) {
-    List<JobRecord> jobs = store.jobs(r.id());
-    Map<String, JobState> states = new LinkedHashMap<>();
-    List<JobSummary> summaries = new ArrayList<>();
-    for (JobRecord j : jobs) {
-      states.put(j.info().name(), j.info().state());
-      summaries.add(
-          new JobSummary(
-              j.info().name(), j.info().state(), j.info().exitStatus(), j.lines(), j.bytes()));
-    }
-    List<Finding> ranked = Triage.rank(store.findings(r.id()), states);
+    Ranked ranked = rank(store, r.id());
     return new AnalysisReport(
         r.id(),
         request.input(),
         r.buildId(),
         r.title(),
-        summaries,
-        ranked,
+        ranked.jobs(),
+        ranked.findings(),
         r.warnings(),
         started,
         everything);
+  }
+
+  /** A stored request's jobs, and its findings ranked. */
+  public record Ranked(List<JobSummary> jobs, List<Finding> findings) {}
+
+  /**
+   * Ranks what a store holds of a request: the findings of every chunk, given the steps their
+   * chunks inherited, ranked together with their jobs' states.
+   */
+  public static Ranked rank(FindingStore store, String requestId) {
+    Map<String, JobState> states = new LinkedHashMap<>();
+    Map<String, String> names = new HashMap<>();
+    List<JobSummary> summaries = new ArrayList<>();
+    for (JobRecord j : store.jobs(requestId)) {
+      states.put(j.info().name(), j.info().state());
+      names.put(j.info().id(), j.info().name());
+      summaries.add(
+          new JobSummary(
+              j.info().name(), j.info().state(), j.info().exitStatus(), j.lines(), j.bytes()));
+    }
+    List<Finding> findings =
+        ChunkSteps.inherit(store.findings(requestId), store.chunks(requestId), names);
+    return new Ranked(summaries, Triage.rank(findings, states));
   }
 
   /**

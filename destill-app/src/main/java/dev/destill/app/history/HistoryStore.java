@@ -1,14 +1,11 @@
 package dev.destill.app.history;
 
 import dev.destill.app.analysis.AnalysisReport;
-import dev.destill.app.analysis.JobSummary;
+import dev.destill.app.analysis.AnalysisService;
 import dev.destill.core.DestillException;
-import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
-import dev.destill.core.model.JobState;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.JobRecord;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.store.postgres.PostgresFindingStore;
@@ -16,7 +13,6 @@ import dev.destill.store.sqlite.SqliteFindingStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,14 +86,7 @@ public final class HistoryStore {
                         "no analysis "
                             + requestId
                             + " in the history; 'destill history' lists them"));
-    Map<String, JobState> states = new LinkedHashMap<>();
-    List<JobSummary> jobs = new ArrayList<>();
-    for (JobRecord j : store.jobs(requestId)) {
-      states.put(j.info().name(), j.info().state());
-      jobs.add(
-          new JobSummary(
-              j.info().name(), j.info().state(), j.info().exitStatus(), j.lines(), j.bytes()));
-    }
+    AnalysisService.Ranked ranked = AnalysisService.rank(store, requestId);
     List<String> warnings = new ArrayList<>(r.warnings());
     if (!r.error().isEmpty()) {
       warnings.add(r.error());
@@ -108,8 +97,8 @@ public final class HistoryStore {
             r.target(),
             r.buildId(),
             r.title(),
-            jobs,
-            Triage.rank(store.findings(requestId), states),
+            ranked.jobs(),
+            ranked.findings(),
             warnings,
             r.created(),
             new StoreBatch(List.of(), List.of()));

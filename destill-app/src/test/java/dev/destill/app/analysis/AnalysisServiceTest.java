@@ -49,7 +49,18 @@ class AnalysisServiceTest {
   private static List<String> identities(List<Finding> findings) {
     List<String> out = new ArrayList<>();
     for (Finding f : findings) {
-      out.add(f.line() + "-" + f.endLine() + " " + f.hash() + " x" + f.recurrence());
+      out.add(
+          f.line()
+              + "-"
+              + f.endLine()
+              + " "
+              + f.hash()
+              + " x"
+              + f.recurrence()
+              + " ["
+              + f.step()
+              + "] "
+              + f.confidence());
     }
     Collections.sort(out);
     return out;

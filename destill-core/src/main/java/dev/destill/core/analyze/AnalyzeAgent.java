@@ -15,6 +15,7 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
+import dev.destill.core.store.ChunkRecord;
 import dev.destill.core.store.RequestEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +69,7 @@ public final class AnalyzeAgent extends Agent {
         publish(Topics.FINDINGS, id, new FindingMessage(id, f));
       }
       Progress done =
-          new Progress(
-              new RequestEvent.ChunkAnalyzed(
-                  id, chunk.job().id(), chunk.index(), result.warnings()));
+          new Progress(new RequestEvent.ChunkAnalyzed(id, result.chunk(), result.warnings()));
       publish(Topics.FINDINGS, id, done);
       if (observers) {
         publish(Topics.PROGRESS, id, done);
@@ -80,7 +79,7 @@ public final class AnalyzeAgent extends Agent {
   }
 
   /** What one chunk yields: its findings, and what the user should know about them. */
-  public record Result(List<Finding> findings, List<String> warnings) {
+  public record Result(List<Finding> findings, ChunkRecord chunk, List<String> warnings) {
     public Result {
       findings = List.copyOf(findings);
       warnings = List.copyOf(warnings);
@@ -114,6 +113,14 @@ public final class AnalyzeAgent extends Agent {
                     + "; "
                     + scan.dropped()
                     + " weaker ones were only counted");
-    return new Result(out, warnings);
+    ChunkRecord record =
+        new ChunkRecord(
+            chunk.job().id(),
+            chunk.index(),
+            chunk.ownFrom(),
+            chunk.ownTo(),
+            scan.firstStepLine(),
+            scan.exitStep());
+    return new Result(out, record, warnings);
   }
 }

@@ -4,6 +4,7 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What scanning one job log produced.
@@ -16,6 +17,10 @@ import java.util.Objects;
  * @param tail the last non-blank lines of the log (cleaned, masked), used when nothing else points
  *     at the failure
  * @param dropped distinct findings not kept because the job had its maximum of stronger ones
+ * @param firstStepLine the first line that named a step ({@code Long.MAX_VALUE} when none did):
+ *     findings before it have step {@code ""}, which for a chunk means "the step the previous chunk
+ *     ended in"
+ * @param exitStep for a chunk, the step its last own line is in, when a line of the chunk named it
  */
 public record JobScan(
     JobInfo job,
@@ -24,9 +29,12 @@ public record JobScan(
     List<Finding> findings,
     long tailLine,
     List<String> tail,
-    long dropped) {
+    long dropped,
+    long firstStepLine,
+    Optional<String> exitStep) {
   public JobScan {
     Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(exitStep, "exitStep");
     findings = List.copyOf(findings);
     tail = List.copyOf(tail);
   }

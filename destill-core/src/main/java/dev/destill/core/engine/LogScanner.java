@@ -50,6 +50,10 @@ public final class LogScanner {
   private boolean pfHit;
 
   private String step = "";
+  // The first line that named a step; before it, a chunk's lines are in the step its predecessor
+  // ended in.
+  private long firstStepLine = Long.MAX_VALUE;
+  private Optional<String> exitStep = Optional.empty();
   private OpenBlock open;
   private final ArrayDeque<PendingFinding> pending = new ArrayDeque<>();
   private final Map<String, Acc> byHash = new HashMap<>();
@@ -143,6 +147,9 @@ public final class LogScanner {
     int slot = (int) (line % RING);
     ringHit[slot] = pfHit;
     processLine(slot);
+    if (line == options.ownTo() && firstStepLine <= line) {
+      exitStep = Optional.of(step);
+    }
     while (!pending.isEmpty() && pending.peek().dueLine <= line) {
       emit(pending.poll(), line);
     }
@@ -172,7 +179,10 @@ public final class LogScanner {
     }
     String visible = decode(slot);
     String text = LineCleaner.stripPrefix(visible);
-    updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible));
+    if (updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible))
+        && firstStepLine == Long.MAX_VALUE) {
+      firstStepLine = line;
+    }
     if (!needText) {
       return;
     }
@@ -343,11 +353,11 @@ public final class LogScanner {
     return LineCleaner.stripAnsi(raw.replace('\r', ' '));
   }
 
-  private void updateStep(String visible, String text, boolean travisCommand, String markers) {
+  private boolean updateStep(String visible, String text, boolean travisCommand, String markers) {
     int group = visible.indexOf("##[group]");
     if (group >= 0 && group < 48) {
       step = clip(visible.substring(group + 9).strip());
-      return;
+      return true;
     }
     // Travis writes its markers either on their own line (ended by \r) or glued to the next
     // command: "travis_time:end:…travis_fold:end:x travis_time:start:1a2b$ make test".
@@ -360,7 +370,7 @@ public final class LogScanner {
       String command = markers.substring(k).strip();
       if (command.startsWith("$ ")) {
         step = clip(command);
-        return;
+        return true;
       }
     }
     int fold = markers.lastIndexOf("travis_fold:start:");
@@ -372,11 +382,11 @@ public final class LogScanner {
         k++;
       }
       step = clip(markers.substring(fold + 18, k));
-      return;
+      return true;
     }
     if (travisCommand && text.startsWith("$ ")) {
       step = clip(text.strip());
-      return;
+      return true;
     }
     if (text.length() > 4
         && (text.startsWith("--- ") || text.startsWith("+++ ") || text.startsWith("~~~ "))
@@ -385,7 +395,9 @@ public final class LogScanner {
         && !text.startsWith("--- a/")
         && !text.startsWith("+++ b/")) {
       step = clip(text.substring(4).strip());
+      return true;
     }
+    return false;
   }
 
   private static String clip(String s) {
@@ -508,7 +520,16 @@ public final class LogScanner {
       tail.add(0, text);
       tailLine = l;
     }
-    return new JobScan(job, lines, bytes, findings, tailLine, Secrets.maskAll(tail), dropped);
+    return new JobScan(
+        job,
+        lines,
+        bytes,
+        findings,
+        tailLine,
+        Secrets.maskAll(tail),
+        dropped,
+        firstStepLine,
+        exitStep);
   }
 
   private static final class OpenBlock {

@@ -195,4 +195,27 @@ public record Finding(
         newSignals,
         history);
   }
+
+  public Finding withStep(String newStep) {
+    return new Finding(
+        id,
+        hash,
+        severity,
+        confidence,
+        tier,
+        job,
+        newStep,
+        line,
+        endLine,
+        message,
+        normalized,
+        block,
+        preContext,
+        postContext,
+        recurrence,
+        source,
+        test,
+        signals,
+        history);
+  }
 }

@@ -58,6 +58,9 @@ public interface FindingStore extends AutoCloseable {
   /** The jobs of a request in the order they first arrived; empty when unknown. */
   List<JobRecord> jobs(String requestId);
 
+  /** The analyzed chunks of a request, by job and index; empty for an unknown request. */
+  List<ChunkRecord> chunks(String requestId);
+
   /** The most recent requests, newest first. */
   List<RequestRecord> recentRequests(int limit);
 

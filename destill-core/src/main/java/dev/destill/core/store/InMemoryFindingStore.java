@@ -47,7 +47,7 @@ public final class InMemoryFindingStore implements FindingStore {
     boolean failed;
     final List<String> warnings = new ArrayList<>();
     final Map<String, JobRecord> jobs = new LinkedHashMap<>();
-    final Set<Chunk> chunks = new HashSet<>();
+    final Map<Chunk, ChunkRecord> chunks = new LinkedHashMap<>();
     final Map<String, Finding> findings = new LinkedHashMap<>();
 
     Entry(String id, Instant now) {
@@ -151,7 +151,7 @@ public final class InMemoryFindingStore implements FindingStore {
         e.ingested = true;
         e.chunksTotal = i.chunksTotal();
       } else if (event instanceof RequestEvent.ChunkAnalyzed c) {
-        if (e.chunks.add(new Chunk(c.jobId(), c.index()))) {
+        if (e.chunks.putIfAbsent(new Chunk(c.jobId(), c.index()), c.chunk()) == null) {
           e.warnings.addAll(c.warnings());
         }
       } else if (event instanceof RequestEvent.Failed f) {
@@ -188,6 +188,17 @@ public final class InMemoryFindingStore implements FindingStore {
   public synchronized List<JobRecord> jobs(String requestId) {
     Entry e = requests.get(requestId);
     return e == null ? List.of() : List.copyOf(e.jobs.values());
+  }
+
+  @Override
+  public synchronized List<ChunkRecord> chunks(String requestId) {
+    Entry e = requests.get(requestId);
+    if (e == null) {
+      return List.of();
+    }
+    List<ChunkRecord> out = new ArrayList<>(e.chunks.values());
+    out.sort(Comparator.comparing(ChunkRecord::jobId).thenComparingInt(ChunkRecord::index));
+    return out;
   }
 
   @Override

@@ -49,13 +49,21 @@ public sealed interface RequestEvent {
     }
   }
 
-  /** Chunk {@code index} of job {@code jobId} was analyzed; its findings precede this event. */
-  record ChunkAnalyzed(String requestId, String jobId, int index, List<String> warnings)
+  /** A chunk was analyzed; its findings precede this event. */
+  record ChunkAnalyzed(String requestId, ChunkRecord chunk, List<String> warnings)
       implements RequestEvent {
     public ChunkAnalyzed {
       Objects.requireNonNull(requestId, "requestId");
-      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(chunk, "chunk");
       warnings = List.copyOf(warnings);
+    }
+
+    public String jobId() {
+      return chunk.jobId();
+    }
+
+    public int index() {
+      return chunk.index();
     }
   }
 

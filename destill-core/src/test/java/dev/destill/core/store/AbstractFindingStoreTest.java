@@ -248,9 +248,9 @@ public abstract class AbstractFindingStoreTest {
         new RequestEvent.JobIngested(id, job("a", JobState.FAILED, OptionalInt.of(2), 2)),
         new RequestEvent.JobIngested(id, job("b", JobState.PASSED, OptionalInt.empty(), 1)),
         new RequestEvent.Ingested(id, 3, List.of("job c has no log")),
-        new RequestEvent.ChunkAnalyzed(id, "a", 0, List.of()),
-        new RequestEvent.ChunkAnalyzed(id, "a", 1, List.of("line 9 was cut at 4096 chars")),
-        new RequestEvent.ChunkAnalyzed(id, "b", 0, List.of()));
+        chunkAnalyzed(id, "a", 0, List.of()),
+        chunkAnalyzed(id, "a", 1, List.of("line 9 was cut at 4096 chars")),
+        chunkAnalyzed(id, "b", 0, List.of()));
   }
 
   private static StoreBatch wholeRequest(String id) {
@@ -278,7 +278,7 @@ public abstract class AbstractFindingStoreTest {
             new RequestEvent.Resolved("r1", "b1", "t"),
             new RequestEvent.JobIngested("r2", job("a", JobState.FAILED, OptionalInt.of(1), 1)),
             new RequestEvent.Ingested("r3", 2, List.of()),
-            new RequestEvent.ChunkAnalyzed("r4", "a", 0, List.of()),
+            chunkAnalyzed("r4", "a", 0, List.of()),
             new RequestEvent.Failed("r5", "boom"));
     for (RequestEvent e : firsts) {
       store.apply(events(e));
@@ -336,15 +336,14 @@ public abstract class AbstractFindingStoreTest {
   void shouldCompleteOnlyWhenIngestedAndEveryChunkAnalyzed() {
     store.apply(
         events(
-            new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of()),
-            new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of())));
+            chunkAnalyzed("req-1", "a", 0, List.of()), chunkAnalyzed("req-1", "a", 1, List.of())));
     // Every chunk published so far is analyzed, but more may come until the request is ingested.
     assertThat(statusOf("req-1")).isEqualTo(RequestStatus.ANALYZING);
     store.apply(events(new RequestEvent.Ingested("req-1", 3, List.of())));
     assertThat(statusOf("req-1")).isEqualTo(RequestStatus.ANALYZING);
-    store.apply(events(new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of())));
+    store.apply(events(chunkAnalyzed("req-1", "a", 1, List.of())));
     assertThat(statusOf("req-1")).isEqualTo(RequestStatus.ANALYZING);
-    store.apply(events(new RequestEvent.ChunkAnalyzed("req-1", "b", 0, List.of())));
+    store.apply(events(chunkAnalyzed("req-1", "b", 0, List.of())));
     assertThat(statusOf("req-1")).isEqualTo(RequestStatus.COMPLETE);
 
     // A request without any chunk is complete once ingested.
@@ -387,7 +386,7 @@ public abstract class AbstractFindingStoreTest {
 
   @Test
   void shouldCountAChunkOnceWhenRepeatedWithinOneBatch() {
-    RequestEvent chunk = new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of("w"));
+    RequestEvent chunk = chunkAnalyzed("req-1", "a", 0, List.of("w"));
     Finding f = finding("f1", "h1", 0.9, 1);
     store.apply(
         new StoreBatch(
@@ -403,8 +402,8 @@ public abstract class AbstractFindingStoreTest {
   @Test
   void shouldNotDuplicateWarningsOnReplay() {
     RequestEvent ingested = new RequestEvent.Ingested("req-1", 2, List.of("no log", "skipped"));
-    RequestEvent chunk0 = new RequestEvent.ChunkAnalyzed("req-1", "a", 0, List.of("cut"));
-    RequestEvent chunk1 = new RequestEvent.ChunkAnalyzed("req-1", "a", 1, List.of("cut"));
+    RequestEvent chunk0 = chunkAnalyzed("req-1", "a", 0, List.of("cut"));
+    RequestEvent chunk1 = chunkAnalyzed("req-1", "a", 1, List.of("cut"));
     store.apply(events(ingested, chunk0));
     store.apply(events(chunk0, ingested));
     store.apply(events(chunk1, chunk0));
@@ -512,5 +511,20 @@ public abstract class AbstractFindingStoreTest {
             List.of("job x has no log", "job y has no log")));
     assertThat(store.request("req-1").orElseThrow().warnings())
         .containsExactly("job x has no log", "job y has no log");
+  }
+
+  /** Chunk {@code index} of job {@code jobId} (100 lines each, no step marker) was analyzed. */
+  static RequestEvent.ChunkAnalyzed chunkAnalyzed(
+      String requestId, String jobId, int index, List<String> warnings) {
+    return new RequestEvent.ChunkAnalyzed(
+        requestId,
+        new dev.destill.core.store.ChunkRecord(
+            jobId,
+            index,
+            index * 100L + 1,
+            index * 100L + 100,
+            Long.MAX_VALUE,
+            java.util.Optional.empty()),
+        warnings);
   }
 }

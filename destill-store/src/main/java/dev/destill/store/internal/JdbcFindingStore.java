@@ -5,6 +5,7 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
+import dev.destill.core.store.ChunkRecord;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.JobRecord;
 import dev.destill.core.store.RecurringFailure;
@@ -429,7 +430,9 @@ public abstract class JdbcFindingStore implements FindingStore {
                 "UPDATE requests SET chunks_total = ?, ingested = TRUE WHERE id = ?");
         PreparedStatement chunk =
             c.prepareStatement(
-                insertIgnoring("chunks (request_id, job_id, idx) VALUES (?, ?, ?)"));
+                insertIgnoring(
+                    "chunks (request_id, job_id, idx, own_from, own_to, first_step_line, exit_step)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)"));
         PreparedStatement warning = c.prepareStatement(insertWarningSql());
         PreparedStatement failed =
             c.prepareStatement(
@@ -472,6 +475,14 @@ public abstract class JdbcFindingStore implements FindingStore {
           chunk.setString(1, id);
           chunk.setString(2, a.jobId());
           chunk.setInt(3, a.index());
+          chunk.setLong(4, a.chunk().ownFrom());
+          chunk.setLong(5, a.chunk().ownTo());
+          chunk.setLong(6, a.chunk().firstStepLine());
+          if (a.chunk().exitStep().isPresent()) {
+            chunk.setString(7, a.chunk().exitStep().get());
+          } else {
+            chunk.setNull(7, Types.VARCHAR);
+          }
           chunk.addBatch();
           addWarnings(
               c, warning, nextWarning, id, "chunk " + a.index() + " " + a.jobId(), a.warnings());
@@ -569,6 +580,33 @@ public abstract class JdbcFindingStore implements FindingStore {
       return out;
     } catch (SQLException e) {
       throw failure("reading jobs of " + requestId, e);
+    }
+  }
+
+  @Override
+  public List<ChunkRecord> chunks(String requestId) {
+    try (Connection c = connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT job_id, idx, own_from, own_to, first_step_line, exit_step FROM chunks "
+                    + "WHERE request_id = ? ORDER BY job_id, idx")) {
+      ps.setString(1, requestId);
+      List<ChunkRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new ChunkRecord(
+                  rs.getString(1),
+                  rs.getInt(2),
+                  rs.getLong(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  Optional.ofNullable(rs.getString(6))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("reading chunks of " + requestId, e);
     }
   }
 

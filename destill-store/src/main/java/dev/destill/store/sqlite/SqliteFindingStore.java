@@ -46,7 +46,8 @@ public final class SqliteFindingStore extends JdbcFindingStore {
       lines INTEGER NOT NULL, bytes INTEGER NOT NULL, PRIMARY KEY (request_id, job_id));
     CREATE TABLE chunks (
       request_id TEXT NOT NULL REFERENCES requests(id), job_id TEXT NOT NULL, idx INTEGER NOT NULL,
-      PRIMARY KEY (request_id, job_id, idx));
+      own_from INTEGER NOT NULL, own_to INTEGER NOT NULL, first_step_line INTEGER NOT NULL,
+      exit_step TEXT, PRIMARY KEY (request_id, job_id, idx));
     CREATE TABLE request_warnings (
       request_id TEXT NOT NULL REFERENCES requests(id), source TEXT NOT NULL, n INTEGER NOT NULL,
       ord INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (request_id, source, n));
