@@ -105,7 +105,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--parallel",
       paramLabel = "N",
-      description = "How many job logs to read at once (default: the number of CPU cores).")
+      description =
+          "How many job logs to read, and log chunks to analyze, at once (default: the number of"
+              + " CPU cores).")
   int parallel = Runtime.getRuntime().availableProcessors();
 
   @Override
