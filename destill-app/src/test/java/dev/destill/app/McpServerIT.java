@@ -68,7 +68,10 @@ class McpServerIT {
                     "BUILDKITE_API_URL",
                     api.url() + "/v2",
                     "BUILDKITE_API_TOKEN",
-                    "bkua_test_token_0123456789abcdef"))
+                    "bkua_test_token_0123456789abcdef",
+                    // The server's history goes to a folder of this test, not the user's.
+                    "DESTILL_HOME",
+                    Files.createTempDirectory("destill-mcp-it").toString()))
             .build();
     client =
         McpClient.sync(new StdioClientTransport(params, McpJsonMapper.getDefault()))

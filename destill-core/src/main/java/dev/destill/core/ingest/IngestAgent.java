@@ -333,11 +333,13 @@ public final class IngestAgent extends Agent {
         return p;
       }
     }
+    boolean local = providers.stream().anyMatch(p -> p.name().equals("local"));
     throw new DestillException.BadInput(
         "don't know how to read "
             + target
-            + ": give a file, a directory, '-', or a Buildkite, "
-            + "GitHub Actions or GitLab build URL");
+            + ": give "
+            + (local ? "a file, a directory, '-', or " : "")
+            + "a Buildkite, GitHub Actions or GitLab build URL");
   }
 
   private static String describe(IOException e) {
