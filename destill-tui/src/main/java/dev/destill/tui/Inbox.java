@@ -2,6 +2,7 @@ package dev.destill.tui;
 
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.ProgressEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -36,16 +37,27 @@ public final class Inbox {
   /** Applies everything that arrived to {@code model}; true when anything did. */
   public boolean drainTo(TriageModel model) {
     boolean any = false;
+    // Findings in a row are added together: the model ranks its rows once for all of them.
+    List<Finding> run = new ArrayList<>();
     Item item;
     while ((item = queue.poll()) != null) {
       any = true;
       if (item instanceof One o) {
-        model.add(o.finding());
-      } else if (item instanceof Progress p) {
+        run.add(o.finding());
+        continue;
+      }
+      if (!run.isEmpty()) {
+        model.addAll(run);
+        run.clear();
+      }
+      if (item instanceof Progress p) {
         model.progress(p.event());
       } else if (item instanceof Final f) {
         model.replaceAll(f.ranked());
       }
+    }
+    if (!run.isEmpty()) {
+      model.addAll(run);
     }
     return any;
   }

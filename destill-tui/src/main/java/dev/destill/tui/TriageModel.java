@@ -92,17 +92,28 @@ public final class TriageModel {
 
   /** A finding arrived; identical ones (same hash) fold into one row. */
   public void add(Finding f) {
-    Row existing = byHash.get(f.hash());
-    if (existing != null) {
-      Finding best = f.confidence() > existing.finding().confidence() ? f : existing.finding();
-      byHash.put(f.hash(), new Row(best, existing.count() + f.recurrence()));
-      return;
+    addAll(List.of(f));
+  }
+
+  /** Findings arrived; the rows are ranked again once, however many there are. */
+  public void addAll(List<Finding> findings) {
+    boolean added = false;
+    for (Finding f : findings) {
+      Row existing = byHash.get(f.hash());
+      if (existing != null) {
+        Finding best = f.confidence() > existing.finding().confidence() ? f : existing.finding();
+        byHash.put(f.hash(), new Row(best, existing.count() + f.recurrence()));
+        continue;
+      }
+      byHash.put(f.hash(), new Row(f, f.recurrence()));
+      if (userMoved) {
+        order.add(f.hash()); // keep what the user looks at in place; 'r' re-ranks
+        newSinceRank++;
+      } else {
+        added = true;
+      }
     }
-    byHash.put(f.hash(), new Row(f, f.recurrence()));
-    if (userMoved) {
-      order.add(f.hash()); // keep what the user looks at in place; 'r' re-ranks
-      newSinceRank++;
-    } else {
+    if (added) {
       resort();
     }
   }
