@@ -82,6 +82,12 @@ public final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ClusterSettings settings = new ClusterSettings(main.env());
+    // Settings are checked before anything connects, so a missing one is reported at once.
+    settings.kafkaBrokers();
+    if (kind == Kind.SINK) {
+      settings.postgresUrl();
+    }
+    int port = metricsPort != null ? metricsPort : settings.metricsPort();
     String name = kind.name().toLowerCase(Locale.ROOT);
     PrometheusAgentMetrics metrics = new PrometheusAgentMetrics(name);
     List<AutoCloseable> resources = new ArrayList<>();
@@ -90,11 +96,7 @@ public final class AgentCommand implements Callable<Integer> {
       resources.add(broker);
       Agent agent = agent(settings, broker, metrics, resources);
       AgentHttpServer http =
-          AgentHttpServer.start(
-              settings.metricsHost(),
-              metricsPort != null ? metricsPort : settings.metricsPort(),
-              metrics,
-              agent::ready);
+          AgentHttpServer.start(settings.metricsHost(), port, metrics, agent::ready);
       resources.add(0, http);
       Thread worker = new Thread(agent, "destill-" + name);
       Thread hook =
