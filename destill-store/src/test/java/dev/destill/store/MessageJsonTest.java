@@ -1,5 +1,6 @@
 package dev.destill.store;
 
+import static dev.destill.core.store.AbstractFindingStoreTest.chunkAnalyzed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -131,20 +132,5 @@ class MessageJsonTest {
     assertThat(o.get("topic").asText()).isEqualTo("destill.logs.raw");
     assertThat(o.get("offset").asLong()).isEqualTo(42);
     assertThat(o.get("value").binaryValue()).isEqualTo(m.value());
-  }
-
-  /** Chunk {@code index} of job {@code jobId} (100 lines each, no step marker) was analyzed. */
-  static RequestEvent.ChunkAnalyzed chunkAnalyzed(
-      String requestId, String jobId, int index, List<String> warnings) {
-    return new RequestEvent.ChunkAnalyzed(
-        requestId,
-        new dev.destill.core.store.ChunkRecord(
-            jobId,
-            index,
-            index * 100L + 1,
-            index * 100L + 100,
-            Long.MAX_VALUE,
-            java.util.Optional.empty()),
-        warnings);
   }
 }

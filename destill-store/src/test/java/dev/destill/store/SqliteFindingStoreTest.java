@@ -113,19 +113,4 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
     assertThat(r.warnings()).isEmpty();
     assertThat(store.findings("req-1")).isEmpty();
   }
-
-  /** Chunk {@code index} of job {@code jobId} (100 lines each, no step marker) was analyzed. */
-  static RequestEvent.ChunkAnalyzed chunkAnalyzed(
-      String requestId, String jobId, int index, List<String> warnings) {
-    return new RequestEvent.ChunkAnalyzed(
-        requestId,
-        new dev.destill.core.store.ChunkRecord(
-            jobId,
-            index,
-            index * 100L + 1,
-            index * 100L + 100,
-            Long.MAX_VALUE,
-            java.util.Optional.empty()),
-        warnings);
-  }
 }

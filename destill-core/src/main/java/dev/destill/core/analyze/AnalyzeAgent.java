@@ -10,7 +10,6 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
-import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
@@ -19,7 +18,6 @@ import dev.destill.core.store.ChunkRecord;
 import dev.destill.core.store.RequestEvent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Consumes log chunks, one at a time and with no state across them: scans each with the engine,
@@ -51,31 +49,21 @@ public final class AnalyzeAgent extends Agent {
 
   @Override
   protected boolean process(List<Message> messages) {
-    for (Message m : messages) {
-      if (stopping()) {
-        return false;
-      }
-      Optional<PipelineMessage> decoded = decode(m);
-      if (decoded.isEmpty()) {
-        continue;
-      }
-      if (!(decoded.get() instanceof LogChunk chunk)) {
-        deadLetter(m, "expected a log chunk on " + Topics.LOGS);
-        continue;
-      }
-      String id = chunk.requestId();
-      Result result = analyze(chunk, cache);
-      for (Finding f : result.findings()) {
-        publish(Topics.FINDINGS, id, new FindingMessage(id, f));
-      }
-      Progress done =
-          new Progress(new RequestEvent.ChunkAnalyzed(id, result.chunk(), result.warnings()));
-      publish(Topics.FINDINGS, id, done);
-      if (observers) {
-        publish(Topics.PROGRESS, id, done);
-      }
+    return each(messages, LogChunk.class, "a log chunk", this::publishFindings);
+  }
+
+  private void publishFindings(LogChunk chunk) {
+    String id = chunk.requestId();
+    Result result = analyze(chunk, cache);
+    for (Finding f : result.findings()) {
+      publish(Topics.FINDINGS, id, new FindingMessage(id, f));
     }
-    return true;
+    Progress done =
+        new Progress(new RequestEvent.ChunkAnalyzed(id, result.chunk(), result.warnings()));
+    publish(Topics.FINDINGS, id, done);
+    if (observers) {
+      publish(Topics.PROGRESS, id, done);
+    }
   }
 
   /** What one chunk yields: its findings, and what the user should know about them. */

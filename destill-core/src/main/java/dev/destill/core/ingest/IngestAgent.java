@@ -10,7 +10,6 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
-import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.PipelineMessage.AnalysisRequest;
 import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
@@ -98,29 +97,19 @@ public final class IngestAgent extends Agent {
 
   @Override
   protected boolean process(List<Message> messages) {
-    for (Message m : messages) {
-      if (stopping()) {
-        return false;
-      }
-      Optional<PipelineMessage> decoded = decode(m);
-      if (decoded.isEmpty()) {
-        continue;
-      }
-      if (!(decoded.get() instanceof AnalysisRequest request)) {
-        deadLetter(m, "expected an analysis request on " + Topics.REQUESTS);
-        continue;
-      }
-      try {
-        ingest(request);
-      } catch (DestillException.Retriable e) {
-        throw e;
-      } catch (RuntimeException e) {
-        // A bug must not stop the agent or lose the request: it fails, with the reason.
-        LOG.error("ingest agent: request {} failed", request.requestId(), e);
-        emit(new RequestEvent.Failed(request.requestId(), "internal error: " + e));
-      }
+    return each(messages, AnalysisRequest.class, "an analysis request", this::ingestSafely);
+  }
+
+  private void ingestSafely(AnalysisRequest request) {
+    try {
+      ingest(request);
+    } catch (DestillException.Retriable e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A bug must not stop the agent or lose the request: it fails, with the reason.
+      LOG.error("ingest agent: request {} failed", request.requestId(), e);
+      emit(new RequestEvent.Failed(request.requestId(), "internal error: " + e));
     }
-    return true;
   }
 
   /** Ingests one request; its failure becomes a {@code Failed} event, never an exception. */

@@ -6,6 +6,7 @@ import dev.destill.core.broker.Message;
 import dev.destill.core.broker.Subscription;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -125,13 +126,36 @@ public abstract class Agent implements Runnable {
     sub.commit();
   }
 
+  /**
+   * Hands each message that is a {@code type} to {@code handler}, in order; the others go to the
+   * dead-letter topic. Returns false, leaving the rest, as soon as the agent is stopping.
+   */
+  protected final <T extends PipelineMessage> boolean each(
+      List<Message> messages, Class<T> type, String what, java.util.function.Consumer<T> handler) {
+    for (Message m : messages) {
+      if (stopping) {
+        return false;
+      }
+      Optional<PipelineMessage> decoded = decode(m);
+      if (decoded.isEmpty()) {
+        continue;
+      }
+      if (!type.isInstance(decoded.get())) {
+        deadLetter(m, "expected " + what + " on " + m.topic());
+        continue;
+      }
+      handler.accept(type.cast(decoded.get()));
+    }
+    return true;
+  }
+
   /** Decodes a message, sending it to the dead-letter topic when it cannot be read. */
-  protected final java.util.Optional<PipelineMessage> decode(Message m) {
+  protected final Optional<PipelineMessage> decode(Message m) {
     try {
-      return java.util.Optional.of(codec.decode(m.value()));
+      return Optional.of(codec.decode(m.value()));
     } catch (PoisonMessageException e) {
       deadLetter(m, e.getMessage());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

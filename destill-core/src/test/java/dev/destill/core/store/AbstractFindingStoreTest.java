@@ -514,7 +514,7 @@ public abstract class AbstractFindingStoreTest {
   }
 
   /** Chunk {@code index} of job {@code jobId} (100 lines each, no step marker) was analyzed. */
-  static RequestEvent.ChunkAnalyzed chunkAnalyzed(
+  public static RequestEvent.ChunkAnalyzed chunkAnalyzed(
       String requestId, String jobId, int index, List<String> warnings) {
     return new RequestEvent.ChunkAnalyzed(
         requestId,
