@@ -4,6 +4,7 @@ import dev.destill.core.DestillException;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.analyze.ChunkSteps;
 import dev.destill.core.broker.InMemoryBroker;
+import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
@@ -123,7 +124,12 @@ public final class AnalysisService {
       if (done.status() == RequestStatus.FAILED) {
         throw new DestillException(done.error());
       }
-      return report(store, done, request, started, watcher.batches());
+      AnalysisReport report = report(store, done, request, started, watcher.events());
+      for (String w : report.warnings()) {
+        watcher.progress(new ProgressEvent.Warning(w));
+      }
+      listener.onProgress(new ProgressEvent.Completed(report.findings().size()));
+      return report;
     } finally {
       agents.forEach(Agent::stop);
       for (Thread t : threads) {
@@ -137,8 +143,15 @@ public final class AnalysisService {
       RequestRecord r,
       AnalysisRequest request,
       Instant started,
-      StoreBatch everything) {
+      List<RequestEvent> events) {
     Ranked ranked = rank(store, r.id());
+    List<String> warnings = new ArrayList<>(r.warnings());
+    warnings.addAll(ranked.warnings());
+    // The history keeps what ranking kept: a large log's weakest findings are only counted.
+    List<StoreBatch.RequestFinding> kept = new ArrayList<>();
+    for (Finding f : ranked.kept()) {
+      kept.add(new StoreBatch.RequestFinding(r.id(), f));
+    }
     return new AnalysisReport(
         r.id(),
         request.input(),
@@ -146,13 +159,19 @@ public final class AnalysisService {
         r.title(),
         ranked.jobs(),
         ranked.findings(),
-        r.warnings(),
+        warnings,
         started,
-        everything);
+        new StoreBatch(kept, events));
   }
 
-  /** A stored request's jobs, and its findings ranked. */
-  public record Ranked(List<JobSummary> jobs, List<Finding> findings) {}
+  /**
+   * A stored request's jobs and its findings ranked.
+   *
+   * @param kept the findings before ranking: each job's strongest, duplicates folded
+   * @param warnings how many weaker findings each job left out
+   */
+  public record Ranked(
+      List<JobSummary> jobs, List<Finding> findings, List<Finding> kept, List<String> warnings) {}
 
   /**
    * Ranks what a store holds of a request: the findings of every chunk, given the steps their
@@ -171,7 +190,19 @@ public final class AnalysisService {
     }
     List<Finding> findings =
         ChunkSteps.inherit(store.findings(requestId), store.chunks(requestId), names);
-    return new Ranked(summaries, Triage.rank(findings, states));
+    Triage.Kept kept = Triage.strongest(findings, ScanOptions.defaults().maxDistinct());
+    List<String> warnings = new ArrayList<>();
+    kept.dropped()
+        .forEach(
+            (job, n) ->
+                warnings.add(
+                    job
+                        + ": kept the "
+                        + ScanOptions.defaults().maxDistinct()
+                        + " strongest distinct findings; "
+                        + n
+                        + " weaker ones were only counted"));
+    return new Ranked(summaries, Triage.rank(kept.findings(), states), kept.findings(), warnings);
   }
 
   /**
@@ -185,7 +216,6 @@ public final class AnalysisService {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Throwable crash;
     private final Set<String> warned = new HashSet<>();
-    private final List<StoreBatch.RequestFinding> findings = new ArrayList<>();
     private final List<RequestEvent> events = new ArrayList<>();
 
     Watcher(String requestId, FindingStore store, AnalysisListener listener) {
@@ -207,7 +237,6 @@ public final class AnalysisService {
 
     void applied(StoreBatch batch) {
       synchronized (this) {
-        findings.addAll(batch.findings());
         events.addAll(batch.events());
       }
       for (StoreBatch.RequestFinding f : batch.findings()) {
@@ -240,15 +269,12 @@ public final class AnalysisService {
       if (crash != null) {
         throw new DestillException("analysis failed: " + crash, crash);
       }
-      RequestRecord r = store.request(requestId).orElseThrow();
-      if (r.status() == RequestStatus.COMPLETE) {
-        listener.onProgress(new ProgressEvent.Completed(r.findings()));
-      }
-      return r;
+      return store.request(requestId).orElseThrow();
     }
 
-    synchronized StoreBatch batches() {
-      return new StoreBatch(findings, events);
+    /** Every request event stored so far, in order. */
+    synchronized List<RequestEvent> events() {
+      return List.copyOf(events);
     }
   }
 }

@@ -88,6 +88,7 @@ public final class HistoryStore {
                             + " in the history; 'destill history' lists them"));
     AnalysisService.Ranked ranked = AnalysisService.rank(store, requestId);
     List<String> warnings = new ArrayList<>(r.warnings());
+    warnings.addAll(ranked.warnings());
     if (!r.error().isEmpty()) {
       warnings.add(r.error());
     }

@@ -27,6 +27,67 @@ public final class Triage {
 
   private Triage() {}
 
+  /**
+   * What {@link #strongest} kept.
+   *
+   * @param findings at most the limit of distinct findings per job, duplicates folded
+   * @param dropped per job, how many weaker distinct findings were left out (only jobs with some)
+   */
+  public record Kept(List<Finding> findings, Map<String, Integer> dropped) {
+    public Kept {
+      findings = List.copyOf(findings);
+      dropped = Map.copyOf(dropped);
+    }
+  }
+
+  /**
+   * Folds duplicates within each job (the lowest line stays, counts add up) and keeps each job's
+   * {@code perJob} most likely distinct findings, as one pass over a whole log would: chunks of a
+   * log are analyzed apart, so together they may hold many more. Test failures, exit summaries and
+   * end-of-log candidates are always kept, since ranking builds on them.
+   */
+  public static Kept strongest(List<Finding> findings, int perJob) {
+    Map<String, Finding> perJobHash = new LinkedHashMap<>();
+    for (Finding f : findings) {
+      String key = f.job() + "\u0000" + f.hash() + "\u0000" + f.signals().contains(END_OF_LOG);
+      Finding seen = perJobHash.get(key);
+      if (seen == null) {
+        perJobHash.put(key, f);
+      } else {
+        Finding keep = f.line() < seen.line() ? f : seen;
+        perJobHash.put(key, keep.withRecurrence(seen.recurrence() + f.recurrence()));
+      }
+    }
+    Map<String, List<Finding>> byJob = new LinkedHashMap<>();
+    List<Finding> kept = new ArrayList<>();
+    for (Finding f : perJobHash.values()) {
+      boolean always =
+          f.source() != FindingSource.LOG
+              || f.signals().contains(CONSEQUENCE)
+              || f.signals().contains(END_OF_LOG);
+      if (always) {
+        kept.add(f);
+      } else {
+        byJob.computeIfAbsent(f.job(), k -> new ArrayList<>()).add(f);
+      }
+    }
+    Map<String, Integer> dropped = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Finding>> e : byJob.entrySet()) {
+      List<Finding> list = e.getValue();
+      if (list.size() > perJob) {
+        list.sort(
+            Comparator.comparingDouble(Finding::confidence)
+                .reversed()
+                .thenComparingLong(Finding::line));
+        dropped.put(e.getKey(), list.size() - perJob);
+        list = list.subList(0, perJob);
+      }
+      kept.addAll(list);
+    }
+    kept.sort(Comparator.comparing(Finding::job).thenComparingLong(Finding::line));
+    return new Kept(kept, dropped);
+  }
+
   /** Ranks the findings of scanned jobs plus findings from test reports. */
   public static List<Finding> rank(List<JobScan> scans, List<Finding> testFindings) {
     Map<String, JobState> states = new LinkedHashMap<>();
