@@ -132,6 +132,7 @@ start_agent() { # kind; sets agent_pid
   DESTILL_METRICS_PORT="$p" DESTILL_METRICS_HOST=127.0.0.1 \
     "$destill" agent "$kind" >"$work/agent-$kind-$p.log" 2>&1 &
   agent_pid=$!
+  agent_port=$p
   pids+=("$agent_pid")
   local deadline=$((SECONDS + 60))
   until curl -fsS "http://127.0.0.1:$p/ready" >/dev/null 2>&1; do
@@ -192,9 +193,11 @@ start_agent ingest
 results=()
 for agents in 1 2; do
   analyze=()
+  analyze_ports=()
   for ((i = 0; i < agents; i++)); do
     start_agent analyze
     analyze+=("$agent_pid")
+    analyze_ports+=("$agent_port")
   done
   sleep 3 # let the analyze group settle its partitions before the first chunk arrives
   say "run with $agents analyze agent(s)..."
@@ -202,6 +205,19 @@ for agents in 1 2; do
   [[ -n "${pipeline:-}" ]] || die "the run with $agents analyze agent(s) failed"
   mb=$(python3 -c "print(f'{$total_bytes / 1e6:.0f}')")
   results+=("$(python3 -c "print(f'$agents analyze agent(s): $mb MB in {$pipeline:.1f} s = {$total_bytes / 1e6 / $pipeline:.1f} MB/s (wall time with the CLI: {$wall:.1f} s = {$total_bytes / 1e6 / $wall:.1f} MB/s)')")")
+  # Where an analyze agent's time went: its polls (up to 4 chunks each), mean time poll to commit.
+  for p in "${analyze_ports[@]}"; do
+    curl -fsS "http://127.0.0.1:$p/metrics" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+def value(name):
+    m = re.search(r"^" + name + r"(\{[^}]*\})? ([0-9.eE+-]+)$", text, re.M)
+    return float(m.group(2)) if m else 0.0
+n, total = value("destill_batch_seconds_count"), value("destill_batch_seconds_sum")
+mean = total / n * 1000 if n else 0
+print(f"bench:   analyze agent on port '"$p"': {n:.0f} polls, {mean:.1f} ms each from poll to commit", file=sys.stderr)
+' || true
+  done
   for pid in "${analyze[@]}"; do stop_agent "$pid"; done
 done
 

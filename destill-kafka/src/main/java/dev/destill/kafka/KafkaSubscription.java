@@ -26,7 +26,6 @@ import org.apache.kafka.common.errors.WakeupException;
  * #wakeup} and then {@link #close} under {@link #lock}.
  */
 final class KafkaSubscription implements Subscription {
-  private static final Duration LAG_TIMEOUT = Duration.ofSeconds(5);
 
   private final KafkaBroker broker;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -34,6 +33,12 @@ final class KafkaSubscription implements Subscription {
   private final ReentrantLock lock = new ReentrantLock();
   // The next offset of each partition this subscription polled from but has not committed.
   private final Map<TopicPartition, OffsetAndMetadata> polled = new HashMap<>();
+  // What commit() handed to the broker so far, made sure of on close.
+  private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+  private static final Duration LAG_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration LAG_REFRESH = Duration.ofSeconds(1);
+  private long lag;
+  private long lagAt = System.nanoTime() - LAG_REFRESH.toNanos();
   private boolean closed;
 
   KafkaSubscription(KafkaBroker broker, String topic, KafkaConsumer<String, byte[]> consumer) {
@@ -86,7 +91,12 @@ final class KafkaSubscription implements Subscription {
       if (closed || broker.isClosed() || polled.isEmpty()) {
         return;
       }
-      consumer.commitSync(Map.copyOf(polled));
+      // Asynchronous: the agent goes on with its next message while the broker records this.
+      // A commit that fails (a rebalance) only means those messages are delivered again, which
+      // the pipeline is built for; close() waits for the last one.
+      Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(polled);
+      consumer.commitAsync(offsets, (done, failure) -> {});
+      committed.putAll(offsets);
       polled.clear();
     } catch (CommitFailedException | RebalanceInProgressException e) {
       // The partitions moved to another consumer, which gets these messages again.
@@ -111,14 +121,22 @@ final class KafkaSubscription implements Subscription {
       if (assigned.isEmpty()) {
         return 0;
       }
+      // Asking the broker for the partitions' ends costs a round trip: agents report lag after
+      // every poll, so it is asked at most once a second.
+      long now = System.nanoTime();
+      if (now - lagAt < LAG_REFRESH.toNanos()) {
+        return lag;
+      }
       Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, LAG_TIMEOUT);
-      long lag = 0;
+      long sum = 0;
       for (TopicPartition tp : assigned) {
         Long end = ends.get(tp);
         if (end != null) {
-          lag += Math.max(0, end - consumer.position(tp, LAG_TIMEOUT));
+          sum += Math.max(0, end - consumer.position(tp, LAG_TIMEOUT));
         }
       }
+      lag = sum;
+      lagAt = now;
       return lag;
     } catch (KafkaException e) {
       return 0; // unknown
@@ -141,6 +159,13 @@ final class KafkaSubscription implements Subscription {
         return;
       }
       closed = true;
+      if (!committed.isEmpty() && !broker.isClosed()) {
+        try {
+          consumer.commitSync(Map.copyOf(committed), KafkaBroker.CLOSE_TIMEOUT);
+        } catch (KafkaException e) {
+          // Best effort: the messages after the last recorded commit come again.
+        }
+      }
       consumer.close(KafkaBroker.CLOSE_TIMEOUT);
     } catch (KafkaException e) {
       // Best effort: the group drops this member after its session timeout anyway.

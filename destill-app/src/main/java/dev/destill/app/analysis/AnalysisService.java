@@ -104,7 +104,7 @@ public final class AnalysisService {
                   chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK, false),
               watcher::progress));
       for (int i = 0; i < analyzers; i++) {
-        agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, false));
+        agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false));
       }
       agents.add(
           new SinkAgent(

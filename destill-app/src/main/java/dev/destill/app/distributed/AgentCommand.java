@@ -51,6 +51,9 @@ public final class AgentCommand implements Callable<Integer> {
   /** How long a stopping agent may take to finish or hand back its work. */
   static final Duration GRACE = Duration.ofSeconds(30);
 
+  /** Chunks an analyze agent takes per poll and commits together: a commit is a round trip. */
+  static final int CHUNKS_PER_POLL = 4;
+
   /** The agents a process can run. */
   public enum Kind {
     INGEST,
@@ -159,7 +162,7 @@ public final class AgentCommand implements Callable<Integer> {
             event -> {});
       }
       case ANALYZE -> {
-        return new AnalyzeAgent(broker, codec, metrics, true);
+        return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true);
       }
       default -> {
         FindingStore store = Cluster.store(settings, Clock.systemUTC());

@@ -107,7 +107,9 @@ final class TestCluster implements AutoCloseable {
   RunningAgent startAnalyze(AgentMetrics metrics) {
     Broker broker = Cluster.broker(settings());
     return run(
-        new AnalyzeAgent(broker, new MessageJson(), metrics, true), broker, Optional.empty());
+        new AnalyzeAgent(broker, new MessageJson(), metrics, AgentCommand.CHUNKS_PER_POLL, true),
+        broker,
+        Optional.empty());
   }
 
   RunningAgent startSink() {

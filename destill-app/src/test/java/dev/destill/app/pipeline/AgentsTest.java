@@ -87,7 +87,7 @@ class AgentsTest {
 
   @Test
   void shouldSetPoisonMessagesAsideWithTheReasonAndGoOn() throws Exception {
-    start(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, false));
+    start(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false));
     broker.publish(Topics.LOGS, "k1", "{not json".getBytes(StandardCharsets.UTF_8));
     broker.publish(
         Topics.LOGS,
@@ -177,11 +177,11 @@ class AgentsTest {
 
   @Test
   void shouldLeaveWhatItDidNotFinishToTheNextAgentOfItsGroup() throws Exception {
-    AnalyzeAgent first = new AnalyzeAgent(broker, codec, AgentMetrics.NONE, false);
+    AnalyzeAgent first = new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false);
     first.stop(); // stops before it takes anything
     first.run();
     broker.publish(Topics.LOGS, "k", codec.encode(chunk("req-2", "FATAL: boom\n")));
-    start(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, false));
+    start(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false));
     List<Message> out = drain(Topics.FINDINGS, "test", 3);
     assertThat(out).hasSize(3);
   }

@@ -34,11 +34,19 @@ public final class AnalyzeAgent extends Agent {
   private final LogScanner.LineCache cache = new LogScanner.LineCache();
 
   /**
+   * @param chunksPerPoll how many chunks one poll takes, analyzed and committed together: 1 where
+   *     consumers share a few chunks in memory, more over Kafka, where each owns its partitions and
+   *     a commit costs a round trip
    * @param observers whether each chunk's completion also goes to the progress topic, for observers
    *     elsewhere
    */
-  public AnalyzeAgent(Broker broker, MessageCodec codec, AgentMetrics metrics, boolean observers) {
-    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, 1);
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers) {
+    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll);
     this.observers = observers;
   }
 
