@@ -86,7 +86,9 @@ public final class AnalysisService {
     String requestId = newRequestId(clock);
     int analyzers = request.parallelism();
     MessageCodec codec = new MessageJson();
-    InMemoryFindingStore store = new InMemoryFindingStore(clock);
+    // Bounded like one pass over a log: each job's strongest distinct findings, the rest counted.
+    InMemoryFindingStore store =
+        InMemoryFindingStore.bounded(clock, ScanOptions.defaults().maxDistinct());
     Watcher watcher = new Watcher(requestId, store, listener);
     List<Agent> agents = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -124,7 +126,8 @@ public final class AnalysisService {
       if (done.status() == RequestStatus.FAILED) {
         throw new DestillException(done.error());
       }
-      AnalysisReport report = report(store, done, request, started, watcher.events());
+      AnalysisReport report =
+          report(store, done, request, started, watcher.events(), store.dropped(done.id()));
       for (String w : report.warnings()) {
         watcher.progress(new ProgressEvent.Warning(w));
       }
@@ -139,14 +142,16 @@ public final class AnalysisService {
   }
 
   private AnalysisReport report(
-      FindingStore store,
+      InMemoryFindingStore store,
       RequestRecord r,
       AnalysisRequest request,
       Instant started,
-      List<RequestEvent> events) {
+      List<RequestEvent> events,
+      Map<String, Integer> dropped) {
     Ranked ranked = rank(store, r.id());
     List<String> warnings = new ArrayList<>(r.warnings());
     warnings.addAll(ranked.warnings());
+    dropped.forEach((job, n) -> warnings.add(droppedWarning(job, n)));
     // The history keeps what ranking kept: a large log's weakest findings are only counted.
     List<StoreBatch.RequestFinding> kept = new ArrayList<>();
     for (Finding f : ranked.kept()) {
@@ -192,17 +197,17 @@ public final class AnalysisService {
         ChunkSteps.inherit(store.findings(requestId), store.chunks(requestId), names);
     Triage.Kept kept = Triage.strongest(findings, ScanOptions.defaults().maxDistinct());
     List<String> warnings = new ArrayList<>();
-    kept.dropped()
-        .forEach(
-            (job, n) ->
-                warnings.add(
-                    job
-                        + ": kept the "
-                        + ScanOptions.defaults().maxDistinct()
-                        + " strongest distinct findings; "
-                        + n
-                        + " weaker ones were only counted"));
+    kept.dropped().forEach((job, n) -> warnings.add(droppedWarning(job, n)));
     return new Ranked(summaries, Triage.rank(kept.findings(), states), kept.findings(), warnings);
+  }
+
+  private static String droppedWarning(String job, int n) {
+    return job
+        + ": kept the "
+        + ScanOptions.defaults().maxDistinct()
+        + " strongest distinct findings; "
+        + n
+        + " weaker ones were only counted";
   }
 
   /**

@@ -47,45 +47,11 @@ public final class Triage {
    * end-of-log candidates are always kept, since ranking builds on them.
    */
   public static Kept strongest(List<Finding> findings, int perJob) {
-    Map<String, Finding> perJobHash = new LinkedHashMap<>();
-    for (Finding f : findings) {
-      String key = f.job() + "\u0000" + f.hash() + "\u0000" + f.signals().contains(END_OF_LOG);
-      Finding seen = perJobHash.get(key);
-      if (seen == null) {
-        perJobHash.put(key, f);
-      } else {
-        Finding keep = f.line() < seen.line() ? f : seen;
-        perJobHash.put(key, keep.withRecurrence(seen.recurrence() + f.recurrence()));
-      }
-    }
-    Map<String, List<Finding>> byJob = new LinkedHashMap<>();
-    List<Finding> kept = new ArrayList<>();
-    for (Finding f : perJobHash.values()) {
-      boolean always =
-          f.source() != FindingSource.LOG
-              || f.signals().contains(CONSEQUENCE)
-              || f.signals().contains(END_OF_LOG);
-      if (always) {
-        kept.add(f);
-      } else {
-        byJob.computeIfAbsent(f.job(), k -> new ArrayList<>()).add(f);
-      }
-    }
-    Map<String, Integer> dropped = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Finding>> e : byJob.entrySet()) {
-      List<Finding> list = e.getValue();
-      if (list.size() > perJob) {
-        list.sort(
-            Comparator.comparingDouble(Finding::confidence)
-                .reversed()
-                .thenComparingLong(Finding::line));
-        dropped.put(e.getKey(), list.size() - perJob);
-        list = list.subList(0, perJob);
-      }
-      kept.addAll(list);
-    }
-    kept.sort(Comparator.comparing(Finding::job).thenComparingLong(Finding::line));
-    return new Kept(kept, dropped);
+    StrongestFindings kept = new StrongestFindings(perJob);
+    findings.forEach(kept::add);
+    List<Finding> list = kept.kept();
+    list.sort(Comparator.comparing(Finding::job).thenComparingLong(Finding::line));
+    return new Kept(list, kept.dropped());
   }
 
   /** Ranks the findings of scanned jobs plus findings from test reports. */

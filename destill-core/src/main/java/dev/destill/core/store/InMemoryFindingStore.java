@@ -1,5 +1,6 @@
 package dev.destill.core.store;
 
+import dev.destill.core.engine.StrongestFindings;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.store.StoreBatch.RequestFinding;
@@ -25,8 +26,29 @@ public final class InMemoryFindingStore implements FindingStore {
   private final Clock clock;
   private final Map<String, Entry> requests = new LinkedHashMap<>();
 
+  private static final int UNBOUNDED = 0;
+  private final int perJob;
+
+  /** A store that keeps every finding. */
   public InMemoryFindingStore(Clock clock) {
+    this(clock, UNBOUNDED);
+  }
+
+  /**
+   * A store that keeps, per request, each job's {@code perJob} strongest distinct findings,
+   * duplicates folded ({@link StrongestFindings}): for a local analysis, whose memory must not grow
+   * with the log.
+   */
+  public static InMemoryFindingStore bounded(Clock clock, int perJob) {
+    if (perJob < 1) {
+      throw new IllegalArgumentException("perJob must be at least 1");
+    }
+    return new InMemoryFindingStore(clock, perJob);
+  }
+
+  private InMemoryFindingStore(Clock clock, int perJob) {
     this.clock = clock;
+    this.perJob = perJob;
   }
 
   /** What the store knows of one request; guarded by the store's lock. */
@@ -48,12 +70,36 @@ public final class InMemoryFindingStore implements FindingStore {
     final List<String> warnings = new ArrayList<>();
     final Map<String, JobRecord> jobs = new LinkedHashMap<>();
     final Map<Chunk, ChunkRecord> chunks = new LinkedHashMap<>();
-    final Map<String, Finding> findings = new LinkedHashMap<>();
+    // Every finding by id, or (a bounded store) each job's strongest, folded.
+    private final Map<String, Finding> byId;
+    private final StrongestFindings strongest;
 
-    Entry(String id, Instant now) {
+    Entry(String id, Instant now, int perJob) {
       this.id = id;
       this.created = now;
       this.updated = now;
+      this.byId = perJob == UNBOUNDED ? new LinkedHashMap<>() : Map.of();
+      this.strongest = perJob == UNBOUNDED ? null : new StrongestFindings(perJob);
+    }
+
+    void add(Finding f) {
+      if (strongest == null) {
+        byId.putIfAbsent(f.id(), f);
+      } else {
+        strongest.add(f);
+      }
+    }
+
+    List<Finding> findings() {
+      return strongest == null ? List.copyOf(byId.values()) : strongest.kept();
+    }
+
+    Map<String, Integer> dropped() {
+      return strongest == null ? Map.of() : strongest.dropped();
+    }
+
+    int findingCount() {
+      return strongest == null ? byId.size() : strongest.size();
     }
 
     RequestRecord record() {
@@ -65,7 +111,7 @@ public final class InMemoryFindingStore implements FindingStore {
           status,
           chunksTotal,
           chunksDone,
-          findings.size(),
+          findingCount(),
           error,
           created,
           updated,
@@ -80,7 +126,7 @@ public final class InMemoryFindingStore implements FindingStore {
     if (requests.containsKey(request.id())) {
       return;
     }
-    Entry e = new Entry(request.id(), request.created());
+    Entry e = new Entry(request.id(), request.created(), perJob);
     e.target = request.target();
     e.buildId = request.buildId();
     e.title = request.title();
@@ -115,7 +161,7 @@ public final class InMemoryFindingStore implements FindingStore {
       return;
     }
     for (Finding f : list) {
-      e.findings.putIfAbsent(f.id(), f);
+      e.add(f);
     }
     e.updated = clock.instant();
   }
@@ -126,7 +172,7 @@ public final class InMemoryFindingStore implements FindingStore {
     Set<Entry> touched = new LinkedHashSet<>();
     for (RequestFinding rf : batch.findings()) {
       Entry e = entry(rf.requestId(), now);
-      e.findings.putIfAbsent(rf.finding().id(), rf.finding());
+      e.add(rf.finding());
       touched.add(e);
     }
     for (RequestEvent event : batch.events()) {
@@ -170,7 +216,7 @@ public final class InMemoryFindingStore implements FindingStore {
   }
 
   private Entry entry(String requestId, Instant now) {
-    return requests.computeIfAbsent(requestId, id -> new Entry(id, now));
+    return requests.computeIfAbsent(requestId, id -> new Entry(id, now, perJob));
   }
 
   @Override
@@ -181,7 +227,16 @@ public final class InMemoryFindingStore implements FindingStore {
   @Override
   public synchronized List<Finding> findings(String requestId) {
     Entry e = requests.get(requestId);
-    return e == null ? List.of() : List.copyOf(e.findings.values());
+    return e == null ? List.of() : e.findings();
+  }
+
+  /**
+   * Per job of a request, how many weaker distinct findings a bounded store only counted; empty for
+   * a store that keeps every finding.
+   */
+  public synchronized Map<String, Integer> dropped(String requestId) {
+    Entry e = requests.get(requestId);
+    return e == null ? Map.of() : e.dropped();
   }
 
   @Override
@@ -230,7 +285,7 @@ public final class InMemoryFindingStore implements FindingStore {
       Instant first = null;
       Instant last = null;
       for (Entry b : builds) {
-        if (b.findings.values().stream().anyMatch(f -> f.hash().equals(hash))) {
+        if (b.findings().stream().anyMatch(f -> f.hash().equals(hash))) {
           seen++;
           first = first == null || b.created.isBefore(first) ? b.created : first;
           last = last == null || b.created.isAfter(last) ? b.created : last;
@@ -247,7 +302,7 @@ public final class InMemoryFindingStore implements FindingStore {
   public synchronized List<RecurringFailure> recurringFailures(int limit) {
     Map<String, List<Map.Entry<Entry, Finding>>> byHash = new LinkedHashMap<>();
     for (Entry e : requests.values()) {
-      for (Finding f : e.findings.values()) {
+      for (Finding f : e.findings()) {
         byHash.computeIfAbsent(f.hash(), k -> new ArrayList<>()).add(Map.entry(e, f));
       }
     }

@@ -1,0 +1,99 @@
+package dev.destill.core.engine;
+
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.FindingSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * The findings of one analysis as they arrive from its chunks, bounded: each finding id is taken
+ * once (a redelivered chunk adds nothing), duplicates within a job fold into one (the lowest line
+ * stays, counts add up), and each job keeps its {@code perJob} most likely distinct findings; a
+ * weaker one is only counted. Test failures, exit summaries and end-of-log candidates are always
+ * kept, since ranking builds on them. So memory stays bounded however long the log is. Not
+ * thread-safe.
+ */
+public final class StrongestFindings {
+  private final int perJob;
+  private final Set<String> ids = new HashSet<>();
+  private final Map<String, Finding> byKey = new LinkedHashMap<>();
+  private final Map<String, PriorityQueue<String>> weakest = new HashMap<>();
+  private final Map<String, Integer> dropped = new LinkedHashMap<>();
+
+  public StrongestFindings(int perJob) {
+    if (perJob < 1) {
+      throw new IllegalArgumentException("perJob must be at least 1");
+    }
+    this.perJob = perJob;
+  }
+
+  private static String key(Finding f) {
+    return f.job() + "\u0000" + f.hash() + "\u0000" + f.signals().contains(Triage.END_OF_LOG);
+  }
+
+  private static boolean alwaysKept(Finding f) {
+    return f.source() != FindingSource.LOG
+        || f.signals().contains(Triage.CONSEQUENCE)
+        || f.signals().contains(Triage.END_OF_LOG);
+  }
+
+  /** Takes one finding; false when its id was taken before. */
+  public boolean add(Finding f) {
+    if (!ids.add(f.id())) {
+      return false;
+    }
+    String key = key(f);
+    Finding seen = byKey.get(key);
+    if (seen != null) {
+      Finding keep = f.line() < seen.line() ? f : seen;
+      PriorityQueue<String> queue = weakest.get(f.job());
+      // The queue orders by what byKey holds: take the key out while its finding changes.
+      boolean requeue =
+          queue != null && keep.confidence() != seen.confidence() && queue.remove(key);
+      byKey.put(key, keep.withRecurrence(seen.recurrence() + f.recurrence()));
+      if (requeue) {
+        queue.add(key);
+      }
+      return true;
+    }
+    byKey.put(key, f);
+    if (!alwaysKept(f)) {
+      PriorityQueue<String> queue =
+          weakest.computeIfAbsent(
+              f.job(),
+              j ->
+                  new PriorityQueue<>(
+                      Comparator.comparingDouble((String k) -> byKey.get(k).confidence())
+                          .thenComparing(
+                              Comparator.comparingLong((String k) -> byKey.get(k).line())
+                                  .reversed())));
+      queue.add(key);
+      if (queue.size() > perJob) {
+        byKey.remove(queue.poll());
+        dropped.merge(f.job(), 1, Integer::sum);
+      }
+    }
+    return true;
+  }
+
+  /** What is kept, in the order it first arrived. */
+  public List<Finding> kept() {
+    return new ArrayList<>(byKey.values());
+  }
+
+  /** Per job, how many weaker distinct findings were only counted (jobs with some). */
+  public Map<String, Integer> dropped() {
+    return Map.copyOf(dropped);
+  }
+
+  public int size() {
+    return byKey.size();
+  }
+}
