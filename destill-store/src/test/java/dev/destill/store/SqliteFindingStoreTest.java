@@ -34,8 +34,8 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
 
   @Test
   void shouldKeepDataAcrossReopening() {
-    store.createRequest(request("req-1", "b1"));
-    store.saveFindings("req-1", List.of(finding("f1", "h1", 0.9, 1)));
+    create("req-1", "b1");
+    save("req-1", List.of(finding("f1", "h1", 0.9, 1)));
     try (FindingStore again = newStore()) {
       assertThat(again.findings("req-1")).hasSize(1);
     }

@@ -13,19 +13,6 @@ import java.util.Optional;
  */
 public interface FindingStore extends AutoCloseable {
 
-  /** Records a new request. Saving the same id again leaves the first record unchanged. */
-  void createRequest(RequestRecord request);
-
-  /**
-   * Updates a request's progress. Status never moves backwards from a final state, and counts never
-   * decrease, so replayed progress messages are harmless.
-   */
-  void updateRequest(
-      String requestId, RequestStatus status, int chunksTotal, int chunksDone, String error);
-
-  /** Stores findings of a request; idempotent on the finding id. */
-  void saveFindings(String requestId, List<Finding> findings);
-
   /**
    * Applies what a sink consumed, in one transaction: all of it or, on failure, none of it (then it
    * throws {@link dev.destill.core.DestillException.Retriable}). Delivery is at least once and

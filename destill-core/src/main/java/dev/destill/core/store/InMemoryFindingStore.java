@@ -122,51 +122,6 @@ public final class InMemoryFindingStore implements FindingStore {
   private record Chunk(String jobId, int index) {}
 
   @Override
-  public synchronized void createRequest(RequestRecord request) {
-    if (requests.containsKey(request.id())) {
-      return;
-    }
-    Entry e = new Entry(request.id(), request.created(), perJob);
-    e.target = request.target();
-    e.buildId = request.buildId();
-    e.title = request.title();
-    e.status = request.status();
-    e.chunksTotal = request.chunksTotal();
-    e.chunksDone = request.chunksDone();
-    e.error = request.error();
-    e.updated = request.updated();
-    e.submitted = true;
-    e.warnings.addAll(request.warnings());
-    requests.put(e.id, e);
-  }
-
-  @Override
-  public synchronized void updateRequest(
-      String requestId, RequestStatus status, int chunksTotal, int chunksDone, String error) {
-    Entry e = requests.get(requestId);
-    if (e == null) {
-      return;
-    }
-    e.status = e.status.isFinal() ? e.status : status;
-    e.chunksTotal = Math.max(e.chunksTotal, chunksTotal);
-    e.chunksDone = Math.max(e.chunksDone, chunksDone);
-    e.error = error.isEmpty() ? e.error : error;
-    e.updated = clock.instant();
-  }
-
-  @Override
-  public synchronized void saveFindings(String requestId, List<Finding> list) {
-    Entry e = requests.get(requestId);
-    if (e == null) {
-      return;
-    }
-    for (Finding f : list) {
-      e.add(f);
-    }
-    e.updated = clock.instant();
-  }
-
-  @Override
   public synchronized void apply(StoreBatch batch) {
     Instant now = clock.instant();
     Set<Entry> touched = new LinkedHashSet<>();

@@ -94,25 +94,24 @@ public abstract class AbstractFindingStoreTest {
         Optional.empty());
   }
 
-  protected RequestRecord request(String id, String buildId) {
-    return new RequestRecord(
-        id,
-        "https://ci/build/" + buildId,
-        buildId,
-        "build " + buildId,
-        RequestStatus.PENDING,
-        0,
-        0,
-        0,
-        "",
-        clock.instant(),
-        clock.instant(),
-        List.of());
+  /** Request {@code id} of build {@code buildId}, submitted now and resolved. */
+  protected void create(String id, String buildId) {
+    store.apply(
+        events(
+            new RequestEvent.Submitted(id, "https://ci/build/" + buildId, clock.instant()),
+            new RequestEvent.Resolved(id, buildId, "build " + buildId)));
+  }
+
+  /** Findings of request {@code id}, as a sink stores them. */
+  protected void save(String id, List<Finding> findings) {
+    store.apply(
+        new StoreBatch(
+            findings.stream().map(f -> new StoreBatch.RequestFinding(id, f)).toList(), List.of()));
   }
 
   @Test
   void shouldRoundTripEveryFieldOfAFinding() {
-    store.createRequest(request("req-1", "b1"));
+    create("req-1", "b1");
     Finding junit =
         new Finding(
             "j1",
@@ -140,23 +139,23 @@ public abstract class AbstractFindingStoreTest {
                     Instant.parse("2026-01-01T00:00:00Z"),
                     Instant.parse("2026-02-01T00:00:00Z"))));
     Finding log = finding("f1", "h1", 0.9, 1);
-    store.saveFindings("req-1", List.of(log, junit));
+    save("req-1", List.of(log, junit));
     assertThat(store.findings("req-1")).containsExactlyInAnyOrder(log, junit);
   }
 
   @Test
   void shouldSaveIdempotentlyOnTheFindingId() {
-    store.createRequest(request("req-1", "b1"));
-    store.saveFindings("req-1", List.of(finding("f1", "h1", 0.9, 1)));
-    store.saveFindings("req-1", List.of(finding("f1", "h1", 0.9, 1), finding("f2", "h2", 0.5, 2)));
+    create("req-1", "b1");
+    save("req-1", List.of(finding("f1", "h1", 0.9, 1)));
+    save("req-1", List.of(finding("f1", "h1", 0.9, 1), finding("f2", "h2", 0.5, 2)));
     assertThat(store.findings("req-1")).extracting(Finding::id).containsExactly("f1", "f2");
     assertThat(store.request("req-1").orElseThrow().findings()).isEqualTo(2);
   }
 
   @Test
   void shouldReturnSavedFindingsInArrivalOrder() {
-    store.createRequest(request("req-1", "b1"));
-    store.saveFindings(
+    create("req-1", "b1");
+    save(
         "req-1",
         List.of(
             finding("a", "h1", 0.4, 2), finding("b", "h2", 0.95, 1), finding("c", "h3", 0.7, 1)));
@@ -164,26 +163,23 @@ public abstract class AbstractFindingStoreTest {
   }
 
   @Test
-  void shouldNeverMoveStatusBackOrCountsDown() {
-    store.createRequest(request("req-1", "b1"));
-    store.updateRequest("req-1", RequestStatus.ANALYZING, 10, 4, "");
-    store.updateRequest("req-1", RequestStatus.ANALYZING, 10, 2, "");
-    assertThat(store.request("req-1").orElseThrow().chunksDone()).isEqualTo(4);
-    store.updateRequest("req-1", RequestStatus.COMPLETE, 10, 10, "");
-    store.updateRequest("req-1", RequestStatus.ANALYZING, 10, 9, "");
+  void shouldKeepTheFirstSubmissionOfARequest() {
+    create("req-1", "b1");
+    store.apply(
+        events(
+            new RequestEvent.Submitted(
+                "req-1", "https://ci/other", clock.instant().plusSeconds(9))));
     RequestRecord r = store.request("req-1").orElseThrow();
-    assertThat(r.status()).isEqualTo(RequestStatus.COMPLETE);
-    assertThat(r.chunksDone()).isEqualTo(10);
-    store.createRequest(request("req-1", "other"));
-    assertThat(store.request("req-1").orElseThrow().buildId()).isEqualTo("b1");
+    assertThat(r.target()).isEqualTo("https://ci/build/b1");
+    assertThat(r.created()).isEqualTo(clock.instant());
     assertThat(store.request("nope")).isEmpty();
   }
 
   @Test
   void shouldListRecentRequestsNewestFirst() {
-    store.createRequest(request("req-1", "b1"));
+    create("req-1", "b1");
     clock.advance(Duration.ofMinutes(1));
-    store.createRequest(request("req-2", "b2"));
+    create("req-2", "b2");
     assertThat(store.recentRequests(10))
         .extracting(RequestRecord::id)
         .containsExactly("req-2", "req-1");
@@ -193,9 +189,8 @@ public abstract class AbstractFindingStoreTest {
   @Test
   void shouldTellInHowManyEarlierBuildsAHashOccurred() {
     for (int i = 1; i <= 4; i++) {
-      store.createRequest(request("req-" + i, "b" + i));
-      store.saveFindings(
-          "req-" + i, List.of(finding("f" + i, i % 2 == 0 ? "even" : "odd", 0.9, 1)));
+      create("req-" + i, "b" + i);
+      save("req-" + i, List.of(finding("f" + i, i % 2 == 0 ? "even" : "odd", 0.9, 1)));
       clock.advance(Duration.ofHours(1));
     }
     // Build b4 analyzed again: only the other builds count.
@@ -212,11 +207,11 @@ public abstract class AbstractFindingStoreTest {
   @Test
   void shouldRankRecurringFailuresByBuilds() {
     for (int i = 1; i <= 3; i++) {
-      store.createRequest(request("req-" + i, "b" + i));
-      store.saveFindings("req-" + i, List.of(finding("a" + i, "common", 0.9, 1)));
+      create("req-" + i, "b" + i);
+      save("req-" + i, List.of(finding("a" + i, "common", 0.9, 1)));
       clock.advance(Duration.ofHours(1));
     }
-    store.saveFindings("req-1", List.of(finding("x", "rare", 0.5, 2)));
+    save("req-1", List.of(finding("x", "rare", 0.5, 2)));
     List<RecurringFailure> r = store.recurringFailures(10);
     assertThat(r.get(0).hash()).isEqualTo("common");
     assertThat(r.get(0).builds()).isEqualTo(3);
@@ -493,22 +488,12 @@ public abstract class AbstractFindingStoreTest {
   }
 
   @Test
-  void shouldKeepTheWarningsOfACreatedRequest() {
-    RequestRecord r = request("req-1", "b1");
-    store.createRequest(
-        new RequestRecord(
-            r.id(),
-            r.target(),
-            r.buildId(),
-            r.title(),
-            r.status(),
-            0,
-            0,
-            0,
-            "",
-            r.created(),
-            r.updated(),
-            List.of("job x has no log", "job y has no log")));
+  void shouldKeepTheWarningsOfAnIngestedRequest() {
+    create("req-1", "b1");
+    store.apply(
+        events(
+            new RequestEvent.Ingested(
+                "req-1", 0, List.of("job x has no log", "job y has no log"))));
     assertThat(store.request("req-1").orElseThrow().warnings())
         .containsExactly("job x has no log", "job y has no log");
   }

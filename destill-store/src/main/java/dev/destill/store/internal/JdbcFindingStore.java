@@ -90,34 +90,8 @@ public abstract class JdbcFindingStore implements FindingStore {
         what + " failed in " + describe() + ": " + message.lines().findFirst().orElse(message), e);
   }
 
-  @Override
-  public void createRequest(RequestRecord r) {
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try {
-        if (insertRequest(c, r) > 0) {
-          insertWarnings(c, r.id(), "request", r.warnings(), 0);
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw failure("saving request " + r.id(), e);
-    }
-  }
-
-  private int insertRequest(Connection c, RequestRecord r) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(insertRequestSql())) {
-      bindRequest(ps, r, true);
-      return ps.executeUpdate();
-    }
-  }
-
   /** Sets the parameters of {@link #insertRequestSql()}. */
-  private static void bindRequest(PreparedStatement ps, RequestRecord r, boolean submitted)
-      throws SQLException {
+  private static void bindRequest(PreparedStatement ps, RequestRecord r) throws SQLException {
     ps.setString(1, r.id());
     ps.setString(2, r.target());
     ps.setString(3, r.buildId());
@@ -129,21 +103,7 @@ public abstract class JdbcFindingStore implements FindingStore {
     ps.setString(9, r.error());
     ps.setString(10, ts(r.created()));
     ps.setString(11, ts(r.updated()));
-    ps.setBoolean(12, submitted);
-  }
-
-  private void insertWarnings(
-      Connection c, String requestId, String source, List<String> warnings, int ord)
-      throws SQLException {
-    if (warnings.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(insertWarningSql())) {
-      for (int n = 0; n < warnings.size(); n++) {
-        addWarning(ps, requestId, source, n, ord + n, warnings.get(n));
-      }
-      ps.executeBatch();
-    }
+    ps.setBoolean(12, false); // a Submitted event says what was submitted
   }
 
   private String insertWarningSql() {
@@ -167,78 +127,6 @@ public abstract class JdbcFindingStore implements FindingStore {
     return insertIgnoring(
         "requests (id, target, build_id, title, status, chunks_total, chunks_done, findings, "
             + "error, created, updated, submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  }
-
-  @Override
-  public void updateRequest(
-      String requestId, RequestStatus status, int chunksTotal, int chunksDone, String error) {
-    try (Connection c = connection()) {
-      Optional<RequestRecord> current = request(c, requestId);
-      if (current.isEmpty()) {
-        return;
-      }
-      RequestRecord r = current.get();
-      RequestStatus next = r.status().isFinal() ? r.status() : status;
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE requests SET status = ?, chunks_total = ?, chunks_done = ?, error = ?, updated = ? WHERE id = ?")) {
-        ps.setString(1, next.id());
-        ps.setInt(2, Math.max(r.chunksTotal(), chunksTotal));
-        ps.setInt(3, Math.max(r.chunksDone(), chunksDone));
-        ps.setString(4, error.isEmpty() ? r.error() : error);
-        ps.setString(5, ts(clock.instant()));
-        ps.setString(6, requestId);
-        ps.executeUpdate();
-      }
-    } catch (SQLException e) {
-      throw failure("updating request " + requestId, e);
-    }
-  }
-
-  @Override
-  public void saveFindings(String requestId, List<Finding> findings) {
-    if (findings.isEmpty()) {
-      return;
-    }
-    try (Connection c = connection()) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(insertFindingSql())) {
-        int order = nextOrder(c, requestId);
-        for (Finding f : findings) {
-          ps.setString(1, requestId);
-          ps.setString(2, f.id());
-          ps.setString(3, f.hash());
-          ps.setInt(4, order++);
-          ps.setDouble(5, f.confidence());
-          ps.setInt(6, f.tier());
-          ps.setString(7, ts(clock.instant()));
-          ps.setString(8, FindingJson.write(f));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-        try (PreparedStatement count =
-            c.prepareStatement(
-                "UPDATE requests SET findings = (SELECT COUNT(*) FROM findings WHERE request_id = ?), updated = ? WHERE id = ?")) {
-          count.setString(1, requestId);
-          count.setString(2, ts(clock.instant()));
-          count.setString(3, requestId);
-          count.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
-      }
-    } catch (SQLException e) {
-      throw failure("saving findings of " + requestId, e);
-    }
-  }
-
-  private static int nextOrder(Connection c, String requestId) throws SQLException {
-    return nextOrder(c, "findings", requestId);
   }
 
   /** The next free {@code ord} of a request's rows in {@code table}. */
@@ -354,7 +242,7 @@ public abstract class JdbcFindingStore implements FindingStore {
         RequestRecord blank =
             new RequestRecord(
                 id, "", "", "", RequestStatus.PENDING, 0, 0, 0, "", now, now, List.of());
-        bindRequest(ps, blank, false);
+        bindRequest(ps, blank);
         ps.addBatch();
       }
       ps.executeBatch();
