@@ -108,9 +108,17 @@ class AgentProcessIT {
               return false;
             }
           });
-      assertThat(get(port, "/metrics"))
-          .startsWith("200 ")
-          .contains("destill_consumer_lag{agent=\"sink\"");
+      // The first poll reports the consumer's lag.
+      TestCluster.awaitTrue(
+          Duration.ofSeconds(30),
+          "the agent to report its lag",
+          () -> {
+            try {
+              return get(port, "/metrics").contains("destill_consumer_lag{agent=\"sink\"");
+            } catch (Exception e) {
+              return false;
+            }
+          });
 
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();

@@ -68,7 +68,8 @@ class FaultToleranceIT {
     String id = submit(BUILD.url());
     RunningAgent a = cluster.startAnalyze(crash);
     assertThat(crash.reached.await(120, TimeUnit.SECONDS)).as("agent A reached the crash").isTrue();
-    a.crash(); // its consumer and producer close under it, with chunk 6 in hand
+    assertThat(crash.committedBefore).as("chunks finished before the crash").isPositive();
+    a.crash(); // its consumer and producer close under it, with a poll of chunks in hand
     crash.release.countDown();
 
     RequestRecord mid =
@@ -79,7 +80,7 @@ class FaultToleranceIT {
                 cluster
                     .store
                     .request(id)
-                    .filter(r -> r.chunksTotal() > 0 && r.chunksDone() >= CRASH_AFTER));
+                    .filter(r -> r.chunksTotal() > 0 && r.chunksDone() >= crash.committedBefore));
     assertThat(mid.chunksDone()).isLessThan(mid.chunksTotal());
     assertThat(mid.status().isFinal()).isFalse();
 
@@ -91,7 +92,8 @@ class FaultToleranceIT {
     assertThat(done.chunksTotal()).isEqualTo(cleanRun.chunksTotal());
     assertThat(done.chunksDone()).isEqualTo(done.chunksTotal());
     // B took over the chunk A died with and every one after it.
-    assertThat(bMetrics.chunksIn()).isGreaterThanOrEqualTo(done.chunksTotal() - CRASH_AFTER);
+    assertThat(bMetrics.chunksIn())
+        .isGreaterThanOrEqualTo(done.chunksTotal() - crash.committedBefore);
     List<FindingRow> rows = cluster.findingRows(id);
     assertThat(rows).extracting(FindingRow::id).doesNotHaveDuplicates();
     assertThat(ids(rows)).isEqualTo(expected);
@@ -104,9 +106,9 @@ class FaultToleranceIT {
   }
 
   /**
-   * Freezes the agent in the middle of chunk {@code after + 1}, just after it published the chunk's
-   * first message to the findings topic and before it could commit the chunk, until the test has
-   * crashed it.
+   * Freezes the agent in the middle of the first poll that takes it past {@code after} chunks, just
+   * after it published a finding of that poll and before it could commit the poll, until the test
+   * has crashed it. The chunks of earlier polls ({@link #committedBefore}) were finished.
    */
   static final class CrashSwitch implements AgentMetrics {
     final CountDownLatch reached = new CountDownLatch(1);
@@ -114,6 +116,8 @@ class FaultToleranceIT {
     private final int after;
     private final AtomicBoolean armed = new AtomicBoolean(true);
     private int chunks; // only the agent's thread touches it
+    private int beforePoll;
+    volatile int committedBefore;
 
     CrashSwitch(int after) {
       this.after = after;
@@ -122,6 +126,7 @@ class FaultToleranceIT {
     @Override
     public void messagesIn(String topic, int n) {
       if (topic.equals(Topics.LOGS)) {
+        beforePoll = chunks;
         chunks += n;
       }
     }
@@ -129,6 +134,7 @@ class FaultToleranceIT {
     @Override
     public void messagesOut(String topic, int n) {
       if (topic.equals(Topics.FINDINGS) && chunks > after && armed.compareAndSet(true, false)) {
+        committedBefore = beforePoll;
         reached.countDown();
         try {
           release.await(60, TimeUnit.SECONDS);
