@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -77,6 +78,15 @@ public final class KafkaBroker implements Broker {
    * @throws DestillException.Retriable when the cluster cannot be reached or refuses the topics
    */
   public static KafkaBroker connect(String bootstrapServers, Map<String, Integer> topics) {
+    return connect(bootstrapServers, topics, Map.of());
+  }
+
+  /**
+   * Connects, and creates the topics that are missing with their partitions and, for those {@code
+   * retention} names, how long they keep messages (others keep the broker's default).
+   */
+  public static KafkaBroker connect(
+      String bootstrapServers, Map<String, Integer> topics, Map<String, Duration> retention) {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Admin admin = null;
     KafkaProducer<String, byte[]> producer = null;
@@ -88,7 +98,7 @@ public final class KafkaBroker implements Broker {
           .get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS); // fails fast when nobody listens
       producer = new KafkaProducer<>(producerConfig(bootstrapServers));
       KafkaBroker broker = new KafkaBroker(bootstrapServers, admin, producer);
-      broker.createTopics(topics);
+      broker.createTopics(topics, retention);
       return broker;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -257,7 +267,7 @@ public final class KafkaBroker implements Broker {
     Objects.requireNonNull(topic, "topic");
     if (!knownTopics.contains(topic)) {
       try {
-        createTopics(Map.of(topic, DEFAULT_PARTITIONS));
+        createTopics(Map.of(topic, DEFAULT_PARTITIONS), Map.of());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new DestillException.Retriable("interrupted while creating topic " + topic, e);
@@ -267,16 +277,20 @@ public final class KafkaBroker implements Broker {
     }
   }
 
-  private void createTopics(Map<String, Integer> topics)
+  private void createTopics(Map<String, Integer> topics, Map<String, Duration> retention)
       throws InterruptedException, ExecutionException, TimeoutException {
     List<NewTopic> missing = new ArrayList<>();
     for (Map.Entry<String, Integer> t : topics.entrySet()) {
       if (!knownTopics.contains(t.getKey())) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES));
+        Duration keep = retention.get(t.getKey());
+        if (keep != null) {
+          configs.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(keep.toMillis()));
+        }
+        // The replication factor is the cluster's default: 1 on a single broker, more on others.
         missing.add(
-            new NewTopic(t.getKey(), t.getValue(), (short) 1)
-                .configs(
-                    Map.of(
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES))));
+            new NewTopic(t.getKey(), Optional.of(t.getValue()), Optional.empty()).configs(configs));
       }
     }
     if (missing.isEmpty()) {

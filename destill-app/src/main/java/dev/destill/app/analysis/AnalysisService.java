@@ -96,49 +96,65 @@ public final class AnalysisService {
     Map<String, Integer> capacities =
         Map.of(Topics.LOGS, 2 * analyzers + 2, Topics.FINDINGS, 1000, Topics.REQUESTS, 16);
     try (InMemoryBroker broker = new InMemoryBroker(Math.max(4, 2 * analyzers), 64, capacities)) {
-      agents.add(
-          new IngestAgent(
-              broker,
-              codec,
-              AgentMetrics.NONE,
-              providers,
-              new IngestAgent.Settings(
-                  chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK, false),
-              watcher::progress));
-      for (int i = 0; i < analyzers; i++) {
-        agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false));
-      }
-      agents.add(
-          new SinkAgent(
-              broker, codec, AgentMetrics.NONE, store, LOCAL_SINK, clock, watcher::applied));
-      for (Agent agent : agents) {
-        Thread t = new Thread(agent, "destill-" + agent.name());
-        t.setDaemon(true);
-        t.setUncaughtExceptionHandler((th, e) -> watcher.crashed(e));
-        t.start();
-        threads.add(t);
-      }
-      broker.publish(
-          Topics.REQUESTS,
-          requestId,
-          codec.encode(new PipelineMessage.AnalysisRequest(requestId, request.targets(), started)));
-      RequestRecord done = watcher.await();
-      if (done.status() == RequestStatus.FAILED) {
-        throw new DestillException(done.error());
-      }
-      AnalysisReport report =
-          report(store, done, request, started, watcher.events(), store.dropped(done.id()));
-      for (String w : report.warnings()) {
-        watcher.progress(new ProgressEvent.Warning(w));
-      }
-      listener.onProgress(new ProgressEvent.Completed(report.findings().size()));
-      return report;
-    } finally {
-      agents.forEach(Agent::stop);
-      for (Thread t : threads) {
-        t.interrupt();
+      try {
+        return run(broker, codec, store, watcher, agents, threads, request, requestId, started);
+      } finally {
+        // The agents stop before the broker closes under them.
+        agents.forEach(Agent::stop);
+        for (Thread t : threads) {
+          t.interrupt();
+        }
       }
     }
+  }
+
+  private AnalysisReport run(
+      InMemoryBroker broker,
+      MessageCodec codec,
+      InMemoryFindingStore store,
+      Watcher watcher,
+      List<Agent> agents,
+      List<Thread> threads,
+      AnalysisRequest request,
+      String requestId,
+      Instant started) {
+    int analyzers = request.parallelism();
+    agents.add(
+        new IngestAgent(
+            broker,
+            codec,
+            AgentMetrics.NONE,
+            providers,
+            new IngestAgent.Settings(chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK, false),
+            watcher::progress));
+    for (int i = 0; i < analyzers; i++) {
+      agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false));
+    }
+    agents.add(
+        new SinkAgent(
+            broker, codec, AgentMetrics.NONE, store, LOCAL_SINK, clock, watcher::applied));
+    for (Agent agent : agents) {
+      Thread t = new Thread(agent, "destill-" + agent.name());
+      t.setDaemon(true);
+      t.setUncaughtExceptionHandler((th, e) -> watcher.crashed(e));
+      t.start();
+      threads.add(t);
+    }
+    broker.publish(
+        Topics.REQUESTS,
+        requestId,
+        codec.encode(new PipelineMessage.AnalysisRequest(requestId, request.targets(), started)));
+    RequestRecord done = watcher.await();
+    if (done.status() == RequestStatus.FAILED) {
+      throw new DestillException(done.error());
+    }
+    AnalysisReport report =
+        report(store, done, request, started, watcher.events(), store.dropped(done.id()));
+    for (String w : report.warnings()) {
+      watcher.progress(new ProgressEvent.Warning(w));
+    }
+    watcher.listener.onProgress(new ProgressEvent.Completed(report.findings().size()));
+    return report;
   }
 
   private AnalysisReport report(
@@ -217,7 +233,7 @@ public final class AnalysisService {
   private static final class Watcher {
     private final String requestId;
     private final FindingStore store;
-    private final AnalysisListener listener;
+    final AnalysisListener listener;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Throwable crash;
     private final Set<String> warned = new HashSet<>();

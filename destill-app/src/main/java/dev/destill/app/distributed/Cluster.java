@@ -6,6 +6,7 @@ import dev.destill.core.store.FindingStore;
 import dev.destill.kafka.KafkaBroker;
 import dev.destill.store.postgres.PostgresFindingStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +20,15 @@ public final class Cluster {
     for (String topic : Topics.ALL) {
       topics.put(topic, settings.partitions());
     }
-    return KafkaBroker.connect(settings.kafkaBrokers(), topics);
+    // Chunks and progress matter only while a request runs; findings and requests stay a week.
+    Map<String, Duration> retention =
+        Map.of(
+            Topics.LOGS, Duration.ofHours(1),
+            Topics.PROGRESS, Duration.ofHours(1),
+            Topics.FINDINGS, Duration.ofDays(7),
+            Topics.REQUESTS, Duration.ofDays(7),
+            Topics.DEAD_LETTER, Duration.ofDays(7));
+    return KafkaBroker.connect(settings.kafkaBrokers(), topics, retention);
   }
 
   /** Connects to PostgreSQL and migrates its schema. */

@@ -76,6 +76,11 @@ public abstract class Agent implements Runnable {
           if (stopping) {
             break;
           }
+          if (!(e instanceof DestillException.Retriable)) {
+            // Not transient (the broker was closed): retrying cannot help.
+            LOG.error("{} agent stopped: {}", name(), e.getMessage());
+            break;
+          }
           metrics.error("retriable");
           LOG.warn("{} agent: {}; retrying", name(), e.getMessage());
           pause(Duration.ofSeconds(1));
