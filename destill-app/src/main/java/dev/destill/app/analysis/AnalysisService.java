@@ -261,7 +261,10 @@ public final class AnalysisService {
         events.addAll(batch.events());
       }
       for (StoreBatch.RequestFinding f : batch.findings()) {
-        listener.onFinding(f.finding());
+        // An end-of-log candidate waits for the ranking, which keeps it only if nothing is better.
+        if (!Triage.isCandidate(f.finding())) {
+          listener.onFinding(f.finding());
+        }
       }
       for (RequestEvent e : batch.events()) {
         List<String> warnings =

@@ -54,6 +54,14 @@ public final class Triage {
     return new Kept(list, kept.dropped());
   }
 
+  /**
+   * True for an end-of-log candidate: not a finding until ranking sees that nothing better explains
+   * its job's failure.
+   */
+  public static boolean isCandidate(Finding f) {
+    return f.signals().contains(END_OF_LOG);
+  }
+
   /** Ranks the findings of scanned jobs plus findings from test reports. */
   public static List<Finding> rank(List<JobScan> scans, List<Finding> testFindings) {
     Map<String, JobState> states = new LinkedHashMap<>();
