@@ -11,6 +11,7 @@ import dev.destill.provider.internal.Sleeper;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,11 +28,20 @@ public final class Providers {
    */
   public static List<CiProvider> defaults(
       Map<String, String> env, JobState localState, InputStream stdin) {
+    List<CiProvider> all = new ArrayList<>(remote(env));
+    all.add(new LocalFilesProvider(localState, stdin));
+    return List.copyOf(all);
+  }
+
+  /**
+   * The CI providers alone, for what arrives over the network (distributed mode): a path in a
+   * request must never read files of the host that runs the agent.
+   */
+  public static List<CiProvider> remote(Map<String, String> env) {
     HttpTransport http = HttpTransport.lazy(Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT);
     return List.of(
         new BuildkiteProvider(http, env),
         new GitHubProvider(http, env),
-        new GitLabProvider(http, env),
-        new LocalFilesProvider(localState, stdin));
+        new GitLabProvider(http, env));
   }
 }

@@ -296,8 +296,7 @@ public final class KafkaBroker implements Broker {
     if (missing.isEmpty()) {
       return;
     }
-    // A new partition's first produce may bounce (NOT_LEADER_OR_FOLLOWER) while its leader is
-    // elected; the idempotent producer retries that by itself, so no need to wait here.
+    List<String> created = new ArrayList<>();
     for (Map.Entry<String, KafkaFuture<Void>> r : admin.createTopics(missing).values().entrySet()) {
       try {
         r.getValue().get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -306,7 +305,36 @@ public final class KafkaBroker implements Broker {
           throw e;
         }
       }
-      knownTopics.add(r.getKey());
+      created.add(r.getKey());
+    }
+    awaitLeaders(created);
+    knownTopics.addAll(created);
+  }
+
+  /**
+   * Waits until every partition of new topics has a leader: an idempotent producer that writes to a
+   * partition while its leader is being elected can lose its sequence and expire the batch.
+   */
+  private void awaitLeaders(List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(API_TIMEOUT_MS);
+    while (true) {
+      boolean led =
+          admin
+              .describeTopics(topics)
+              .allTopicNames()
+              .get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+              .values()
+              .stream()
+              .flatMap(d -> d.partitions().stream())
+              .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      if (led) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("no leader for the partitions of " + topics);
+      }
+      TimeUnit.MILLISECONDS.sleep(50); // an election takes a few milliseconds
     }
   }
 

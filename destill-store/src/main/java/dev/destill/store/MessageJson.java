@@ -24,7 +24,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -316,10 +315,5 @@ public final class MessageJson implements MessageCodec {
     }
     String one = s.lines().findFirst().orElse("");
     return one.length() > 200 ? one.substring(0, 200) + "…" : one;
-  }
-
-  /** The message as text, for logs and tests; chunk data stays base64. */
-  public static String toText(byte[] encoded) {
-    return new String(encoded, StandardCharsets.UTF_8);
   }
 }

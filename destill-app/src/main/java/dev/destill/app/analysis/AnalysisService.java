@@ -148,8 +148,7 @@ public final class AnalysisService {
     if (done.status() == RequestStatus.FAILED) {
       throw new DestillException(done.error());
     }
-    AnalysisReport report =
-        report(store, done, request, started, watcher.events(), store.dropped(done.id()));
+    AnalysisReport report = report(store, done, request, started, watcher.events());
     for (String w : report.warnings()) {
       watcher.progress(new ProgressEvent.Warning(w));
     }
@@ -162,12 +161,12 @@ public final class AnalysisService {
       RequestRecord r,
       AnalysisRequest request,
       Instant started,
-      List<RequestEvent> events,
-      Map<String, Integer> dropped) {
+      List<RequestEvent> events) {
     Ranked ranked = rank(store, r.id());
     List<String> warnings = new ArrayList<>(r.warnings());
     warnings.addAll(ranked.warnings());
-    dropped.forEach((job, n) -> warnings.add(droppedWarning(job, n)));
+    // The bounded store counted what it left out as the findings arrived.
+    store.dropped(r.id()).forEach((job, n) -> warnings.add(droppedWarning(job, n)));
     // The history keeps what ranking kept: a large log's weakest findings are only counted.
     List<StoreBatch.RequestFinding> kept = new ArrayList<>();
     for (Finding f : ranked.kept()) {

@@ -11,13 +11,10 @@ import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
-import dev.destill.core.model.JobState;
 import dev.destill.core.pipeline.Agent;
-import dev.destill.core.provider.CiProvider;
 import dev.destill.core.sink.SinkAgent;
 import dev.destill.core.store.FindingStore;
 import dev.destill.store.MessageJson;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,16 +141,11 @@ public final class AgentCommand implements Callable<Integer> {
     MessageJson codec = new MessageJson();
     switch (kind) {
       case INGEST -> {
-        // Requests come from the network: a local path in one must never read this host's files.
-        List<CiProvider> remote =
-            Providers.defaults(main.env(), JobState.FAILED, InputStream.nullInputStream()).stream()
-                .filter(p -> !p.name().equals("local"))
-                .toList();
         return new IngestAgent(
             broker,
             codec,
             metrics,
-            remote,
+            Providers.remote(main.env()),
             new IngestAgent.Settings(
                 Chunker.DEFAULT_TARGET_BYTES,
                 Math.max(1, parallel),

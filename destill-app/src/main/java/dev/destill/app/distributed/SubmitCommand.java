@@ -7,14 +7,11 @@ import dev.destill.app.Providers;
 import dev.destill.app.VersionInfo;
 import dev.destill.app.analysis.AnalysisService;
 import dev.destill.core.broker.Broker;
-import dev.destill.core.model.JobState;
 import dev.destill.core.pipeline.MessageCodec;
 import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.Topics;
-import dev.destill.core.provider.CiProvider;
 import dev.destill.core.store.RequestEvent;
 import dev.destill.store.MessageJson;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,10 +48,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<CiProvider> providers =
-        Providers.defaults(main.env(), JobState.FAILED, InputStream.nullInputStream());
-    boolean remote = providers.stream().anyMatch(p -> !p.name().equals("local") && p.accepts(url));
-    if (!remote) {
+    if (Providers.remote(main.env()).stream().noneMatch(p -> p.accepts(url))) {
       throw new ParameterException(
           spec.commandLine(),
           "submit takes a Buildkite, GitHub Actions or GitLab build URL, not '"

@@ -5,7 +5,6 @@ import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
-import dev.destill.core.model.JobState;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.provider.CiProvider;
@@ -18,7 +17,6 @@ import dev.destill.store.MessageJson;
 import dev.destill.store.postgres.PostgresFindingStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -88,10 +86,7 @@ final class TestCluster implements AutoCloseable {
 
   RunningAgent startIngest() {
     Broker broker = Cluster.broker(settings());
-    List<CiProvider> remote =
-        Providers.defaults(env(), JobState.FAILED, InputStream.nullInputStream()).stream()
-            .filter(p -> !p.name().equals("local"))
-            .toList();
+    List<CiProvider> remote = Providers.remote(env());
     IngestAgent agent =
         new IngestAgent(
             broker,

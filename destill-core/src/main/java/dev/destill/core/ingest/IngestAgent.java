@@ -6,6 +6,7 @@ import dev.destill.core.broker.Message;
 import dev.destill.core.junit.JUnitParser;
 import dev.destill.core.junit.JUnitResult;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
@@ -175,12 +176,13 @@ public final class IngestAgent extends Agent {
     // Provider failures are this job's; broker failures propagate and leave the request
     // uncommitted, to be ingested again.
     String name = w.job.info().name();
-    Optional<String> failure = Optional.empty();
     TestReports reports = TestReports.NONE;
     try {
       reports = w.provider.testReports(w.build, w.job);
     } catch (DestillException e) {
-      failure = Optional.of(e.getMessage());
+      // Reports that cannot be fetched cost a warning; the log is still read.
+      warnings.add(e.getMessage());
+      progress.accept(new ProgressEvent.Warning(e.getMessage()));
     }
     warnings.addAll(reports.warnings());
     for (TestReport report : reports.reports()) {
@@ -190,8 +192,9 @@ public final class IngestAgent extends Agent {
         publish(Topics.FINDINGS, requestId, new FindingMessage(requestId, f));
       }
     }
+    Optional<String> failure = Optional.empty();
     Optional<Cut> log = Optional.empty();
-    if (w.job.hasLog() && failure.isEmpty()) {
+    if (w.job.hasLog()) {
       progress.accept(new ProgressEvent.JobStarted(name));
       Cut cut = new Cut(requestId, buildId, w.job.info());
       try {
@@ -223,7 +226,7 @@ public final class IngestAgent extends Agent {
   private final class Cut {
     final String requestId;
     final String buildId;
-    final dev.destill.core.model.JobInfo job;
+    final JobInfo job;
     private byte[] window = new byte[1 << 20];
     private long base; // offset of window[0] in the copy
     private int len;
@@ -232,7 +235,7 @@ public final class IngestAgent extends Agent {
     long lines;
     long bytes;
 
-    Cut(String requestId, String buildId, dev.destill.core.model.JobInfo job) {
+    Cut(String requestId, String buildId, JobInfo job) {
       this.requestId = requestId;
       this.buildId = buildId;
       this.job = job;

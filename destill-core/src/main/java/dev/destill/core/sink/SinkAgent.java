@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SinkAgent extends Agent {
   private static final Logger LOG = LoggerFactory.getLogger(SinkAgent.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
   /** When a batch is written. */
   public record Settings(int maxMessages, Duration maxWait) {
@@ -79,7 +80,7 @@ public final class SinkAgent extends Agent {
 
   @Override
   protected boolean process(List<Message> messages) {
-    // Never committed by the loop itself: only flush() commits, after the store did.
+    // Never committed by the loop itself: write() commits, once the store has the batch.
     for (Message m : messages) {
       Optional<PipelineMessage> decoded = decode(m);
       if (decoded.isEmpty()) {
@@ -139,16 +140,17 @@ public final class SinkAgent extends Agent {
         metrics.error("store");
         LOG.warn("sink agent: {}; retrying in {} ms", e.getMessage(), backoff.toMillis());
         pause(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-                ? Duration.ofSeconds(10)
-                : backoff.multipliedBy(2);
+        backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
       }
     }
     commit(sub);
     metrics.batch(Duration.ofNanos(System.nanoTime() - started));
     clear();
     applied.accept(batch);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override
