@@ -12,31 +12,31 @@ public final class States {
     String w = word == null ? "" : word.toLowerCase(Locale.ROOT);
     return switch (w) {
       case "failed",
-              "failure",
-              "timed_out",
-              "timedout",
-              "broken",
-              "startup_failure",
-              "action_required",
-              "expired" ->
+          "failure",
+          "timed_out",
+          "timedout",
+          "broken",
+          "startup_failure",
+          "action_required",
+          "expired" ->
           JobState.FAILED;
       case "passed", "success", "succeeded", "neutral" -> JobState.PASSED;
       case "running",
-              "in_progress",
-              "queued",
-              "scheduled",
-              "assigned",
-              "accepted",
-              "waiting",
-              "pending",
-              "created",
-              "preparing",
-              "requested",
-              "blocked",
-              "limited",
-              "canceling",
-              "manual",
-              "waiting_for_resource" ->
+          "in_progress",
+          "queued",
+          "scheduled",
+          "assigned",
+          "accepted",
+          "waiting",
+          "pending",
+          "created",
+          "preparing",
+          "requested",
+          "blocked",
+          "limited",
+          "canceling",
+          "manual",
+          "waiting_for_resource" ->
           JobState.RUNNING;
       case "canceled", "cancelled", "skipped", "not_run" -> JobState.CANCELED;
       default -> JobState.UNKNOWN;
