@@ -103,6 +103,22 @@ public final class HistoryStore {
             warnings,
             r.created(),
             new StoreBatch(List.of(), List.of()));
-    return withHistory(store, report);
+    AnalysisReport withHistory = withHistory(store, report);
+    return explanations(store)
+        .flatMap(x -> x.explanationOf(requestId))
+        .map(withHistory::withExplanation)
+        .orElse(withHistory);
+  }
+
+  /** The explanations kept beside a history database; empty for a store that keeps none. */
+  public static java.util.Optional<dev.destill.core.explain.ExplanationStore> explanations(
+      FindingStore store) {
+    if (store instanceof SqliteFindingStore sqlite) {
+      return java.util.Optional.of(sqlite.explanations());
+    }
+    if (store instanceof PostgresFindingStore pg) {
+      return java.util.Optional.of(pg.explanations());
+    }
+    return java.util.Optional.empty();
   }
 }

@@ -33,6 +33,9 @@ public final class TextReport {
     for (String w : report.warnings()) {
       out.println("warning: " + w);
     }
+    report
+        .explanation()
+        .ifPresent(e -> dev.destill.app.explain.ExplanationText.write(report, e, out));
     if (findings.isEmpty()) {
       out.println();
       out.println(

@@ -1,8 +1,10 @@
 package dev.destill.core.explain;
 
+import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.engine.Secrets;
 import dev.destill.core.model.Finding;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +27,10 @@ import java.util.regex.Pattern;
  *       is trimmed to the lines that fit, and the first finding is always sent.
  * </ol>
  *
- * <p>Every line sent is masked again ({@link Secrets}), optionally stripped of e-mail addresses and
- * internal host names, capped at {@value #MAX_LINE_CHARS} characters, and fenced inside a {@code
- * <log-excerpt>} element that the instructions declare untrusted data.
+ * <p>Every line sent loses its CI timestamp and markers, is masked again ({@link Secrets}),
+ * optionally stripped of e-mail addresses and internal host names, capped at {@value
+ * #MAX_LINE_CHARS} characters, and fenced inside a {@code <log-excerpt>} element that the
+ * instructions declare untrusted data.
  *
  * <p>Tokens are estimated as one per {@value #CHARS_PER_TOKEN} characters, rounded up: the usual
  * rule of thumb for English and code with BPE tokenizers; logs with long random ids tokenize worse,
@@ -92,6 +95,7 @@ public final class PromptBuilder {
     String closing = "\nExplain why this build failed, as the JSON object described.\n";
     int used = SYSTEM.length() + user.length() + closing.length();
     List<SentFinding> sent = new ArrayList<>();
+    Map<String, Set<Long>> already = new HashMap<>();
     int n = 0;
     for (Finding f : chosen) {
       if (sent.size() >= MAX_FINDINGS) {
@@ -99,11 +103,34 @@ public final class PromptBuilder {
         break;
       }
       n++;
-      Excerpt ex = excerpt(f, sent.size() + 1, options, budgetChars - used, sent.isEmpty());
+      Set<Long> seen = already.computeIfAbsent(f.job(), k -> new HashSet<>());
+      if (f.line() > 0 && covered(f, seen)) {
+        // Its block already went out as context of a better finding: say so, send no line twice.
+        String note =
+            "\n(Finding "
+                + (sent.size() + 1)
+                + ", lines "
+                + f.line()
+                + "-"
+                + f.endLine()
+                + " of job \""
+                + attr(f.job(), options)
+                + "\", is inside an excerpt above.)\n";
+        if (used + note.length() > budgetChars) {
+          leftOut += chosen.size() - n + 1;
+          break;
+        }
+        user.append(note);
+        used += note.length();
+        sent.add(new SentFinding(f.id(), f.hash(), f.job(), List.of()));
+        continue;
+      }
+      Excerpt ex = excerpt(f, sent.size() + 1, options, budgetChars - used, sent.isEmpty(), seen);
       if (ex == null) {
         leftOut += chosen.size() - n + 1;
         break;
       }
+      seen.addAll(ex.lines());
       user.append(ex.text());
       used += ex.text().length();
       sent.add(new SentFinding(f.id(), f.hash(), f.job(), ex.lines()));
@@ -140,8 +167,19 @@ public final class PromptBuilder {
 
   private record Excerpt(String text, List<Long> lines) {}
 
+  /** True when every line of the finding's block was already sent. */
+  private static boolean covered(Finding f, Set<Long> seen) {
+    long last = Math.min(f.endLine(), f.line() + Math.min(f.block().size(), MAX_BLOCK_LINES) - 1);
+    for (long l = f.line(); l <= last; l++) {
+      if (!seen.contains(l)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Excerpt excerpt(
-      Finding f, int index, ExplainOptions options, int room, boolean mustFit) {
+      Finding f, int index, ExplainOptions options, int room, boolean mustFit, Set<Long> seen) {
     StringBuilder head = new StringBuilder();
     head.append("\n<log-excerpt finding=\"")
         .append(index)
@@ -179,22 +217,26 @@ public final class PromptBuilder {
       int from = Math.max(0, pre.size() - PRE_LINES);
       for (int i = from; i < pre.size(); i++) {
         long no = f.line() - (pre.size() - i);
-        if (no >= 1) {
+        if (no >= 1 && !seen.contains(no)) {
           rows.add(row(no, pre.get(i), options));
           numbers.add(no);
         }
       }
       List<String> block = f.block();
       for (int i = 0; i < Math.min(block.size(), MAX_BLOCK_LINES); i++) {
-        rows.add(row(f.line() + i, block.get(i), options));
-        numbers.add(f.line() + i);
+        if (!seen.contains(f.line() + i)) {
+          rows.add(row(f.line() + i, block.get(i), options));
+          numbers.add(f.line() + i);
+        }
       }
       if (block.size() <= MAX_BLOCK_LINES) {
         List<String> post = f.postContext();
         for (int i = 0; i < Math.min(post.size(), POST_LINES); i++) {
           long no = f.endLine() + 1 + i;
-          rows.add(row(no, post.get(i), options));
-          numbers.add(no);
+          if (!seen.contains(no)) {
+            rows.add(row(no, post.get(i), options));
+            numbers.add(no);
+          }
         }
       }
     } else {
@@ -239,7 +281,7 @@ public final class PromptBuilder {
 
   /** Masks, caps and defuses one line of log text. */
   static String clean(String text, ExplainOptions options) {
-    String t = Secrets.mask(text);
+    String t = Secrets.mask(LineCleaner.stripPrefix(text));
     if (options.maskEmails()) {
       t = EMAIL.matcher(t).replaceAll("<email>");
     }

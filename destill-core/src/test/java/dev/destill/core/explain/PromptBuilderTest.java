@@ -161,6 +161,32 @@ class PromptBuilderTest {
   }
 
   @Test
+  void shouldSendNoLineTwiceAndDropCiTimestamps() {
+    Finding wide =
+        finding(
+            "a",
+            "h1",
+            1,
+            "j",
+            43,
+            List.of("2026-03-14T09:21:09.8910000Z [ERROR] cannot find symbol"),
+            List.of("2026-03-14T09:21:09.6170000Z [ERROR] COMPILATION ERROR :", "[INFO] ---"),
+            List.of(),
+            Optional.empty());
+    Finding inside = finding("b", "h2", 1, "j", 41, List.of("[ERROR] COMPILATION ERROR :"));
+
+    Prompt p = PromptBuilder.build("t", List.of(wide, inside), ExplainOptions.DEFAULTS);
+
+    assertThat(p.user())
+        .doesNotContain("2026-03-14T09:21")
+        .contains("   41 | [ERROR] COMPILATION ERROR :");
+    assertThat(p.user().split("   41 \\|", -1)).hasSize(2);
+    assertThat(p.user())
+        .contains("(Finding 2, lines 41-41 of job \"j\", is inside an excerpt above.)");
+    assertThat(p.sent()).extracting(SentFinding::findingId).containsExactly("a", "b");
+  }
+
+  @Test
   void shouldRejectABudgetTooSmallForTheInstructions() {
     assertThatThrownBy(() -> new ExplainOptions(10, false, false))
         .isInstanceOf(IllegalArgumentException.class)
