@@ -14,7 +14,7 @@ import dev.destill.core.ingest.IngestAgent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.sink.SinkAgent;
 import dev.destill.core.store.FindingStore;
-import dev.destill.store.MessageJson;
+import dev.destill.wire.MessageJson;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;

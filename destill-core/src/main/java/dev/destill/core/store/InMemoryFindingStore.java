@@ -1,8 +1,11 @@
 package dev.destill.core.store;
 
 import dev.destill.core.engine.StrongestFindings;
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobRecord;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.StoreBatch.RequestFinding;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,20 +1,20 @@
 package dev.destill.store.internal;
 
 import dev.destill.core.DestillException;
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
-import dev.destill.core.store.ChunkRecord;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.JobRecord;
 import dev.destill.core.store.RecurringFailure;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.core.store.StoreBatch.RequestFinding;
-import dev.destill.store.FindingJson;
+import dev.destill.wire.FindingJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
