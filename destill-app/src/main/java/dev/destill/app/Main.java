@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       ViewCommand.class,
       HistoryCommand.class,
+      ConfigCommand.class,
       dev.destill.app.distributed.SubmitCommand.class,
       dev.destill.app.distributed.StatusCommand.class,
       dev.destill.app.distributed.AgentCommand.class,
