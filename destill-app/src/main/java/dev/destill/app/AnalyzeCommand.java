@@ -18,6 +18,7 @@ import dev.destill.app.wiring.Services;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.model.Tier;
 import dev.destill.core.store.FindingStore;
 import java.io.PrintWriter;
 import java.util.List;
@@ -208,7 +209,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return false;
     }
     for (Finding f : report.findings()) {
-      if (f.tier() == 1 && f.confidence() >= failOn) {
+      if (f.tierLevel() == Tier.LIKELY_CAUSE && f.confidence() >= failOn) {
         return true;
       }
     }
@@ -229,38 +230,47 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return new AnalysisListener() {
       @Override
       public void onProgress(ProgressEvent event) {
-        String line = null;
-        if (event instanceof ProgressEvent.Warning w) {
-          line = "destill: warning: " + w.message();
-        } else if (interactive && event instanceof ProgressEvent.BuildResolved b) {
-          total.addAndGet(b.jobs());
-          line =
-              "destill: "
-                  + b.title()
-                  + ": "
-                  + b.jobs()
-                  + " job"
-                  + (b.jobs() == 1 ? "" : "s")
-                  + " ("
-                  + b.failedJobs()
-                  + " failed)";
-        } else if (interactive && event instanceof ProgressEvent.JobFinished f) {
-          long mb = bytes.addAndGet(f.bytes()) >> 20;
-          line =
-              String.format(
-                  java.util.Locale.ROOT,
-                  "destill: read %s (%d/%d logs, %d MB)",
-                  f.job(),
-                  done.incrementAndGet(),
-                  total.get(),
-                  mb);
-        }
+        String line =
+            switch (event) {
+              case ProgressEvent.Warning w -> "destill: warning: " + w.message();
+              case ProgressEvent.BuildResolved b when interactive -> resolved(b);
+              case ProgressEvent.JobFinished f when interactive -> read(f);
+              case ProgressEvent.BuildResolved _,
+                  ProgressEvent.JobFinished _,
+                  ProgressEvent.JobStarted _,
+                  ProgressEvent.Completed _ ->
+                  null;
+            };
         if (line != null) {
           synchronized (err) {
             err.println(line);
             err.flush();
           }
         }
+      }
+
+      private String resolved(ProgressEvent.BuildResolved b) {
+        total.addAndGet(b.jobs());
+        return "destill: "
+            + b.title()
+            + ": "
+            + b.jobs()
+            + " job"
+            + (b.jobs() == 1 ? "" : "s")
+            + " ("
+            + b.failedJobs()
+            + " failed)";
+      }
+
+      private String read(ProgressEvent.JobFinished f) {
+        long mb = bytes.addAndGet(f.bytes()) >> 20;
+        return String.format(
+            java.util.Locale.ROOT,
+            "destill: read %s (%d/%d logs, %d MB)",
+            f.job(),
+            done.incrementAndGet(),
+            total.get(),
+            mb);
       }
     };
   }

@@ -267,9 +267,15 @@ public final class AnalysisService {
       }
       for (RequestEvent e : batch.events()) {
         List<String> warnings =
-            e instanceof RequestEvent.Ingested i
-                ? i.warnings()
-                : e instanceof RequestEvent.ChunkAnalyzed c ? c.warnings() : List.of();
+            switch (e) {
+              case RequestEvent.Ingested i -> i.warnings();
+              case RequestEvent.ChunkAnalyzed c -> c.warnings();
+              case RequestEvent.Submitted _,
+                  RequestEvent.Resolved _,
+                  RequestEvent.JobIngested _,
+                  RequestEvent.Failed _ ->
+                  List.of();
+            };
         warnings.forEach(m -> progress(new ProgressEvent.Warning(m)));
       }
       if (store.request(requestId).map(r -> r.status().isFinal()).orElse(false)) {

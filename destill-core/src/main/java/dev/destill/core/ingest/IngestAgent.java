@@ -122,7 +122,7 @@ public final class IngestAgent extends Agent {
       for (String target : request.targets()) {
         builds.add(providerFor(target).fetchBuild(target, progress));
       }
-      if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.provider().equals("local"))) {
+      if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.providerId().isLocal())) {
         throw new DestillException.BadInput("give one build URL at a time (or only local files)");
       }
     } catch (DestillException e) {
@@ -325,7 +325,7 @@ public final class IngestAgent extends Agent {
         return p;
       }
     }
-    boolean local = providers.stream().anyMatch(p -> p.name().equals("local"));
+    boolean local = providers.stream().anyMatch(p -> p.id().isLocal());
     throw new DestillException.BadInput(
         "don't know how to read "
             + target
