@@ -1,19 +1,19 @@
 package dev.destill.app.explain;
 
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.Main;
-import dev.destill.app.VersionInfo;
 import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.FormatOption;
+import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.output.Format;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.explain.Explainer;
 import dev.destill.core.store.FindingStore;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +21,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill explain}: asks the configured model to explain a stored analysis. */
@@ -44,9 +43,15 @@ import picocli.CommandLine.Spec;
 public final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public ExplainCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
+
+  @Mixin FormatOption formatOption;
 
   @Parameters(paramLabel = "REQUEST_ID", description = "The id 'destill history' shows.")
   String requestId;
@@ -58,14 +63,6 @@ public final class ExplainCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description =
-          "Output format: text, json or markdown (default: text). json prints the analysis with"
-              + " its explanation object; with --dry-run, the request body.")
-  Format format = Format.TEXT;
-
-  @Option(
       names = "--top",
       paramLabel = "N",
       description = "Show at most N findings with it (default: ${DEFAULT-VALUE}).")
@@ -73,20 +70,21 @@ public final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Format format = formatOption.require(Format.TEXT, Format.JSON, Format.MARKDOWN);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Explainer.Mode mode =
         dryRun ? Explainer.Mode.DRY_RUN : refresh ? Explainer.Mode.REFRESH : Explainer.Mode.NORMAL;
-    boolean json = format == Format.JSON || format == Format.JSONL;
-    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+    boolean json = format == Format.JSON;
+    try (FindingStore store = services.openHistory()) {
       AnalysisReport report = HistoryStore.load(store, requestId);
       if (mode == Explainer.Mode.NORMAL && report.explanation().isPresent()) {
-        print(report, out);
+        print(report, format, out);
         return ExitCodes.OK;
       }
       Optional<AnalysisReport> explained =
           Explaining.run(
-              main.env(),
+              services.settings().llmEnv(),
               Optional.of(store),
               report,
               mode,
@@ -94,16 +92,16 @@ public final class ExplainCommand implements Callable<Integer> {
               !json && System.console() != null,
               out,
               err,
-              Clock.systemUTC());
-      explained.ifPresent(r -> print(r, out));
+              services.clock());
+      explained.ifPresent(r -> print(r, format, out));
     }
     out.flush();
     return ExitCodes.OK;
   }
 
-  private void print(AnalysisReport report, PrintWriter out) {
+  private void print(AnalysisReport report, Format format, PrintWriter out) {
     switch (format) {
-      case JSON, JSONL -> JsonReport.write(report, top, format == Format.JSON, out);
+      case JSON, JSONL -> JsonReport.write(report, top, true, out);
       case MARKDOWN -> MarkdownReport.write(report, top, out);
       default -> TextReport.write(report, top, out);
     }

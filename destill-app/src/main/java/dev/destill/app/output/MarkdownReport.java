@@ -36,7 +36,7 @@ public final class MarkdownReport {
     }
     if (report.explanation().isPresent()) {
       out.println();
-      dev.destill.app.explain.ExplanationText.markdown(report, report.explanation().get(), out);
+      ExplanationText.markdown(report, report.explanation().get(), out);
     }
     if (shown == 0) {
       out.println();

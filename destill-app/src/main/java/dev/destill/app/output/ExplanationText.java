@@ -1,4 +1,4 @@
-package dev.destill.app.explain;
+package dev.destill.app.output;
 
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.core.explain.CitedLines;
