@@ -81,6 +81,18 @@ public final class HistoryStore {
         .orElse(withHistory);
   }
 
+  /** A complete analysis, ranked, for the explain agent; empty while it is not complete. */
+  public static java.util.Optional<dev.destill.core.insight.ExplainAgent.Analysis>
+      completedAnalysis(FindingStore store, String requestId) {
+    return store
+        .request(requestId)
+        .filter(r -> r.status() == dev.destill.core.store.RequestStatus.COMPLETE)
+        .map(
+            r ->
+                new dev.destill.core.insight.ExplainAgent.Analysis(
+                    requestId, r.title(), AnalysisService.rank(store, requestId).findings()));
+  }
+
   /** The explanations kept beside a history database; empty for a store that keeps none. */
   public static java.util.Optional<dev.destill.core.explain.ExplanationStore> explanations(
       FindingStore store) {

@@ -56,7 +56,7 @@ public final class JsonReport {
       g.writeEndArray();
       if (report.explanation().isPresent()) {
         g.writeFieldName("explanation");
-        g.writeTree(dev.destill.store.ExplanationJson.toNode(report.explanation().get()));
+        g.writeTree(dev.destill.wire.ExplanationJson.toNode(report.explanation().get()));
       }
       g.writeArrayFieldStart("warnings");
       for (String w : report.warnings()) {

@@ -47,7 +47,10 @@ public final class InMemoryExplanationStore implements ExplanationStore {
 
   @Override
   public synchronized void record(SentRequest request) {
-    sent.computeIfAbsent(request.requestId(), k -> new ArrayList<>()).add(request);
+    List<SentRequest> list = sent.computeIfAbsent(request.requestId(), k -> new ArrayList<>());
+    if (!list.contains(request)) {
+      list.add(request);
+    }
   }
 
   @Override

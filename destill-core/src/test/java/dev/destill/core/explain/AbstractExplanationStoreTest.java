@@ -98,4 +98,22 @@ public abstract class AbstractExplanationStoreTest {
     assertThat(store.sentFor("req-1").get(1).at()).isEqualTo(t.plusSeconds(5));
     assertThat(store.sentFor("req-9")).isEmpty();
   }
+
+  @Test
+  void shouldRecordARequestDeliveredTwiceOnce() {
+    ExplanationStore.SentRequest r =
+        new ExplanationStore.SentRequest(
+            "req-1",
+            "m",
+            "explain-v1",
+            900,
+            225,
+            List.of("f1"),
+            "ok",
+            Instant.parse("2026-12-01T10:00:00Z"));
+    store.record(r);
+    store.record(r);
+
+    assertThat(store.sentFor("req-1")).hasSize(1);
+  }
 }

@@ -3,7 +3,7 @@ package dev.destill.store.internal;
 import dev.destill.core.DestillException;
 import dev.destill.core.explain.Explanation;
 import dev.destill.core.explain.ExplanationStore;
-import dev.destill.store.ExplanationJson;
+import dev.destill.wire.ExplanationJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -103,6 +103,22 @@ public final class JdbcExplanationStore implements ExplanationStore {
   public void record(SentRequest r) {
     try (Connection c = connections.open()) {
       c.setAutoCommit(false);
+      // The same request delivered twice (an insight redelivered) is recorded once.
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT 1 FROM explanation_requests WHERE request_id = ? AND at = ? AND model = ?"
+                  + " AND outcome = ?")) {
+        ps.setString(1, r.requestId());
+        ps.setString(2, JdbcFindingStore.ts(r.at()));
+        ps.setString(3, r.model());
+        ps.setString(4, r.outcome());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            c.rollback();
+            return;
+          }
+        }
+      }
       int n;
       try (PreparedStatement ps =
           c.prepareStatement(
