@@ -55,6 +55,8 @@ public final class InMemoryCiProvider implements CiProvider {
   private final Map<String, Stored> builds = new ConcurrentHashMap<>();
   private final Map<String, DestillException> failures = new ConcurrentHashMap<>();
   private final Map<String, IOException> breaks = new ConcurrentHashMap<>();
+  private final Map<String, DestillException> logFailures = new ConcurrentHashMap<>();
+  private final Map<String, DestillException> reportFailures = new ConcurrentHashMap<>();
   private final List<String> opened = new CopyOnWriteArrayList<>();
 
   /** A provider named {@code memory}. */
@@ -116,6 +118,16 @@ public final class InMemoryCiProvider implements CiProvider {
     breaks.put(jobId, Objects.requireNonNull(failure, "failure"));
   }
 
+  /** Makes opening the log of job {@code jobId} throw {@code failure}. */
+  public void failLog(String jobId, DestillException failure) {
+    logFailures.put(jobId, Objects.requireNonNull(failure, "failure"));
+  }
+
+  /** Makes fetching the test reports of job {@code jobId} throw {@code failure}. */
+  public void failReports(String jobId, DestillException failure) {
+    reportFailures.put(jobId, Objects.requireNonNull(failure, "failure"));
+  }
+
   /** The ids of the jobs whose logs were opened, in order. */
   public List<String> opened() {
     return List.copyOf(opened);
@@ -133,6 +145,10 @@ public final class InMemoryCiProvider implements CiProvider {
         j.log()
             .orElseThrow(
                 () -> new DestillException.BadInput("job " + job.info().name() + " has no log"));
+    DestillException failure = logFailures.get(j.info().id());
+    if (failure != null) {
+      throw failure;
+    }
     opened.add(j.info().id());
     IOException broken = breaks.get(j.info().id());
     if (broken == null) {
@@ -150,7 +166,12 @@ public final class InMemoryCiProvider implements CiProvider {
 
   @Override
   public TestReports testReports(Build build, BuildJob job) {
-    return job(build, job).reports();
+    Job j = job(build, job);
+    DestillException failure = reportFailures.get(j.info().id());
+    if (failure != null) {
+      throw failure;
+    }
+    return j.reports();
   }
 
   private Stored stored(String target) {
