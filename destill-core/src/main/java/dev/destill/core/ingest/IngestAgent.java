@@ -27,8 +27,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,8 +121,15 @@ public final class IngestAgent extends Agent {
     String id = request.requestId();
     emit(new RequestEvent.Submitted(id, request.input(), request.submitted()));
     List<Build> builds = new ArrayList<>();
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     try {
+      Set<String> targets = new LinkedHashSet<>();
       for (String target : request.targets()) {
+        if (!targets.add(target.trim())) {
+          warn(warnings, target + " was given more than once; it is read once");
+        }
+      }
+      for (String target : targets) {
         builds.add(providerFor(target).fetchBuild(target, progress));
       }
       if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.provider().equals("local"))) {
@@ -134,14 +144,19 @@ public final class IngestAgent extends Agent {
     String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
     emit(new RequestEvent.Resolved(id, buildId, title));
 
+    // The store counts a job's chunks by job id: a job read twice would never be complete.
     List<Work> work = new ArrayList<>();
+    Set<String> jobIds = new HashSet<>();
     for (Build b : builds) {
       CiProvider provider = providerFor(b.url());
       for (BuildJob job : b.jobs()) {
-        work.add(new Work(provider, b, job));
+        if (jobIds.add(job.info().id())) {
+          work.add(new Work(provider, b, job));
+        } else {
+          warn(warnings, job.info().name() + " is listed more than once; it is read once");
+        }
       }
     }
-    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     int threads = Math.max(1, Math.min(settings.parallelism(), work.size()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, IngestAgent::daemon);
     try {
@@ -309,6 +324,11 @@ public final class IngestAgent extends Agent {
               : buildId + "/" + job.id() + "/" + index;
       IngestAgent.this.publish(Topics.LOGS, key, chunk);
     }
+  }
+
+  private void warn(List<String> warnings, String warning) {
+    warnings.add(warning);
+    progress.accept(new ProgressEvent.Warning(warning));
   }
 
   private void emit(RequestEvent event) {
