@@ -19,6 +19,7 @@ import dev.destill.core.pipeline.Topics;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import dev.destill.core.store.JobRecord;
@@ -126,7 +127,7 @@ public final class IngestAgent extends Agent {
       Set<String> targets = new LinkedHashSet<>();
       for (String target : request.targets()) {
         if (!targets.add(target.trim())) {
-          warn(warnings, target + " was given more than once; it is read once");
+          warn(warnings, Targets.redact(target) + " was given more than once; it is read once");
         }
       }
       for (String target : targets) {
@@ -348,7 +349,7 @@ public final class IngestAgent extends Agent {
     boolean local = providers.stream().anyMatch(p -> p.name().equals("local"));
     throw new DestillException.BadInput(
         "don't know how to read "
-            + target
+            + Targets.redact(target)
             + ": give "
             + (local ? "a file, a directory, '-', or " : "")
             + "a Buildkite, GitHub Actions or GitLab build URL");

@@ -2,6 +2,7 @@ package dev.destill.core.pipeline;
 
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.provider.Targets;
 import dev.destill.core.store.RequestEvent;
 import java.time.Instant;
 import java.util.List;
@@ -29,9 +30,9 @@ public sealed interface PipelineMessage {
       }
     }
 
-    /** The targets as the user gave them, for display. */
+    /** The targets as the user gave them, credentials masked ({@link Targets}), for display. */
     public String input() {
-      return String.join(" ", targets);
+      return Targets.redact(String.join(" ", targets));
     }
   }
 
