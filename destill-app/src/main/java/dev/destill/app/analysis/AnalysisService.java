@@ -324,12 +324,12 @@ public final class AnalysisService {
       try {
         while (!finished.await(CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
           Optional<String> reason = stuck.get();
-          // Read after the check: whatever the agents committed, the store already holds.
+          // Read after the check: whatever the agents committed, the store already holds. A
+          // request final in the store is not stuck: the sink commits before it hands the batch
+          // on, and the latch follows.
           Optional<RequestRecord> now = store.request(requestId);
-          if (now.isPresent() && now.get().status().isFinal()) {
-            break;
-          }
-          strikes = reason.isPresent() ? strikes + 1 : 0;
+          boolean done = now.isPresent() && now.get().status().isFinal();
+          strikes = reason.isPresent() && !done ? strikes + 1 : 0;
           if (strikes >= STUCK_CHECKS && crash == null) {
             throw new DestillException(
                 "analysis stopped before it finished ("
