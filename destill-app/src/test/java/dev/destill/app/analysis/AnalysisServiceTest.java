@@ -20,7 +20,7 @@ import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.Topics;
 import dev.destill.core.store.InMemoryFindingStore;
-import dev.destill.store.MessageJson;
+import dev.destill.wire.MessageJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

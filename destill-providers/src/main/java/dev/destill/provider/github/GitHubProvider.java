@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  * GitHub Actions runs: {@code https://HOST/OWNER/REPO/actions/runs/ID}, optionally with {@code
  * /attempts/N} or {@code /job/JOB_ID}. Jobs are listed page by page; each job's log comes from a
  * redirect to storage on another host, fetched without the token. JUnit XML is taken out of the
- * run's artifact zips. GitHub Enterprise works through {@code GITHUB_API_URL} or the URL's host
- * ({@code https://HOST/api/v3}). Thread-safe.
+ * run's artifact zips. GitHub Enterprise works once the user names its API in {@code
+ * GITHUB_API_URL} ({@code https://HOST/api/v3}): the token goes to that API only. Thread-safe.
  */
 public final class GitHubProvider implements CiProvider {
   public static final String TOKEN = "GITHUB_TOKEN";

@@ -34,9 +34,9 @@ import java.util.regex.Pattern;
 
 /**
  * GitLab CI pipelines and jobs: {@code https://HOST/GROUP/PROJECT/-/pipelines/ID} and {@code
- * .../-/jobs/ID}, on gitlab.com or a self-hosted instance (the API is {@code https://HOST/api/v4}
- * unless {@code GITLAB_API_URL} says otherwise). Each job's trace is streamed; JUnit reports come
- * from the job's artifacts archive. Thread-safe.
+ * .../-/jobs/ID}, on gitlab.com, or on a self-hosted instance whose API the user named in {@code
+ * GITLAB_API_URL} (the token goes to that API only). Each job's trace is streamed; JUnit reports
+ * come from the job's artifacts archive. Thread-safe.
  */
 public final class GitLabProvider implements CiProvider {
   public static final String TOKEN = "GITLAB_TOKEN";
