@@ -57,7 +57,7 @@ public final class HistoryCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--format takes text or json");
     }
     List<RequestRecord> requests;
-    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+    try (FindingStore store = HistoryStore.openForReading(main.env(), Clock.systemUTC())) {
       requests = store.recentRequests(limit);
     }
     PrintWriter out = spec.commandLine().getOut();

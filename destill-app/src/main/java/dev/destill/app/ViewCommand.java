@@ -64,7 +64,7 @@ public final class ViewCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
     }
     AnalysisReport report;
-    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+    try (FindingStore store = HistoryStore.openForReading(main.env(), Clock.systemUTC())) {
       report = HistoryStore.load(store, requestId);
     }
     boolean formatGiven = spec.commandLine().getParseResult().hasMatchedOption("--format");

@@ -39,6 +39,26 @@ public final class HistoryStore {
     return new SqliteFindingStore(dataDir(env).resolve("destill.db"), clock);
   }
 
+  /**
+   * The store, for commands that only read it ({@code history}, {@code view}): the local SQLite
+   * file is opened read-only when it cannot be opened for writing, as on a read-only mount.
+   */
+  public static FindingStore openForReading(Map<String, String> env, Clock clock) {
+    String pg = env.getOrDefault("DESTILL_POSTGRES_URL", env.getOrDefault("POSTGRES_DSN", ""));
+    if (!pg.isBlank()) {
+      return PostgresFindingStore.connect(pg, clock);
+    }
+    Path file = dataDir(env).resolve("destill.db");
+    if (!java.nio.file.Files.exists(file)) {
+      return open(env, clock);
+    }
+    try {
+      return new SqliteFindingStore(file, clock);
+    } catch (DestillException e) {
+      return SqliteFindingStore.readOnly(file, clock);
+    }
+  }
+
   /** The folder of the local history. */
   public static Path dataDir(Map<String, String> env) {
     String home = env.getOrDefault("DESTILL_HOME", "");
