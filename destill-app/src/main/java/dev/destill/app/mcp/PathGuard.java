@@ -35,7 +35,14 @@ public final class PathGuard {
 
   /** The guard the environment asks for; {@code workingDir} is the default root. */
   public static PathGuard fromEnv(Map<String, String> env, Path workingDir) {
-    String value = env.getOrDefault(ENV, "");
+    return of(env.getOrDefault(ENV, ""), workingDir);
+  }
+
+  /**
+   * The guard of the folders in {@code value} (as {@value #ENV} gives them; blank for none), with
+   * {@code workingDir} as the default root.
+   */
+  public static PathGuard of(String value, Path workingDir) {
     List<Path> roots = new ArrayList<>();
     for (String part : value.split(File.pathSeparator)) {
       if (!part.isBlank()) {
