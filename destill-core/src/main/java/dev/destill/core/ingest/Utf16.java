@@ -1,10 +1,11 @@
 package dev.destill.core.ingest;
 
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -23,20 +24,51 @@ public final class Utf16 {
 
   private Utf16() {}
 
-  /** {@code in} as UTF-8: decoded when it is UTF-16, as it is otherwise. */
+  /**
+   * {@code in} as UTF-8: decoded when it is UTF-16, as it is otherwise. A read error while its
+   * start is looked at comes back after the bytes read before it, as it would have without this.
+   */
   public static InputStream toUtf8(InputStream in) throws IOException {
-    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-    buffered.mark(SNIFF);
-    byte[] head = buffered.readNBytes(SNIFF);
-    buffered.reset();
-    Optional<Charset> charset = detect(head, head.length);
-    if (charset.isEmpty()) {
-      return buffered;
+    byte[] head = new byte[SNIFF];
+    int n = 0;
+    IOException failure = null;
+    try {
+      while (n < SNIFF) {
+        int r = in.read(head, n, SNIFF - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+    } catch (IOException e) {
+      failure = e;
     }
-    if (hasBom(head)) {
-      buffered.skipNBytes(2);
+    InputStream rest = failure == null ? in : new Failing(failure, in);
+    Optional<Charset> charset = detect(head, n);
+    int skip = charset.isPresent() && hasBom(head) ? 2 : 0;
+    InputStream all = new SequenceInputStream(new ByteArrayInputStream(head, skip, n - skip), rest);
+    return charset.isEmpty() ? all : new Encoding(new InputStreamReader(all, charset.get()));
+  }
+
+  /** A stream whose reads fail as its source's did. */
+  private static final class Failing extends InputStream {
+    private final IOException failure;
+    private final InputStream source;
+
+    Failing(IOException failure, InputStream source) {
+      this.failure = failure;
+      this.source = source;
     }
-    return new Encoding(new InputStreamReader(buffered, charset.get()));
+
+    @Override
+    public int read() throws IOException {
+      throw failure;
+    }
+
+    @Override
+    public void close() throws IOException {
+      source.close();
+    }
   }
 
   private static boolean hasBom(byte[] b) {

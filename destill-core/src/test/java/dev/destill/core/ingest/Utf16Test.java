@@ -51,4 +51,28 @@ class Utf16Test {
       assertThat(in.readAllBytes()).isEqualTo(binary);
     }
   }
+
+  @Test
+  void shouldHandBackAReadErrorAfterTheBytesReadBeforeIt() throws IOException {
+    byte[] start = "error: first\n".getBytes(StandardCharsets.UTF_8);
+    InputStream broken =
+        new InputStream() {
+          int at;
+
+          @Override
+          public int read() throws IOException {
+            if (at < start.length) {
+              return start[at++];
+            }
+            throw new IOException("connection reset");
+          }
+        };
+    InputStream in = Utf16.toUtf8(broken);
+    byte[] got = new byte[start.length];
+    assertThat(in.readNBytes(got, 0, got.length)).isEqualTo(start.length);
+    assertThat(got).isEqualTo(start);
+    org.assertj.core.api.Assertions.assertThatThrownBy(in::read)
+        .isInstanceOf(IOException.class)
+        .hasMessage("connection reset");
+  }
 }
