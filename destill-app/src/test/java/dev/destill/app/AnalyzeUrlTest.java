@@ -137,4 +137,32 @@ class AnalyzeUrlTest {
     assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(r.err()).contains("don't know how to read");
   }
+
+  @Test
+  void shouldPutTheProvidersWarningsInTheJsonToo() throws Exception {
+    build();
+    String running =
+        Files.readString(
+                Path.of(
+                    "..",
+                    "destill-providers",
+                    "src",
+                    "test",
+                    "resources",
+                    "buildkite",
+                    "build.json"))
+            .replaceFirst("\"state\": \"failed\"", "\"state\": \"running\"");
+    api.on(BUILD, Reply.json(running));
+    Run r =
+        analyze(
+            env(),
+            "analyze",
+            "--no-history",
+            "--format",
+            "json",
+            "https://buildkite.com/acme/shop/builds/42");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("still running");
+    assertThat(JSON.readTree(r.out()).get("warnings").toString()).contains("still running");
+  }
 }
