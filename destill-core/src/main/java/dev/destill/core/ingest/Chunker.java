@@ -116,24 +116,12 @@ public final class Chunker {
     int i = off;
     while (i < end) {
       int nl = i;
-      // One pass finds the line's end and whether it has "-----" (a key's BEGIN or END line).
-      int run = 0;
-      boolean dashes = false;
-      while (nl < end) {
-        byte b = buf[nl];
-        if (b == '\n') {
-          break;
-        }
-        if (b == '-') {
-          dashes |= ++run >= 5;
-        } else {
-          run = 0;
-        }
+      while (nl < end && buf[nl] != '\n') {
         nl++;
       }
       if (nl < end && lineTotal == 0 && nl - i <= LINE_CAP && !keys.inside()) {
         // The common case: a whole line in this buffer, outside a key: copied as it is.
-        if (dashes) {
+        if (hasDashes(buf, i, nl) && contains(buf, i, nl, PRIVATE_KEY)) {
           keys.body(new String(buf, i, nl - i, StandardCharsets.ISO_8859_1));
         }
         sink.write(buf, i, nl + 1 - i);
@@ -151,15 +139,38 @@ public final class Chunker {
     }
   }
 
+  /**
+   * Whether {@code buf[from..to)} holds "-----" (a key's BEGIN or END line). Any five dashes in a
+   * row cover one byte of every fifth, so only those are looked at first.
+   */
   private static boolean hasDashes(byte[] buf, int from, int to) {
-    int run = 0;
-    for (int k = from; k < to; k++) {
+    for (int k = from + 4; k < to; k += 5) {
       if (buf[k] == '-') {
-        if (++run == 5) {
+        int l = k;
+        while (l > from && buf[l - 1] == '-') {
+          l--;
+        }
+        int r = k;
+        while (r + 1 < to && buf[r + 1] == '-') {
+          r++;
+        }
+        if (r - l + 1 >= 5) {
           return true;
         }
-      } else {
-        run = 0;
+        k = r;
+      }
+    }
+    return false;
+  }
+
+  private static final byte[] PRIVATE_KEY = ascii("PRIVATE KEY");
+
+  private static boolean contains(byte[] buf, int from, int to, byte[] word) {
+    byte first = word[0];
+    for (int k = from; k <= to - word.length; k++) {
+      if (buf[k] == first
+          && java.util.Arrays.equals(buf, k, k + word.length, word, 0, word.length)) {
+        return true;
       }
     }
     return false;
