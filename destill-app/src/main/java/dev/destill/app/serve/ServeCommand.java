@@ -1,0 +1,129 @@
+package dev.destill.app.serve;
+
+import dev.destill.app.CommonOptions;
+import dev.destill.app.ExitCodes;
+import dev.destill.app.Main;
+import dev.destill.app.VersionInfo;
+import dev.destill.app.distributed.ClusterSettings;
+import dev.destill.server.ServerSettings;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code destill serve}: webhooks and the HTTP API, analyzing every failed build as it happens. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = {
+      "Serves webhooks (POST /webhooks/github|buildkite|gitlab) that analyze each failed build as"
+          + " it happens, and the HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json),"
+          + " /health, /ready and /metrics, until SIGTERM.",
+      "One process by default: analyses run here and are saved to the local history. With"
+          + " DESTILL_KAFKA_BROKERS and DESTILL_POSTGRES_URL set, requests go to the distributed"
+          + " agents and results are read from PostgreSQL, so replicas are stateless."
+    })
+public final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
+
+  @Mixin CommonOptions common;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "Address to listen on (overrides DESTILL_SERVER_HOST; default 127.0.0.1).")
+  String host;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "Port to listen on (overrides DESTILL_SERVER_PORT; default 8080).")
+  Integer port;
+
+  @Option(
+      names = "--auth-reads",
+      description = "API reads need a bearer token too (as DESTILL_SERVER_AUTH_READS=true).")
+  boolean authReads;
+
+  /** The footer of --help: every setting, from its one declaration. */
+  public static String[] footer() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Settings (environment):");
+    for (ServerSettings.Setting s : ServerSettings.ALL) {
+      lines.add(
+          String.format(
+              "  %-34s %s (default: %s)%s",
+              s.env(), s.doc(), s.fallback(), s.secret() ? " Secret." : ""));
+    }
+    lines.add(
+        String.format(
+            "  %-34s %s", ClusterSettings.KAFKA, "Kafka bootstrap servers: distributed mode."));
+    lines.add(
+        String.format(
+            "  %-34s %s",
+            ClusterSettings.POSTGRES,
+            "PostgreSQL: the history, and in distributed mode the results and shared dedup."));
+    lines.add(
+        String.format(
+            "  %-34s %s",
+            "DESTILL_HOME", "Folder of the local SQLite history (one-process mode)."));
+    lines.add(
+        String.format(
+            "  %-34s %s",
+            "BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN",
+            "Read the builds the webhooks name (and *_API_URL for self-hosted)."));
+    lines.add("");
+    lines.add("Secrets are read from the environment only and never printed or logged.");
+    lines.add("docs/server.md shows how to point GitHub, Buildkite and GitLab webhooks here.");
+    return lines.toArray(String[]::new);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServerSettings settings =
+        ServerSettings.from(
+            main.env(), Optional.ofNullable(host), Optional.ofNullable(port), authReads);
+    Serve serve = Serve.start(main.env(), settings, Clock.systemUTC(), List.of());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  serve.stop(settings.drain());
+                  stopped.countDown();
+                },
+                "destill-serve-shutdown"));
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> hooks = new ArrayList<>();
+    settings.githubSecret().ifPresent(s -> hooks.add("github"));
+    if (settings.buildkiteSecret().isPresent() || settings.buildkiteToken().isPresent()) {
+      hooks.add("buildkite");
+    }
+    settings.gitlabToken().ifPresent(s -> hooks.add("gitlab"));
+    err.println(
+        "destill: serving on "
+            + serve.url()
+            + (serve.distributed() ? " (distributed mode)" : " (analyses in this process)")
+            + "; webhooks: "
+            + (hooks.isEmpty() ? "none configured" : String.join(", ", hooks))
+            + "; API writes "
+            + (settings.writeToken().isPresent() ? "need DESTILL_SERVER_TOKEN" : "disabled")
+            + "; stop it with SIGTERM");
+    err.flush();
+    stopped.await();
+    return ExitCodes.OK;
+  }
+}
