@@ -275,7 +275,7 @@ public final class DestillServer implements AutoCloseable {
     }
     Long started = ctx.attribute(STARTED);
     Duration took = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
-    var endpoint = ctx.endpoint();
+    var endpoint = ctx.endpoints().matchedHttpEndpoint();
     String route = endpoint == null ? "unmatched" : endpoint.path;
     HandlerType method = ctx.method();
     metrics.request(route, method.name(), ctx.statusCode(), took);

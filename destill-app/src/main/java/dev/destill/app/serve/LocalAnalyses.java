@@ -132,29 +132,36 @@ public final class LocalAnalyses implements Analyses {
 
   private void run(Entry e, String target) {
     e.start();
+    Optional<AnalysisReport> saved = Optional.empty();
+    String error = "";
     try {
       AnalysisReport report =
           service.analyze(new AnalysisRequest(List.of(target), parallelism), e.id, e);
-      AnalysisReport saved;
       try {
-        saved = HistoryStore.record(history, report);
+        saved = Optional.of(HistoryStore.record(history, report));
       } catch (RuntimeException ex) {
         LOG.warn("analysis {} not saved to the history: {}", e.id, oneLine(ex));
-        saved = report;
+        saved = Optional.of(report);
       }
-      e.complete(saved);
-      metrics.analysisFinished("complete", Duration.between(e.created, clock.instant()));
     } catch (RuntimeException ex) {
-      e.fail(oneLine(ex));
-      LOG.warn("analysis {} of {} failed: {}", e.id, target, oneLine(ex));
-      metrics.analysisFinished("failed", Duration.between(e.created, clock.instant()));
+      error = oneLine(ex);
+      LOG.warn("analysis {} of {} failed: {}", e.id, target, error);
     } finally {
       if (target.startsWith(UploadProvider.SCHEME)) {
         uploads.remove(target);
       }
+      // Room for the next one before anyone can see this one end.
       accepted.decrementAndGet();
-      forgetOld();
     }
+    Duration took = Duration.between(e.created, clock.instant());
+    if (saved.isPresent()) {
+      e.complete(saved.get());
+      metrics.analysisFinished("complete", took);
+    } else {
+      e.fail(error);
+      metrics.analysisFinished("failed", took);
+    }
+    forgetOld();
   }
 
   private static String oneLine(Throwable e) {

@@ -23,6 +23,8 @@ public final class Serve implements AutoCloseable {
   private final DestillServer server;
   private final Analyses analyses;
   private final boolean distributed;
+  private final java.util.concurrent.atomic.AtomicBoolean stopped =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Serve(DestillServer server, Analyses analyses, boolean distributed) {
     this.server = server;
@@ -86,6 +88,11 @@ public final class Serve implements AutoCloseable {
     return server.port();
   }
 
+  /** HTTP requests being served now. */
+  public int inFlight() {
+    return server.inFlight();
+  }
+
   /** True when results come from the cluster. */
   public boolean distributed() {
     return distributed;
@@ -97,6 +104,9 @@ public final class Serve implements AutoCloseable {
    * flight finished.
    */
   public boolean stop(Duration deadline) {
+    if (!stopped.compareAndSet(false, true)) {
+      return true;
+    }
     long start = System.nanoTime();
     boolean drained = server.drain(deadline);
     Duration left = deadline.minusNanos(System.nanoTime() - start);
