@@ -144,6 +144,14 @@ final class ServeFixture implements AutoCloseable {
     }
   }
 
+  static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + body, e);
+    }
+  }
+
   /** Polls the analysis until it is complete or failed, and returns its document. */
   JsonNode awaitFinal(String requestId, Duration timeout) {
     AtomicReference<JsonNode> doc = new AtomicReference<>();
