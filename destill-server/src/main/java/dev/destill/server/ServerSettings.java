@@ -64,8 +64,9 @@ public record ServerSettings(
   public static final Setting TOKEN =
       new Setting(
           "DESTILL_SERVER_TOKEN",
-          "unset: the API takes no writes",
-          "Bearer token required by every API write (POST /api/v1/...).",
+          "unset",
+          "Bearer token required by every API write (POST /api/v1/...); unset: the API takes"
+              + " no writes.",
           true);
   public static final Setting READ_TOKEN =
       new Setting(
@@ -82,8 +83,9 @@ public record ServerSettings(
   public static final Setting GITHUB_SECRET =
       new Setting(
           "DESTILL_GITHUB_WEBHOOK_SECRET",
-          "unset: /webhooks/github answers 404",
-          "Secret of the GitHub webhook (X-Hub-Signature-256).",
+          "unset",
+          "Secret of the GitHub webhook (X-Hub-Signature-256); unset: /webhooks/github answers"
+              + " 404.",
           true);
   public static final Setting BUILDKITE_SECRET =
       new Setting(
@@ -101,8 +103,9 @@ public record ServerSettings(
   public static final Setting GITLAB_TOKEN =
       new Setting(
           "DESTILL_GITLAB_WEBHOOK_TOKEN",
-          "unset: /webhooks/gitlab answers 404",
-          "Secret token of the GitLab webhook (X-Gitlab-Token).",
+          "unset",
+          "Secret token of the GitLab webhook (X-Gitlab-Token); unset: /webhooks/gitlab answers"
+              + " 404.",
           true);
   public static final Setting REPLAY_WINDOW =
       new Setting(
@@ -152,7 +155,7 @@ public record ServerSettings(
   public static final Setting KEYSTORE =
       new Setting(
           "DESTILL_SERVER_KEYSTORE",
-          "unset: plain HTTP",
+          "unset (plain HTTP)",
           "PKCS12 or JKS keystore; when set the server speaks HTTPS only.",
           false);
   public static final Setting KEYSTORE_PASSWORD =

@@ -57,38 +57,39 @@ public final class ServeCommand implements Callable<Integer> {
       description = "API reads need a bearer token too (as DESTILL_SERVER_AUTH_READS=true).")
   boolean authReads;
 
-  /** The footer of --help: every setting, from its one declaration. */
+  /** The footer of --help: every setting, from its one declaration, within 80 columns. */
   public static String[] footer() {
     List<String> lines = new ArrayList<>();
     lines.add("");
-    lines.add("Settings (environment):");
+    lines.add("Settings (environment variables; secrets are never printed or logged):");
     for (ServerSettings.Setting s : ServerSettings.ALL) {
-      lines.add(
-          String.format(
-              "  %-34s %s (default: %s)%s",
-              s.env(), s.doc(), s.fallback(), s.secret() ? " Secret." : ""));
+      lines.add("  " + s.env() + (s.secret() ? "  (secret)" : "") + "  default: " + s.fallback());
+      wrap(s.doc(), lines);
     }
-    lines.add(
-        String.format(
-            "  %-34s %s", ClusterSettings.KAFKA, "Kafka bootstrap servers: distributed mode."));
-    lines.add(
-        String.format(
-            "  %-34s %s",
-            ClusterSettings.POSTGRES,
-            "PostgreSQL: the history, and in distributed mode the results and shared dedup."));
-    lines.add(
-        String.format(
-            "  %-34s %s",
-            "DESTILL_HOME", "Folder of the local SQLite history (one-process mode)."));
-    lines.add(
-        String.format(
-            "  %-34s %s",
-            "BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN",
-            "Read the builds the webhooks name (and *_API_URL for self-hosted)."));
+    lines.add("  " + ClusterSettings.KAFKA + ", " + ClusterSettings.POSTGRES);
+    wrap(
+        "Both set: distributed mode (requests to Kafka, results and shared webhook dedup in"
+            + " PostgreSQL). PostgreSQL alone: the history of one-process mode.",
+        lines);
+    lines.add("  DESTILL_HOME");
+    wrap("Folder of the local SQLite history (one-process mode).", lines);
+    lines.add("  BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN (and *_API_URL)");
+    wrap("Read the builds that webhooks and API requests name (docs/providers.md).", lines);
     lines.add("");
-    lines.add("Secrets are read from the environment only and never printed or logged.");
     lines.add("docs/server.md shows how to point GitHub, Buildkite and GitLab webhooks here.");
     return lines.toArray(String[]::new);
+  }
+
+  private static void wrap(String text, List<String> lines) {
+    StringBuilder line = new StringBuilder("      ");
+    for (String word : text.split(" ")) {
+      if (line.length() + word.length() > 78 && line.length() > 6) {
+        lines.add(line.toString().stripTrailing());
+        line = new StringBuilder("      ");
+      }
+      line.append(word).append(' ');
+    }
+    lines.add(line.toString().stripTrailing());
   }
 
   @Override
