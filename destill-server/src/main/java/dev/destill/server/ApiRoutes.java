@@ -12,7 +12,7 @@ import dev.destill.server.analysis.Query;
 import dev.destill.server.analysis.Snapshot;
 import dev.destill.server.analysis.Status;
 import dev.destill.server.analysis.Submission;
-import dev.destill.store.FindingJson;
+import dev.destill.wire.FindingJson;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -30,6 +30,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,10 @@ public final class DestillServer implements AutoCloseable {
                     http.setSendServerVersion(false);
                   });
               settings.keystore().ifPresent(ks -> config.jetty.modifyServer(s -> tls(s, settings)));
+              // Jetty's own count of requests in flight, until their answers are written: stopping
+              // waits for them (our count ends when the handlers do, before the answer is sent).
+              config.jetty.modifyServletContextHandler(
+                  context -> context.insertHandler(new GracefulHandler()));
               var routes = config.routes;
               routes.before(server::admit);
               routes.after(server::release);
@@ -239,6 +244,9 @@ public final class DestillServer implements AutoCloseable {
     if (!drained) {
       LOG.warn("stopping with {} requests still in flight after {}", inFlight(), deadline);
     }
+    // What is left of the deadline, at least a moment, for the last answers to be written.
+    long left = Math.max(1000, Duration.between(clock.instant(), end).toMillis());
+    app.jettyServer().server().setStopTimeout(left);
     app.stop();
     return drained;
   }

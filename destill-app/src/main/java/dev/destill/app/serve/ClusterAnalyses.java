@@ -3,17 +3,18 @@ package dev.destill.app.serve;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisService;
 import dev.destill.app.history.HistoryStore;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.MessageCodec;
 import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.Topics;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RecurringFailure;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.server.analysis.Analyses;
 import dev.destill.server.analysis.Listing;
@@ -22,7 +23,8 @@ import dev.destill.server.analysis.Query;
 import dev.destill.server.analysis.Snapshot;
 import dev.destill.server.analysis.Status;
 import dev.destill.server.analysis.Submission;
-import dev.destill.store.MessageJson;
+import dev.destill.store.postgres.PostgresFindingStore;
+import dev.destill.wire.MessageJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,21 +71,17 @@ public final class ClusterAnalyses implements Analyses {
     this.maxQueued = maxQueued;
   }
 
-  /** Connects to the cluster the settings name. */
-  public static ClusterAnalyses connect(
-      List<CiProvider> remote,
-      dev.destill.app.distributed.ClusterSettings settings,
-      Clock clock,
-      int maxQueued) {
-    Broker broker = dev.destill.app.distributed.Cluster.broker(settings);
+  /** Connects to the cluster the services name. */
+  public static ClusterAnalyses connect(Services services, int maxQueued) {
+    Broker broker = services.connectBroker();
     try {
-      FindingStore store = dev.destill.app.distributed.Cluster.store(settings, clock);
+      FindingStore store = services.openClusterStore();
       try {
         ServerLedger ledger =
             ServerLedger.connect(
-                dev.destill.store.postgres.PostgresFindingStore.toJdbc(settings.postgresUrl()),
-                clock);
-        return new ClusterAnalyses(remote, broker, store, ledger, clock, maxQueued);
+                PostgresFindingStore.toJdbc(services.settings().postgresUrl()), services.clock());
+        return new ClusterAnalyses(
+            services.remoteProviders(), broker, store, ledger, services.clock(), maxQueued);
       } catch (RuntimeException e) {
         store.close();
         throw e;

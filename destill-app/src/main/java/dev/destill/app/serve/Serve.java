@@ -1,19 +1,15 @@
 package dev.destill.app.serve;
 
-import dev.destill.app.Providers;
-import dev.destill.app.distributed.ClusterSettings;
-import dev.destill.app.history.HistoryStore;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
-import dev.destill.core.provider.CiProvider;
 import dev.destill.server.DestillServer;
 import dev.destill.server.Routes;
 import dev.destill.server.ServerMetrics;
 import dev.destill.server.ServerSettings;
 import dev.destill.server.analysis.Analyses;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Composition root of {@code destill serve}: the analyses (this process, or the cluster when both
@@ -33,51 +29,41 @@ public final class Serve implements AutoCloseable {
   }
 
   /**
-   * Starts serving with the settings and the CI tokens of {@code env}.
+   * Starts serving: the analyses in this process, or in the cluster when Kafka and PostgreSQL are
+   * both configured.
    *
    * @param extra more routes (the dashboard, live log sources)
    */
-  public static Serve start(
-      Map<String, String> env, ServerSettings settings, Clock clock, List<Routes> extra) {
-    ClusterSettings cluster = new ClusterSettings(env);
-    boolean kafka = present(env, ClusterSettings.KAFKA, ClusterSettings.KAFKA_ALIAS);
-    boolean postgres = present(env, ClusterSettings.POSTGRES, ClusterSettings.POSTGRES_ALIAS);
-    if (kafka && !postgres) {
+  public static Serve start(Services services, ServerSettings settings, List<Routes> extra) {
+    Settings s = services.settings();
+    if (s.find(Settings.KAFKA).isPresent() && s.find(Settings.POSTGRES).isEmpty()) {
       throw new DestillException.BadInput(
           "distributed mode reads results from PostgreSQL: set "
-              + ClusterSettings.POSTGRES
+              + Settings.POSTGRES.variable()
               + " too, or unset "
-              + ClusterSettings.KAFKA
+              + Settings.KAFKA.variable()
               + " to analyze in this process");
     }
+    boolean distributed = services.distributed();
     ServerMetrics metrics = new ServerMetrics();
-    List<CiProvider> remote = Providers.remote(env);
     Analyses analyses =
-        kafka
-            ? ClusterAnalyses.connect(remote, cluster, clock, settings.maxQueuedAnalyses())
+        distributed
+            ? ClusterAnalyses.connect(services, settings.maxQueuedAnalyses())
             : new LocalAnalyses(
-                remote,
-                HistoryStore.open(env, clock),
+                services.remoteProviders(),
+                services.openHistory(),
                 metrics,
-                clock,
+                services.clock(),
                 settings.maxConcurrentAnalyses(),
                 settings.maxQueuedAnalyses());
     try {
-      DestillServer server = DestillServer.start(settings, analyses, metrics, clock, extra);
-      return new Serve(server, analyses, kafka);
+      DestillServer server =
+          DestillServer.start(settings, analyses, metrics, services.clock(), extra);
+      return new Serve(server, analyses, distributed);
     } catch (RuntimeException e) {
       analyses.close();
       throw e;
     }
-  }
-
-  private static boolean present(Map<String, String> env, String... names) {
-    for (String n : names) {
-      if (!env.getOrDefault(n, "").isBlank()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   public String url() {

@@ -1,23 +1,21 @@
 package dev.destill.app.serve;
 
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.Main;
-import dev.destill.app.VersionInfo;
-import dev.destill.app.distributed.ClusterSettings;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.config.Setting;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.server.ServerSettings;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill serve}: webhooks and the HTTP API, analyzing every failed build as it happens. */
@@ -36,7 +34,11 @@ import picocli.CommandLine.Spec;
 public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public ServeCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
@@ -62,11 +64,16 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> lines = new ArrayList<>();
     lines.add("");
     lines.add("Settings (environment variables; secrets are never printed or logged):");
-    for (ServerSettings.Setting s : ServerSettings.ALL) {
-      lines.add("  " + s.env() + (s.secret() ? "  (secret)" : "") + "  default: " + s.fallback());
+    for (Setting<?> s : Settings.SERVER) {
+      lines.add(
+          "  "
+              + s.variable()
+              + (s.secret() ? "  (secret)" : "")
+              + "  default: "
+              + s.fallback().orElse("unset"));
       wrap(s.doc(), lines);
     }
-    lines.add("  " + ClusterSettings.KAFKA + ", " + ClusterSettings.POSTGRES);
+    lines.add("  " + Settings.KAFKA.variable() + ", " + Settings.POSTGRES.variable());
     wrap(
         "Both set: distributed mode (requests to Kafka, results and shared webhook dedup in"
             + " PostgreSQL). PostgreSQL alone: the history of one-process mode.",
@@ -94,10 +101,15 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ServerSettings settings =
-        ServerSettings.from(
-            main.env(), Optional.ofNullable(host), Optional.ofNullable(port), authReads);
-    Serve serve = Serve.start(main.env(), settings, Clock.systemUTC(), List.of());
+    Services withFlags =
+        services.with(
+            services
+                .settings()
+                .withFlag(Settings.SERVER_HOST, host)
+                .withFlag(Settings.SERVER_PORT, port)
+                .withFlag(Settings.SERVER_AUTH_READS, authReads ? Boolean.TRUE : null));
+    ServerSettings settings = withFlags.serverSettings();
+    Serve serve = Serve.start(withFlags, settings, List.of());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -3,8 +3,9 @@ package dev.destill.app.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.destill.app.CliRunner;
-import dev.destill.app.ExitCodes;
-import dev.destill.server.ServerSettings;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.config.Setting;
+import dev.destill.app.config.Settings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +16,8 @@ class ServeCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(r.out()).contains("--host", "--port", "--auth-reads", "DESTILL_KAFKA_BROKERS");
-    for (ServerSettings.Setting s : ServerSettings.ALL) {
-      assertThat(r.out()).contains(s.env());
+    for (Setting<?> s : Settings.SERVER) {
+      assertThat(r.out()).contains(s.variable());
     }
   }
 

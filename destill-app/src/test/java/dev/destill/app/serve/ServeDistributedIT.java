@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.destill.app.config.Settings;
 import dev.destill.app.distributed.FakeBuild;
 import dev.destill.app.distributed.TestCluster;
 import dev.destill.core.pipeline.AgentMetrics;
-import dev.destill.server.ServerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,13 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,11 +54,9 @@ class ServeDistributedIT {
   private static Serve replica() {
     Map<String, String> env = new HashMap<>(cluster.env());
     env.put("DESTILL_HOME", home.toString());
-    env.put(ServerSettings.TOKEN.env(), ServeFixture.TOKEN);
-    env.put(ServerSettings.BUILDKITE_SECRET.env(), ServeFixture.BUILDKITE_SECRET);
-    ServerSettings settings =
-        ServerSettings.from(env, Optional.of("127.0.0.1"), Optional.of(0), false);
-    return Serve.start(env, settings, Clock.systemUTC(), List.of());
+    env.put(Settings.SERVER_TOKEN.variable(), ServeFixture.TOKEN);
+    env.put(Settings.BUILDKITE_WEBHOOK_SECRET.variable(), ServeFixture.BUILDKITE_SECRET);
+    return ServeFixture.serve(env);
   }
 
   @AfterAll

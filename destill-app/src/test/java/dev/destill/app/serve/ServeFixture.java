@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.provider.FakeCiServer;
 import dev.destill.provider.FakeCiServer.Reply;
-import dev.destill.server.ServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,13 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -71,10 +70,8 @@ final class ServeFixture implements AutoCloseable {
   static ServeFixture start(Path home, Map<String, String> extra) {
     FakeCiServer api = new FakeCiServer();
     Map<String, String> env = env(api, home, extra);
-    ServerSettings settings =
-        ServerSettings.from(env, Optional.of("127.0.0.1"), Optional.of(0), false);
     try {
-      return new ServeFixture(api, env, Serve.start(env, settings, Clock.systemUTC(), List.of()));
+      return new ServeFixture(api, env, serve(env));
     } catch (RuntimeException e) {
       api.close();
       throw e;
@@ -84,6 +81,18 @@ final class ServeFixture implements AutoCloseable {
   /** The fake CI API the server's providers read. */
   FakeCiServer ci() {
     return api;
+  }
+
+  /** Serve as {@code destill serve --host 127.0.0.1 --port 0} starts it, with {@code env}. */
+  static Serve serve(Map<String, String> env) {
+    Services services = Services.forProcess(env);
+    services =
+        services.with(
+            services
+                .settings()
+                .withFlag(Settings.SERVER_HOST, "127.0.0.1")
+                .withFlag(Settings.SERVER_PORT, 0));
+    return Serve.start(services, services.serverSettings(), List.of());
   }
 
   static Map<String, String> env(FakeCiServer api, Path home, Map<String, String> extra) {
@@ -96,10 +105,10 @@ final class ServeFixture implements AutoCloseable {
     env.put("GITHUB_TOKEN", "ghp_fake_token_value_1234567890");
     env.put("GITLAB_API_URL", api.url() + "/api/v4");
     env.put("GITLAB_TOKEN", "glpat-fake-token-value-1234567890");
-    env.put(ServerSettings.TOKEN.env(), TOKEN);
-    env.put(ServerSettings.GITHUB_SECRET.env(), GITHUB_SECRET);
-    env.put(ServerSettings.BUILDKITE_SECRET.env(), BUILDKITE_SECRET);
-    env.put(ServerSettings.GITLAB_TOKEN.env(), GITLAB_TOKEN);
+    env.put(Settings.SERVER_TOKEN.variable(), TOKEN);
+    env.put(Settings.GITHUB_WEBHOOK_SECRET.variable(), GITHUB_SECRET);
+    env.put(Settings.BUILDKITE_WEBHOOK_SECRET.variable(), BUILDKITE_SECRET);
+    env.put(Settings.GITLAB_WEBHOOK_TOKEN.variable(), GITLAB_TOKEN);
     env.putAll(extra);
     env.values().removeIf(String::isEmpty);
     return env;
