@@ -32,6 +32,11 @@ public final class Cli {
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
     cl.setParameterExceptionHandler(Cli::handleParameterException);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.getSubcommands()
+        .get("serve")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(dev.destill.app.serve.ServeCommand.footer());
     return cl;
   }
 
