@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 analysis ran (whether or not it found errors), 2 usage error, 3 input "
-          + "error, 4 --fail-on threshold reached.",
+          + "error, 4 --fail-on threshold reached, 130 interrupted (Ctrl-C).",
       "",
       "Examples:",
       "  destill analyze build.log",
@@ -122,9 +122,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
     AnalysisListener listener = progressPrinter(err);
     boolean failed = false;
     boolean formatGiven = spec.commandLine().getParseResult().hasMatchedOption("--format");
-    if (!formatGiven && !noTui && Tui.available(main.env())) {
+    boolean tui = !formatGiven && !noTui && Tui.available(main.env());
+    if (targets.contains("-") && Tui.stdinIsTerminal()) {
+      if (tui) {
+        // The UI reads its keys from the terminal: it cannot also take a typed log from it.
+        throw new ParameterException(
+            spec.commandLine(),
+            "'-' reads a log from standard input, which is this terminal: pipe a log in "
+                + "(kubectl logs job/ci | destill analyze -), or give a file");
+      }
+      err.println("destill: reading standard input (Ctrl-D to end, Ctrl-C to cancel)");
+      err.flush();
+    }
+    if (tui) {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
-      java.util.Optional<AnalysisReport> report =
+      Tui.Result shown =
           Tui.run(
               request.input(),
               main.env(),
@@ -132,7 +144,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                   remember(
                       service.analyze(request, l),
                       m -> l.onProgress(new ProgressEvent.Warning(m))));
-      return report.isPresent() && reachesThreshold(report.get())
+      if (shown.interrupted()) {
+        return ExitCodes.INTERRUPTED;
+      }
+      return shown.report().isPresent() && reachesThreshold(shown.report().get())
           ? ExitCodes.FAILURE_FOUND
           : ExitCodes.OK;
     }
@@ -200,16 +215,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
+  /** The states a local log file can be given. */
+  private static final List<JobState> LOCAL_STATES =
+      List.of(JobState.FAILED, JobState.PASSED, JobState.UNKNOWN);
+
   private JobState parseState() {
+    java.util.Optional<JobState> s;
     try {
-      JobState s = JobState.parse(jobState);
-      if (s != JobState.FAILED && s != JobState.PASSED && s != JobState.UNKNOWN) {
-        throw new IllegalArgumentException("--job-state takes failed, passed or unknown");
-      }
-      return s;
+      s = java.util.Optional.of(JobState.parse(jobState)).filter(LOCAL_STATES::contains);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--job-state: " + e.getMessage());
+      s = java.util.Optional.empty();
     }
+    return s.orElseThrow(
+        () ->
+            new ParameterException(
+                spec.commandLine(),
+                "--job-state takes failed, passed or unknown, was '" + jobState + "'"));
   }
 
   private boolean reachesThreshold(AnalysisReport report) {

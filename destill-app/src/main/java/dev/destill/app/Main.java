@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       dev.destill.app.distributed.AgentCommand.class,
       dev.destill.app.eval.EvalCommand.class,
       dev.destill.app.mcp.McpCommand.class,
+      CompletionCommand.class,
+      ManCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

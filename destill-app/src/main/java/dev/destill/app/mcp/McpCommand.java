@@ -51,7 +51,9 @@ public final class McpCommand implements Callable<Integer> {
       names = "--budget-tokens",
       paramLabel = "N",
       description =
-          "Size budget of each answer, in tokens (default: ${DEFAULT-VALUE}, or DESTILL_MCP_BUDGET).")
+          "Size budget of each answer, in tokens (default: DESTILL_MCP_BUDGET, or "
+              + DEFAULT_BUDGET
+              + ").")
   Integer budgetTokens;
 
   static final int DEFAULT_BUDGET = 4000;
