@@ -180,7 +180,7 @@ public final class Renderer {
           m.shownHit().isPresent()
               ? "log match " + m.matchSummary() + " "
               : rows.isEmpty() ? "" : (m.selected() + 1) + "/" + rows.size() + " ";
-      put(g, 0, row, pad("── " + pane + " " + which + "─".repeat(Math.max(0, w)), w));
+      put(g, 0, row, rule("── " + pane + " " + which, w));
       g.clearModifiers();
       row++;
     }
@@ -430,6 +430,13 @@ public final class Renderer {
       return "";
     }
     return s.length() <= width ? s : s.substring(0, Math.max(0, width - 1)) + "›";
+  }
+
+  /** A heading followed by a line to the right edge. */
+  static String rule(String heading, int width) {
+    return heading.length() >= width
+        ? clip(heading, width)
+        : heading + "─".repeat(width - heading.length());
   }
 
   static String pad(String s, int width) {

@@ -302,7 +302,11 @@ public final class TriageModel {
 
   /** The first detail line shown: a few lines above the finding until the user scrolls. */
   public int detailTop() {
-    return detailScrolled ? detailTop : Math.max(0, detailAnchor() - 3);
+    if (detailScrolled) {
+      return detailTop;
+    }
+    // A log line starts with its title (which job, which line); a finding with its context.
+    return shownHit != null ? 0 : Math.max(0, detailAnchor() - 3);
   }
 
   public int detailLeft() {
