@@ -1,5 +1,7 @@
 package dev.destill.app;
 
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

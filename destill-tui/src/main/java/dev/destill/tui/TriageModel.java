@@ -162,25 +162,32 @@ public final class TriageModel {
   }
 
   public void progress(ProgressEvent e) {
-    if (e instanceof ProgressEvent.BuildResolved b) {
-      title = b.title();
-      jobs += b.jobs();
-      failedJobs += b.failedJobs();
-    } else if (e instanceof ProgressEvent.JobStarted j) {
-      startReading();
-      reading.put(j.job(), 0L);
-    } else if (e instanceof ProgressEvent.JobReading j) {
-      startReading();
-      reading.put(j.job(), j.bytes());
-    } else if (e instanceof ProgressEvent.JobFinished j) {
-      startReading();
-      reading.remove(j.job());
-      logsRead++;
-      bytesRead += j.bytes();
-    } else if (e instanceof ProgressEvent.Warning w) {
-      status = "warning: " + w.message();
-    } else if (e instanceof ProgressEvent.Completed) {
-      done = true;
+    switch (e) {
+      case ProgressEvent.BuildResolved b -> {
+        title = b.title();
+        jobs += b.jobs();
+        failedJobs += b.failedJobs();
+      }
+      case ProgressEvent.JobStarted j -> {
+        startReading();
+        reading.put(j.job(), 0L);
+      }
+      case ProgressEvent.JobReading j -> {
+        startReading();
+        reading.put(j.job(), j.bytes());
+      }
+      case ProgressEvent.JobFinished j -> {
+        startReading();
+        reading.remove(j.job());
+        logsRead++;
+        bytesRead += j.bytes();
+      }
+      case ProgressEvent.Warning w -> {
+        status = "warning: " + w.message();
+      }
+      case ProgressEvent.Completed _ -> {
+        done = true;
+      }
     }
   }
 
