@@ -115,6 +115,9 @@ expect "Ctrl-C exits with 130"         "EXIT=130"
 start stdin bin/destill analyze -
 expect "refuses a terminal as stdin"   "which is this terminal: pipe a log"
 expect "with a usage error"            "EXIT=2"
+start piped "bash -c 'cat $log | bin/destill analyze --top 1 -'"
+expect "a pipe into - still works"     "#1  tier 1  0.99"
+expect "and exits 0"                   "EXIT=0"
 start typed bin/destill analyze --no-tui -
 expect "says it reads standard input"  "reading standard input (Ctrl-D to end"
 keys "npm ERR! code ELIFECYCLE" Enter C-d

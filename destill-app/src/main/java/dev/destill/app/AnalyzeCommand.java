@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
           + "ranked by confidence.",
       "",
       "TARGET is a log file, a directory (each file is one job; *.xml JUnit reports are read "
-          + "too), '-' for standard input, a .gz file, or a Buildkite, GitHub Actions or GitLab "
+          + "too), '-' for standard input (a pipe; at a terminal only with --no-tui), a .gz file, or a Buildkite, GitHub Actions or GitLab "
           + "build URL.",
       "",
       "--format prints text, json, jsonl or markdown; jsonl analyzes each TARGET on its own and"
