@@ -92,6 +92,7 @@ public final class TriageModel {
   private boolean searching;
   private String query = "";
   private List<LogHit> logHits = List.of();
+  private boolean moreLogHits; // the log search stopped at its limit
   private int match = -1; // index of the current match: findings first, then log hits
   private LogHit shownHit; // shown in the detail pane instead of the selected finding
 
@@ -833,6 +834,15 @@ public final class TriageModel {
    * files); they come after the matching findings in the n/N order.
    */
   public void logHits(List<LogHit> hits) {
+    logHits(hits, false);
+  }
+
+  /**
+   * As {@link #logHits(List)}; {@code more} says the caller stopped at a limit, and the count says
+   * so ({@code 1000+ log lines}).
+   */
+  public void logHits(List<LogHit> hits, boolean more) {
+    moreLogHits = more;
     Map<String, List<long[]>> ranges = new LinkedHashMap<>();
     for (Row r : byHash.values()) {
       Finding f = r.finding();
@@ -882,7 +892,10 @@ public final class TriageModel {
         + (inFindings == 1 ? " finding" : " findings")
         + (logHits.isEmpty()
             ? ""
-            : ", " + logHits.size() + (logHits.size() == 1 ? " log line" : " log lines"))
+            : ", "
+                + logHits.size()
+                + (moreLogHits ? "+" : "")
+                + (logHits.size() == 1 ? " log line" : " log lines"))
         + ")";
   }
 

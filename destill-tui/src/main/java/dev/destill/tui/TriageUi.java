@@ -218,10 +218,15 @@ public final class TriageUi {
   }
 
   /** Searches the whole log of every job with a local copy, beyond what the findings hold. */
-  private void searchLogs() {
+  private void searchLogs() throws IOException {
     if (!model.hasQuery()) {
       return;
     }
+    // A long log takes a moment: say so before the screen stands still.
+    String before = model.status();
+    model.setStatus("searching the logs for '" + model.query() + "'...");
+    redraw();
+    model.setStatus(before);
     List<TriageModel.LogHit> hits = new ArrayList<>();
     for (var job : model.jobsWithFindings().entrySet()) {
       Optional<Path> log = opener.logOf(job.getValue());
@@ -234,7 +239,7 @@ public final class TriageUi {
         model.setStatus("cannot search " + log.get() + ": " + e.getMessage());
       }
     }
-    model.logHits(hits);
+    model.logHits(hits, hits.size() >= LOG_HITS);
     if (model.matchCount() == 0) {
       model.setStatus("no match for '" + model.query() + "'");
     }

@@ -164,6 +164,11 @@ class TriageModelTest {
         .extracting(TriageModel.DetailLine::text)
         .contains("unit  line 300", "line 299", "symbol again", "301");
     assertThat(m.detail().get(m.detailAnchor()).number()).isEqualTo(300);
+    m.logHits(
+        List.of(new TriageModel.LogHit("unit", 300, List.of(), "symbol again", List.of())), true);
+    assertThat(m.matchSummary())
+        .as("the log search stopped at its limit")
+        .endsWith("(1 finding, 1+ log line)");
     m.move(1, 10);
     assertThat(m.shownHit()).as("moving the list shows findings again").isEmpty();
     m.clearSearch();
