@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.output.Format;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,12 @@ class CliConventionsTest {
     return out;
   }
 
+  /** The formats as help and completion list them: lower case, in order. */
+  static String formats(String separator) {
+    return String.join(
+        separator, java.util.Arrays.stream(Format.values()).map(Format::toString).toList());
+  }
+
   @Test
   void shouldCompleteCommandsAndOptionValuesInBash() throws Exception {
     CliRunner.Result r = CliRunner.run("completion", "bash");
@@ -49,7 +56,7 @@ class CliConventionsTest {
             + " COMP_LINE='destill analyze --format '; COMP_POINT=25;"
             + " _complete_destill; echo \"2:${COMPREPLY[*]}\"";
     String out = shell(tmp, "bash", "-c", probe);
-    assertThat(out).contains("1:analyze").contains("2:text json jsonl markdown");
+    assertThat(out).contains("1:analyze").contains("2:" + formats(" "));
   }
 
   @Test
@@ -67,7 +74,9 @@ class CliConventionsTest {
         .anyMatch(l -> l.startsWith("complete -c destill -n __fish_use_subcommand -a analyze -d '"))
         .contains(
             "complete -c destill -n '__fish_seen_subcommand_from analyze' -l format -xa"
-                + " 'text json jsonl markdown' -d 'Output format'")
+                + " '"
+                + formats(" ")
+                + "' -d 'Output format'")
         .contains("complete -c destill -n '__fish_seen_subcommand_from analyze' -F");
     if (installed("fish")) {
       Path script = tmp.resolve("destill.fish");
@@ -129,16 +138,17 @@ class CliConventionsTest {
 
   @Test
   void shouldWriteHelpAsUsersTypeItAndDocumentEveryExitCode() {
+    assertThat(formats(", ")).as("as typed").startsWith("text, json");
     String analyze = CliRunner.run("analyze", "--help").out().replaceAll("\\s+", " ");
     assertThat(analyze)
-        .contains("text, json, jsonl, markdown")
+        .contains(formats(", "))
         .contains("(default: text)")
         .doesNotContain("JSONL")
         .contains("130 interrupted (Ctrl-C)");
     assertThat(CliRunner.run("view", "--help").out().replaceAll("\\s+", " "))
-        .contains("text, json, jsonl, markdown (default: text)");
+        .contains(formats(", ") + " (default: text)");
     assertThat(CliRunner.run("analyze", "--format", "xml", "x.log").err())
-        .contains("'xml' is not a format: use text, json, jsonl, markdown");
+        .contains("'xml' is not a format: use " + formats(", "));
     assertThat(CliRunner.run("analyze", "--format", "JSON", "missing.log").exitCode())
         .as("any case parses; the missing file is the error")
         .isEqualTo(ExitCodes.INPUT);
