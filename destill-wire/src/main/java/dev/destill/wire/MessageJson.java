@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.destill.core.broker.Message;
+import dev.destill.core.explain.ExplanationStore;
 import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobRecord;
@@ -80,6 +81,21 @@ public final class MessageJson implements MessageCodec {
           g.writeStringField("type", "progress");
           event(g, p.event());
         }
+        case PipelineMessage.RequestCompleted c -> {
+          g.writeStringField("type", "request_completed");
+          g.writeStringField("at", c.at().toString());
+        }
+        case PipelineMessage.Insight i -> {
+          g.writeStringField("type", "insight");
+          g.writeStringField("cache_key", i.cacheKey());
+          if (i.explanation().isPresent()) {
+            g.writeFieldName("explanation");
+            JSON.writeTree(g, ExplanationJson.toNode(i.explanation().get()));
+          }
+          if (i.sent().isPresent()) {
+            sent(g, i.sent().get());
+          }
+        }
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -129,6 +145,30 @@ public final class MessageJson implements MessageCodec {
         g.writeStringField("error", f.error());
       }
     }
+  }
+
+  private static void sent(JsonGenerator g, ExplanationStore.SentRequest r) throws IOException {
+    g.writeObjectFieldStart("sent");
+    g.writeStringField("model", r.model());
+    g.writeStringField("prompt_version", r.promptVersion());
+    g.writeNumberField("characters", r.characters());
+    g.writeNumberField("estimated_tokens", r.estimatedTokens());
+    strings(g, "finding_ids", r.findingIds());
+    g.writeStringField("outcome", r.outcome());
+    g.writeStringField("at", r.at().toString());
+    g.writeEndObject();
+  }
+
+  private static ExplanationStore.SentRequest sent(String requestId, JsonNode o) {
+    return new ExplanationStore.SentRequest(
+        requestId,
+        text(o, "model"),
+        text(o, "prompt_version"),
+        o.path("characters").intValue(),
+        o.path("estimated_tokens").intValue(),
+        strings(o.get("finding_ids")),
+        text(o, "outcome"),
+        Instant.parse(text(o, "at")));
   }
 
   private static void job(JsonGenerator g, JobInfo job) throws IOException {
@@ -206,6 +246,18 @@ public final class MessageJson implements MessageCodec {
                 Objects.requireNonNull(data, "field data missing"));
         case "finding" -> new FindingMessage(id, FindingJson.read(o.get("finding")));
         case "progress" -> new Progress(event(id, o));
+        case "request_completed" ->
+            new PipelineMessage.RequestCompleted(id, Instant.parse(text(o, "at")));
+        case "insight" ->
+            new PipelineMessage.Insight(
+                id,
+                text(o, "cache_key"),
+                o.has("explanation")
+                    ? java.util.Optional.of(ExplanationJson.fromNode(o.get("explanation")))
+                    : java.util.Optional.empty(),
+                o.has("sent")
+                    ? java.util.Optional.of(sent(id, o.get("sent")))
+                    : java.util.Optional.empty());
         default -> throw new PoisonMessageException("unknown message type '" + type + "'");
       };
     } catch (PoisonMessageException e) {

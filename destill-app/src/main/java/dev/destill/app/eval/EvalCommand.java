@@ -50,7 +50,21 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  private final dev.destill.app.wiring.Services services;
+
+  public EvalCommand(dev.destill.app.wiring.Services services) {
+    this.services = services;
+  }
+
   @Mixin CommonOptions common;
+
+  @Option(
+      names = "--explain",
+      description =
+          "Also ask the model set by DESTILL_LLM_URL and DESTILL_LLM_MODEL to explain each case,"
+              + " and report how often the lines it cites are gold lines and how many tokens it"
+              + " took (use --limit: every case is one request).")
+  boolean explain;
 
   @Parameters(
       paramLabel = "DIR",
@@ -98,6 +112,25 @@ public final class EvalCommand implements Callable<Integer> {
     List<Evaluation.CaseResult> results = Evaluation.run(dir, cases, parallel);
     PrintWriter out = spec.commandLine().getOut();
     printTable(results, out);
+    if (explain) {
+      dev.destill.llm.LlmSettings llm =
+          dev.destill.llm.LlmSettings.fromEnvironment(services.settings().llmEnv())
+              .orElseThrow(
+                  () ->
+                      new DestillException(
+                          "eval --explain needs DESTILL_LLM_URL and DESTILL_LLM_MODEL (see"
+                              + " docs/explain.md)"));
+      try (dev.destill.llm.OpenAiLanguageModel model =
+          new dev.destill.llm.OpenAiLanguageModel(llm, false)) {
+        List<ExplainEvaluation.CaseExplained> explained =
+            ExplainEvaluation.run(
+                model,
+                dev.destill.app.explain.ExplainRunner.options(services.settings().llmEnv()),
+                results,
+                services.clock());
+        ExplainEvaluation.print(llm.model(), explained, out);
+      }
+    }
     if (report != null) {
       writeReport(results, report);
       out.println();

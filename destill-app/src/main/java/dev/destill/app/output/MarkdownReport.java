@@ -34,6 +34,10 @@ public final class MarkdownReport {
       out.println();
       out.println("> warning: " + inline(w));
     }
+    if (report.explanation().isPresent()) {
+      out.println();
+      ExplanationText.markdown(report, report.explanation().get(), out);
+    }
     if (shown == 0) {
       out.println();
       out.println("No error lines found.");

@@ -33,6 +33,7 @@ public final class TextReport {
     for (String w : report.warnings()) {
       out.println("warning: " + w);
     }
+    report.explanation().ifPresent(e -> ExplanationText.write(report, e, out));
     if (findings.isEmpty()) {
       out.println();
       out.println(

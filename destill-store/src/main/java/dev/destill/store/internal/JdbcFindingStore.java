@@ -48,6 +48,11 @@ public abstract class JdbcFindingStore implements FindingStore {
   /** A connection for one operation; closed by the caller. */
   protected abstract Connection connection() throws SQLException;
 
+  /** The explanations kept in the same database. */
+  public final dev.destill.core.explain.ExplanationStore explanations() {
+    return new JdbcExplanationStore(this::connection, describe());
+  }
+
   /** How to insert a finding unless its id exists (ON CONFLICT DO NOTHING / INSERT OR IGNORE). */
   protected abstract String insertFindingSql();
 
