@@ -124,7 +124,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     int top = display.top();
     Format format = formatOption.require(Format.values());
     JobState localState = parseState();
-    AnalysisService service = new AnalysisService(services.providers(localState), services.clock());
+    AnalysisService service =
+        new AnalysisService(services.providers(localState), services.clock(), services.codec());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);

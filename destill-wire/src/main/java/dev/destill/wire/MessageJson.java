@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Pipeline messages as JSON objects: {@code {"schema_version": 1, "type": ..., ...}}, field names
@@ -134,7 +135,10 @@ public final class MessageJson implements MessageCodec {
         g.writeNumberField("index", c.index());
         g.writeNumberField("own_from", c.chunk().ownFrom());
         g.writeNumberField("own_to", c.chunk().ownTo());
-        g.writeNumberField("first_step_line", c.chunk().firstStepLine());
+        // Absent when no line named a step (older writers sent the largest long).
+        if (c.chunk().firstStepLine().isPresent()) {
+          g.writeNumberField("first_step_line", c.chunk().firstStepLine().getAsLong());
+        }
         if (c.chunk().exitStep().isPresent()) {
           g.writeStringField("exit_step", c.chunk().exitStep().get());
         }
@@ -319,7 +323,7 @@ public final class MessageJson implements MessageCodec {
                   o.get("index").intValue(),
                   o.get("own_from").longValue(),
                   o.get("own_to").longValue(),
-                  o.get("first_step_line").longValue(),
+                  stepLine(o.get("first_step_line")),
                   o.has("exit_step") ? Optional.of(text(o, "exit_step")) : Optional.empty()),
               strings(o.get("warnings")));
       case "failed" -> new RequestEvent.Failed(id, text(o, "error"));
@@ -379,5 +383,12 @@ public final class MessageJson implements MessageCodec {
     }
     String one = s.lines().findFirst().orElse("");
     return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+  }
+
+  private static OptionalLong stepLine(JsonNode n) {
+    if (n == null || n.isNull() || n.longValue() == Long.MAX_VALUE) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(n.longValue());
   }
 }

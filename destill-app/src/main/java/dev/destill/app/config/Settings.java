@@ -96,7 +96,9 @@ public final class Settings {
 
   /** GitHub's API base URL. */
   public static final Setting<String> GITHUB_API =
-      Setting.text("GITHUB_API_URL", "GitHub's REST API (GitHub Enterprise: its /api/v3).")
+      Setting.text(
+              "GITHUB_API_URL",
+              "GitHub's REST API (GitHub Enterprise: https://HOST/api/v3); the token goes only there.")
           .withType("URL")
           .withDefault("https://api.github.com");
 
@@ -108,8 +110,9 @@ public final class Settings {
   public static final Setting<String> GITLAB_API =
       Setting.text(
               "GITLAB_API_URL",
-              "GitLab's REST API; default https://HOST/api/v4 of the pipeline URL's host.")
-          .withType("URL");
+              "GitLab's REST API (self-hosted: https://HOST/api/v4); the token goes only there.")
+          .withType("URL")
+          .withDefault("https://gitlab.com/api/v4");
 
   /** The terminal type; the interactive UI needs one that is not dumb. */
   public static final Setting<String> TERM =

@@ -3,6 +3,7 @@ package dev.destill.core.pipeline;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.RequestEvent;
+import dev.destill.core.provider.Targets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -29,9 +30,9 @@ public sealed interface PipelineMessage {
       }
     }
 
-    /** The targets as the user gave them, for display. */
+    /** The targets as the user gave them, credentials masked ({@link Targets}), for display. */
     public String input() {
-      return String.join(" ", targets);
+      return Targets.redact(String.join(" ", targets));
     }
   }
 
