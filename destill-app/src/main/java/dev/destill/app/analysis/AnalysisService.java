@@ -62,18 +62,33 @@ public final class AnalysisService {
   private final List<CiProvider> providers;
   private final Clock clock;
   private final int chunkBytes;
+  private final MessageCodec codec;
 
   public AnalysisService(List<CiProvider> providers, Clock clock) {
-    this(providers, clock, Chunker.DEFAULT_TARGET_BYTES);
+    this(providers, clock, new MessageJson());
+  }
+
+  /**
+   * @param codec how the agents' messages are encoded over the in-memory broker (the same codec as
+   *     distributed mode, so local runs exercise it)
+   */
+  public AnalysisService(List<CiProvider> providers, Clock clock, MessageCodec codec) {
+    this(providers, clock, Chunker.DEFAULT_TARGET_BYTES, codec);
   }
 
   /**
    * @param chunkBytes the size of the chunks logs are cut into
    */
   public AnalysisService(List<CiProvider> providers, Clock clock, int chunkBytes) {
+    this(providers, clock, chunkBytes, new MessageJson());
+  }
+
+  private AnalysisService(
+      List<CiProvider> providers, Clock clock, int chunkBytes, MessageCodec codec) {
     this.providers = List.copyOf(providers);
     this.clock = clock;
     this.chunkBytes = chunkBytes;
+    this.codec = codec;
   }
 
   /** A new request id: time-ordered and unique enough for one user's history. */
@@ -88,7 +103,6 @@ public final class AnalysisService {
     Instant started = clock.instant();
     String requestId = newRequestId(clock);
     int analyzers = request.parallelism();
-    MessageCodec codec = new MessageJson();
     // Bounded like one pass over a log: each job's strongest distinct findings, the rest counted.
     InMemoryFindingStore store =
         InMemoryFindingStore.bounded(clock, ScanOptions.defaults().maxDistinct());

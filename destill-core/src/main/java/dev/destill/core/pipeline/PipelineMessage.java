@@ -96,4 +96,34 @@ public sealed interface PipelineMessage {
       return event.requestId();
     }
   }
+
+  /**
+   * A request whose findings are all stored, announced by the sink once it has committed them
+   * (topic {@link Topics#COMPLETED}); the explain agent starts from it. It may come more than once.
+   */
+  record RequestCompleted(String requestId, Instant at) implements PipelineMessage {
+    public RequestCompleted {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * What the explain agent made of a request (topic {@link Topics#INSIGHTS}), for the sink to
+   * store: the explanation (absent when the model failed), the cache key it is kept under, and the
+   * request sent to the model (absent when the explanation was reused).
+   */
+  record Insight(
+      String requestId,
+      String cacheKey,
+      java.util.Optional<dev.destill.core.explain.Explanation> explanation,
+      java.util.Optional<dev.destill.core.explain.ExplanationStore.SentRequest> sent)
+      implements PipelineMessage {
+    public Insight {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(cacheKey, "cacheKey");
+      Objects.requireNonNull(explanation, "explanation");
+      Objects.requireNonNull(sent, "sent");
+    }
+  }
 }
