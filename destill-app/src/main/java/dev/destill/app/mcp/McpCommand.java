@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +59,10 @@ public final class McpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int budget =
         services.settings().withFlag(Settings.MCP_BUDGET, budgetTokens).get(Settings.MCP_BUDGET);
+    // The spool holds raw (unmasked) logs: it goes when the server does, however it ends.
     Path spool = Files.createTempDirectory("destill-mcp-");
-    spool.toFile().deleteOnExit();
+    Thread cleanup = new Thread(() -> deleteTree(spool), "destill-mcp-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     McpTools tools =
         new McpTools(
             services.remoteProviders(),
@@ -73,8 +74,9 @@ public final class McpCommand implements Callable<Integer> {
                 services.settings().find(Settings.MCP_ROOTS).orElse(""),
                 Path.of("").toAbsolutePath()));
     McpJsonMapper json = McpJsonMapper.getDefault();
+    StdioGuard stdio = new StdioGuard(System.in, System.out);
     McpSyncServer server =
-        McpServer.sync(new StdioServerTransportProvider(json))
+        McpServer.sync(new StdioServerTransportProvider(json, stdio.sdkInput(), stdio.sdkOutput()))
             .serverInfo("destill", VersionInfo.version())
             .instructions(
                 "Destill finds why a CI build failed. Start with analyze_build (a Buildkite, GitHub "
@@ -84,11 +86,29 @@ public final class McpCommand implements Callable<Integer> {
             .requestTimeout(Duration.ofMinutes(10))
             .tools(ClientRoots.follow(specs(json, tools), tools.paths()))
             .build();
-    // The transport reads stdin on its own threads; wait until the client goes away.
-    CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::closeGracefully));
-    forever.await();
+    // The transport reads what the guard passes on; serve until the client closes stdin.
+    stdio.start();
+    try {
+      stdio.awaitEnd();
+    } finally {
+      server.closeGracefully();
+      deleteTree(spool);
+    }
     return ExitCodes.OK;
+  }
+
+  /** Deletes a directory and what it holds; what cannot be deleted is left, silently. */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // Best effort at exit: a file still open elsewhere stays behind.
+    }
   }
 
   /** The shared history; when it cannot be opened, one held in memory while the server runs. */
