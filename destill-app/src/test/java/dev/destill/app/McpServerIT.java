@@ -11,10 +11,11 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ class McpServerIT {
 
   static FakeCiServer api;
   static McpSyncClient client;
+  static McpSchema.InitializeResult initialized;
 
   @BeforeAll
   static void start() throws Exception {
@@ -74,10 +76,10 @@ class McpServerIT {
                     Files.createTempDirectory("destill-mcp-it").toString()))
             .build();
     client =
-        McpClient.sync(new StdioClientTransport(params, McpJsonMapper.getDefault()))
+        McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
             .requestTimeout(Duration.ofSeconds(60))
             .build();
-    client.initialize();
+    initialized = client.initialize();
   }
 
   @AfterAll
@@ -97,6 +99,12 @@ class McpServerIT {
   }
 
   @Test
+  void shouldNegotiateTheCurrentProtocol() {
+    assertThat(initialized.protocolVersion()).isEqualTo(ProtocolVersions.MCP_2025_11_25);
+    assertThat(initialized.serverInfo().name()).isEqualTo("destill");
+  }
+
+  @Test
   void shouldListEveryToolWithASchema() {
     assertThat(client.listTools().tools())
         .extracting(McpSchema.Tool::name)
@@ -110,7 +118,7 @@ class McpServerIT {
         .allSatisfy(
             t -> {
               assertThat(t.description()).hasSizeGreaterThan(40);
-              assertThat(t.inputSchema().type()).isEqualTo("object");
+              assertThat(t.inputSchema()).containsEntry("type", "object");
             });
   }
 

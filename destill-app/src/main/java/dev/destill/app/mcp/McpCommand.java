@@ -8,6 +8,7 @@ import dev.destill.app.history.HistoryStore;
 import dev.destill.core.DestillException;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.InMemoryFindingStore;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -66,7 +67,7 @@ public final class McpCommand implements Callable<Integer> {
     Path spool = Files.createTempDirectory("destill-mcp-");
     spool.toFile().deleteOnExit();
     McpTools tools = new McpTools(main.env(), Clock.systemUTC(), history(), budget, spool);
-    McpJsonMapper json = McpJsonMapper.getDefault();
+    McpJsonMapper json = McpJsonDefaults.getMapper();
     McpSyncServer server =
         McpServer.sync(new StdioServerTransportProvider(json))
             .serverInfo("destill", VersionInfo.version())
