@@ -6,9 +6,11 @@ import dev.destill.app.analysis.AnalysisRequest;
 import dev.destill.app.analysis.AnalysisService;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.output.Format;
+import dev.destill.app.output.GithubReport;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
+import dev.destill.core.DestillException;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
@@ -42,13 +44,16 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 analysis ran (whether or not it found errors), 2 usage error, 3 input "
-          + "error, 4 --fail-on threshold reached.",
+          + "error, 4 --fail-on threshold reached. With --format jsonl, an input that cannot be "
+          + "read prints an error object and the others go on (exit 3 at the end).",
       "",
       "Examples:",
       "  destill analyze build.log",
       "  destill analyze --format json logs/ > findings.json",
       "  kubectl logs job/ci | destill analyze -",
-      "  destill analyze https://github.com/OWNER/REPO/actions/runs/123"
+      "  destill analyze https://github.com/OWNER/REPO/actions/runs/123",
+      "  destill analyze --format markdown build.log >> \"$GITHUB_STEP_SUMMARY\"",
+      "  destill analyze --format github build.log      # annotations in a GitHub Actions step"
     })
 public final class AnalyzeCommand implements Callable<Integer> {
 
@@ -65,8 +70,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--format",
       paramLabel = "FORMAT",
       description =
-          "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). jsonl "
-              + "analyzes each TARGET on its own and prints one object per line as each finishes.")
+          "Output format: text, json, jsonl, markdown or github (default: text). jsonl "
+              + "analyzes each TARGET on its own and prints one object per line as each finishes; "
+              + "github prints workflow commands that annotate a GitHub Actions run.")
   Format format = Format.TEXT;
 
   @Option(
@@ -74,6 +80,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Show at most N findings (default: ${DEFAULT-VALUE}).")
   int top = 20;
+
+  @Option(
+      names = {"-C", "--context"},
+      paramLabel = "N",
+      description =
+          "With text output, also print N lines before and after each finding's block, as grep -C "
+              + "does (up to 15 before and 30 after; default: ${DEFAULT-VALUE}).")
+  int context = 0;
 
   @Option(
       names = "--job-state",
@@ -137,13 +151,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
           : ExitCodes.OK;
     }
     if (format == Format.JSONL) {
+      boolean inputError = false;
       for (String target : targets) {
-        AnalysisReport report =
-            remember(
-                service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
-                warn(err));
+        AnalysisReport report;
+        try {
+          report =
+              remember(
+                  service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
+                  warn(err));
+        } catch (DestillException e) {
+          // One input that cannot be read does not cost the others their analysis.
+          JsonReport.writeError(target, Cli.oneLine(e), out);
+          inputError = true;
+          continue;
+        }
         JsonReport.write(report, top, false, out);
         failed |= reachesThreshold(report);
+        saved(report, err);
+      }
+      out.flush();
+      if (inputError) {
+        return ExitCodes.INPUT;
       }
     } else {
       AnalysisReport report =
@@ -151,9 +179,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
       switch (format) {
         case JSON -> JsonReport.write(report, top, true, out);
         case MARKDOWN -> MarkdownReport.write(report, top, out);
-        default -> TextReport.write(report, top, out);
+        case GITHUB ->
+            GithubReport.write(report, top, main.env().getOrDefault("GITHUB_WORKSPACE", ""), out);
+        default -> TextReport.write(report, top, context, out);
       }
       failed = reachesThreshold(report);
+      if (format != Format.TEXT) {
+        saved(report, err);
+      }
     }
     out.flush();
     return failed ? ExitCodes.FAILURE_FOUND : ExitCodes.OK;
@@ -176,6 +209,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
+  /** Says on stderr where the analysis was saved, when stdout is taken by a machine format. */
+  private void saved(AnalysisReport report, PrintWriter err) {
+    if (noHistory) {
+      return;
+    }
+    synchronized (err) {
+      err.println(
+          "destill: saved as "
+              + report.requestId()
+              + " ('destill view "
+              + report.requestId()
+              + "' or 'destill view last' reopens it)");
+      err.flush();
+    }
+  }
+
   /** Warnings to stderr, one line each; the UI shows them in its status line instead. */
   private static java.util.function.Consumer<String> warn(PrintWriter err) {
     return m -> {
@@ -189,6 +238,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
   private void validate() {
     if (top < 1) {
       throw new ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
+    }
+    if (context < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--context must be 0 or more, was " + context);
     }
     if (parallel < 1) {
       throw new ParameterException(

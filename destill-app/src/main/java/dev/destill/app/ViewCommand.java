@@ -3,6 +3,7 @@ package dev.destill.app;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.output.Format;
+import dev.destill.app.output.GithubReport;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
@@ -40,13 +41,15 @@ public final class ViewCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "REQUEST_ID",
-      description = "The id 'destill analyze' or 'destill history' shows.")
+      description =
+          "The id 'destill analyze' or 'destill history' shows, a unique prefix of it, or 'last' "
+              + "for the latest analysis.")
   String requestId;
 
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description = "Output format: text, json, jsonl, markdown or github (default: text).")
   Format format = Format.TEXT;
 
   @Option(
@@ -65,7 +68,7 @@ public final class ViewCommand implements Callable<Integer> {
     }
     AnalysisReport report;
     try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
-      report = HistoryStore.load(store, requestId);
+      report = HistoryStore.load(store, HistoryStore.resolve(store, requestId));
     }
     boolean formatGiven = spec.commandLine().getParseResult().hasMatchedOption("--format");
     if (!formatGiven && !noTui && Tui.available(main.env())) {
@@ -88,6 +91,8 @@ public final class ViewCommand implements Callable<Integer> {
     switch (format) {
       case JSON, JSONL -> JsonReport.write(report, top, format == Format.JSON, out);
       case MARKDOWN -> MarkdownReport.write(report, top, out);
+      case GITHUB ->
+          GithubReport.write(report, top, main.env().getOrDefault("GITHUB_WORKSPACE", ""), out);
       default -> TextReport.write(report, top, out);
     }
     out.flush();

@@ -73,6 +73,41 @@ public final class HistoryStore {
   }
 
   /**
+   * The request {@code given} names: {@code last} (the latest analysis), a full id, or a unique
+   * prefix of one (with or without {@code req-}).
+   *
+   * @throws DestillException.BadInput when it names none, or several
+   */
+  public static String resolve(FindingStore store, String given) {
+    String id = given.strip();
+    if (id.equals("last")) {
+      return store.recentRequests(1).stream()
+          .findFirst()
+          .map(RequestRecord::id)
+          .orElseThrow(
+              () -> new DestillException.BadInput("the history is empty; analyze a build first"));
+    }
+    if (store.request(id).isPresent()) {
+      return id;
+    }
+    String prefix = id.startsWith("req-") ? id : "req-" + id;
+    List<String> matches = store.requestIds(prefix, 6);
+    if (matches.size() == 1) {
+      return matches.get(0);
+    }
+    if (matches.isEmpty()) {
+      throw new DestillException.BadInput(
+          "no analysis " + given + " in the history; 'destill history' lists them");
+    }
+    throw new DestillException.BadInput(
+        given
+            + " matches several analyses ("
+            + String.join(", ", matches.subList(0, Math.min(5, matches.size())))
+            + (matches.size() > 5 ? ", …" : "")
+            + "); give more of the id");
+  }
+
+  /**
    * Reopens a stored analysis as a report: its jobs, and its findings ranked as when it ran (a
    * request still being analyzed shows what is stored so far), with their history.
    */

@@ -5,5 +5,7 @@ public enum Format {
   TEXT,
   JSON,
   JSONL,
-  MARKDOWN
+  MARKDOWN,
+  /** GitHub Actions workflow commands: annotations of the top findings. */
+  GITHUB
 }

@@ -51,6 +51,9 @@ public interface FindingStore extends AutoCloseable {
   /** The most recent requests, newest first. */
   List<RequestRecord> recentRequests(int limit);
 
+  /** The ids of at most {@code limit} requests that start with {@code prefix}, in id order. */
+  List<String> requestIds(String prefix, int limit);
+
   /**
    * For each hash, what builds other than {@code excludingBuildId} say about it: in how many of the
    * last {@code window} builds it occurred and when it was first and last seen. Hashes never seen

@@ -216,6 +216,15 @@ public final class InMemoryFindingStore implements FindingStore {
     return newestFirst().stream().limit(limit).map(Entry::record).toList();
   }
 
+  @Override
+  public synchronized List<String> requestIds(String prefix, int limit) {
+    return requests.keySet().stream()
+        .filter(id -> id.startsWith(prefix))
+        .sorted()
+        .limit(limit)
+        .toList();
+  }
+
   private List<Entry> newestFirst() {
     List<Entry> list = new ArrayList<>(requests.values());
     list.sort(Comparator.comparing((Entry e) -> e.created).thenComparing(e -> e.id).reversed());

@@ -110,6 +110,20 @@ public abstract class AbstractFindingStoreTest {
   }
 
   @Test
+  void shouldFindRequestsByThePrefixOfTheirId() {
+    create("req-20260101-aaa1", "b1");
+    create("req-20260101-aab2", "b2");
+    create("req-20260202-ccc3", "b3");
+    assertThat(store.requestIds("req-20260101-aa", 10))
+        .containsExactly("req-20260101-aaa1", "req-20260101-aab2");
+    assertThat(store.requestIds("req-20260202", 10)).containsExactly("req-20260202-ccc3");
+    assertThat(store.requestIds("req-2026", 2)).hasSize(2);
+    // A prefix is text, not a pattern.
+    assertThat(store.requestIds("req-2026%", 10)).isEmpty();
+    assertThat(store.requestIds("req-9", 10)).isEmpty();
+  }
+
+  @Test
   void shouldRoundTripEveryFieldOfAFinding() {
     create("req-1", "b1");
     Finding junit =

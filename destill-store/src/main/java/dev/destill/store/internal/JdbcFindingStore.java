@@ -541,6 +541,27 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   @Override
+  public List<String> requestIds(String prefix, int limit) {
+    try (Connection c = connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM requests WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?")) {
+      ps.setInt(1, prefix.length());
+      ps.setString(2, prefix);
+      ps.setInt(3, limit);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("finding requests starting with " + prefix, e);
+    }
+  }
+
+  @Override
   public Map<String, History> history(
       Collection<String> hashes, String excludingBuildId, int window) {
     Map<String, History> out = new HashMap<>();
