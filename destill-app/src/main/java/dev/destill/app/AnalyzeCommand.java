@@ -111,6 +111,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
   boolean noHistory;
 
   @Option(
+      names = "--project",
+      paramLabel = "NAME",
+      description =
+          "The project this build belongs to, for 'seen in N of the last 20 builds' (default: the "
+              + "repository or pipeline of a build URL, the folder of local files).")
+  String project = "";
+
+  @Option(
       names = "--no-tui",
       description =
           "Print the ranked list even at a terminal, instead of opening the interactive UI.")
@@ -202,7 +210,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return report;
     }
     try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
-      return HistoryStore.record(store, report);
+      return HistoryStore.record(store, report, project);
     } catch (RuntimeException e) {
       warning.accept("history not saved: " + Cli.oneLine(e));
       return report;

@@ -3,9 +3,12 @@ package dev.destill.app.history;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisService;
 import dev.destill.core.DestillException;
+import dev.destill.core.engine.Boilerplate;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.Projects;
+import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.store.postgres.PostgresFindingStore;
@@ -55,18 +58,55 @@ public final class HistoryStore {
 
   /** Adds history to the report's findings and saves the report; returns the enriched report. */
   public static AnalysisReport record(FindingStore store, AnalysisReport report) {
-    AnalysisReport enriched = withHistory(store, report);
-    store.apply(report.stored());
-    return enriched;
+    return record(store, report, "");
   }
 
-  /** Adds what earlier builds (not this one) say about each finding. */
-  public static AnalysisReport withHistory(FindingStore store, AnalysisReport report) {
-    List<String> hashes = report.findings().stream().map(Finding::hash).distinct().toList();
-    Map<String, History> history = store.history(hashes, report.buildId(), WINDOW);
+  /**
+   * Adds history to the report's findings and saves the report, in {@code project} (blank: the one
+   * its build id says); returns the enriched report. The counts are saved with the findings, so
+   * that {@code view} shows them as they were at analysis time.
+   */
+  public static AnalysisReport record(FindingStore store, AnalysisReport report, String project) {
+    String scope = project.isBlank() ? Projects.of(report.buildId()) : project;
+    Map<String, History> history = history(store, report, scope);
+    List<RequestEvent> events = new ArrayList<>();
+    for (RequestEvent e : report.stored().events()) {
+      events.add(
+          e instanceof RequestEvent.Resolved r
+              ? new RequestEvent.Resolved(r.requestId(), r.buildId(), r.title(), scope)
+              : e);
+    }
+    List<StoreBatch.RequestFinding> findings = new ArrayList<>();
+    for (StoreBatch.RequestFinding rf : report.stored().findings()) {
+      History h = history.get(rf.finding().hash());
+      findings.add(
+          h == null
+              ? rf
+              : new StoreBatch.RequestFinding(rf.requestId(), rf.finding().withHistory(h)));
+    }
+    store.apply(new StoreBatch(findings, events));
+    return withHistory(report, history);
+  }
+
+  /**
+   * What the other builds of the project say about each finding's hash; boilerplate ({@link
+   * Boilerplate}) gets no count.
+   */
+  private static Map<String, History> history(
+      FindingStore store, AnalysisReport report, String project) {
+    List<String> hashes =
+        report.findings().stream()
+            .filter(f -> !Boilerplate.is(f.message()))
+            .map(Finding::hash)
+            .distinct()
+            .toList();
+    return store.history(hashes, report.buildId(), project, WINDOW);
+  }
+
+  private static AnalysisReport withHistory(AnalysisReport report, Map<String, History> history) {
     List<Finding> enriched = new ArrayList<>(report.findings().size());
     for (Finding f : report.findings()) {
-      History h = history.get(f.hash());
+      History h = Boilerplate.is(f.message()) ? null : history.get(f.hash());
       enriched.add(h == null ? f : f.withHistory(h));
     }
     return report.withFindings(enriched);
@@ -138,6 +178,8 @@ public final class HistoryStore {
             warnings,
             r.created(),
             new StoreBatch(List.of(), List.of()));
-    return withHistory(store, report);
+    // Analyses saved with their counts show them as they were; older ones are counted now.
+    boolean frozen = ranked.findings().stream().anyMatch(f -> f.history().isPresent());
+    return frozen ? report : withHistory(report, history(store, report, Projects.of(r.buildId())));
   }
 }

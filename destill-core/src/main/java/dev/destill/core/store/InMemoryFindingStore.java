@@ -57,6 +57,7 @@ public final class InMemoryFindingStore implements FindingStore {
     String target = "";
     String buildId = "";
     String title = "";
+    String project = "";
     RequestStatus status = RequestStatus.PENDING;
     int chunksTotal;
     int chunksDone;
@@ -143,6 +144,7 @@ public final class InMemoryFindingStore implements FindingStore {
         e.resolved = true;
         e.buildId = r.buildId();
         e.title = r.title();
+        e.project = r.project();
       } else if (event instanceof RequestEvent.JobIngested j) {
         e.jobs.putIfAbsent(j.job().info().id(), j.job());
       } else if (event instanceof RequestEvent.Ingested i) {
@@ -233,10 +235,10 @@ public final class InMemoryFindingStore implements FindingStore {
 
   @Override
   public synchronized Map<String, History> history(
-      Collection<String> hashes, String excludingBuildId, int window) {
+      Collection<String> hashes, String excludingBuildId, String project, int window) {
     Map<String, Entry> latestPerBuild = new LinkedHashMap<>();
     for (Entry e : newestFirst()) {
-      if (!e.buildId.equals(excludingBuildId)) {
+      if (!e.buildId.equals(excludingBuildId) && e.project.equals(project)) {
         latestPerBuild.putIfAbsent(e.buildId, e);
       }
     }

@@ -51,6 +51,16 @@ public final class SqliteFindingStore extends JdbcFindingStore {
     CREATE TABLE request_warnings (
       request_id TEXT NOT NULL REFERENCES requests(id), source TEXT NOT NULL, n INTEGER NOT NULL,
       ord INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (request_id, source, n));
+    """,
+    // 3: recurrence is scoped to a project, and compares hashes of one fingerprint version (the
+    // rows so far were hashed by fp-v2). Projects of earlier requests are filled in from their
+    // build ids when the store opens.
+    """
+    ALTER TABLE requests ADD COLUMN project TEXT NOT NULL DEFAULT '';
+    CREATE INDEX requests_project ON requests(project, build_id, created);
+    ALTER TABLE findings ADD COLUMN fp TEXT NOT NULL DEFAULT 'fp-v2';
+    DROP INDEX IF EXISTS findings_hash;
+    CREATE INDEX findings_hash ON findings(hash, fp);
     """
   };
 
@@ -72,6 +82,7 @@ public final class SqliteFindingStore extends JdbcFindingStore {
           rs.next();
         }
         migrate(c);
+        backfillProjects(c);
       }
     } catch (IOException | SQLException e) {
       throw new DestillException(
@@ -127,8 +138,9 @@ public final class SqliteFindingStore extends JdbcFindingStore {
 
   @Override
   protected String insertFindingSql() {
-    return "INSERT OR IGNORE INTO findings (request_id, id, hash, ord, confidence, tier, created, body) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    return "INSERT OR IGNORE INTO findings "
+        + "(request_id, id, hash, ord, confidence, tier, created, body, fp) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
   @Override
