@@ -110,6 +110,44 @@ class AnalyzeCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
   }
 
+  static String letters(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < 4; k++) {
+      sb.append((char) ('a' + n % 26));
+      n /= 26;
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void shouldKeepADistinctiveErrorAmongThousandsOfOneKind(@TempDir Path tmp) throws IOException {
+    StringBuilder log = new StringBuilder("$ make\n");
+    for (int i = 0; i < 5000; i++) {
+      log.append("src/m")
+          .append(i)
+          .append(".c:")
+          .append(i + 1)
+          .append(":5: error: unknown type name x")
+          .append(letters(i))
+          .append("\n");
+    }
+    log.append("collect2: error: ld returned 1 exit status: cannot find -lssl\n");
+    Path file = tmp.resolve("big.log");
+    Files.writeString(file, log);
+    CliRunner.Result r =
+        CliRunner.run(
+            "analyze", "--no-history", "--format", "json", "--top", "1000", file.toString());
+    JsonNode report = JSON.readTree(r.out());
+    assertThat(report.get("findings").toString()).contains("cannot find -lssl");
+    JsonNode warnings = report.get("warnings");
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).asText())
+        .contains("more than 500 different errors")
+        .contains("strongest of each kind");
+    // Said once on stderr too.
+    assertThat(r.err().lines().filter(l -> l.contains("different errors"))).hasSize(1);
+  }
+
   @Test
   void shouldShowContextLinesAsGrepDoes() {
     String plain = CliRunner.run("analyze", "--top", "1", example("buildkite-go-panic.log")).out();

@@ -4,6 +4,7 @@ import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisService;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.Boilerplate;
+import dev.destill.core.engine.CapWarning;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.store.FindingStore;
@@ -162,8 +163,12 @@ public final class HistoryStore {
                             + requestId
                             + " in the history; 'destill history' lists them"));
     AnalysisService.Ranked ranked = AnalysisService.rank(store, requestId);
-    List<String> warnings = new ArrayList<>(r.warnings());
-    warnings.addAll(ranked.warnings());
+    List<String> warnings =
+        new ArrayList<>(
+            CapWarning.merge(
+                r.warnings(),
+                ranked.capped(),
+                ranked.jobs().stream().map(dev.destill.app.analysis.JobSummary::name).toList()));
     if (!r.error().isEmpty()) {
       warnings.add(r.error());
     }
