@@ -1,4 +1,4 @@
-package dev.destill.core.store;
+package dev.destill.core.model;
 
 /**
  * Which project a build belongs to, for recurrence: "seen in N of the last 20 builds" counts only

@@ -1,4 +1,4 @@
-package dev.destill.core.store;
+package dev.destill.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
