@@ -145,4 +145,24 @@ class HistoryCommandTest {
     String text = CliRunner.run("view", id).out();
     assertThat(text).contains("new");
   }
+
+  @Test
+  void shouldListAsManyFindingsAsTheAnalysisShowed() throws Exception {
+    Path log = Path.of("..", "examples", "github-maven-compile-error.log");
+    JsonNode report = analyze(log.toString());
+    String id = report.get("request_id").asText();
+    JsonNode listed =
+        JSON.readTree(CliRunner.run("history", "--limit", "200", "--format", "json").out());
+    JsonNode entry = null;
+    for (JsonNode r : listed) {
+      if (r.get("request_id").asText().equals(id)) {
+        entry = r;
+      }
+    }
+    assertThat(entry).isNotNull();
+    assertThat(entry.get("findings").asInt()).isEqualTo(report.get("total_findings").asInt());
+    JsonNode viewed = JSON.readTree(CliRunner.run("view", "--format", "json", id).out());
+    assertThat(viewed.get("total_findings").asInt())
+        .isEqualTo(report.get("total_findings").asInt());
+  }
 }

@@ -86,7 +86,9 @@ public final class MarkdownReport {
             .append(wanted - OPEN == 1 ? "" : "s")
             .append("</summary>\n\n");
       }
-      item.append(item(findings.get(i), i + 1, open ? OPEN_LINES : FOLDED_LINES));
+      item.append(
+          item(
+              findings.get(i), i + 1, open ? OPEN_LINES : FOLDED_LINES, report.jobs().size() == 1));
       if (bytes(body) + bytes(item) > budget) {
         break;
       }
@@ -110,12 +112,18 @@ public final class MarkdownReport {
   }
 
   /** One list item: a summary line, then the block in a code block indented under it. */
-  private static String item(Finding f, int rank, int maxLines) {
+  private static String item(Finding f, int rank, int maxLines, boolean oneJob) {
     StringBuilder sb = new StringBuilder();
     sb.append("- **").append(rank).append(".** ");
     sb.append(prose(clip(LineCleaner.display(f.message()).strip(), MESSAGE_CHARS)));
     sb.append("  \n  ");
-    sb.append(code(TextReport.location(f).replaceAll("  \\[.*$", "")));
+    // With one job, its name is in the title already: the lines say where.
+    if (oneJob && f.line() > 0) {
+      sb.append(
+          f.endLine() > f.line() ? "lines " + f.line() + "–" + f.endLine() : "line " + f.line());
+    } else {
+      sb.append(code(TextReport.location(f).replaceAll("  \\[.*$", "")));
+    }
     if (!f.step().isEmpty()) {
       sb.append(" · ").append(prose(clip(f.step(), 60)));
     }

@@ -82,6 +82,8 @@ class MarkdownReportTest {
     assertThat(items(top.get(details - 1))).isEqualTo(3);
     assertThat(items(top.get(details + 1))).isEqualTo(4);
     assertThat(md).doesNotContain("| # |");
+    // One job: each item says its lines, not the job's name again.
+    assertThat(md).contains("lines 1–2 · Run mvn -B verify").doesNotContain("`build.log:");
     // Each finding has its lines in a code block inside its item.
     long blocks = nodes(doc).stream().filter(n -> n instanceof FencedCodeBlock).count();
     assertThat(blocks).isEqualTo(7);
