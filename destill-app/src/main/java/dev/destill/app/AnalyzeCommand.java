@@ -121,6 +121,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
   String project = "";
 
   @Option(
+      names = "--explain",
+      arity = "0..1",
+      paramLabel = "MODE",
+      parameterConsumer = dev.destill.app.explain.Explaining.ModeConsumer.class,
+      description =
+          "Ask the model set by DESTILL_LLM_URL and DESTILL_LLM_MODEL to explain the top findings"
+              + " (off unless both are set; see docs/explain.md). MODE: on (the default; reuses the"
+              + " explanation of the same failure), refresh (asks again), dry-run (prints exactly"
+              + " what would be sent and sends nothing). Prints the list instead of the UI.")
+  dev.destill.core.explain.Explainer.Mode explain;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       description =
@@ -134,12 +146,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
     int top = display.top();
     Format format = formatOption.require(Format.values());
     JobState localState = parseState();
-    AnalysisService service = new AnalysisService(services.providers(localState), services.clock());
+    AnalysisService service =
+        new AnalysisService(services.providers(localState), services.clock(), services.codec());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);
     boolean failed = false;
-    if (!formatOption.given() && !display.noTui() && Tui.available(services.settings())) {
+    if (!formatOption.given()
+        && !display.noTui()
+        && explain == null
+        && Tui.available(services.settings())) {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
       java.util.Optional<AnalysisReport> report =
           Tui.run(
@@ -168,6 +184,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
           inputError = true;
           continue;
         }
+        java.util.Optional<AnalysisReport> explained = explained(report, format, out, err);
+        if (explained.isEmpty()) {
+          continue;
+        }
+        report = explained.get();
         JsonReport.write(report, top, false, out);
         failed |= reachesThreshold(report);
         saved(report, err);
@@ -179,6 +200,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
     } else {
       AnalysisReport report =
           remember(service.analyze(new AnalysisRequest(targets, parallel), listener), warn(err));
+      java.util.Optional<AnalysisReport> explained = explained(report, format, out, err);
+      if (explained.isEmpty()) {
+        out.flush();
+        return ExitCodes.OK;
+      }
+      report = explained.get();
       switch (format) {
         case JSON -> JsonReport.write(report, top, true, out);
         case MARKDOWN -> MarkdownReport.write(report, top, out);
@@ -226,6 +253,43 @@ public final class AnalyzeCommand implements Callable<Integer> {
               + report.requestId()
               + "' or 'destill view last' reopens it)");
       err.flush();
+    }
+  }
+
+  /**
+   * The report with its explanation when {@code --explain} asks for one; empty after a dry run,
+   * which prints what would be sent instead of the report.
+   */
+  private java.util.Optional<AnalysisReport> explained(
+      AnalysisReport report, Format format, PrintWriter out, PrintWriter err) {
+    if (explain == null) {
+      return java.util.Optional.of(report);
+    }
+    boolean json = format == Format.JSON || format == Format.JSONL;
+    boolean stream = !json && System.console() != null;
+    if (noHistory) {
+      return dev.destill.app.explain.Explaining.run(
+          services.settings().llmEnv(),
+          java.util.Optional.empty(),
+          report,
+          explain,
+          json,
+          stream,
+          out,
+          err,
+          services.clock());
+    }
+    try (FindingStore store = services.openHistory()) {
+      return dev.destill.app.explain.Explaining.run(
+          services.settings().llmEnv(),
+          java.util.Optional.of(store),
+          report,
+          explain,
+          json,
+          stream,
+          out,
+          err,
+          services.clock());
     }
   }
 

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       dev.destill.app.distributed.AgentCommand.class,
       dev.destill.app.eval.EvalCommand.class,
       dev.destill.app.mcp.McpCommand.class,
+      dev.destill.app.explain.ExplainCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

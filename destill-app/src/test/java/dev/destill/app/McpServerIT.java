@@ -75,6 +75,8 @@ class McpServerIT {
                     api.url() + "/v2",
                     "BUILDKITE_API_TOKEN",
                     "bkua_test_token_0123456789abcdef",
+                    "GITHUB_TOKEN",
+                    "ghp_mcp_it_token_never_sent",
                     // The server's history goes to a folder of this test, not the user's.
                     "DESTILL_HOME",
                     Files.createTempDirectory("destill-mcp-it").toString()))
@@ -273,5 +275,15 @@ class McpServerIT {
     assertThat(regex.isError()).isTrue();
     // The server survives all of it.
     assertThat(client.listTools().tools()).hasSize(5);
+  }
+
+  @Test
+  void shouldSendNoTokenToARunLinkOnAnUnknownHost() {
+    // A link an assistant was tricked into passing on: shaped like a run, on another host.
+    CallToolResult r = call("analyze_build", Map.of("url", api.url() + "/acme/w/actions/runs/1"));
+
+    assertThat(r.isError()).isTrue();
+    assertThat(text(r)).contains("GITHUB_API_URL").doesNotContain("ghp_mcp_it_token_never_sent");
+    assertThat(api.seen()).noneMatch(s -> s.pathAndQuery().contains("/acme/w"));
   }
 }

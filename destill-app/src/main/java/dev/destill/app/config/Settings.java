@@ -96,7 +96,9 @@ public final class Settings {
 
   /** GitHub's API base URL. */
   public static final Setting<String> GITHUB_API =
-      Setting.text("GITHUB_API_URL", "GitHub's REST API (GitHub Enterprise: its /api/v3).")
+      Setting.text(
+              "GITHUB_API_URL",
+              "GitHub's REST API (GitHub Enterprise: https://HOST/api/v3); the token goes only there.")
           .withType("URL")
           .withDefault("https://api.github.com");
 
@@ -108,8 +110,9 @@ public final class Settings {
   public static final Setting<String> GITLAB_API =
       Setting.text(
               "GITLAB_API_URL",
-              "GitLab's REST API; default https://HOST/api/v4 of the pipeline URL's host.")
-          .withType("URL");
+              "GitLab's REST API (self-hosted: https://HOST/api/v4); the token goes only there.")
+          .withType("URL")
+          .withDefault("https://gitlab.com/api/v4");
 
   /** The terminal type; the interactive UI needs one that is not dumb. */
   public static final Setting<String> TERM =
@@ -134,6 +137,68 @@ public final class Settings {
                   + "files relative to it.")
           .withType("path");
 
+  /** The OpenAI-compatible server explanations go to; nothing is sent unless it is set. */
+  public static final Setting<String> LLM_URL =
+      Setting.text(
+              "DESTILL_LLM_URL",
+              "OpenAI-compatible chat-completions base ending in /v1 (OpenAI, Azure OpenAI, Ollama,"
+                  + " vLLM, llama.cpp, LM Studio); with DESTILL_LLM_MODEL, turns --explain on.")
+          .withType("URL");
+
+  /** The model explanations ask. */
+  public static final Setting<String> LLM_MODEL =
+      Setting.text("DESTILL_LLM_MODEL", "Model that explanations ask, as the server names it.")
+          .withType("model name");
+
+  /** The model server's key. */
+  public static final Setting<String> LLM_API_KEY =
+      Setting.secret(
+          "DESTILL_LLM_API_KEY", "Key of the model server, sent only to DESTILL_LLM_URL.");
+
+  /** A file holding the model server's key. */
+  public static final Setting<String> LLM_API_KEY_FILE =
+      Setting.text(
+              "DESTILL_LLM_API_KEY_FILE",
+              "File holding the key, read when DESTILL_LLM_API_KEY is not set.")
+          .withType("file");
+
+  /** How long one explanation request may take. */
+  public static final Setting<Integer> LLM_TIMEOUT =
+      Setting.integer(
+          "DESTILL_LLM_TIMEOUT_SECONDS", 120, 1, 3600, "Seconds one explanation request may take.");
+
+  /** Retries of an explanation request. */
+  public static final Setting<Integer> LLM_RETRIES =
+      Setting.integer(
+          "DESTILL_LLM_MAX_RETRIES",
+          3,
+          0,
+          10,
+          "Retries of a request that got 408, 409, 429 (after Retry-After) or 5xx, or no answer.");
+
+  /** The input token budget of an explanation. */
+  public static final Setting<Integer> LLM_TOKEN_BUDGET =
+      Setting.integer(
+          "DESTILL_LLM_TOKEN_BUDGET",
+          4000,
+          600,
+          1_000_000,
+          "Most input tokens (estimated) one explanation request may hold.");
+
+  /** Masks e-mail addresses in what explanations send. */
+  public static final Setting<String> LLM_MASK_EMAILS =
+      Setting.text("DESTILL_LLM_MASK_EMAILS", "true: replace e-mail addresses before sending.")
+          .withType("true or false")
+          .withDefault("false");
+
+  /** Masks internal host names in what explanations send. */
+  public static final Setting<String> LLM_MASK_HOSTNAMES =
+      Setting.text(
+              "DESTILL_LLM_MASK_HOSTNAMES",
+              "true: replace internal host names (*.internal, *.corp, *.local …) before sending.")
+          .withType("true or false")
+          .withDefault("false");
+
   /** Every setting, in the order {@code destill config} shows them. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -153,7 +218,29 @@ public final class Settings {
           TERM,
           NO_COLOR,
           PAGER,
-          GITHUB_WORKSPACE);
+          GITHUB_WORKSPACE,
+          LLM_URL,
+          LLM_MODEL,
+          LLM_API_KEY,
+          LLM_API_KEY_FILE,
+          LLM_TIMEOUT,
+          LLM_RETRIES,
+          LLM_TOKEN_BUDGET,
+          LLM_MASK_EMAILS,
+          LLM_MASK_HOSTNAMES);
+
+  /** The explanation settings, handed to the LLM client by variable name. */
+  private static final List<Setting<?>> LLM =
+      List.of(
+          LLM_URL,
+          LLM_MODEL,
+          LLM_API_KEY,
+          LLM_API_KEY_FILE,
+          LLM_TIMEOUT,
+          LLM_RETRIES,
+          LLM_TOKEN_BUDGET,
+          LLM_MASK_EMAILS,
+          LLM_MASK_HOSTNAMES);
 
   /** The providers' settings, handed to them by variable name. */
   private static final List<Setting<String>> PROVIDER =
@@ -325,6 +412,18 @@ public final class Settings {
         if (v != null && !v.isBlank()) {
           out.put(name, v);
         }
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  /** The explanation settings that are set, by variable name (validated where they are used). */
+  public Map<String, String> llmEnv() {
+    Map<String, String> out = new HashMap<>();
+    for (Setting<?> s : LLM) {
+      String v = env.get(s.variable());
+      if (v != null && !v.isBlank()) {
+        out.put(s.variable(), v);
       }
     }
     return Map.copyOf(out);

@@ -105,8 +105,24 @@ public final class LocalFilesProvider implements CiProvider {
   }
 
   private BuildJob job(String name, String path, boolean report) {
-    JobInfo info = new JobInfo(name, name, state, OptionalInt.empty());
+    JobInfo info = new JobInfo(identity(path), name, state, OptionalInt.empty());
     return new BuildJob(info, !report, report ? Map.of(REF_REPORT, path) : Map.of(REF_PATH, path));
+  }
+
+  /**
+   * The job id of a path: the file it names, however it is spelt ({@code ./a.log}, {@code a.log}, a
+   * symbolic link), so that a file given twice, or with its directory, is read once.
+   */
+  private static String identity(String path) {
+    if (path.equals("-")) {
+      return path;
+    }
+    Path p = Path.of(path);
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize().toString();
+    }
   }
 
   private static List<Path> listFiles(Path dir) {

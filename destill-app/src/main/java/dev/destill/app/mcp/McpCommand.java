@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,13 +63,18 @@ public final class McpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int budget =
         services.settings().withFlag(Settings.MCP_BUDGET, budgetTokens).get(Settings.MCP_BUDGET);
+    // The spool holds raw (unmasked) logs: it goes when the server does, however it ends.
     Path spool = Files.createTempDirectory("destill-mcp-");
-    spool.toFile().deleteOnExit();
+    Thread cleanup = new Thread(() -> deleteTree(spool), "destill-mcp-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     McpTools tools =
         new McpTools(services.remoteProviders(), services.clock(), history(), budget, spool);
     McpJsonMapper json = McpJsonDefaults.getMapper();
+    StdioGuard stdio = new StdioGuard(System.in, System.out);
     McpSyncServer server =
-        McpServer.sync(new NamingTransportProvider(new StdioServerTransportProvider(json)))
+        McpServer.sync(
+                new NamingTransportProvider(
+                    new StdioServerTransportProvider(json, stdio.sdkInput(), stdio.sdkOutput())))
             .serverInfo("destill", VersionInfo.version())
             .instructions(
                 "Destill finds why a CI build failed. Start with analyze_build (a Buildkite, GitHub "
@@ -82,11 +86,29 @@ public final class McpCommand implements Callable<Integer> {
             .validateToolInputs(true)
             .tools(specs(json, tools))
             .build();
-    // The transport reads stdin on its own threads; wait until the client goes away.
-    CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::closeGracefully));
-    forever.await();
+    // The transport reads what the guard passes on; serve until the client closes stdin.
+    stdio.start();
+    try {
+      stdio.awaitEnd();
+    } finally {
+      server.closeGracefully();
+      deleteTree(spool);
+    }
     return ExitCodes.OK;
+  }
+
+  /** Deletes a directory and what it holds; what cannot be deleted is left, silently. */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // Best effort at exit: a file still open elsewhere stays behind.
+    }
   }
 
   /** The shared history; when it cannot be opened, one held in memory while the server runs. */

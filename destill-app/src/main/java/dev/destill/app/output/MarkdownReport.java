@@ -4,6 +4,7 @@ import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobState;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class MarkdownReport {
     int wanted = Math.min(top, findings.size());
     StringBuilder head = new StringBuilder();
     head.append("## Destill: why ").append(prose(report.title())).append(" failed\n\n");
-    long failed = report.jobs().stream().filter(j -> j.state().id().equals("failed")).count();
+    long failed = report.jobs().stream().filter(j -> j.state() == JobState.FAILED).count();
     head.append(
         String.format(
             Locale.ROOT,
@@ -62,6 +63,13 @@ public final class MarkdownReport {
             findings.size() == 1 ? "" : "s"));
     for (String w : report.warnings()) {
       head.append("\n> warning: ").append(prose(clip(w, 300))).append('\n');
+    }
+    if (report.explanation().isPresent()) {
+      java.io.StringWriter explained = new java.io.StringWriter();
+      PrintWriter pw = new PrintWriter(explained);
+      ExplanationText.markdown(report, report.explanation().get(), pw);
+      pw.flush();
+      head.append('\n').append(explained);
     }
     String tail =
         "\n<sub>request "

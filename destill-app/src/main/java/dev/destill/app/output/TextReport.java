@@ -4,7 +4,9 @@ import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.JobSummary;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobState;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +27,7 @@ public final class TextReport {
    * grep's {@code -C}), as far as the finding kept them.
    */
   public static void write(AnalysisReport report, int top, int context, PrintWriter out) {
-    long failed = report.jobs().stream().filter(j -> j.state().id().equals("failed")).count();
+    long failed = report.jobs().stream().filter(j -> j.state() == JobState.FAILED).count();
     long lines = report.jobs().stream().mapToLong(JobSummary::lines).sum();
     List<Finding> findings = report.findings();
     out.printf(
@@ -41,6 +43,7 @@ public final class TextReport {
     for (String w : report.warnings()) {
       out.println("warning: " + w);
     }
+    report.explanation().ifPresent(e -> ExplanationText.write(report, e, out));
     if (findings.isEmpty()) {
       out.println();
       out.println(
@@ -65,7 +68,7 @@ public final class TextReport {
       if (f.test().isPresent()) {
         out.println("    test: " + f.test().get().className() + " > " + f.test().get().name());
       }
-      boolean junit = f.source().id().equals("junit");
+      boolean junit = f.source() == FindingSource.JUNIT;
       List<String> block =
           junit ? concat(f.block(), f.postContext()) : trimTrailingBlank(f.block());
       if (!junit && context > 0) {

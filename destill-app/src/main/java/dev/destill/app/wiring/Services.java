@@ -143,7 +143,9 @@ public final class Services {
             Topics.PROGRESS, Duration.ofHours(1),
             Topics.FINDINGS, Duration.ofDays(7),
             Topics.REQUESTS, Duration.ofDays(7),
-            Topics.DEAD_LETTER, Duration.ofDays(7));
+            Topics.DEAD_LETTER, Duration.ofDays(7),
+            Topics.COMPLETED, Duration.ofDays(7),
+            Topics.INSIGHTS, Duration.ofDays(7));
     return KafkaBroker.connect(brokers, topics, retention);
   }
 }

@@ -21,14 +21,18 @@ import dev.destill.core.pipeline.Topics;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,8 +122,15 @@ public final class IngestAgent extends Agent {
     String id = request.requestId();
     emit(new RequestEvent.Submitted(id, request.input(), request.submitted()));
     List<Build> builds = new ArrayList<>();
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     try {
+      Set<String> targets = new LinkedHashSet<>();
       for (String target : request.targets()) {
+        if (!targets.add(target.trim())) {
+          warn(warnings, Targets.redact(target) + " was given more than once; it is read once");
+        }
+      }
+      for (String target : targets) {
         builds.add(providerFor(target).fetchBuild(target, progress));
       }
       if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.providerId().isLocal())) {
@@ -134,14 +145,19 @@ public final class IngestAgent extends Agent {
     String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
     emit(new RequestEvent.Resolved(id, buildId, title));
 
+    // The store counts a job's chunks by job id: a job read twice would never be complete.
     List<Work> work = new ArrayList<>();
+    Set<String> jobIds = new HashSet<>();
     for (Build b : builds) {
       CiProvider provider = providerFor(b.url());
       for (BuildJob job : b.jobs()) {
-        work.add(new Work(provider, b, job));
+        if (jobIds.add(job.info().id())) {
+          work.add(new Work(provider, b, job));
+        } else {
+          warn(warnings, job.info().name() + " is listed more than once; it is read once");
+        }
       }
     }
-    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     int threads = Math.max(1, Math.min(settings.parallelism(), work.size()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, IngestAgent::daemon);
     try {
@@ -311,6 +327,11 @@ public final class IngestAgent extends Agent {
     }
   }
 
+  private void warn(List<String> warnings, String warning) {
+    warnings.add(warning);
+    progress.accept(new ProgressEvent.Warning(warning));
+  }
+
   private void emit(RequestEvent event) {
     Progress p = new Progress(event);
     publish(Topics.FINDINGS, event.requestId(), p);
@@ -328,7 +349,7 @@ public final class IngestAgent extends Agent {
     boolean local = providers.stream().anyMatch(p -> p.id().isLocal());
     throw new DestillException.BadInput(
         "don't know how to read "
-            + target
+            + Targets.redact(target)
             + ": give "
             + (local ? "a file, a directory, '-', or " : "")
             + "a Buildkite, GitHub Actions or GitLab build URL");

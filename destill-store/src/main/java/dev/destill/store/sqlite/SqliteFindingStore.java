@@ -52,7 +52,20 @@ public final class SqliteFindingStore extends JdbcFindingStore {
       request_id TEXT NOT NULL REFERENCES requests(id), source TEXT NOT NULL, n INTEGER NOT NULL,
       ord INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (request_id, source, n));
     """,
-    // 3: recurrence is scoped to a project, and compares hashes of one fingerprint version (the
+    // 3: LLM explanations: the cache by key, each analysis's explanation, each request sent.
+    """
+    CREATE TABLE explanation_cache (
+      cache_key TEXT PRIMARY KEY, request_id TEXT NOT NULL, body TEXT NOT NULL,
+      created TEXT NOT NULL);
+    CREATE TABLE explanations (
+      request_id TEXT PRIMARY KEY, body TEXT NOT NULL, created TEXT NOT NULL);
+    CREATE TABLE explanation_requests (
+      request_id TEXT NOT NULL, n INTEGER NOT NULL, model TEXT NOT NULL,
+      prompt_version TEXT NOT NULL, characters INTEGER NOT NULL, estimated_tokens INTEGER NOT NULL,
+      finding_ids TEXT NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL,
+      PRIMARY KEY (request_id, n));
+    """,
+    // 4: recurrence is scoped to a project, and compares hashes of one fingerprint version (the
     // rows so far were hashed by fp-v2). Projects of earlier requests are filled in from their
     // build ids when the store opens.
     """
