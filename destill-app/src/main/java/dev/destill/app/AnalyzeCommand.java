@@ -136,13 +136,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--parallel",
       paramLabel = "N",
       description =
-          "How many job logs to read, and log chunks to analyze, at once (default: the number of"
-              + " CPU cores).")
+          "How many job logs to read, and log chunks to analyze, at once: 1 to 256 (default: the"
+              + " number of CPU cores).")
   int parallel = Runtime.getRuntime().availableProcessors();
+
+  /** The most logs read and chunks analyzed at once: each holds buffers of its own. */
+  public static final int MAX_PARALLEL = 256;
 
   @Override
   public Integer call() throws java.io.IOException {
     validate();
+    if (targets.contains("-")) {
+      Stdin.requireOpen();
+    }
     int top = display.top();
     Format format = formatOption.require(Format.values());
     JobState localState = parseState();
@@ -308,11 +314,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--context must be 0 or more, was " + context);
     }
-    if (parallel < 1) {
+    if (parallel < 1 || parallel > MAX_PARALLEL) {
       throw new ParameterException(
-          spec.commandLine(), "--parallel must be at least 1, was " + parallel);
+          spec.commandLine(),
+          "--parallel takes 1 to " + MAX_PARALLEL + " (logs read at once), was " + parallel);
     }
-    if (failOn != null && (failOn < 0 || failOn > 1)) {
+    if (failOn != null && (failOn.isNaN() || failOn < 0 || failOn > 1)) {
       throw new ParameterException(
           spec.commandLine(), "--fail-on takes a confidence from 0 to 1, was " + failOn);
     }

@@ -61,7 +61,7 @@ public final class HistoryCommand implements Callable<Integer> {
     List<RequestRecord> requests;
     // The findings as analyze and view count them: ranked, duplicates across chunks folded.
     java.util.Map<String, Integer> counts = new java.util.HashMap<>();
-    try (FindingStore store = services.openHistory()) {
+    try (FindingStore store = services.openHistoryForReading()) {
       requests = store.recentRequests(limit);
       for (RequestRecord r : requests) {
         counts.put(

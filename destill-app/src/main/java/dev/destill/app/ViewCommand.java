@@ -63,7 +63,7 @@ public final class ViewCommand implements Callable<Integer> {
     int top = display.top();
     Format format = formatOption.require(Format.values());
     AnalysisReport report;
-    try (FindingStore store = services.openHistory()) {
+    try (FindingStore store = services.openHistoryForReading()) {
       report = HistoryStore.load(store, HistoryStore.resolve(store, requestId));
     }
     if (!formatOption.given() && !display.noTui() && Tui.available(services.settings())) {

@@ -182,4 +182,32 @@ class AnalyzeUrlTest {
     assertThat(r.err()).contains("GITHUB_API_URL").doesNotContain("ghp_secret_value");
     assertThat(api.requestCount()).isZero();
   }
+
+  @Test
+  void shouldPutTheProvidersWarningsInTheJsonToo() throws Exception {
+    build();
+    String running =
+        Files.readString(
+                Path.of(
+                    "..",
+                    "destill-providers",
+                    "src",
+                    "test",
+                    "resources",
+                    "buildkite",
+                    "build.json"))
+            .replaceFirst("\"state\": \"failed\"", "\"state\": \"running\"");
+    api.on(BUILD, Reply.json(running));
+    Run r =
+        analyze(
+            env(),
+            "analyze",
+            "--no-history",
+            "--format",
+            "json",
+            "https://buildkite.com/acme/shop/builds/42");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("still running");
+    assertThat(JSON.readTree(r.out()).get("warnings").toString()).contains("still running");
+  }
 }

@@ -262,8 +262,12 @@ class McpServerIT {
   @Test
   void shouldAnswerBadInputWithToolErrors() {
     assertThat(call("analyze_log", Map.of()).isError()).isTrue();
-    assertThat(text(call("analyze_log", Map.of("path", "/no/such/file.log"))))
+    assertThat(text(call("analyze_log", Map.of("path", "target/no/such/file.log"))))
         .contains("no such file");
+    // Only files under the working directory (no roots, no DESTILL_MCP_ROOTS) may be read.
+    CallToolResult passwd = call("analyze_log", Map.of("path", "/etc/passwd"));
+    assertThat(passwd.isError()).isTrue();
+    assertThat(text(passwd)).contains("outside the folders").doesNotContain("root:");
     assertThat(
             call("get_finding_details", Map.of("request_id", "req-x", "finding_id", "f")).isError())
         .isTrue();

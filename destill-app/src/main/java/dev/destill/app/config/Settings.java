@@ -78,6 +78,14 @@ public final class Settings {
               "Size budget of each answer of 'destill mcp', in tokens.")
           .withFlag("--budget-tokens");
 
+  /** The folders the MCP server's analyze_log and search_log may read. */
+  public static final Setting<String> MCP_ROOTS =
+      Setting.text(
+              "DESTILL_MCP_ROOTS",
+              "Folders 'destill mcp' may read local logs from (absolute, separated by ':'); default"
+                  + " the client's roots, or else the server's working directory.")
+          .withType("folders");
+
   /** Buildkite's API token. */
   public static final Setting<String> BUILDKITE_TOKEN =
       Setting.secret(
@@ -209,6 +217,7 @@ public final class Settings {
           METRICS_PORT,
           METRICS_HOST,
           MCP_BUDGET,
+          MCP_ROOTS,
           BUILDKITE_TOKEN,
           BUILDKITE_API,
           GITHUB_TOKEN,

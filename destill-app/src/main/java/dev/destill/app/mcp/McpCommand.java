@@ -68,7 +68,15 @@ public final class McpCommand implements Callable<Integer> {
     Thread cleanup = new Thread(() -> deleteTree(spool), "destill-mcp-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     McpTools tools =
-        new McpTools(services.remoteProviders(), services.clock(), history(), budget, spool);
+        new McpTools(
+            services.remoteProviders(),
+            services.clock(),
+            history(),
+            budget,
+            spool,
+            PathGuard.of(
+                services.settings().find(Settings.MCP_ROOTS).orElse(""),
+                Path.of("").toAbsolutePath()));
     McpJsonMapper json = McpJsonDefaults.getMapper();
     StdioGuard stdio = new StdioGuard(System.in, System.out);
     McpSyncServer server =
@@ -84,7 +92,7 @@ public final class McpCommand implements Callable<Integer> {
             .requestTimeout(Duration.ofMinutes(10))
             // Arguments outside a tool's input schema (limit 0, a missing finding_id) are refused.
             .validateToolInputs(true)
-            .tools(specs(json, tools))
+            .tools(ClientRoots.follow(specs(json, tools), tools.paths()))
             .build();
     // The transport reads what the guard passes on; serve until the client closes stdin.
     stdio.start();
@@ -169,7 +177,8 @@ public final class McpCommand implements Callable<Integer> {
             false,
             "Analyze a local CI log: a file or directory path on the server's machine (each file is one job; "
                 + ".gz and JUnit XML reports are read), or the log text itself. Returns the same manifest as "
-                + "analyze_build, with a request_id.",
+                + "analyze_build, with a request_id. Only paths under the client's roots are read (or under "
+                + "the folders in DESTILL_MCP_ROOTS, or the server's working directory when neither is set).",
             """
             {"type":"object","properties":{
               "path":{"type":"string","description":"A log file or directory on the server's machine"},
@@ -203,7 +212,9 @@ public final class McpCommand implements Callable<Integer> {
             false,
             "Search the logs of an earlier analysis with a Java regular expression, when the findings are not "
                 + "enough. Returns up to 20 matches per page with context lines (overlapping contexts are "
-                + "merged); page through with 'page'.",
+                + "merged); page through with 'page'. Only the logs that analysis read are searched, and "
+                + "local files only while they are still under the allowed folders (see analyze_log); "
+                + "secrets are masked.",
             """
             {"type":"object","properties":{
               "request_id":{"type":"string","minLength":1,"description":"The request_id of analyze_build or analyze_log"},

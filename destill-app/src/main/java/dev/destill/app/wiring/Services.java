@@ -109,6 +109,21 @@ public final class Services {
     return new SqliteFindingStore(historyFile(), clock);
   }
 
+  /**
+   * The history, for commands that only read it ({@code history}, {@code view}): the local file is
+   * opened read-only when it cannot be opened for writing (a read-only mount, another user's file).
+   */
+  public FindingStore openHistoryForReading() {
+    if (historyIsPostgres() || !java.nio.file.Files.exists(historyFile())) {
+      return openHistory();
+    }
+    try {
+      return new SqliteFindingStore(historyFile(), clock);
+    } catch (DestillException e) {
+      return SqliteFindingStore.readOnly(historyFile(), clock);
+    }
+  }
+
   /** The local history's file. */
   public Path historyFile() {
     return settings.dataDir().resolve("destill.db");

@@ -15,6 +15,13 @@ public final class LineCleaner {
   /** The most characters of one line that matching, hashing and display ever look at. */
   public static final int MAX_LINE_CHARS = 4096;
 
+  /**
+   * What ends a line that was cut before the engine saw it (an OSC escape, which display strips):
+   * {@code ESC ] destill-cut;}, the line's full length in bytes as if nothing were left out, then
+   * {@code BEL}.
+   */
+  public static final String CUT_MARK = "\u001b]destill-cut;";
+
   private LineCleaner() {}
 
   /** Decodes and cleans {@code len} bytes; {@code totalLen} is the line's full length. */
@@ -122,7 +129,24 @@ public final class LineCleaner {
       }
       return to;
     }
+    if (designatesCharset(kind)) {
+      // ESC ( B (tput sgr0) and the other two-byte sequences: the byte after is theirs too.
+      return Math.min(to, j + 2);
+    }
     return j + 1;
+  }
+
+  // ESC ( ) * + - . / pick a character set, ESC # and ESC % a line size or encoding: one more byte.
+  private static boolean designatesCharset(int kind) {
+    return kind == '('
+        || kind == ')'
+        || kind == '*'
+        || kind == '+'
+        || kind == '-'
+        || kind == '.'
+        || kind == '/'
+        || kind == '#'
+        || kind == '%';
   }
 
   /**
@@ -197,6 +221,9 @@ public final class LineCleaner {
         j++;
       }
       return n;
+    }
+    if (designatesCharset(kind)) {
+      return Math.min(n, j + 2);
     }
     return j + 1;
   }

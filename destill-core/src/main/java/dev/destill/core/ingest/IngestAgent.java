@@ -122,7 +122,15 @@ public final class IngestAgent extends Agent {
     String id = request.requestId();
     emit(new RequestEvent.Submitted(id, request.input(), request.submitted()));
     List<Build> builds = new ArrayList<>();
+    // Every warning a provider gives goes into the request's warnings too, not only to the display.
     List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    Consumer<ProgressEvent> tap =
+        e -> {
+          if (e instanceof ProgressEvent.Warning w) {
+            warnings.add(w.message());
+          }
+          progress.accept(e);
+        };
     try {
       Set<String> targets = new LinkedHashSet<>();
       for (String target : request.targets()) {
@@ -131,7 +139,7 @@ public final class IngestAgent extends Agent {
         }
       }
       for (String target : targets) {
-        builds.add(providerFor(target).fetchBuild(target, progress));
+        builds.add(providerFor(target).fetchBuild(target, tap));
       }
       if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.providerId().isLocal())) {
         throw new DestillException.BadInput("give one build URL at a time (or only local files)");
@@ -260,7 +268,7 @@ public final class IngestAgent extends Agent {
     void read(Work w, List<String> warnings) {
       Chunker chunker = new Chunker(settings.chunkBytes(), this::append, this::cut);
       byte[] buf = new byte[READ_BUFFER];
-      try (InputStream in = w.provider.openLog(w.build, w.job)) {
+      try (InputStream in = Utf16.toUtf8(w.provider.openLog(w.build, w.job))) {
         int n;
         while ((n = in.read(buf)) > 0) {
           chunker.accept(buf, 0, n);
