@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
           + "ranked by confidence.",
       "",
       "TARGET is a log file, a directory (each file is one job; *.xml JUnit reports are read "
-          + "too), '-' for standard input, a .gz file, or a Buildkite, GitHub Actions or GitLab "
+          + "too), '-' for standard input (a pipe; at a terminal only with --no-tui), a .gz file, or a Buildkite, GitHub Actions or GitLab "
           + "build URL.",
       "",
       "--format prints text, json, jsonl or markdown; jsonl analyzes each TARGET on its own and"
@@ -53,8 +53,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 analysis ran (whether or not it found errors), 2 usage error, 3 input "
-          + "error, 4 --fail-on threshold reached. With --format jsonl, an input that cannot be "
-          + "read prints an error object and the others go on (exit 3 at the end).",
+          + "error, 4 --fail-on threshold reached, 130 interrupted (Ctrl-C). With --format jsonl, "
+          + "an input that cannot be read prints an error object and the others go on (exit 3 at "
+          + "the end).",
       "",
       "Examples:",
       "  destill analyze build.log",
@@ -158,12 +159,25 @@ public final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);
     boolean failed = false;
-    if (!formatOption.given()
-        && !display.noTui()
-        && explain == null
-        && Tui.available(services.settings())) {
+    boolean tui =
+        !formatOption.given()
+            && !display.noTui()
+            && explain == null
+            && Tui.available(services.settings());
+    if (targets.contains("-") && Tui.stdinIsTerminal()) {
+      if (tui) {
+        // The UI reads its keys from the terminal: it cannot also take a typed log from it.
+        throw new ParameterException(
+            spec.commandLine(),
+            "'-' reads a log from standard input, which is this terminal: pipe a log in "
+                + "(kubectl logs job/ci | destill analyze -), or give a file");
+      }
+      err.println("destill: reading standard input (Ctrl-D to end, Ctrl-C to cancel)");
+      err.flush();
+    }
+    if (tui) {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
-      java.util.Optional<AnalysisReport> report =
+      Tui.Result shown =
           Tui.run(
               request.input(),
               services.settings(),
@@ -171,7 +185,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                   remember(
                       service.analyze(request, l),
                       m -> l.onProgress(new ProgressEvent.Warning(m))));
-      return report.isPresent() && reachesThreshold(report.get())
+      if (shown.interrupted()) {
+        return ExitCodes.INTERRUPTED;
+      }
+      return shown.report().isPresent() && reachesThreshold(shown.report().get())
           ? ExitCodes.FAILURE_FOUND
           : ExitCodes.OK;
     }
@@ -325,16 +342,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
+  /** The states a local log file can be given. */
+  private static final List<JobState> LOCAL_STATES =
+      List.of(JobState.FAILED, JobState.PASSED, JobState.UNKNOWN);
+
   private JobState parseState() {
+    java.util.Optional<JobState> s;
     try {
-      JobState s = JobState.parse(jobState);
-      if (s != JobState.FAILED && s != JobState.PASSED && s != JobState.UNKNOWN) {
-        throw new IllegalArgumentException("--job-state takes failed, passed or unknown");
-      }
-      return s;
+      s = java.util.Optional.of(JobState.parse(jobState)).filter(LOCAL_STATES::contains);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--job-state: " + e.getMessage());
+      s = java.util.Optional.empty();
     }
+    return s.orElseThrow(
+        () ->
+            new ParameterException(
+                spec.commandLine(),
+                "--job-state takes failed, passed or unknown, was '" + jobState + "'"));
   }
 
   private boolean reachesThreshold(AnalysisReport report) {
@@ -371,6 +394,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
               case ProgressEvent.BuildResolved _,
                   ProgressEvent.JobFinished _,
                   ProgressEvent.JobStarted _,
+                  // The UI draws reading progress; printed lines stay one per log.
+                  ProgressEvent.JobReading _,
                   ProgressEvent.Completed _ ->
                   null;
             };

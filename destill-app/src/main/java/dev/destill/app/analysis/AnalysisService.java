@@ -102,8 +102,13 @@ public final class AnalysisService {
   }
 
   public AnalysisReport analyze(AnalysisRequest request, AnalysisListener listener) {
+    return analyze(request, newRequestId(clock), listener);
+  }
+
+  /** Runs the analysis under a request id given beforehand (the server answers with it first). */
+  public AnalysisReport analyze(
+      AnalysisRequest request, String requestId, AnalysisListener listener) {
     Instant started = clock.instant();
-    String requestId = newRequestId(clock);
     int analyzers = request.parallelism();
     // Bounded like one pass over a log: each job's strongest distinct findings, the rest counted.
     InMemoryFindingStore store =

@@ -17,5 +17,8 @@ public final class ExitCodes {
   /** {@code --fail-on} was given and a finding at or above that confidence was found. */
   public static final int FAILURE_FOUND = 4;
 
+  /** Ctrl-C (SIGINT), in the terminal UI or while printing: 128 + 2, as shells report it. */
+  public static final int INTERRUPTED = 130;
+
   private ExitCodes() {}
 }

@@ -7,5 +7,11 @@ public enum Format {
   JSONL,
   MARKDOWN,
   /** GitHub Actions workflow commands: annotations of the top findings. */
-  GITHUB
+  GITHUB;
+
+  /** Lower case, as the command line takes it and help lists it. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -16,6 +16,7 @@ import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.Topics;
@@ -150,6 +151,39 @@ class AnalysisServiceTest {
                         AnalysisListener.NONE))
         .isInstanceOf(dev.destill.core.DestillException.class)
         .hasMessageContaining("nope.log");
+  }
+
+  @Test
+  void shouldReportHowFarALongLogHasBeenReadWhileReadingIt() throws IOException {
+    Path log = tmp.resolve("long.log");
+    String line = "INFO nothing to see here, just a long log line padded to a hundred bytes.....\n";
+    try (var out = Files.newBufferedWriter(log)) {
+      for (long written = 0; written < (10L << 20); written += line.length()) {
+        out.write(line);
+      }
+    }
+    List<ProgressEvent> events = Collections.synchronizedList(new ArrayList<>());
+    service(1 << 20)
+        .analyze(
+            AnalysisRequest.of(log.toString()),
+            new AnalysisListener() {
+              @Override
+              public void onProgress(ProgressEvent event) {
+                events.add(event);
+              }
+            });
+    List<Long> reading =
+        events.stream()
+            .filter(e -> e instanceof ProgressEvent.JobReading)
+            .map(e -> ((ProgressEvent.JobReading) e).bytes())
+            .toList();
+    assertThat(reading).as("every 4 MB of a 10 MB log").hasSize(2);
+    assertThat(reading.get(0)).isGreaterThanOrEqualTo(4L << 20).isLessThan(8L << 20);
+    assertThat(reading.get(1)).isGreaterThanOrEqualTo(8L << 20).isLessThan(10L << 20);
+    List<Class<?>> kinds = events.stream().<Class<?>>map(Object::getClass).toList();
+    assertThat(kinds.indexOf(ProgressEvent.JobFinished.class))
+        .as("the log is finished after it was read")
+        .isGreaterThan(kinds.lastIndexOf(ProgressEvent.JobReading.class));
   }
 
   /** Runs an analysis that must end: a hang fails the test instead of stalling the build. */

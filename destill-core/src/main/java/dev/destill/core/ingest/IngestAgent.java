@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestAgent extends Agent {
   private static final int READ_BUFFER = 1 << 16;
+
+  /** How often a job being read reports how far it got. */
+  private static final long READING_EVERY = 4L << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(IngestAgent.class);
 
   /** How log chunks are keyed on the logs topic. */
@@ -270,9 +274,14 @@ public final class IngestAgent extends Agent {
       byte[] buf = new byte[READ_BUFFER];
       try (InputStream in = Utf16.toUtf8(w.provider.openLog(w.build, w.job))) {
         int n;
+        long reported = 0;
         while ((n = in.read(buf)) > 0) {
           chunker.accept(buf, 0, n);
           trim(chunker.retainFrom());
+          if (chunker.bytesRead() - reported >= READING_EVERY) {
+            reported = chunker.bytesRead();
+            progress.accept(new ProgressEvent.JobReading(job.name(), reported));
+          }
         }
       } catch (IOException e) {
         // What was read so far is still analyzed: a truncated log still shows its errors.
