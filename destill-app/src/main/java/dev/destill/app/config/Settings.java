@@ -137,6 +137,14 @@ public final class Settings {
           .withType("command")
           .withDefault("less");
 
+  /** The checkout GitHub Actions runs in; annotations name files relative to it. */
+  public static final Setting<String> GITHUB_WORKSPACE =
+      Setting.text(
+              "GITHUB_WORKSPACE",
+              "The checkout of a GitHub Actions job (set by the runner); --format github names "
+                  + "files relative to it.")
+          .withType("path");
+
   // --- destill serve (docs/server.md) --------------------------------------------------------
 
   /** The address the server listens on. */
@@ -391,6 +399,7 @@ public final class Settings {
           TERM,
           NO_COLOR,
           PAGER,
+          GITHUB_WORKSPACE,
           SERVER_HOST,
           SERVER_PORT,
           SERVER_TOKEN,
