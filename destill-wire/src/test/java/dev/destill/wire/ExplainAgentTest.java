@@ -125,8 +125,9 @@ class ExplainAgentTest {
   void shouldAskOncePerFingerprintAndStoreAnInsightForEveryRequest() throws Exception {
     ScriptedLanguageModel model =
         new ScriptedLanguageModel("m")
-            .answer(p -> answer("disk full"))
-            .answer(p -> answer("timeout"));
+            // The two batches go to the model at the same time: each answer follows its prompt.
+            .answer(p -> answer(p.user().contains("error: net") ? "timeout" : "disk full"))
+            .answer(p -> answer(p.user().contains("error: net") ? "timeout" : "disk full"));
     completed("req-1", "disk");
     completed("req-2", "disk");
     completed("req-3", "net");
