@@ -217,4 +217,20 @@ class LogScannerTest {
     assertThat(s.tail()).containsExactly("step one", "step two", "the thing did not work");
     assertThat(s.tailLine()).isEqualTo(1);
   }
+
+  @Test
+  void shouldFindPytestFailureSectionsAsBlocks() {
+    JobScan s =
+        scan(
+            "collected 2 items\n"
+                + "=================================== FAILURES ===================================\n"
+                + "__________________________________ test_sum __________________________________\n"
+                + "\n"
+                + "    def test_sum():\n"
+                + ">       assert add(1, 1) == 3\n"
+                + "=========================== short test summary info ============================\n");
+    Finding f = at(s, 3);
+    assertThat(f.signals()).contains("pytest-section");
+    assertThat(f.endLine()).isEqualTo(6);
+  }
 }
