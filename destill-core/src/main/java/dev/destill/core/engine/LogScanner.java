@@ -32,11 +32,12 @@ public final class LogScanner {
   // Context lines are kept shorter than block lines so that many findings stay cheap to hold.
   private static final int CONTEXT_LINE_BYTES = 1024;
   private static final int BLOCK_LINE_BYTES = 2048;
-  private static final double MAX_LOG_CONFIDENCE = 0.99;
 
   private final JobInfo job;
   private final ScanOptions options;
-  private final Prefilter prefilter = Prefilter.standard();
+  private final Rules rules;
+  private final ScoringPolicy policy;
+  private final Prefilter prefilter;
 
   // Ring buffer of the last RING lines' leading bytes; slot = line number % RING.
   private final byte[][] ringBytes = new byte[RING][];
@@ -75,6 +76,14 @@ public final class LogScanner {
    * result, only how often the same line is looked at.
    */
   public LogScanner(JobInfo job, ScanOptions options, LineCache cache) {
+    this(job, options, cache, Rules.standard());
+  }
+
+  /** A scanner that classifies lines with {@code rules} (built-in plus a user's known causes). */
+  public LogScanner(JobInfo job, ScanOptions options, LineCache cache, Rules rules) {
+    this.rules = rules;
+    this.policy = rules.policy();
+    this.prefilter = rules.prefilter();
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
@@ -186,7 +195,7 @@ public final class LogScanner {
     if (!needText) {
       return;
     }
-    Optional<Match> match = pfHit ? Rules.classify(visible, isRed(slot)) : Optional.empty();
+    Optional<Match> match = pfHit ? rules.match(visible, isRed(slot)) : Optional.empty();
     // Secrets are masked when a finding is emitted, not here: most blocks are repeats.
     String masked = clipText(visible, slot);
 
@@ -316,6 +325,8 @@ public final class LogScanner {
     byte first = ringBytes[slot][0];
     return first == '#'
         || first == 't'
+        || first == 's'
+        || first == '['
         || first == '-'
         || first == '+'
         || first == '~'
@@ -357,6 +368,11 @@ public final class LogScanner {
     int group = visible.indexOf("##[group]");
     if (group >= 0 && group < 48) {
       step = clip(visible.substring(group + 9).strip());
+      return true;
+    }
+    Optional<String> named = StepMarkers.stepName(text);
+    if (named.isPresent()) {
+      step = clip(named.get());
       return true;
     }
     // Travis writes its markers either on their own line (ended by \r) or glued to the next
@@ -410,20 +426,20 @@ public final class LogScanner {
     double confidence = b.score;
     List<String> signals = new ArrayList<>(b.signals);
     if (b.frames >= 2) {
-      confidence += 0.03;
+      confidence += policy.stackTraceBonus();
       signals.add("stack-trace");
     }
     if (b.kind == Kind.CONSEQUENCE) {
-      signals.add("consequence");
+      signals.add(Role.CONSEQUENCE.signal());
     }
     if (job.state() == JobState.FAILED) {
-      confidence += 0.03;
+      confidence += policy.failedJobBonus();
       signals.add("failed-job");
     } else if (job.state() == JobState.PASSED) {
-      confidence -= 0.3;
+      confidence -= policy.passedJobPenalty();
       signals.add("passed-job");
     }
-    confidence = Math.max(0.01, Math.min(MAX_LOG_CONFIDENCE, confidence));
+    confidence = Math.max(0.01, Math.min(policy.maxLogConfidence(), confidence));
     // When the job already holds as many findings as it may, a weaker one is only counted
     // (before hashing it: in error-heavy logs most blocks end here).
     if (byHash.size() >= options.maxDistinct()
