@@ -14,6 +14,7 @@ import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.store.FindingStore;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -116,7 +117,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     JobState localState = parseState();
     AnalysisService service =
         new AnalysisService(
-            Providers.defaults(main.env(), localState, System.in), Clock.systemUTC());
+                Providers.defaults(main.env(), localState, System.in), Clock.systemUTC())
+            .withRules(
+                dev.destill.app.rules.UserRules.rules(
+                    dev.destill.app.rules.UserRules.files(main.env(), Path.of(""))));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);

@@ -17,5 +17,8 @@ public final class ExitCodes {
   /** {@code --fail-on} was given and a finding at or above that confidence was found. */
   public static final int FAILURE_FOUND = 4;
 
+  /** {@code destill rules test}: a rule failed one of its checks. */
+  public static final int CHECK_FAILED = 5;
+
   private ExitCodes() {}
 }

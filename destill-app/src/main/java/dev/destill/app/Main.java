@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       dev.destill.app.distributed.StatusCommand.class,
       dev.destill.app.distributed.AgentCommand.class,
       dev.destill.app.eval.EvalCommand.class,
+      dev.destill.app.rules.RulesCommand.class,
       dev.destill.app.mcp.McpCommand.class,
       CommandLine.HelpCommand.class,
     })

@@ -223,6 +223,11 @@ public final class Rules {
       kind = hit.spec.kind();
       severity = hit.spec.severity();
       signals.add(hit.signal);
+      if (hit.spec.user() && hit.spec.explanation().isPresent()) {
+        // A user's known cause says what it means where the finding is shown.
+        String link = hit.spec.link().map(l -> " (" + l + ")").orElse("");
+        signals.add("explanation: " + hit.spec.explanation().get() + link);
+      }
     } else if (red || ghError) {
       // No rule, but the tool painted the line red or GitHub marked it as an error annotation.
       score = ghError ? policy.annotationScore() : policy.redScore();
