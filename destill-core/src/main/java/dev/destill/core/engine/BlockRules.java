@@ -32,7 +32,8 @@ final class BlockRules {
       Pattern.compile(
           "^(?:\\[(?:ERROR|error)\\]\\s+)?(?:Failures:|failures:|Errors:|There (?:was|were) \\d+ "
               + "(?:failure|error)s?:|(?:Failed|FAILED) tests:|Tests in error:|The following tests"
-              + " FAILED:|\\d+ failing|Summary of all failing tests|\\* What went wrong:)\\s*$");
+              + " FAILED:|\\d+ failing|Summary of all failing tests|\\* What went wrong:|Failure:|Error:"
+              + "|---- \\S+ std(?:out|err) ----)\\s*$");
 
   /** True when a block headed by {@code head} lists entries that follow it. */
   static boolean isHeader(String head) {

@@ -121,6 +121,10 @@ public final class LineCleaner {
       }
       return to;
     }
+    if (kind == '(' || kind == ')' || kind == '*' || kind == '+') {
+      // Character set designation (ESC ( B after tput sgr0): one more byte names the set.
+      return Math.min(to, j + 2);
+    }
     return j + 1;
   }
 
@@ -196,6 +200,9 @@ public final class LineCleaner {
         j++;
       }
       return n;
+    }
+    if (kind == '(' || kind == ')' || kind == '*' || kind == '+') {
+      return Math.min(n, j + 2);
     }
     return j + 1;
   }
