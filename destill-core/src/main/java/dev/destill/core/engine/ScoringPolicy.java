@@ -23,6 +23,7 @@ package dev.destill.core.engine;
  * @param causeMin the confidence from which a finding counts as a cause a consequence follows
  * @param convincingMin the confidence from which a finding explains a failure without fallback
  * @param outputBeforeExitConfidence the confidence of the output before the failing exit
+ * @param outputBeforeExitExplainedConfidence its confidence when a finding explains the failure
  * @param outputBeforeExitLines the most lines of that output shown
  * @param endOfLogConfidence the confidence of the end of a log with no other explanation
  * @param endOfLogLines the most lines of the end of a log shown
@@ -48,6 +49,7 @@ public record ScoringPolicy(
     double causeMin,
     double convincingMin,
     double outputBeforeExitConfidence,
+    double outputBeforeExitExplainedConfidence,
     int outputBeforeExitLines,
     double endOfLogConfidence,
     int endOfLogLines,
@@ -75,6 +77,7 @@ public record ScoringPolicy(
           0.4, // causeMin
           0.6, // convincingMin
           0.65, // outputBeforeExitConfidence
+          0.45, // outputBeforeExitExplainedConfidence
           8, // outputBeforeExitLines
           0.35, // endOfLogConfidence
           8, // endOfLogLines

@@ -297,6 +297,7 @@ public final class Triage {
       }
     }
     // Is there a convincing finding where it matters: in the failing step, before its exit?
+    boolean explained = false;
     for (Finding f : findings) {
       boolean convincing =
           Role.of(f) == Role.CAUSE
@@ -306,11 +307,17 @@ public final class Triage {
           consequence == null
               || (f.line() < consequence.line() && f.step().equals(consequence.step()));
       if (convincing && relevant) {
-        return Optional.empty();
+        explained = true;
+        break;
       }
     }
     if (consequence == null) {
-      return endOfLog;
+      if (explained) {
+        return Optional.empty();
+      }
+      // A log with no exit summary and not one candidate line is a clean log: no failure found,
+      // rather than its last lines dressed up as an error.
+      return findings.isEmpty() ? Optional.empty() : endOfLog;
     }
     List<String> pre = consequence.preContext();
     int end = pre.size();
@@ -330,14 +337,20 @@ public final class Triage {
       }
     }
     long first = consequence.line() - pre.size() + start;
+    // The output and the exit line that ends it; a candidate even when a finding explains the
+    // failure, then ranked below it.
+    List<String> lines = new ArrayList<>(pre.subList(start, pre.size()));
+    lines.add(consequence.message());
     return Optional.of(
         tail(
             job,
             job,
             consequence.step(),
             first,
-            pre.subList(start, end),
-            POLICY.outputBeforeExitConfidence(),
+            lines,
+            explained
+                ? POLICY.outputBeforeExitExplainedConfidence()
+                : POLICY.outputBeforeExitConfidence(),
             TAIL));
   }
 
