@@ -2,9 +2,9 @@ package dev.destill.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.AbstractFindingStoreTest;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.core.store.StoreBatch.RequestFinding;
 import dev.destill.store.postgres.PostgresFindingStore;

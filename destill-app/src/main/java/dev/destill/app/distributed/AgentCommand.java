@@ -1,22 +1,21 @@
 package dev.destill.app.distributed;
 
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.Main;
-import dev.destill.app.Providers;
-import dev.destill.app.VersionInfo;
 import dev.destill.app.agent.AgentHttpServer;
 import dev.destill.app.agent.PrometheusAgentMetrics;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
 import dev.destill.core.pipeline.Agent;
+import dev.destill.core.pipeline.MessageCodec;
 import dev.destill.core.sink.SinkAgent;
 import dev.destill.core.store.FindingStore;
-import dev.destill.store.MessageJson;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill agent ingest|analyze|sink}: one pipeline agent as a long-lived process. */
@@ -60,7 +58,11 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public AgentCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
@@ -81,22 +83,24 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ClusterSettings settings = new ClusterSettings(main.env());
+    Services services =
+        this.services.with(this.services.settings().withFlag(Settings.METRICS_PORT, metricsPort));
+    Settings settings = services.settings();
     // Settings are checked before anything connects, so a missing one is reported at once.
     settings.kafkaBrokers();
     if (kind == Kind.SINK) {
       settings.postgresUrl();
     }
-    int port = metricsPort != null ? metricsPort : settings.metricsPort();
+    int port = settings.get(Settings.METRICS_PORT);
     String name = kind.name().toLowerCase(Locale.ROOT);
     PrometheusAgentMetrics metrics = new PrometheusAgentMetrics(name);
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      Broker broker = Cluster.broker(settings);
+      Broker broker = services.connectBroker();
       resources.add(broker);
-      Agent agent = agent(settings, broker, metrics, resources);
+      Agent agent = agent(services, broker, metrics, resources);
       AgentHttpServer http =
-          AgentHttpServer.start(settings.metricsHost(), port, metrics, agent::ready);
+          AgentHttpServer.start(settings.get(Settings.METRICS_HOST), port, metrics, agent::ready);
       resources.add(0, http);
       Thread worker = new Thread(agent, "destill-" + name);
       Thread hook =
@@ -134,18 +138,18 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   private Agent agent(
-      ClusterSettings settings,
+      Services services,
       Broker broker,
       PrometheusAgentMetrics metrics,
       List<AutoCloseable> resources) {
-    MessageJson codec = new MessageJson();
+    MessageCodec codec = services.codec();
     switch (kind) {
       case INGEST -> {
         return new IngestAgent(
             broker,
             codec,
             metrics,
-            Providers.remote(main.env()),
+            services.remoteProviders(),
             new IngestAgent.Settings(
                 Chunker.DEFAULT_TARGET_BYTES,
                 Math.max(1, parallel),
@@ -157,7 +161,7 @@ public final class AgentCommand implements Callable<Integer> {
         return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true);
       }
       default -> {
-        FindingStore store = Cluster.store(settings, Clock.systemUTC());
+        FindingStore store = services.openClusterStore();
         resources.add(store);
         return new SinkAgent(
             broker,
@@ -165,7 +169,7 @@ public final class AgentCommand implements Callable<Integer> {
             metrics,
             store,
             SinkAgent.Settings.DEFAULT,
-            Clock.systemUTC(),
+            services.clock(),
             batch -> {});
       }
     }

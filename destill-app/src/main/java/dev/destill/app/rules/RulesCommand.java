@@ -1,7 +1,7 @@
 package dev.destill.app.rules;
 
-import dev.destill.app.ExitCodes;
-import dev.destill.app.VersionInfo;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.Catalogue;

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A team's known causes: {@code .destill/rules.yaml} in the working directory (the repository) and
@@ -20,20 +19,15 @@ import java.util.Map;
 public final class UserRules {
   private UserRules() {}
 
-  /** The rule files that exist, repository first. */
-  public static List<Path> files(Map<String, String> env, Path workingDir) {
+  /** The rule files that exist, repository first; {@code configDir} is the user config folder. */
+  public static List<Path> files(Path configDir, Path workingDir) {
     List<Path> out = new ArrayList<>();
     Path repo = workingDir.resolve(".destill").resolve("rules.yaml");
     if (Files.isRegularFile(repo)) {
       out.add(repo);
     }
-    String xdg = env.getOrDefault("XDG_CONFIG_HOME", "");
-    String home = env.getOrDefault("HOME", "");
-    Path config =
-        !xdg.isBlank()
-            ? Path.of(xdg, "destill", "rules.yaml")
-            : home.isBlank() ? null : Path.of(home, ".config", "destill", "rules.yaml");
-    if (config != null && Files.isRegularFile(config)) {
+    Path config = configDir.resolve("rules.yaml");
+    if (Files.isRegularFile(config)) {
       out.add(config);
     }
     return out;

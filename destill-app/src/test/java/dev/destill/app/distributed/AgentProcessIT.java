@@ -2,6 +2,7 @@ package dev.destill.app.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.destill.app.config.Settings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -60,8 +61,8 @@ class AgentProcessIT {
             "agent",
             "sink");
     pb.environment().putAll(cluster.env());
-    pb.environment().put(ClusterSettings.METRICS_PORT, "0");
-    pb.environment().put(ClusterSettings.METRICS_HOST, "127.0.0.1");
+    pb.environment().put(Settings.METRICS_PORT.variable(), "0");
+    pb.environment().put(Settings.METRICS_HOST.variable(), "127.0.0.1");
     pb.redirectErrorStream(true);
     Process p = pb.start();
     List<String> output = Collections.synchronizedList(new ArrayList<>());

@@ -1,6 +1,7 @@
 package dev.destill.app.distributed;
 
-import dev.destill.app.Providers;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
@@ -13,8 +14,8 @@ import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.kafka.EmbeddedKafka;
 import dev.destill.provider.FakeCiServer;
-import dev.destill.store.MessageJson;
 import dev.destill.store.postgres.PostgresFindingStore;
+import dev.destill.wire.MessageJson;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,21 +73,22 @@ final class TestCluster implements AutoCloseable {
   /** What the CLI and the agents read: the cluster, and the fake Buildkite API with a token. */
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    env.put(ClusterSettings.KAFKA, kafka.bootstrapServers());
-    env.put(ClusterSettings.POSTGRES, jdbcUrl());
-    env.put(ClusterSettings.PARTITIONS, String.valueOf(PARTITIONS));
+    env.put(Settings.KAFKA.variable(), kafka.bootstrapServers());
+    env.put(Settings.POSTGRES.variable(), jdbcUrl());
+    env.put(Settings.PARTITIONS.variable(), String.valueOf(PARTITIONS));
     env.put("BUILDKITE_API_URL", api.url() + "/v2");
     env.put("BUILDKITE_API_TOKEN", TOKEN);
     return env;
   }
 
-  ClusterSettings settings() {
-    return new ClusterSettings(env());
+  /** The composition root over {@link #env()}, as the agents' processes build it. */
+  Services services() {
+    return Services.forProcess(env());
   }
 
   RunningAgent startIngest() {
-    Broker broker = Cluster.broker(settings());
-    List<CiProvider> remote = Providers.remote(env());
+    Broker broker = services().connectBroker();
+    List<CiProvider> remote = services().remoteProviders();
     IngestAgent agent =
         new IngestAgent(
             broker,
@@ -100,7 +102,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   RunningAgent startAnalyze(AgentMetrics metrics) {
-    Broker broker = Cluster.broker(settings());
+    Broker broker = services().connectBroker();
     return run(
         new AnalyzeAgent(broker, new MessageJson(), metrics, AgentCommand.CHUNKS_PER_POLL, true),
         broker,
@@ -108,8 +110,8 @@ final class TestCluster implements AutoCloseable {
   }
 
   RunningAgent startSink() {
-    Broker broker = Cluster.broker(settings());
-    FindingStore sinkStore = Cluster.store(settings(), Clock.systemUTC());
+    Broker broker = services().connectBroker();
+    FindingStore sinkStore = services().openClusterStore();
     SinkAgent agent =
         new SinkAgent(
             broker,

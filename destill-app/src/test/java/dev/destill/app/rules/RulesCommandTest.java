@@ -3,7 +3,7 @@ package dev.destill.app.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.destill.app.Cli;
-import dev.destill.app.ExitCodes;
+import dev.destill.app.cli.ExitCodes;
 import dev.destill.core.engine.Rules;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,7 +71,7 @@ class RulesCommandTest {
   void userRulesComeFirstAndExplainTheirFindings() throws IOException {
     Files.createDirectories(dir.resolve(".destill"));
     Files.copy(sample(), dir.resolve(".destill/rules.yaml"));
-    List<Path> files = UserRules.files(Map.of(), dir);
+    List<Path> files = UserRules.files(dir.resolve("no-config"), dir);
     assertThat(files).containsExactly(dir.resolve(".destill/rules.yaml"));
     Rules rules = UserRules.rules(files);
     var m = rules.match("ERROR: write /tmp/x: no space left on device", false).orElseThrow();

@@ -4,6 +4,7 @@ import dev.destill.core.DestillException;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
 import dev.destill.core.broker.Subscription;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
@@ -12,7 +13,6 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.StoreBatch;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +53,9 @@ public final class SinkAgent extends Agent {
   private final List<StoreBatch.RequestFinding> findings = new ArrayList<>();
   private final List<RequestEvent> events = new ArrayList<>();
   private int held;
-  private Instant oldest = Instant.MAX;
+
+  /** When the oldest message held arrived; empty while none is held. */
+  private Optional<Instant> oldest = Optional.empty();
 
   /**
    * @param applied told of every batch once it is stored, for a local display
@@ -86,16 +88,16 @@ public final class SinkAgent extends Agent {
       if (decoded.isEmpty()) {
         continue;
       }
-      if (decoded.get() instanceof FindingMessage f) {
-        findings.add(new StoreBatch.RequestFinding(f.requestId(), f.finding()));
-      } else if (decoded.get() instanceof Progress p) {
-        events.add(p.event());
-      } else {
-        deadLetter(m, "expected a finding or a progress event on " + Topics.FINDINGS);
+      switch (decoded.get()) {
+        case FindingMessage f ->
+            findings.add(new StoreBatch.RequestFinding(f.requestId(), f.finding()));
+        case Progress p -> events.add(p.event());
+        case PipelineMessage.AnalysisRequest _, PipelineMessage.LogChunk _ ->
+            deadLetter(m, "expected a finding or a progress event on " + Topics.FINDINGS);
       }
     }
     if (held == 0) {
-      oldest = clock.instant();
+      oldest = Optional.of(clock.instant());
     }
     held += messages.size();
     return false;
@@ -116,7 +118,8 @@ public final class SinkAgent extends Agent {
       return;
     }
     boolean full = held >= settings.maxMessages();
-    boolean old = !clock.instant().isBefore(oldest.plus(settings.maxWait()));
+    boolean old =
+        oldest.map(o -> !clock.instant().isBefore(o.plus(settings.maxWait()))).orElse(false);
     if (full || old || stopping()) {
       write(sub);
     }
@@ -162,7 +165,7 @@ public final class SinkAgent extends Agent {
     findings.clear();
     events.clear();
     held = 0;
-    oldest = Instant.MAX;
+    oldest = Optional.empty();
   }
 
   @Override
