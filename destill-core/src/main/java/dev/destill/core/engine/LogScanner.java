@@ -370,7 +370,11 @@ public final class LogScanner {
       step = clip(visible.substring(group + 9).strip());
       return true;
     }
+    // Markers like ##[section] are stripped from the text, so they are looked for in the line.
     Optional<String> named = StepMarkers.stepName(text);
+    if (named.isEmpty() && visible.startsWith("##")) {
+      named = StepMarkers.stepName(visible);
+    }
     if (named.isPresent()) {
       step = clip(named.get());
       return true;

@@ -233,4 +233,37 @@ class LogScannerTest {
     assertThat(f.signals()).contains("pytest-section");
     assertThat(f.endLine()).isEqualTo(6);
   }
+
+  @Test
+  void shouldNameStepsOfJenkinsGitlabAzureAndTeamcity() {
+    String[][] cases = {
+      {"[Pipeline] { (Unit tests)\n", "Unit tests"},
+      {"\u001b[0Ksection_start:1700000000:step_script\r\u001b[0K\n", "step_script"},
+      {"##[section]Starting: Build solution\n", "Build solution"},
+      {"##teamcity[blockOpened name='Compile' flowId='1']\n", "Compile"},
+    };
+    for (String[] c : cases) {
+      JobScan s = scan(c[0] + "some output\nerror: boom\n");
+      assertThat(at(s, 3).step()).as(c[0]).isEqualTo(c[1]);
+    }
+  }
+
+  @Test
+  void shouldKeepAHeaderWithItsEntriesAcrossABlankLine() {
+    JobScan s =
+        scan(
+            "PHPUnit 9.5\n"
+                + "There was 1 failure:\n"
+                + "\n"
+                + "1) Tests\\CartTest::testTotal\n"
+                + "Failed asserting that 3 matches expected 4.\n"
+                + "\n"
+                + "/app/tests/CartTest.php:12\n"
+                + "\n"
+                + "\n"
+                + "done\n");
+    Finding f = at(s, 2);
+    assertThat(f.endLine()).isGreaterThanOrEqualTo(5);
+    assertThat(f.block()).anyMatch(l -> l.contains("CartTest::testTotal"));
+  }
 }
