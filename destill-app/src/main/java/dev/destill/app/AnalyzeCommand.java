@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
           + "ranked by confidence.",
       "",
       "TARGET is a log file, a directory (each file is one job; *.xml JUnit reports are read "
-          + "too), '-' for standard input, a .gz file, or a Buildkite, GitHub Actions or GitLab "
+          + "too), '-' for standard input (a pipe; at a terminal only with --no-tui), a .gz file, or a Buildkite, GitHub Actions or GitLab "
           + "build URL.",
       "",
       "--format prints text, json, jsonl or markdown; jsonl analyzes each TARGET on its own and"
@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 analysis ran (whether or not it found errors), 2 usage error, 3 input "
-          + "error, 4 --fail-on threshold reached.",
+          + "error, 4 --fail-on threshold reached, 130 interrupted (Ctrl-C).",
       "",
       "Examples:",
       "  destill analyze build.log",
@@ -100,21 +100,39 @@ public final class AnalyzeCommand implements Callable<Integer> {
   boolean noHistory;
 
   @Option(
+      names = "--explain",
+      arity = "0..1",
+      paramLabel = "MODE",
+      parameterConsumer = dev.destill.app.explain.Explaining.ModeConsumer.class,
+      description =
+          "Ask the model set by DESTILL_LLM_URL and DESTILL_LLM_MODEL to explain the top findings"
+              + " (off unless both are set; see docs/explain.md). MODE: on (the default; reuses the"
+              + " explanation of the same failure), refresh (asks again), dry-run (prints exactly"
+              + " what would be sent and sends nothing). Prints the list instead of the UI.")
+  dev.destill.core.explain.Explainer.Mode explain;
+
+  @Option(
       names = "--parallel",
       paramLabel = "N",
       description =
-          "How many job logs to read, and log chunks to analyze, at once (default: the number of"
-              + " CPU cores).")
+          "How many job logs to read, and log chunks to analyze, at once: 1 to 256 (default: the"
+              + " number of CPU cores).")
   int parallel = Runtime.getRuntime().availableProcessors();
+
+  /** The most logs read and chunks analyzed at once: each holds buffers of its own. */
+  public static final int MAX_PARALLEL = 256;
 
   @Override
   public Integer call() throws java.io.IOException {
     validate();
+    if (targets.contains("-")) {
+      Stdin.requireOpen();
+    }
     int top = display.top();
     Format format = formatOption.require(Format.values());
     JobState localState = parseState();
     AnalysisService service =
-        new AnalysisService(services.providers(localState), services.clock())
+        new AnalysisService(services.providers(localState), services.clock(), services.codec())
             .withRules(
                 dev.destill.app.rules.UserRules.rules(
                     dev.destill.app.rules.UserRules.files(
@@ -123,9 +141,25 @@ public final class AnalyzeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);
     boolean failed = false;
-    if (!formatOption.given() && !display.noTui() && Tui.available(services.settings())) {
+    boolean tui =
+        !formatOption.given()
+            && !display.noTui()
+            && explain == null
+            && Tui.available(services.settings());
+    if (targets.contains("-") && Tui.stdinIsTerminal()) {
+      if (tui) {
+        // The UI reads its keys from the terminal: it cannot also take a typed log from it.
+        throw new ParameterException(
+            spec.commandLine(),
+            "'-' reads a log from standard input, which is this terminal: pipe a log in "
+                + "(kubectl logs job/ci | destill analyze -), or give a file");
+      }
+      err.println("destill: reading standard input (Ctrl-D to end, Ctrl-C to cancel)");
+      err.flush();
+    }
+    if (tui) {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
-      java.util.Optional<AnalysisReport> report =
+      Tui.Result shown =
           Tui.run(
               request.input(),
               services.settings(),
@@ -133,7 +167,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                   remember(
                       service.analyze(request, l),
                       m -> l.onProgress(new ProgressEvent.Warning(m))));
-      return report.isPresent() && reachesThreshold(report.get())
+      if (shown.interrupted()) {
+        return ExitCodes.INTERRUPTED;
+      }
+      return shown.report().isPresent() && reachesThreshold(shown.report().get())
           ? ExitCodes.FAILURE_FOUND
           : ExitCodes.OK;
     }
@@ -143,12 +180,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
             remember(
                 service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
                 warn(err));
+        java.util.Optional<AnalysisReport> explained = explained(report, format, out, err);
+        if (explained.isEmpty()) {
+          continue;
+        }
+        report = explained.get();
         JsonReport.write(report, top, false, out);
         failed |= reachesThreshold(report);
       }
     } else {
       AnalysisReport report =
           remember(service.analyze(new AnalysisRequest(targets, parallel), listener), warn(err));
+      java.util.Optional<AnalysisReport> explained = explained(report, format, out, err);
+      if (explained.isEmpty()) {
+        out.flush();
+        return ExitCodes.OK;
+      }
+      report = explained.get();
       switch (format) {
         case JSON -> JsonReport.write(report, top, true, out);
         case MARKDOWN -> MarkdownReport.write(report, top, out);
@@ -177,6 +225,43 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The report with its explanation when {@code --explain} asks for one; empty after a dry run,
+   * which prints what would be sent instead of the report.
+   */
+  private java.util.Optional<AnalysisReport> explained(
+      AnalysisReport report, Format format, PrintWriter out, PrintWriter err) {
+    if (explain == null) {
+      return java.util.Optional.of(report);
+    }
+    boolean json = format == Format.JSON || format == Format.JSONL;
+    boolean stream = !json && System.console() != null;
+    if (noHistory) {
+      return dev.destill.app.explain.Explaining.run(
+          services.settings().llmEnv(),
+          java.util.Optional.empty(),
+          report,
+          explain,
+          json,
+          stream,
+          out,
+          err,
+          services.clock());
+    }
+    try (FindingStore store = services.openHistory()) {
+      return dev.destill.app.explain.Explaining.run(
+          services.settings().llmEnv(),
+          java.util.Optional.of(store),
+          report,
+          explain,
+          json,
+          stream,
+          out,
+          err,
+          services.clock());
+    }
+  }
+
   /** Warnings to stderr, one line each; the UI shows them in its status line instead. */
   private static java.util.function.Consumer<String> warn(PrintWriter err) {
     return m -> {
@@ -188,26 +273,33 @@ public final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (parallel < 1) {
+    if (parallel < 1 || parallel > MAX_PARALLEL) {
       throw new ParameterException(
-          spec.commandLine(), "--parallel must be at least 1, was " + parallel);
+          spec.commandLine(),
+          "--parallel takes 1 to " + MAX_PARALLEL + " (logs read at once), was " + parallel);
     }
-    if (failOn != null && (failOn < 0 || failOn > 1)) {
+    if (failOn != null && (failOn.isNaN() || failOn < 0 || failOn > 1)) {
       throw new ParameterException(
           spec.commandLine(), "--fail-on takes a confidence from 0 to 1, was " + failOn);
     }
   }
 
+  /** The states a local log file can be given. */
+  private static final List<JobState> LOCAL_STATES =
+      List.of(JobState.FAILED, JobState.PASSED, JobState.UNKNOWN);
+
   private JobState parseState() {
+    java.util.Optional<JobState> s;
     try {
-      JobState s = JobState.parse(jobState);
-      if (s != JobState.FAILED && s != JobState.PASSED && s != JobState.UNKNOWN) {
-        throw new IllegalArgumentException("--job-state takes failed, passed or unknown");
-      }
-      return s;
+      s = java.util.Optional.of(JobState.parse(jobState)).filter(LOCAL_STATES::contains);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--job-state: " + e.getMessage());
+      s = java.util.Optional.empty();
     }
+    return s.orElseThrow(
+        () ->
+            new ParameterException(
+                spec.commandLine(),
+                "--job-state takes failed, passed or unknown, was '" + jobState + "'"));
   }
 
   private boolean reachesThreshold(AnalysisReport report) {
@@ -244,6 +336,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
               case ProgressEvent.BuildResolved _,
                   ProgressEvent.JobFinished _,
                   ProgressEvent.JobStarted _,
+                  // The UI draws reading progress; printed lines stay one per log.
+                  ProgressEvent.JobReading _,
                   ProgressEvent.Completed _ ->
                   null;
             };

@@ -1,10 +1,13 @@
 package dev.destill.app;
 
 import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.output.Format;
 import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -32,7 +35,27 @@ public final class Cli {
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
     cl.setParameterExceptionHandler(Cli::handleParameterException);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.getSubcommands()
+        .get("serve")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(dev.destill.app.serve.ServeCommand.footer());
+    cl.registerConverter(Format.class, Cli::format);
     return cl;
+  }
+
+  /** A format as users type it; a wrong one lists them in lower case, as help does. */
+  static Format format(String value) {
+    for (Format f : Format.values()) {
+      if (f.toString().equals(value.strip().toLowerCase(Locale.ROOT))) {
+        return f;
+      }
+    }
+    throw new CommandLine.TypeConversionException(
+        "'"
+            + value
+            + "' is not a format: use "
+            + String.join(", ", Arrays.stream(Format.values()).map(Format::toString).toList()));
   }
 
   static int exitCodeOf(Throwable t) {
@@ -48,7 +71,18 @@ public final class Cli {
   private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println("destill: " + e.getMessage());
+    String message = e.getMessage();
+    String suggestion = "";
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String first = u.getUnmatched().get(0);
+      if (!cmd.getSubcommands().isEmpty() && !first.startsWith("-")) {
+        message = "unknown command '" + first + "'";
+      }
+      // picocli orders its suggestions by likeness: the first is the one meant.
+      suggestion =
+          u.getSuggestions().isEmpty() ? "" : ". Did you mean '" + u.getSuggestions().get(0) + "'?";
+    }
+    err.println("destill: " + message + suggestion);
     err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
     err.flush();
     return ExitCodes.USAGE;

@@ -59,7 +59,7 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     Format format = formatOption.require(Format.TEXT, Format.JSON, Format.JSONL);
     List<RequestRecord> requests;
-    try (FindingStore store = services.openHistory()) {
+    try (FindingStore store = services.openHistoryForReading()) {
       requests = store.recentRequests(limit);
     }
     PrintWriter out = spec.commandLine().getOut();

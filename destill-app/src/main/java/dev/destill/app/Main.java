@@ -24,6 +24,10 @@ import picocli.CommandLine.Command;
       dev.destill.app.eval.EvalCommand.class,
       dev.destill.app.rules.RulesCommand.class,
       dev.destill.app.mcp.McpCommand.class,
+      dev.destill.app.serve.ServeCommand.class,
+      dev.destill.app.explain.ExplainCommand.class,
+      CompletionCommand.class,
+      ManCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

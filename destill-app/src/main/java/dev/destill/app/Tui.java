@@ -4,6 +4,7 @@ import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.MouseCaptureMode;
 import com.googlecode.lanterna.terminal.Terminal;
+import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.config.Settings;
@@ -33,10 +34,35 @@ final class Tui {
   }
 
   /**
+   * Whether standard input is a terminal rather than a pipe or a file: then {@code analyze -} would
+   * wait for typed lines. Java tells only when both stdin and stdout are terminals; on Linux the
+   * link of fd 0 tells about stdin alone.
+   */
+  static boolean stdinIsTerminal() {
+    if (System.console() != null) {
+      return true;
+    }
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | RuntimeException e) {
+      return false; // not Linux, or no such link: assume a pipe, as before
+    }
+  }
+
+  /**
+   * What the UI ended with.
+   *
+   * @param report the analysis, when it finished before the user quit
+   * @param interrupted the user pressed Ctrl-C
+   */
+  record Result(Optional<AnalysisReport> report, boolean interrupted) {}
+
+  /**
    * Starts {@code analysis} on a background thread and shows its findings until the user quits.
    * Returns the report when the analysis finished before that.
    */
-  static Optional<AnalysisReport> run(
+  static Result run(
       String title, Settings settings, Function<AnalysisListener, AnalysisReport> analysis)
       throws IOException {
     Inbox inbox = new Inbox();
@@ -78,6 +104,8 @@ final class Tui {
     Terminal terminal =
         new DefaultTerminalFactory(System.out, System.in, StandardCharsets.UTF_8)
             .setMouseCaptureMode(MouseCaptureMode.CLICK_RELEASE)
+            // Ctrl-C reaches the UI as a key: it restores the screen and exits with 130.
+            .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
             .createTerminal();
     PrintStream raw = System.out;
     TriageUi ui =
@@ -92,9 +120,9 @@ final class Tui {
               raw.flush();
             },
             settings.get(Settings.PAGER));
-    ui.run();
+    TriageUi.Outcome outcome = ui.run();
     terminal.close();
-    return Optional.ofNullable(result.get());
+    return new Result(Optional.ofNullable(result.get()), outcome == TriageUi.Outcome.INTERRUPTED);
   }
 
   /** Local jobs are named by their path; plain files can be opened in a pager. */

@@ -13,6 +13,7 @@ import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
 import dev.destill.app.wiring.Services;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.store.FindingStore;
 import java.io.IOException;
@@ -59,24 +60,23 @@ public final class ViewCommand implements Callable<Integer> {
     int top = display.top();
     Format format = formatOption.require(Format.values());
     AnalysisReport report;
-    try (FindingStore store = services.openHistory()) {
+    try (FindingStore store = services.openHistoryForReading()) {
       report = HistoryStore.load(store, requestId);
     }
     if (!formatOption.given() && !display.noTui() && Tui.available(services.settings())) {
       AnalysisReport shown = report;
-      Tui.run(
-          report.title(),
-          services.settings(),
-          l -> {
-            l.onProgress(
-                new ProgressEvent.BuildResolved(
-                    shown.buildId(), shown.title(), shown.jobs().size(), 0));
-            for (Finding f : shown.findings()) {
-              l.onFinding(f);
-            }
-            return shown;
-          });
-      return ExitCodes.OK;
+      Tui.Result result =
+          Tui.run(
+              report.title(),
+              services.settings(),
+              l -> {
+                l.onProgress(resolved(shown));
+                for (Finding f : shown.findings()) {
+                  l.onFinding(f);
+                }
+                return shown;
+              });
+      return result.interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {
@@ -86,5 +86,12 @@ public final class ViewCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** What the UI's header says of a stored build: its jobs, and how many of them failed. */
+  static ProgressEvent.BuildResolved resolved(AnalysisReport report) {
+    int failed = (int) report.jobs().stream().filter(j -> j.state() == JobState.FAILED).count();
+    return new ProgressEvent.BuildResolved(
+        report.buildId(), report.title(), report.jobs().size(), failed);
   }
 }

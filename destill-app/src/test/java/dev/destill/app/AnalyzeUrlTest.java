@@ -137,4 +137,77 @@ class AnalyzeUrlTest {
     assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(r.err()).contains("don't know how to read");
   }
+
+  @Test
+  void shouldMaskATargetsQueryInTheReportAndTheHistory() throws Exception {
+    build();
+    String url = "https://buildkite.com/acme/shop/builds/42?access_token=sekrit-in-the-url";
+
+    Run r = analyze(env(), "analyze", "--format", "json", url);
+
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode report = JSON.readTree(r.out());
+    assertThat(report.get("input").asText()).endsWith("?access_token=***");
+    String requestId = report.get("request_id").asText();
+    Run history = analyze(env(), "history", "--format", "json", "--limit", "100");
+    assertThat(history.out()).contains(requestId).doesNotContain("sekrit-in-the-url");
+    assertThat(r.out() + r.err()).doesNotContain("sekrit-in-the-url");
+  }
+
+  @Test
+  void shouldRefuseAMalformedTokenInOneLineWithoutIt() {
+    for (String token : new String[] {"bkua_\u2026", "bkua_first\nsecond"}) {
+      Map<String, String> env = new java.util.HashMap<>(env());
+      env.put("BUILDKITE_API_TOKEN", token);
+
+      Run r = analyze(env, "analyze", "https://buildkite.com/acme/shop/builds/42");
+
+      assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
+      assertThat(r.err().strip().lines()).hasSize(1);
+      assertThat(r.err()).contains("BUILDKITE_API_TOKEN is not a valid token");
+      assertThat(r.err()).doesNotContain("bkua_").doesNotContain("second");
+    }
+    assertThat(api.requestCount()).isZero();
+  }
+
+  @Test
+  void shouldSendNoTokenToARunUrlOnAnUnknownHost() {
+    Map<String, String> env =
+        Map.of("GITHUB_TOKEN", "ghp_secret_value", "DESTILL_HOME", CliRunner.HOME.toString());
+
+    Run r = analyze(env, "analyze", api.url() + "/acme/w/actions/runs/1");
+
+    assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("GITHUB_API_URL").doesNotContain("ghp_secret_value");
+    assertThat(api.requestCount()).isZero();
+  }
+
+  @Test
+  void shouldPutTheProvidersWarningsInTheJsonToo() throws Exception {
+    build();
+    String running =
+        Files.readString(
+                Path.of(
+                    "..",
+                    "destill-providers",
+                    "src",
+                    "test",
+                    "resources",
+                    "buildkite",
+                    "build.json"))
+            .replaceFirst("\"state\": \"failed\"", "\"state\": \"running\"");
+    api.on(BUILD, Reply.json(running));
+    Run r =
+        analyze(
+            env(),
+            "analyze",
+            "--no-history",
+            "--format",
+            "json",
+            "https://buildkite.com/acme/shop/builds/42");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("still running");
+    assertThat(JSON.readTree(r.out()).get("warnings").toString()).contains("still running");
+  }
 }

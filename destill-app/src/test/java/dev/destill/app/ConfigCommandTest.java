@@ -22,7 +22,10 @@ class ConfigCommandTest {
   void shouldPrintEverySettingWithItsValueAndSourceAndMaskTokens() {
     CliRunner.Result r =
         CliRunner.runWithEnv(
-            Map.of("GITHUB_TOKEN", "ghp_s3cr3t_value", "DESTILL_KAFKA_PARTITIONS", "3"),
+            Map.of(
+                "GITHUB_TOKEN", "ghp_s3cr3t_value",
+                "DESTILL_KAFKA_PARTITIONS", "3",
+                "DESTILL_METRICS_PORT", ""),
             "config",
             "--no-check");
 
@@ -48,7 +51,10 @@ class ConfigCommandTest {
             Map.of(
                 "DESTILL_HOME", notADir.toString(),
                 "DESTILL_METRICS_PORT", "99999",
-                "BUILDKITE_API_TOKEN", "bk"),
+                "BUILDKITE_API_TOKEN", "bk",
+                "GITLAB_TOKEN", "",
+                "DESTILL_KAFKA_BROKERS", "",
+                "REDPANDA_BROKERS", ""),
             "config");
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
@@ -65,7 +71,12 @@ class ConfigCommandTest {
   @Test
   void shouldSayTheHistoryIsWritableInAFreshHome() {
     CliRunner.Result r =
-        CliRunner.runWithEnv(Map.of("DESTILL_HOME", tmp.resolve("new").toString()), "config");
+        CliRunner.runWithEnv(
+            Map.of(
+                "DESTILL_HOME", tmp.resolve("new").toString(),
+                "DESTILL_KAFKA_BROKERS", "",
+                "REDPANDA_BROKERS", ""),
+            "config");
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(line(r.out(), "ok       history")).contains("is writable");

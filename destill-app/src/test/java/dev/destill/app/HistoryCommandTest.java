@@ -61,4 +61,62 @@ class HistoryCommandTest {
             CliRunner.run("analyze", "--no-history", "--format", "json", log.toString()).out());
     assertThat(r.get("findings").get(0).has("history")).isFalse();
   }
+
+  /** Makes {@code paths} impossible to write, even for root (chattr +i); false if it cannot. */
+  static boolean freeze(boolean on, Path... paths) throws Exception {
+    if (!on) {
+      run("chattr", "-i", paths);
+    }
+    for (Path p : paths) {
+      Files.setPosixFilePermissions(
+          p,
+          java.nio.file.attribute.PosixFilePermissions.fromString(
+              Files.isDirectory(p)
+                  ? (on ? "r-xr-xr-x" : "rwx------")
+                  : (on ? "r--r--r--" : "rw-------")));
+    }
+    if (!on || !Files.isWritable(paths[0])) {
+      return true;
+    }
+    // Root ignores file modes: an immutable file is read-only for root too.
+    return run("chattr", "+i", paths);
+  }
+
+  private static boolean run(String cmd, String flag, Path... paths) throws Exception {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(cmd, flag));
+    for (Path p : paths) {
+      args.add(p.toString());
+    }
+    try {
+      Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void shouldListAndViewAReadOnlyHistory() throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("ro-home"));
+    java.util.Map<String, String> env = java.util.Map.of("DESTILL_HOME", home.toString());
+    Path log = tmp.resolve("ro.log");
+    Files.writeString(log, "error: read-only history check failed\n");
+    CliRunner.Result analyzed =
+        CliRunner.runWithEnv(env, "analyze", "--format", "json", log.toString());
+    String requestId = JSON.readTree(analyzed.out()).get("request_id").asText();
+    Path db = home.resolve("destill.db");
+    boolean frozen = freeze(true, db, home);
+    try {
+      org.junit.jupiter.api.Assumptions.assumeTrue(frozen, "cannot make a file read-only here");
+      CliRunner.Result list = CliRunner.runWithEnv(env, "history");
+      assertThat(list.exitCode()).as(list.err()).isZero();
+      assertThat(list.out()).contains(requestId);
+      CliRunner.Result view = CliRunner.runWithEnv(env, "view", "--format", "json", requestId);
+      assertThat(view.exitCode()).as(view.err()).isZero();
+      assertThat(view.out()).contains("read-only history check failed");
+    } finally {
+      freeze(false, db, home);
+    }
+  }
 }

@@ -69,6 +69,8 @@ class McpServerIT {
                     api.url() + "/v2",
                     "BUILDKITE_API_TOKEN",
                     "bkua_test_token_0123456789abcdef",
+                    "GITHUB_TOKEN",
+                    "ghp_mcp_it_token_never_sent",
                     // The server's history goes to a folder of this test, not the user's.
                     "DESTILL_HOME",
                     Files.createTempDirectory("destill-mcp-it").toString()))
@@ -165,8 +167,12 @@ class McpServerIT {
   @Test
   void shouldAnswerBadInputWithToolErrors() {
     assertThat(call("analyze_log", Map.of()).isError()).isTrue();
-    assertThat(text(call("analyze_log", Map.of("path", "/no/such/file.log"))))
+    assertThat(text(call("analyze_log", Map.of("path", "target/no/such/file.log"))))
         .contains("no such file");
+    // Only files under the working directory (no roots, no DESTILL_MCP_ROOTS) may be read.
+    CallToolResult passwd = call("analyze_log", Map.of("path", "/etc/passwd"));
+    assertThat(passwd.isError()).isTrue();
+    assertThat(text(passwd)).contains("outside the folders").doesNotContain("root:");
     assertThat(
             call("get_finding_details", Map.of("request_id", "req-x", "finding_id", "f")).isError())
         .isTrue();
@@ -178,5 +184,15 @@ class McpServerIT {
     assertThat(regex.isError()).isTrue();
     // The server survives all of it.
     assertThat(client.listTools().tools()).hasSize(5);
+  }
+
+  @Test
+  void shouldSendNoTokenToARunLinkOnAnUnknownHost() {
+    // A link an assistant was tricked into passing on: shaped like a run, on another host.
+    CallToolResult r = call("analyze_build", Map.of("url", api.url() + "/acme/w/actions/runs/1"));
+
+    assertThat(r.isError()).isTrue();
+    assertThat(text(r)).contains("GITHUB_API_URL").doesNotContain("ghp_mcp_it_token_never_sent");
+    assertThat(api.seen()).noneMatch(s -> s.pathAndQuery().contains("/acme/w"));
   }
 }

@@ -190,4 +190,17 @@ class BuildkiteProviderTest {
         .isInstanceOf(DestillException.BadInput.class)
         .hasMessageContaining("builds/NUMBER");
   }
+
+  @Test
+  void shouldListAJobGivenTwiceOnce() {
+    String job =
+        """
+        {"id":"%s","type":"script","name":"unit","state":"failed"}"""
+            .formatted(JOB1);
+    api.on(BUILD, Reply.json("{\"state\":\"failed\",\"jobs\":[" + job + "," + job + "]}"));
+
+    Build build = provider("bk-token").fetchBuild(URL, events::add);
+
+    assertThat(build.jobs()).extracting(j -> j.info().id()).containsExactly(JOB1);
+  }
 }

@@ -3,6 +3,7 @@ package dev.destill.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.destill.core.DestillException;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
@@ -202,16 +203,160 @@ class GitHubProviderTest {
   }
 
   @Test
-  void shouldDeriveTheEnterpriseApiFromTheHost() {
+  void shouldReadAnEnterpriseRunThroughTheApiTheUserNamed() {
+    runWithJobs(TWO_JOBS, Map.of());
+
+    Build build =
+        provider().fetchBuild("https://github.example.com/acme/shop/actions/runs/777", events::add);
+
+    assertThat(build.jobs()).hasSize(3);
+    assertThat(api.seen()).allSatisfy(s -> assertThat(s.hadAuthorization()).isTrue());
+  }
+
+  void runWithJobs(String firstPage, Map<String, String> headers) {
+    api.on(
+        REPO + "/actions/runs/777",
+        Reply.json(
+            """
+        {"id":777,"name":"CI","run_number":12,"status":"completed","conclusion":"failure"}"""));
+    api.on(
+        REPO + "/actions/runs/777/jobs?per_page=100&filter=latest", Reply.json(firstPage, headers));
+  }
+
+  static final String TWO_JOBS =
+      """
+      {"total_count":2,"jobs":[{"id":1,"name":"build","status":"completed","conclusion":"failure"},
+        {"id":2,"name":"lint","status":"completed","conclusion":"success"}]}""";
+
+  @Test
+  void shouldListAJobOnTwoPagesOnce() {
+    runWithJobs(
+        TWO_JOBS,
+        Map.of(
+            "Link",
+            "<" + api.url() + REPO + "/actions/runs/777/jobs?per_page=100&page=2>; rel=\"next\""));
+    api.on(REPO + "/actions/runs/777/jobs?per_page=100&page=2", Reply.json(TWO_JOBS));
+
+    Build build = provider().fetchBuild(URL, events::add);
+
+    assertThat(build.jobs())
+        .extracting(j -> j.info().id())
+        .containsExactly("1", "2", "artifacts:777");
+  }
+
+  @Test
+  void shouldStopAtANextLinkBackToTheSamePage() {
+    runWithJobs(
+        TWO_JOBS,
+        Map.of(
+            "Link",
+            "<"
+                + api.url()
+                + REPO
+                + "/actions/runs/777/jobs?per_page=100&filter=latest>; rel=\"next\""));
+
+    Build build = provider().fetchBuild(URL, events::add);
+
+    assertThat(build.jobs()).hasSize(3);
+    assertThat(api.requestCount()).as("the run and one page").isEqualTo(2);
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        ProgressEvent.Warning.class,
+                        w -> assertThat(w.message()).contains("back at a page")));
+  }
+
+  @Test
+  void shouldCountTheTestReportsEntryAsNoJob() {
+    runWithJobs(TWO_JOBS, Map.of());
+
+    provider().fetchBuild(URL, events::add);
+
+    assertThat(events)
+        .filteredOn(ProgressEvent.BuildResolved.class::isInstance)
+        .singleElement()
+        .isEqualTo(
+            new ProgressEvent.BuildResolved("github:acme/shop/777", "acme/shop CI #12", 2, 1));
+  }
+
+  @Test
+  void shouldNotSendTheTokenToAnArtifactUrlOnAnotherHost() {
+    runWithJobs(TWO_JOBS, Map.of());
+    api.on(
+        REPO + "/actions/runs/777/artifacts?per_page=100",
+        Reply.json(
+            """
+        {"total_count":1,"artifacts":[
+          {"id":10,"name":"test-results","size_in_bytes":100,"expired":false,"archive_download_url":"%s/zip/10"}]}"""
+                .formatted(storage.url())));
+    storage.on("/zip/10", Reply.bytes(Zips.zip(Map.of("TEST-Cart.xml", SafeZipTest.REPORT))));
+    GitHubProvider p = provider();
+    Build build = p.fetchBuild(URL, events::add);
+
+    TestReports reports = p.testReports(build, build.jobs().get(2));
+
+    assertThat(storage.seen()).isEmpty();
+    assertThat(reports.reports()).isEmpty();
+    assertThat(reports.warnings())
+        .singleElement()
+        .satisfies(w -> assertThat(w).contains("test-results").contains("outside"));
+  }
+
+  @Test
+  void shouldSendNoTokenToARunUrlOnAnotherHost() {
+    FakeCiServer evil = new FakeCiServer();
+    try (evil) {
+      GitHubProvider p =
+          new GitHubProvider(
+              new HttpTransport(
+                  HttpTransport.defaultClient(), clock, waits::add, Duration.ofSeconds(2)),
+              Map.of(GitHubProvider.TOKEN, "ghp_secret"));
+      String target = evil.url() + "/acme/w/actions/runs/1";
+      assertThat(p.accepts(target)).isTrue();
+
+      assertThatThrownBy(() -> p.fetchBuild(target, events::add))
+          .isInstanceOf(DestillException.BadInput.class)
+          .hasMessageContaining("GITHUB_API_URL")
+          .hasMessageNotContaining("ghp_secret");
+      assertThat(evil.requestCount()).isZero();
+    }
+  }
+
+  @Test
+  void shouldRefuseAMalformedTokenWithoutEchoingIt() {
+    for (String token : List.of("ghp_\u2026", "ghp_abc\nX-Evil: 1", "ghp_ abc")) {
+      GitHubProvider p =
+          new GitHubProvider(
+              new HttpTransport(
+                  HttpTransport.defaultClient(), clock, waits::add, Duration.ofSeconds(2)),
+              Map.of(GitHubProvider.API_URL, api.url(), GitHubProvider.TOKEN, token));
+
+      assertThatThrownBy(() -> p.fetchBuild(URL, events::add))
+          .isInstanceOf(DestillException.BadInput.class)
+          .hasMessageContaining("GITHUB_TOKEN is not a valid token")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token.substring(4)));
+    }
+    assertThat(api.requestCount()).isZero();
+  }
+
+  @Test
+  void shouldMaskCredentialsInTheApiUrl() {
     GitHubProvider p =
         new GitHubProvider(
             new HttpTransport(
                 HttpTransport.defaultClient(), clock, waits::add, Duration.ofSeconds(2)),
-            Map.of(GitHubProvider.TOKEN, "t"));
-    assertThat(p.accepts("https://github.example.com/team/app/actions/runs/5")).isTrue();
-    assertThatThrownBy(
-            () ->
-                p.fetchBuild("https://github.example.invalid/team/app/actions/runs/5", events::add))
-        .hasMessageContaining("github.example.invalid");
+            Map.of(
+                GitHubProvider.API_URL,
+                api.url().replace("://", "://bob:hunter2@"),
+                GitHubProvider.TOKEN,
+                "ghp_test"));
+
+    assertThatThrownBy(() -> p.fetchBuild(URL + "?sig=abc123", events::add))
+        .isInstanceOf(DestillException.BadInput.class)
+        .hasMessageContaining("GITHUB_API_URL holds credentials")
+        .hasMessageNotContaining("hunter2");
+    assertThat(api.requestCount()).isZero();
   }
 }

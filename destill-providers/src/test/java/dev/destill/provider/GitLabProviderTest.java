@@ -105,4 +105,46 @@ class GitLabProviderTest {
         .hasMessageContaining("GITLAB_TOKEN")
         .hasMessageContaining("read_api");
   }
+
+  static final String JOB =
+      """
+      {"id":6,"name":"rspec","stage":"test","status":"failed","artifacts":[]}""";
+
+  @Test
+  void shouldListAJobOnTwoPagesOnceAndStopAtARepeatedPage() {
+    api.on(
+        PROJECT + "/pipelines/55/jobs?per_page=100",
+        Reply.json("[" + JOB + "," + JOB + "]", Map.of("X-Next-Page", "2")));
+    api.on(
+        PROJECT + "/pipelines/55/jobs?per_page=100&page=2",
+        Reply.json("[" + JOB + "]", Map.of("X-Next-Page", "2")));
+
+    Build build = provider().fetchBuild(URL, events::add);
+
+    assertThat(build.jobs()).extracting(j -> j.info().id()).containsExactly("6");
+    assertThat(api.requestCount()).isEqualTo(2);
+    assertThat(events)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        ProgressEvent.Warning.class,
+                        w -> assertThat(w.message()).contains("back at a page")));
+  }
+
+  @Test
+  void shouldSendNoTokenToAPipelineUrlOnAHostTheUserDidNotName() {
+    GitLabProvider p =
+        new GitLabProvider(
+            new HttpTransport(
+                HttpTransport.defaultClient(), Clock.systemUTC(), d -> {}, Duration.ofSeconds(5)),
+            Map.of(GitLabProvider.TOKEN, "glpat-secret"));
+    String target = api.url() + "/acme/shop/-/pipelines/55";
+    assertThat(p.accepts(target)).isTrue();
+
+    assertThatThrownBy(() -> p.fetchBuild(target, events::add))
+        .hasMessageContaining("GITLAB_API_URL")
+        .hasMessageNotContaining("glpat-secret");
+    assertThat(api.requestCount()).isZero();
+  }
 }

@@ -113,4 +113,43 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
     assertThat(r.warnings()).isEmpty();
     assertThat(store.findings("req-1")).isEmpty();
   }
+
+  @Test
+  void shouldCreateTheHistoryReadableByItsOwnerOnly() throws Exception {
+    Path file = dir.resolve("fresh").resolve("destill.db");
+    try (FindingStore store = new SqliteFindingStore(file, clock)) {
+      assertThat(store.recentRequests(1)).isEmpty();
+    }
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file.getParent())))
+        .isEqualTo("rwx------");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void shouldTightenAnOlderWorldReadableHistory() throws Exception {
+    Path file = dir.resolve("old-perms.db");
+    Files.createFile(file);
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    new SqliteFindingStore(file, clock).close();
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void shouldReadAHistoryOpenedReadOnly() {
+    create("req-1", "b1");
+    save("req-1", List.of(finding("f1", "h1", 0.9, 1)));
+    try (FindingStore ro =
+        SqliteFindingStore.readOnly(dir.resolve("nested").resolve("destill.db"), clock)) {
+      assertThat(ro.findings("req-1")).hasSize(1);
+    }
+  }
 }

@@ -4,6 +4,9 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.model.Severity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The state of the triage screen: findings grouped by hash, filters, sort, search, selection and
@@ -60,8 +64,13 @@ public final class TriageModel {
   private int jobs;
   private int failedJobs;
   private int logsRead;
-  private long bytesRead;
+  private long bytesRead; // of the logs read to their end
+  private final Map<String, Long> reading = new LinkedHashMap<>(); // logs being read: bytes so far
+  private Instant readingSince;
+  private int seenWhileReading; // findings counted before the final ranking replaced them
+  private boolean ranked;
   private boolean done;
+  private final Clock clock;
   private String status = "";
 
   private int selected;
@@ -82,10 +91,25 @@ public final class TriageModel {
 
   private boolean searching;
   private String query = "";
+  private List<LogHit> logHits = List.of();
+  private boolean moreLogHits; // the log search stopped at its limit
+  private int match = -1; // index of the current match: findings first, then log hits
+  private LogHit shownHit; // shown in the detail pane instead of the selected finding
+
   private boolean help;
+  private List<MenuItem> menu; // the filter picker, when open
+  private int menuCursor;
 
   public TriageModel(String title) {
+    this(title, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock tells the reading rate
+   */
+  public TriageModel(String title, Clock clock) {
     this.title = title;
+    this.clock = clock;
   }
 
   // ---- input from the analysis ----
@@ -121,6 +145,8 @@ public final class TriageModel {
   /** The final ranking replaces what arrived live. */
   public void replaceAll(List<Finding> ranked) {
     String keep = selectedRow().map(r -> r.finding().hash()).orElse(null);
+    seenWhileReading = Math.max(seenWhileReading, total());
+    this.ranked = true;
     byHash.clear();
     for (Finding f : ranked) {
       Row existing = byHash.get(f.hash());
@@ -143,15 +169,22 @@ public final class TriageModel {
         jobs += b.jobs();
         failedJobs += b.failedJobs();
       }
+      case ProgressEvent.JobStarted j -> {
+        startReading();
+        reading.put(j.job(), 0L);
+      }
+      case ProgressEvent.JobReading j -> {
+        startReading();
+        reading.put(j.job(), j.bytes());
+      }
       case ProgressEvent.JobFinished j -> {
+        startReading();
+        reading.remove(j.job());
         logsRead++;
         bytesRead += j.bytes();
       }
       case ProgressEvent.Warning w -> {
         status = "warning: " + w.message();
-      }
-      case ProgressEvent.JobStarted _ -> {
-        // Only finished jobs count.
       }
       case ProgressEvent.Completed _ -> {
         done = true;
@@ -165,23 +198,78 @@ public final class TriageModel {
     return title;
   }
 
-  /** The header's summary: jobs, progress and counts. */
+  /**
+   * The header's summary: jobs and counts. Until the final ranking the counts are provisional (the
+   * ranking folds duplicates and keeps each job's strongest), and say so.
+   */
   public String summary() {
-    int total = byHash.values().stream().mapToInt(Row::count).sum();
-    String progress =
-        done
-            ? ""
-            : String.format(
-                Locale.ROOT, "  reading logs %d/%d (%d MB)...", logsRead, jobs, bytesRead >> 20);
+    int other = jobs - failedJobs;
+    String jobsPart =
+        "jobs "
+            + jobs
+            + " ("
+            + failedJobs
+            + " failed"
+            + (other > 0 ? ", " + other + " other" : "")
+            + ")";
+    if (!done) {
+      return jobsPart
+          + "  findings "
+          + total()
+          + " so far ("
+          + byHash.size()
+          + " unique, provisional until ranked)";
+    }
+    String before =
+        ranked && seenWhileReading > total() ? "; " + seenWhileReading + " before ranking" : "";
+    return jobsPart + "  findings " + total() + " (" + byHash.size() + " unique" + before + ")";
+  }
+
+  /**
+   * How far reading has got, for the header while the analysis runs: logs read, bytes and rate;
+   * empty once it is done.
+   */
+  public String progressLine() {
+    if (done) {
+      return "";
+    }
+    long bytes = bytesRead + reading.values().stream().mapToLong(Long::longValue).sum();
+    if (readingSince == null) {
+      return "resolving the build...";
+    }
+    if (reading.isEmpty() && jobs > 0 && logsRead >= jobs) {
+      return "read " + logsRead + " logs, " + size(bytes) + "; ranking...";
+    }
+    double seconds = Duration.between(readingSince, clock.instant()).toMillis() / 1000.0;
+    String rate = seconds >= 0.5 ? ", " + size((long) (bytes / seconds)) + "/s" : "";
     return String.format(
         Locale.ROOT,
-        "jobs %d (%d failed, %d other)  findings %d (%d unique)%s",
-        jobs,
-        failedJobs,
-        jobs - failedJobs,
-        total,
-        byHash.size(),
-        progress);
+        "reading logs %d/%d, %s%s",
+        logsRead,
+        Math.max(jobs, logsRead),
+        size(bytes),
+        rate);
+  }
+
+  private void startReading() {
+    if (readingSince == null) {
+      readingSince = clock.instant();
+    }
+  }
+
+  /** {@code 512 KB}, {@code 12.3 MB}, {@code 1.4 GB}. */
+  static String size(long bytes) {
+    if (bytes < 1 << 20) {
+      return (bytes >> 10) + " KB";
+    }
+    if (bytes < 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1 << 20));
+    }
+    return String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
+  }
+
+  private int total() {
+    return byHash.values().stream().mapToInt(Row::count).sum();
   }
 
   public boolean done() {
@@ -222,7 +310,11 @@ public final class TriageModel {
 
   /** The first detail line shown: a few lines above the finding until the user scrolls. */
   public int detailTop() {
-    return detailScrolled ? detailTop : Math.max(0, detailAnchor() - 3);
+    if (detailScrolled) {
+      return detailTop;
+    }
+    // A log line starts with its title (which job, which line); a finding with its context.
+    return shownHit != null ? 0 : Math.max(0, detailAnchor() - 3);
   }
 
   public int detailLeft() {
@@ -278,6 +370,9 @@ public final class TriageModel {
 
   /** The detail pane's lines for the selected finding. */
   public List<DetailLine> detail() {
+    if (shownHit != null) {
+      return hitDetail(shownHit);
+    }
     Optional<Row> row = selectedRow();
     if (row.isEmpty()) {
       return List.of();
@@ -340,6 +435,43 @@ public final class TriageModel {
     return lines;
   }
 
+  private static List<DetailLine> hitDetail(LogHit h) {
+    List<DetailLine> lines = new ArrayList<>();
+    lines.add(new DetailLine(-1, h.job() + "  line " + h.line(), DetailLine.Kind.TITLE));
+    lines.add(
+        new DetailLine(
+            -1, "a line of the log that matches, outside every finding", DetailLine.Kind.NOTE));
+    lines.add(new DetailLine(-1, "", DetailLine.Kind.NOTE));
+    long n = h.line() - h.before().size();
+    for (String l : h.before()) {
+      lines.add(new DetailLine(n++, l, DetailLine.Kind.CONTEXT));
+    }
+    lines.add(new DetailLine(n++, h.text(), DetailLine.Kind.ERROR));
+    for (String l : h.after()) {
+      lines.add(new DetailLine(n++, l, DetailLine.Kind.CONTEXT));
+    }
+    return lines;
+  }
+
+  /** One finding of each job that has any, in order of arrival: how the UI finds their logs. */
+  public Map<String, Finding> jobsWithFindings() {
+    Map<String, Finding> out = new LinkedHashMap<>();
+    for (Row r : byHash.values()) {
+      out.putIfAbsent(r.finding().job(), r.finding());
+    }
+    return out;
+  }
+
+  /** Whether rows show the job column: not when every finding comes from one job. */
+  public boolean showJobColumn() {
+    return jobs > 1 || byHash.values().stream().map(r -> r.finding().job()).distinct().count() > 1;
+  }
+
+  /** Whether rows show the history column: when the history knows any finding. */
+  public boolean showHistoryColumn() {
+    return byHash.values().stream().anyMatch(r -> r.finding().history().isPresent());
+  }
+
   /** Index in {@link #detail()} of the finding's first line, for scrolling it into view. */
   public int detailAnchor() {
     List<DetailLine> d = detail();
@@ -375,6 +507,7 @@ public final class TriageModel {
       return;
     }
     userMoved = true;
+    shownHit = null;
     selected = Math.max(0, Math.min(n - 1, selected + delta));
     resetDetail();
     keepVisible(viewRows);
@@ -407,6 +540,10 @@ public final class TriageModel {
 
   public void toggleHelp() {
     help = !help;
+  }
+
+  public void closeHelp() {
+    help = false;
   }
 
   private void keepVisible(int viewRows) {
@@ -456,24 +593,127 @@ public final class TriageModel {
     afterFilter();
   }
 
-  public void cycleJobFilter() {
-    List<String> jobsSeen =
-        new ArrayList<>(
-            new LinkedHashSet<>(byHash.values().stream().map(r -> r.finding().job()).toList()));
-    if (jobsSeen.isEmpty()) {
+  /** One choice of the filter picker. */
+  public record MenuItem(String label, int count, boolean active, Choice choice) {}
+
+  /** What a filter picker choice sets: one dimension of the filters, or all of them cleared. */
+  public sealed interface Choice {
+    /** {@code 0} all tiers, {@code 1} tier 1, {@code 2} tiers 1 and 2. */
+    record Tier(int tier) implements Choice {}
+
+    /** Empty for any job. */
+    record Job(String job) implements Choice {}
+
+    /** Empty for any severity; ERROR keeps errors and fatal errors, FATAL only fatal ones. */
+    record AtLeast(Optional<Severity> severity) implements Choice {}
+
+    record ClearAll() implements Choice {}
+  }
+
+  /** Opens the filter picker on the first active choice. */
+  public void openFilterMenu() {
+    menu = menuItems();
+    menuCursor = 0;
+    for (int i = 0; i < menu.size(); i++) {
+      Choice c = menu.get(i).choice();
+      boolean narrows =
+          c instanceof Choice.Tier t && t.tier() > 0
+              || c instanceof Choice.Job j && !j.job().isEmpty()
+              || c instanceof Choice.AtLeast a && a.severity().isPresent();
+      if (menu.get(i).active() && narrows) {
+        menuCursor = i;
+        break;
+      }
+    }
+  }
+
+  public Optional<List<MenuItem>> menu() {
+    return Optional.ofNullable(menu);
+  }
+
+  public int menuCursor() {
+    return menuCursor;
+  }
+
+  public void menuMove(int delta) {
+    if (menu != null) {
+      menuCursor = Math.max(0, Math.min(menu.size() - 1, menuCursor + delta));
+    }
+  }
+
+  /** Applies the choice under the cursor and closes the picker. */
+  public void menuApply() {
+    if (menu == null) {
       return;
     }
-    int i = jobsSeen.indexOf(jobFilter);
-    jobFilter = i + 1 >= jobsSeen.size() ? "" : jobsSeen.get(i + 1);
+    Choice c = menu.get(menuCursor).choice();
+    menu = null;
+    switch (c) {
+      case Choice.Tier t -> tierFilter = t.tier();
+      case Choice.Job j -> jobFilter = j.job();
+      case Choice.AtLeast a -> severityFilter = a.severity().orElse(null);
+      case Choice.ClearAll x -> {
+        tierFilter = 0;
+        jobFilter = "";
+        severityFilter = null;
+      }
+    }
     afterFilter();
   }
 
-  public void cycleSeverityFilter() {
-    severityFilter =
-        severityFilter == null
-            ? Severity.ERROR
-            : severityFilter == Severity.ERROR ? Severity.FATAL : null;
-    afterFilter();
+  public void closeMenu() {
+    menu = null;
+  }
+
+  private List<MenuItem> menuItems() {
+    List<MenuItem> items = new ArrayList<>();
+    String[] tiers = {"tier: all", "tier: 1 only (likely causes)", "tier: 1 and 2"};
+    for (int t = 0; t < 3; t++) {
+      int tier = t;
+      items.add(
+          new MenuItem(
+              tiers[t],
+              count(f -> visible(f, tier, jobFilter, severityFilter)),
+              tierFilter == t,
+              new Choice.Tier(t)));
+    }
+    items.add(
+        new MenuItem(
+            "severity: any",
+            count(f -> visible(f, tierFilter, jobFilter, null)),
+            severityFilter == null,
+            new Choice.AtLeast(Optional.empty())));
+    for (Severity sev : List.of(Severity.ERROR, Severity.FATAL)) {
+      items.add(
+          new MenuItem(
+              sev == Severity.ERROR ? "severity: error and fatal" : "severity: fatal only",
+              count(f -> visible(f, tierFilter, jobFilter, sev)),
+              severityFilter == sev,
+              new Choice.AtLeast(Optional.of(sev))));
+    }
+    items.add(
+        new MenuItem(
+            "job: any",
+            count(f -> visible(f, tierFilter, "", severityFilter)),
+            jobFilter.isEmpty(),
+            new Choice.Job("")));
+    for (String job :
+        new LinkedHashSet<>(byHash.values().stream().map(r -> r.finding().job()).toList())) {
+      items.add(
+          new MenuItem(
+              "job: " + job,
+              count(f -> visible(f, tierFilter, job, severityFilter)),
+              job.equals(jobFilter),
+              new Choice.Job(job)));
+    }
+    items.add(
+        new MenuItem(
+            "clear all filters", count(f -> true), filters().isEmpty(), new Choice.ClearAll()));
+    return List.copyOf(items);
+  }
+
+  private int count(Predicate<Finding> p) {
+    return (int) byHash.values().stream().filter(r -> p.test(r.finding())).count();
   }
 
   public void clearFilters() {
@@ -486,21 +726,27 @@ public final class TriageModel {
   private void afterFilter() {
     selected = 0;
     listTop = 0;
+    shownHit = null;
+    match = -1;
     resetDetail();
     status = filters().isEmpty() ? "no filter" : "filter: " + filters();
   }
 
   private boolean visible(Finding f) {
-    if (tierFilter > 0 && f.tier() > tierFilter) {
+    return visible(f, tierFilter, jobFilter, severityFilter);
+  }
+
+  private static boolean visible(Finding f, int tier, String job, Severity atLeast) {
+    if (tier > 0 && f.tier() > tier) {
       return false;
     }
-    if (!jobFilter.isEmpty() && !f.job().equals(jobFilter)) {
+    if (!job.isEmpty() && !f.job().equals(job)) {
       return false;
     }
-    if (severityFilter == Severity.ERROR && f.severity() == Severity.WARNING) {
+    if (atLeast == Severity.ERROR && f.severity() == Severity.WARNING) {
       return false;
     }
-    return severityFilter != Severity.FATAL || f.severity() == Severity.FATAL;
+    return atLeast != Severity.FATAL || f.severity() == Severity.FATAL;
   }
 
   private void resort() {
@@ -528,65 +774,200 @@ public final class TriageModel {
 
   // ---- search ----
 
+  /** A line of a job's log that matches the search outside every finding, with a little context. */
+  public record LogHit(
+      String job, long line, List<String> before, String text, List<String> after) {
+    public LogHit {
+      before = List.copyOf(before);
+      after = List.copyOf(after);
+    }
+  }
+
   public void startSearch() {
     searching = true;
     query = "";
+    logHits = List.of();
+    match = -1;
+    shownHit = null;
   }
 
-  /** Incremental: each key moves to the first match at or after the selection. */
+  /** Incremental: each key moves to the first matching finding at or after the selection. */
   public void type(char c) {
     query += c;
-    findFrom(selected, 1);
+    logHits = List.of();
+    findFrom(selected);
   }
 
   public void backspace() {
     if (!query.isEmpty()) {
       query = query.substring(0, query.length() - 1);
+      logHits = List.of();
+      findFrom(selected);
     }
   }
 
+  /** Enter: stops typing; the matches stay highlighted and n/N go through them. */
   public void commitSearch() {
     searching = false;
-    status = query.isEmpty() ? "" : matches() + " matches for '" + query + "' (n/N: next/previous)";
+    if (query.isEmpty()) {
+      clearSearch();
+    } else if (matchCount() == 0) {
+      status = "no match for '" + query + "'";
+    }
   }
 
   public void cancelSearch() {
     searching = false;
+    clearSearch();
+  }
+
+  /** Forgets the query, its matches and highlights. */
+  public void clearSearch() {
     query = "";
-    status = "";
+    logHits = List.of();
+    match = -1;
+    shownHit = null;
+  }
+
+  /**
+   * The lines of the logs that match the query outside the findings, found by the caller (it reads
+   * files); they come after the matching findings in the n/N order.
+   */
+  public void logHits(List<LogHit> hits) {
+    logHits(hits, false);
+  }
+
+  /**
+   * As {@link #logHits(List)}; {@code more} says the caller stopped at a limit, and the count says
+   * so ({@code 1000+ log lines}).
+   */
+  public void logHits(List<LogHit> hits, boolean more) {
+    moreLogHits = more;
+    Map<String, List<long[]>> ranges = new LinkedHashMap<>();
+    for (Row r : byHash.values()) {
+      Finding f = r.finding();
+      ranges
+          .computeIfAbsent(f.job(), k -> new ArrayList<>())
+          .add(new long[] {f.line(), Math.max(f.line(), f.endLine())});
+    }
+    List<LogHit> outside = new ArrayList<>();
+    for (LogHit h : hits) {
+      boolean inside = false;
+      for (long[] range : ranges.getOrDefault(h.job(), List.of())) {
+        inside |= h.line() >= range[0] && h.line() <= range[1];
+      }
+      if (!inside) {
+        outside.add(h);
+      }
+    }
+    logHits = List.copyOf(outside);
+    if (match < 0 && !logHits.isEmpty()) {
+      status = ""; // the findings had no match, but the logs do
+      showMatch(findingMatches().size());
+    }
+  }
+
+  /** Whether a search is active (typed, or committed and not cleared). */
+  public boolean hasQuery() {
+    return !query.isEmpty();
+  }
+
+  /** Findings that match, then log lines: how many in all. */
+  public int matchCount() {
+    return query.isEmpty() ? 0 : findingMatches().size() + logHits.size();
+  }
+
+  /** The matches in words: {@code 3/17 (12 findings, 5 log lines)}. */
+  public String matchSummary() {
+    int total = matchCount();
+    if (total == 0) {
+      return "no match";
+    }
+    int inFindings = findingMatches().size();
+    return (match + 1)
+        + "/"
+        + total
+        + " ("
+        + inFindings
+        + (inFindings == 1 ? " finding" : " findings")
+        + (logHits.isEmpty()
+            ? ""
+            : ", "
+                + logHits.size()
+                + (moreLogHits ? "+" : "")
+                + (logHits.size() == 1 ? " log line" : " log lines"))
+        + ")";
+  }
+
+  /** The log line shown in the detail pane instead of the selected finding, if any. */
+  public Optional<LogHit> shownHit() {
+    return Optional.ofNullable(shownHit);
   }
 
   public void nextMatch() {
-    findFrom(selected + 1, 1);
+    step(1);
   }
 
   public void previousMatch() {
-    findFrom(selected - 1, -1);
+    step(-1);
   }
 
-  private int matches() {
-    return (int) rows().stream().filter(r -> matches(r.finding())).count();
-  }
-
-  private void findFrom(int start, int step) {
-    List<Row> rows = rows();
-    if (query.isEmpty() || rows.isEmpty()) {
+  private void step(int delta) {
+    int total = matchCount();
+    if (total == 0) {
+      status = query.isEmpty() ? "no search: / to search" : "no match for '" + query + "'";
       return;
     }
-    int n = rows.size();
-    for (int k = 0; k < n; k++) {
-      int i = Math.floorMod(start + k * step, n);
+    showMatch(Math.floorMod((match < 0 ? (delta > 0 ? -1 : 0) : match) + delta, total));
+  }
+
+  private void showMatch(int index) {
+    match = index;
+    List<Integer> inFindings = findingMatches();
+    if (index < inFindings.size()) {
+      shownHit = null;
+      selected = inFindings.get(index);
+      userMoved = true;
+      resetDetail();
+      if (selected < listTop) {
+        listTop = selected;
+      }
+    } else {
+      shownHit = logHits.get(index - inFindings.size());
+      detailScrolled = false;
+      detailLeft = 0;
+    }
+  }
+
+  /** Indexes in {@link #rows()} of the findings that match the query. */
+  private List<Integer> findingMatches() {
+    List<Integer> out = new ArrayList<>();
+    if (query.isEmpty()) {
+      return out;
+    }
+    List<Row> rows = rows();
+    for (int i = 0; i < rows.size(); i++) {
       if (matches(rows.get(i).finding())) {
-        selected = i;
-        userMoved = true;
-        resetDetail();
-        if (selected < listTop) {
-          listTop = selected;
-        }
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  private void findFrom(int start) {
+    List<Integer> inFindings = findingMatches();
+    if (inFindings.isEmpty()) {
+      match = -1;
+      shownHit = null;
+      return;
+    }
+    for (int k = 0; k < inFindings.size(); k++) {
+      if (inFindings.get(k) >= start) {
+        showMatch(k);
         return;
       }
     }
-    status = "no match for '" + query + "'";
+    showMatch(0);
   }
 
   /**

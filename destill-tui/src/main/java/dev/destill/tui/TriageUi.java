@@ -31,7 +31,10 @@ public final class TriageUi {
   private final LogOpener opener;
   private final Consumer<String> rawOut;
   private final String pager;
-  private boolean filterMode;
+  private boolean fullRedraw;
+
+  /** How many log lines a search shows at most, beyond the findings. */
+  static final int LOG_HITS = 1000;
 
   /**
    * @param rawOut writes escape sequences straight to the terminal (for OSC 52 copy)
@@ -54,18 +57,25 @@ public final class TriageUi {
     this.pager = pager;
   }
 
-  /** Runs until the user quits. */
-  public void run() throws IOException {
+  /** How the user left the screen. */
+  public enum Outcome {
+    /** {@code q}, or the end of input. */
+    QUIT,
+    /** Ctrl-C: the command exits with 130, as an interrupted program does. */
+    INTERRUPTED
+  }
+
+  private Outcome outcome = Outcome.QUIT;
+
+  /** Runs until the user quits, and says how. */
+  public Outcome run() throws IOException {
     screen.startScreen();
     screen.setCursorPosition(null);
     try {
       inbox.drainTo(model);
       redraw();
       while (true) {
-        boolean changed = inbox.drainTo(model);
-        if (screen.doResizeIfNecessary() != null) {
-          changed = true;
-        }
+        boolean changed = poll();
         KeyStroke key = screen.pollInput();
         if (key == null) {
           if (changed) {
@@ -75,7 +85,7 @@ public final class TriageUi {
           continue;
         }
         if (!handle(key)) {
-          return;
+          return outcome;
         }
         redraw();
       }
@@ -84,10 +94,21 @@ public final class TriageUi {
     }
   }
 
-  private void redraw() throws IOException {
+  /** Takes what the analysis sent and notices a resize; true when the screen must be drawn. */
+  boolean poll() {
+    boolean changed = inbox.drainTo(model);
+    if (screen.doResizeIfNecessary() != null) {
+      changed = true;
+      fullRedraw = true; // what the terminal kept of the old size is garbage now
+    }
+    return changed;
+  }
+
+  void redraw() throws IOException {
     TerminalSize size = screen.getTerminalSize();
     renderer.draw(screen.newTextGraphics(), size, model);
-    screen.refresh(Screen.RefreshType.DELTA);
+    screen.refresh(fullRedraw ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
+    fullRedraw = false;
   }
 
   /** Applies one key; false when the user quits. */
@@ -109,9 +130,26 @@ public final class TriageUi {
     if (type == KeyType.EOF) {
       return false;
     }
+    if (type == KeyType.Character && key.isCtrlDown()) {
+      switch (key.getCharacter()) {
+        case 'l' -> fullRedraw = true;
+        case 'c' -> {
+          outcome = Outcome.INTERRUPTED;
+          return false;
+        }
+        default -> {}
+      }
+      return true;
+    }
+    if (!Renderer.fits(size)) {
+      return !(type == KeyType.Character && key.getCharacter() == 'q');
+    }
     if (model.searching()) {
       switch (type) {
-        case Enter -> model.commitSearch();
+        case Enter -> {
+          model.commitSearch();
+          searchLogs();
+        }
         case Escape -> model.cancelSearch();
         case Backspace -> model.backspace();
         case Character -> model.type(key.getCharacter());
@@ -119,26 +157,19 @@ public final class TriageUi {
       }
       return true;
     }
-    if (filterMode) {
-      filterMode = false;
-      if (type == KeyType.Character) {
-        switch (key.getCharacter()) {
-          case 'j' -> model.cycleJobFilter();
-          case 'e' -> model.cycleSeverityFilter();
-          case 't' ->
-              model.tierFilter(
-                  model.filters().contains("tier 1")
-                      ? 2
-                      : model.filters().contains("tiers") ? 0 : 1);
-          case 'c' -> model.clearFilters();
-          default -> model.setStatus("");
-        }
-      } else {
-        model.setStatus("");
+    model.setStatus("");
+    if (model.help()) {
+      // The help is an overlay: its keys close it, and nothing behind it moves.
+      if (type == KeyType.Escape
+          || (type == KeyType.Character && "q?".indexOf(key.getCharacter()) >= 0)) {
+        model.closeHelp();
       }
       return true;
     }
-    model.setStatus("");
+    if (model.menu().isPresent()) {
+      menuKey(key);
+      return true;
+    }
     switch (type) {
       case ArrowDown -> model.move(1, page);
       case ArrowUp -> model.move(-1, page);
@@ -151,10 +182,10 @@ public final class TriageUi {
       case Tab, ReverseTab -> model.toggleFocus();
       case Enter -> model.toggleExpand();
       case Escape -> {
-        if (model.help()) {
-          model.toggleHelp();
-        } else if (model.expanded()) {
+        if (model.expanded()) {
           model.toggleExpand();
+        } else if (model.hasQuery()) {
+          model.clearSearch();
         }
       }
       case Character -> {
@@ -163,6 +194,55 @@ public final class TriageUi {
       default -> {}
     }
     return true;
+  }
+
+  private void menuKey(KeyStroke key) {
+    switch (key.getKeyType()) {
+      case ArrowDown -> model.menuMove(1);
+      case ArrowUp -> model.menuMove(-1);
+      case Home -> model.menuMove(Integer.MIN_VALUE / 2);
+      case End -> model.menuMove(Integer.MAX_VALUE / 2);
+      case Enter -> model.menuApply();
+      case Escape -> model.closeMenu();
+      case Character -> {
+        switch (key.getCharacter()) {
+          case 'j' -> model.menuMove(1);
+          case 'k' -> model.menuMove(-1);
+          case ' ' -> model.menuApply();
+          case 'q', 'f' -> model.closeMenu();
+          default -> {}
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** Searches the whole log of every job with a local copy, beyond what the findings hold. */
+  private void searchLogs() throws IOException {
+    if (!model.hasQuery()) {
+      return;
+    }
+    // A long log takes a moment: say so before the screen stands still.
+    String before = model.status();
+    model.setStatus("searching the logs for '" + model.query() + "'...");
+    redraw();
+    model.setStatus(before);
+    List<TriageModel.LogHit> hits = new ArrayList<>();
+    for (var job : model.jobsWithFindings().entrySet()) {
+      Optional<Path> log = opener.logOf(job.getValue());
+      if (log.isEmpty() || hits.size() >= LOG_HITS) {
+        continue;
+      }
+      try {
+        hits.addAll(LogGrep.search(job.getKey(), log.get(), model.query(), LOG_HITS - hits.size()));
+      } catch (IOException e) {
+        model.setStatus("cannot search " + log.get() + ": " + e.getMessage());
+      }
+    }
+    model.logHits(hits, hits.size() >= LOG_HITS);
+    if (model.matchCount() == 0) {
+      model.setStatus("no match for '" + model.query() + "'");
+    }
   }
 
   private boolean character(char c, int page) throws IOException {
@@ -180,10 +260,7 @@ public final class TriageUi {
       case '/' -> model.startSearch();
       case 'n' -> model.nextMatch();
       case 'N' -> model.previousMatch();
-      case 'f' -> {
-        filterMode = true;
-        model.setStatus("filter: j job, e severity, t tier, c clear");
-      }
+      case 'f' -> model.openFilterMenu();
       case '0' -> model.tierFilter(0);
       case '1' -> model.tierFilter(1);
       case '2' -> model.tierFilter(2);
@@ -245,6 +322,8 @@ public final class TriageUi {
     } finally {
       screen.startScreen();
       screen.setCursorPosition(null);
+      // The pager drew over everything: what the screen thinks is shown is wrong, so draw all.
+      fullRedraw = true;
     }
   }
 

@@ -119,11 +119,13 @@ class RendererTest {
             new KeyStroke('y', false, false),
             new KeyStroke('1', false, false),
             new KeyStroke('?', false, false),
+            new KeyStroke('q', false, false),
             new KeyStroke('q', false, false))) {
       terminal.addInput(k);
     }
     inbox.progress(new ProgressEvent.Completed(3));
-    ui.run();
+    assertThat(ui.run()).isEqualTo(TriageUi.Outcome.QUIT);
+    assertThat(m.help()).as("the first q closed the help, the second quit").isFalse();
     assertThat(copied).singleElement().asString().startsWith("\u001b]52;c;");
     assertThat(m.filters()).isEqualTo("tier 1");
     assertThat(m.done()).isTrue();
@@ -149,5 +151,38 @@ class RendererTest {
             s -> {},
             "less")
         .run();
+  }
+
+  @Test
+  void shouldKeepTheColumnsFixedWhateverTheCountsAndHistory() {
+    java.time.Instant t = java.time.Instant.EPOCH;
+    TriageModel.Row seen =
+        new TriageModel.Row(
+            f("a", 1, 0.9, "unit", 1, "error: one")
+                .withHistory(new dev.destill.core.model.History(12, 20, t, t)),
+            32_000);
+    TriageModel.Row fresh =
+        new TriageModel.Row(
+            f("b", 1, 0.9, "unit", 1, "error: two")
+                .withHistory(new dev.destill.core.model.History(0, 1, t, t)),
+            3);
+    String a = Renderer.rowText(seen, 80, false, true);
+    String b = Renderer.rowText(fresh, 80, false, true);
+    assertThat(a).contains("x32k").contains("seen 12/20");
+    assertThat(b).contains("x3").contains("new");
+    assertThat(a.indexOf("error: one")).isEqualTo(b.indexOf("error: two"));
+    assertThat(Renderer.rowText(fresh, 80, true, true).indexOf("error: two"))
+        .as("the job column takes room only when shown")
+        .isGreaterThan(b.indexOf("error: two"));
+  }
+
+  @Test
+  void shouldShortenDirectoriesButNotUrls() {
+    assertThat(Renderer.shortenPaths("[ERROR] /builds/ws/app/src/Foo.java:[3,4] bad"))
+        .isEqualTo("[ERROR] …/Foo.java:[3,4] bad");
+    assertThat(Renderer.shortenPaths("error C2065: C:\\src\\app\\main.cpp(12)"))
+        .isEqualTo("error C2065: …/main.cpp(12)");
+    assertThat(Renderer.shortenPaths("see https://example.com/a/b/c and src/Foo.java"))
+        .isEqualTo("see https://example.com/a/b/c and src/Foo.java");
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.destill.core.broker.Message;
+import dev.destill.core.explain.ExplanationStore;
 import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobRecord;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Pipeline messages as JSON objects: {@code {"schema_version": 1, "type": ..., ...}}, field names
@@ -80,6 +82,21 @@ public final class MessageJson implements MessageCodec {
           g.writeStringField("type", "progress");
           event(g, p.event());
         }
+        case PipelineMessage.RequestCompleted c -> {
+          g.writeStringField("type", "request_completed");
+          g.writeStringField("at", c.at().toString());
+        }
+        case PipelineMessage.Insight i -> {
+          g.writeStringField("type", "insight");
+          g.writeStringField("cache_key", i.cacheKey());
+          if (i.explanation().isPresent()) {
+            g.writeFieldName("explanation");
+            JSON.writeTree(g, ExplanationJson.toNode(i.explanation().get()));
+          }
+          if (i.sent().isPresent()) {
+            sent(g, i.sent().get());
+          }
+        }
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -118,7 +135,10 @@ public final class MessageJson implements MessageCodec {
         g.writeNumberField("index", c.index());
         g.writeNumberField("own_from", c.chunk().ownFrom());
         g.writeNumberField("own_to", c.chunk().ownTo());
-        g.writeNumberField("first_step_line", c.chunk().firstStepLine());
+        // Absent when no line named a step (older writers sent the largest long).
+        if (c.chunk().firstStepLine().isPresent()) {
+          g.writeNumberField("first_step_line", c.chunk().firstStepLine().getAsLong());
+        }
         if (c.chunk().exitStep().isPresent()) {
           g.writeStringField("exit_step", c.chunk().exitStep().get());
         }
@@ -129,6 +149,30 @@ public final class MessageJson implements MessageCodec {
         g.writeStringField("error", f.error());
       }
     }
+  }
+
+  private static void sent(JsonGenerator g, ExplanationStore.SentRequest r) throws IOException {
+    g.writeObjectFieldStart("sent");
+    g.writeStringField("model", r.model());
+    g.writeStringField("prompt_version", r.promptVersion());
+    g.writeNumberField("characters", r.characters());
+    g.writeNumberField("estimated_tokens", r.estimatedTokens());
+    strings(g, "finding_ids", r.findingIds());
+    g.writeStringField("outcome", r.outcome());
+    g.writeStringField("at", r.at().toString());
+    g.writeEndObject();
+  }
+
+  private static ExplanationStore.SentRequest sent(String requestId, JsonNode o) {
+    return new ExplanationStore.SentRequest(
+        requestId,
+        text(o, "model"),
+        text(o, "prompt_version"),
+        o.path("characters").intValue(),
+        o.path("estimated_tokens").intValue(),
+        strings(o.get("finding_ids")),
+        text(o, "outcome"),
+        Instant.parse(text(o, "at")));
   }
 
   private static void job(JsonGenerator g, JobInfo job) throws IOException {
@@ -206,6 +250,18 @@ public final class MessageJson implements MessageCodec {
                 Objects.requireNonNull(data, "field data missing"));
         case "finding" -> new FindingMessage(id, FindingJson.read(o.get("finding")));
         case "progress" -> new Progress(event(id, o));
+        case "request_completed" ->
+            new PipelineMessage.RequestCompleted(id, Instant.parse(text(o, "at")));
+        case "insight" ->
+            new PipelineMessage.Insight(
+                id,
+                text(o, "cache_key"),
+                o.has("explanation")
+                    ? java.util.Optional.of(ExplanationJson.fromNode(o.get("explanation")))
+                    : java.util.Optional.empty(),
+                o.has("sent")
+                    ? java.util.Optional.of(sent(id, o.get("sent")))
+                    : java.util.Optional.empty());
         default -> throw new PoisonMessageException("unknown message type '" + type + "'");
       };
     } catch (PoisonMessageException e) {
@@ -267,7 +323,7 @@ public final class MessageJson implements MessageCodec {
                   o.get("index").intValue(),
                   o.get("own_from").longValue(),
                   o.get("own_to").longValue(),
-                  o.get("first_step_line").longValue(),
+                  stepLine(o.get("first_step_line")),
                   o.has("exit_step") ? Optional.of(text(o, "exit_step")) : Optional.empty()),
               strings(o.get("warnings")));
       case "failed" -> new RequestEvent.Failed(id, text(o, "error"));
@@ -327,5 +383,12 @@ public final class MessageJson implements MessageCodec {
     }
     String one = s.lines().findFirst().orElse("");
     return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+  }
+
+  private static OptionalLong stepLine(JsonNode n) {
+    if (n == null || n.isNull() || n.longValue() == Long.MAX_VALUE) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(n.longValue());
   }
 }

@@ -88,10 +88,24 @@ class MessageJsonTest {
                 "req-1", new JobRecord(JobInfo.of("lint", JobState.PASSED), 0, 0, 0)),
             new RequestEvent.Ingested("req-1", 3, List.of("a warning")),
             chunkAnalyzed("req-1", "j1", 2, List.of()),
+            chunkAnalyzed("req-1", "j1", 3, List.of("cut")),
             new RequestEvent.Failed("req-1", "GitHub returned 401"));
     for (RequestEvent e : events) {
       assertThat(roundTrip(new Progress(e))).isEqualTo(new Progress(e));
     }
+  }
+
+  @Test
+  void shouldReadTheLargestLongOfOlderWritersAsNoStepLine() {
+    String old =
+        "{\"schema_version\":1,\"type\":\"progress\",\"request_id\":\"r\","
+            + "\"stage\":\"chunk_analyzed\",\"job_id\":\"j\",\"index\":0,\"own_from\":1,"
+            + "\"own_to\":9,\"first_step_line\":9223372036854775807,\"warnings\":[]}";
+    RequestEvent e = ((Progress) codec.decode(old.getBytes(StandardCharsets.UTF_8))).event();
+
+    assertThat(((RequestEvent.ChunkAnalyzed) e).chunk().firstStepLine()).isEmpty();
+    assertThat(new String(codec.encode(new Progress(e)), StandardCharsets.UTF_8))
+        .doesNotContain("first_step_line");
   }
 
   @Test

@@ -1,10 +1,13 @@
 package dev.destill.app.analysis;
 
+import dev.destill.core.explain.Explanation;
 import dev.destill.core.model.Finding;
 import dev.destill.core.store.StoreBatch;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The result of one analysis.
@@ -19,6 +22,7 @@ import java.util.Objects;
  * @param started when the analysis started
  * @param stored what the pipeline stored for it (raw findings and request events), to be saved to a
  *     history; empty for a report read back from one
+ * @param explanation the LLM's explanation, when one was asked for and given
  */
 public record AnalysisReport(
     String requestId,
@@ -29,7 +33,8 @@ public record AnalysisReport(
     List<Finding> findings,
     List<String> warnings,
     Instant started,
-    StoreBatch stored) {
+    StoreBatch stored,
+    Optional<Explanation> explanation) {
   public AnalysisReport {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(input, "input");
@@ -37,14 +42,71 @@ public record AnalysisReport(
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(started, "started");
     Objects.requireNonNull(stored, "stored");
+    Objects.requireNonNull(explanation, "explanation");
     jobs = List.copyOf(jobs);
     findings = List.copyOf(findings);
     warnings = List.copyOf(warnings);
   }
 
+  /** A report without an explanation. */
+  public AnalysisReport(
+      String requestId,
+      String input,
+      String buildId,
+      String title,
+      List<JobSummary> jobs,
+      List<Finding> findings,
+      List<String> warnings,
+      Instant started,
+      StoreBatch stored) {
+    this(
+        requestId,
+        input,
+        buildId,
+        title,
+        jobs,
+        findings,
+        warnings,
+        started,
+        stored,
+        Optional.empty());
+  }
+
   /** The same report with other findings (history added, say). */
   public AnalysisReport withFindings(List<Finding> newFindings) {
     return new AnalysisReport(
-        requestId, input, buildId, title, jobs, newFindings, warnings, started, stored);
+        requestId,
+        input,
+        buildId,
+        title,
+        jobs,
+        newFindings,
+        warnings,
+        started,
+        stored,
+        explanation);
+  }
+
+  /** The same report with an explanation. */
+  public AnalysisReport withExplanation(Explanation e) {
+    return new AnalysisReport(
+        requestId,
+        input,
+        buildId,
+        title,
+        jobs,
+        findings,
+        warnings,
+        started,
+        stored,
+        Optional.of(e));
+  }
+
+  /** The same report with one more warning. */
+  public AnalysisReport withWarning(String warning) {
+    List<String> more = new ArrayList<>(warnings);
+    more.add(warning);
+    return new AnalysisReport(
+        requestId, input, buildId, title, jobs, findings, more, started, stored, explanation);
   }
 }

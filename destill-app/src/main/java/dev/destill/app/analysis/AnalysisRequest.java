@@ -1,5 +1,6 @@
 package dev.destill.app.analysis;
 
+import dev.destill.core.provider.Targets;
 import java.util.List;
 
 /**
@@ -24,8 +25,8 @@ public record AnalysisRequest(List<String> targets, int parallelism) {
     return new AnalysisRequest(List.of(targets), Runtime.getRuntime().availableProcessors());
   }
 
-  /** The targets as the user gave them, for display. */
+  /** The targets as the user gave them, credentials masked ({@link Targets}), for display. */
   public String input() {
-    return String.join(" ", targets);
+    return Targets.redact(String.join(" ", targets));
   }
 }

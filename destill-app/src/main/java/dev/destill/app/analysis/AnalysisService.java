@@ -37,9 +37,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Local mode: runs one analysis through the pipeline in this process. The ingest, analyze (one per
@@ -60,32 +63,48 @@ public final class AnalysisService {
   private final Clock clock;
   private final dev.destill.core.engine.Rules rules;
   private final int chunkBytes;
+  private final MessageCodec codec;
 
   public AnalysisService(List<CiProvider> providers, Clock clock) {
-    this(providers, clock, Chunker.DEFAULT_TARGET_BYTES);
+    this(providers, clock, new MessageJson());
+  }
+
+  /**
+   * @param codec how the agents' messages are encoded over the in-memory broker (the same codec as
+   *     distributed mode, so local runs exercise it)
+   */
+  public AnalysisService(List<CiProvider> providers, Clock clock, MessageCodec codec) {
+    this(providers, clock, Chunker.DEFAULT_TARGET_BYTES, codec);
   }
 
   /**
    * @param chunkBytes the size of the chunks logs are cut into
    */
   public AnalysisService(List<CiProvider> providers, Clock clock, int chunkBytes) {
-    this(providers, clock, chunkBytes, dev.destill.core.engine.Rules.standard());
+    this(providers, clock, chunkBytes, new MessageJson());
+  }
+
+  private AnalysisService(
+      List<CiProvider> providers, Clock clock, int chunkBytes, MessageCodec codec) {
+    this(providers, clock, chunkBytes, codec, dev.destill.core.engine.Rules.standard());
   }
 
   private AnalysisService(
       List<CiProvider> providers,
       Clock clock,
       int chunkBytes,
+      MessageCodec codec,
       dev.destill.core.engine.Rules rules) {
     this.providers = List.copyOf(providers);
     this.clock = clock;
     this.chunkBytes = chunkBytes;
+    this.codec = codec;
     this.rules = rules;
   }
 
   /** This service classifying lines with {@code rules} (built-in plus a user's known causes). */
   public AnalysisService withRules(dev.destill.core.engine.Rules rules) {
-    return new AnalysisService(providers, clock, chunkBytes, rules);
+    return new AnalysisService(providers, clock, chunkBytes, codec, rules);
   }
 
   /** A new request id: time-ordered and unique enough for one user's history. */
@@ -97,10 +116,14 @@ public final class AnalysisService {
   }
 
   public AnalysisReport analyze(AnalysisRequest request, AnalysisListener listener) {
+    return analyze(request, newRequestId(clock), listener);
+  }
+
+  /** Runs the analysis under a request id given beforehand (the server answers with it first). */
+  public AnalysisReport analyze(
+      AnalysisRequest request, String requestId, AnalysisListener listener) {
     Instant started = clock.instant();
-    String requestId = newRequestId(clock);
     int analyzers = request.parallelism();
-    MessageCodec codec = new MessageJson();
     // Bounded like one pass over a log: each job's strongest distinct findings, the rest counted.
     InMemoryFindingStore store =
         InMemoryFindingStore.bounded(clock, ScanOptions.defaults().maxDistinct());
@@ -159,7 +182,7 @@ public final class AnalysisService {
         Topics.REQUESTS,
         requestId,
         codec.encode(new PipelineMessage.AnalysisRequest(requestId, request.targets(), started)));
-    RequestRecord done = watcher.await();
+    RequestRecord done = watcher.await(() -> stuck(broker, agents, threads));
     if (done.status() == RequestStatus.FAILED) {
       throw new DestillException(done.error());
     }
@@ -240,11 +263,41 @@ public final class AnalysisService {
         + " weaker ones were only counted";
   }
 
+  /** The topics a local request's work passes through, from the request to the stored finding. */
+  private static final List<String> WORK_TOPICS =
+      List.of(Topics.REQUESTS, Topics.LOGS, Topics.FINDINGS);
+
+  /**
+   * Why the pipeline can no longer finish a request, if it cannot: an agent's thread has ended, or
+   * no topic holds uncommitted work. Agents commit only after they published what a message gave
+   * (and the sink after the store has it), so a request that is not final when every work topic is
+   * committed will never be.
+   */
+  static Optional<String> stuck(InMemoryBroker broker, List<Agent> agents, List<Thread> threads) {
+    for (int i = 0; i < threads.size(); i++) {
+      if (!threads.get(i).isAlive()) {
+        return Optional.of("the " + agents.get(i).name() + " agent stopped");
+      }
+    }
+    for (String topic : WORK_TOPICS) {
+      if (broker.uncommitted(topic) > 0) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of("every agent is idle");
+  }
+
   /**
    * Follows one request through what the sink stores: hands findings and warnings to the listener
    * as they land, and tells when the request is complete or failed.
    */
-  private static final class Watcher {
+  static final class Watcher {
+    /** How often {@link #await} looks whether the pipeline can still finish. */
+    private static final Duration CHECK = Duration.ofMillis(250);
+
+    /** Checks in a row that must find the pipeline stuck before the request is given up. */
+    private static final int STUCK_CHECKS = 2;
+
     private final String requestId;
     private final FindingStore store;
     final AnalysisListener listener;
@@ -303,9 +356,30 @@ public final class AnalysisService {
       finished.countDown();
     }
 
-    RequestRecord await() {
+    /**
+     * Waits until the request is complete or failed, or until {@code stuck} tells, twice in a row,
+     * why it never will be: then fails with that reason.
+     */
+    RequestRecord await(Supplier<Optional<String>> stuck) {
+      int strikes = 0;
       try {
-        finished.await();
+        while (!finished.await(CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+          Optional<String> reason = stuck.get();
+          // Read after the check: whatever the agents committed, the store already holds. A
+          // request final in the store is not stuck: the sink commits before it hands the batch
+          // on, and the latch follows.
+          Optional<RequestRecord> now = store.request(requestId);
+          boolean done = now.isPresent() && now.get().status().isFinal();
+          strikes = reason.isPresent() && !done ? strikes + 1 : 0;
+          if (strikes >= STUCK_CHECKS && crash == null) {
+            throw new DestillException(
+                "analysis stopped before it finished ("
+                    + reason.get()
+                    + now.map(r -> ", " + r.chunksDone() + " of " + r.chunksTotal() + " chunks")
+                        .orElse("")
+                    + "); run it again, with --verbose to see why");
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new DestillException("analysis interrupted", e);

@@ -20,5 +20,8 @@ public final class ExitCodes {
   /** {@code destill rules test}: a rule failed one of its checks. */
   public static final int CHECK_FAILED = 5;
 
+  /** Ctrl-C (SIGINT), in the terminal UI or while printing: 128 + 2, as shells report it. */
+  public static final int INTERRUPTED = 130;
+
   private ExitCodes() {}
 }

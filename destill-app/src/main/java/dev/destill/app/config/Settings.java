@@ -78,6 +78,14 @@ public final class Settings {
               "Size budget of each answer of 'destill mcp', in tokens.")
           .withFlag("--budget-tokens");
 
+  /** The folders the MCP server's analyze_log and search_log may read. */
+  public static final Setting<String> MCP_ROOTS =
+      Setting.text(
+              "DESTILL_MCP_ROOTS",
+              "Folders 'destill mcp' may read local logs from (absolute, separated by ':'); default"
+                  + " the client's roots, or else the server's working directory.")
+          .withType("folders");
+
   /** Buildkite's API token. */
   public static final Setting<String> BUILDKITE_TOKEN =
       Setting.secret(
@@ -96,7 +104,9 @@ public final class Settings {
 
   /** GitHub's API base URL. */
   public static final Setting<String> GITHUB_API =
-      Setting.text("GITHUB_API_URL", "GitHub's REST API (GitHub Enterprise: its /api/v3).")
+      Setting.text(
+              "GITHUB_API_URL",
+              "GitHub's REST API (GitHub Enterprise: https://HOST/api/v3); the token goes only there.")
           .withType("URL")
           .withDefault("https://api.github.com");
 
@@ -108,8 +118,9 @@ public final class Settings {
   public static final Setting<String> GITLAB_API =
       Setting.text(
               "GITLAB_API_URL",
-              "GitLab's REST API; default https://HOST/api/v4 of the pipeline URL's host.")
-          .withType("URL");
+              "GitLab's REST API (self-hosted: https://HOST/api/v4); the token goes only there.")
+          .withType("URL")
+          .withDefault("https://gitlab.com/api/v4");
 
   /** The terminal type; the interactive UI needs one that is not dumb. */
   public static final Setting<String> TERM =
@@ -126,6 +137,240 @@ public final class Settings {
           .withType("command")
           .withDefault("less");
 
+  // --- destill serve (docs/server.md) --------------------------------------------------------
+
+  /** The address the server listens on. */
+  public static final Setting<String> SERVER_HOST =
+      Setting.text("DESTILL_SERVER_HOST", "Address 'destill serve' listens on.")
+          .withType("address")
+          .withDefault("127.0.0.1")
+          .withFlag("--host");
+
+  /** The port the server listens on. */
+  public static final Setting<Integer> SERVER_PORT =
+      Setting.integer(
+              "DESTILL_SERVER_PORT",
+              8080,
+              0,
+              65535,
+              "Port 'destill serve' listens on (0: any free).")
+          .withFlag("--port");
+
+  /** The bearer token of API writes. */
+  public static final Setting<String> SERVER_TOKEN =
+      Setting.secret(
+          "DESTILL_SERVER_TOKEN",
+          "Bearer token every API write of 'destill serve' needs; unset: the API takes no writes.");
+
+  /** The bearer token of API reads, when reads need one. */
+  public static final Setting<String> SERVER_READ_TOKEN =
+      Setting.secret(
+          "DESTILL_SERVER_READ_TOKEN",
+          "When set, API reads of 'destill serve' need this token (or the write token).");
+
+  /** Whether API reads need a token even without a read token. */
+  public static final Setting<Boolean> SERVER_AUTH_READS =
+      Setting.bool(
+              "DESTILL_SERVER_AUTH_READS",
+              false,
+              "true: API reads need a token (the read or the write token).")
+          .withFlag("--auth-reads");
+
+  /** The GitHub webhook's secret. */
+  public static final Setting<String> GITHUB_WEBHOOK_SECRET =
+      Setting.secret(
+          "DESTILL_GITHUB_WEBHOOK_SECRET",
+          "Secret of the GitHub webhook (X-Hub-Signature-256); unset: /webhooks/github answers"
+              + " 404.");
+
+  /** The Buildkite webhook's token, as the key of its signature. */
+  public static final Setting<String> BUILDKITE_WEBHOOK_SECRET =
+      Setting.secret(
+          "DESTILL_BUILDKITE_WEBHOOK_SECRET",
+          "Token of the Buildkite webhook, the key of X-Buildkite-Signature.");
+
+  /** The Buildkite webhook's token, sent as a header. */
+  public static final Setting<String> BUILDKITE_WEBHOOK_TOKEN =
+      Setting.secret(
+          "DESTILL_BUILDKITE_WEBHOOK_TOKEN",
+          "Token of the Buildkite webhook sent as X-Buildkite-Token; with neither Buildkite"
+              + " setting, /webhooks/buildkite answers 404.");
+
+  /** The GitLab webhook's secret token. */
+  public static final Setting<String> GITLAB_WEBHOOK_TOKEN =
+      Setting.secret(
+          "DESTILL_GITLAB_WEBHOOK_TOKEN",
+          "Secret token of the GitLab webhook (X-Gitlab-Token); unset: /webhooks/gitlab answers"
+              + " 404.");
+
+  /** How old a Buildkite signature may be. */
+  public static final Setting<Integer> BUILDKITE_REPLAY_SECONDS =
+      Setting.integer(
+          "DESTILL_BUILDKITE_REPLAY_SECONDS",
+          300,
+          1,
+          86_400,
+          "How far an X-Buildkite-Signature timestamp may be from now, in seconds.");
+
+  /** The largest JSON or webhook body. */
+  public static final Setting<Integer> SERVER_MAX_BODY =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_BODY_BYTES",
+          5 << 20,
+          1024,
+          Integer.MAX_VALUE,
+          "Largest JSON or webhook body the server takes (413 above).");
+
+  /** The largest uploaded log. */
+  public static final Setting<Integer> SERVER_MAX_LOG =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_LOG_BYTES",
+          256 << 20,
+          1024,
+          Integer.MAX_VALUE,
+          "Largest log uploaded to the server, after gzip is undone (413 above).");
+
+  /** The largest request head. */
+  public static final Setting<Integer> SERVER_MAX_HEADER =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_HEADER_BYTES",
+          16 << 10,
+          1024,
+          1 << 20,
+          "Largest request line and headers the server takes (431 above).");
+
+  /** HTTP requests served at once. */
+  public static final Setting<Integer> SERVER_MAX_IN_FLIGHT =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_IN_FLIGHT",
+          256,
+          1,
+          100_000,
+          "HTTP requests the server serves at once; more get 429 with Retry-After.");
+
+  /** Analyses run at once by one-process serve. */
+  public static final Setting<Integer> SERVER_MAX_CONCURRENT =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_CONCURRENT",
+          2,
+          1,
+          1024,
+          "Analyses one-process 'destill serve' runs at once.");
+
+  /** Analyses accepted and not finished. */
+  public static final Setting<Integer> SERVER_MAX_QUEUED =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_QUEUED",
+          256,
+          1,
+          1_000_000,
+          "Analyses the server accepts and has not finished; more get 429 with Retry-After.");
+
+  /** How long SIGTERM waits for requests in flight. */
+  public static final Setting<Integer> SERVER_DRAIN_SECONDS =
+      Setting.integer(
+          "DESTILL_SERVER_DRAIN_SECONDS",
+          20,
+          0,
+          3600,
+          "On SIGTERM, how long the server lets requests in flight finish, in seconds.");
+
+  /** A keystore that turns on HTTPS. */
+  public static final Setting<String> SERVER_KEYSTORE =
+      Setting.text(
+              "DESTILL_SERVER_KEYSTORE",
+              "PKCS12 or JKS keystore; when set the server speaks HTTPS only.")
+          .withType("file");
+
+  /** The keystore's password. */
+  public static final Setting<String> SERVER_KEYSTORE_PASSWORD =
+      Setting.secret("DESTILL_SERVER_KEYSTORE_PASSWORD", "Password of DESTILL_SERVER_KEYSTORE.");
+
+  /** The settings of 'destill serve', in the order its --help lists them. */
+  public static final List<Setting<?>> SERVER =
+      List.of(
+          SERVER_HOST,
+          SERVER_PORT,
+          SERVER_TOKEN,
+          SERVER_READ_TOKEN,
+          SERVER_AUTH_READS,
+          GITHUB_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_TOKEN,
+          GITLAB_WEBHOOK_TOKEN,
+          BUILDKITE_REPLAY_SECONDS,
+          SERVER_MAX_BODY,
+          SERVER_MAX_LOG,
+          SERVER_MAX_HEADER,
+          SERVER_MAX_IN_FLIGHT,
+          SERVER_MAX_CONCURRENT,
+          SERVER_MAX_QUEUED,
+          SERVER_DRAIN_SECONDS,
+          SERVER_KEYSTORE,
+          SERVER_KEYSTORE_PASSWORD);
+
+  /** The OpenAI-compatible server explanations go to; nothing is sent unless it is set. */
+  public static final Setting<String> LLM_URL =
+      Setting.text(
+              "DESTILL_LLM_URL",
+              "OpenAI-compatible chat-completions base ending in /v1 (OpenAI, Azure OpenAI, Ollama,"
+                  + " vLLM, llama.cpp, LM Studio); with DESTILL_LLM_MODEL, turns --explain on.")
+          .withType("URL");
+
+  /** The model explanations ask. */
+  public static final Setting<String> LLM_MODEL =
+      Setting.text("DESTILL_LLM_MODEL", "Model that explanations ask, as the server names it.")
+          .withType("model name");
+
+  /** The model server's key. */
+  public static final Setting<String> LLM_API_KEY =
+      Setting.secret(
+          "DESTILL_LLM_API_KEY", "Key of the model server, sent only to DESTILL_LLM_URL.");
+
+  /** A file holding the model server's key. */
+  public static final Setting<String> LLM_API_KEY_FILE =
+      Setting.text(
+              "DESTILL_LLM_API_KEY_FILE",
+              "File holding the key, read when DESTILL_LLM_API_KEY is not set.")
+          .withType("file");
+
+  /** How long one explanation request may take. */
+  public static final Setting<Integer> LLM_TIMEOUT =
+      Setting.integer(
+          "DESTILL_LLM_TIMEOUT_SECONDS", 120, 1, 3600, "Seconds one explanation request may take.");
+
+  /** Retries of an explanation request. */
+  public static final Setting<Integer> LLM_RETRIES =
+      Setting.integer(
+          "DESTILL_LLM_MAX_RETRIES",
+          3,
+          0,
+          10,
+          "Retries of a request that got 408, 409, 429 (after Retry-After) or 5xx, or no answer.");
+
+  /** The input token budget of an explanation. */
+  public static final Setting<Integer> LLM_TOKEN_BUDGET =
+      Setting.integer(
+          "DESTILL_LLM_TOKEN_BUDGET",
+          4000,
+          600,
+          1_000_000,
+          "Most input tokens (estimated) one explanation request may hold.");
+
+  /** Masks e-mail addresses in what explanations send. */
+  public static final Setting<String> LLM_MASK_EMAILS =
+      Setting.text("DESTILL_LLM_MASK_EMAILS", "true: replace e-mail addresses before sending.")
+          .withType("true or false")
+          .withDefault("false");
+
+  /** Masks internal host names in what explanations send. */
+  public static final Setting<String> LLM_MASK_HOSTNAMES =
+      Setting.text(
+              "DESTILL_LLM_MASK_HOSTNAMES",
+              "true: replace internal host names (*.internal, *.corp, *.local …) before sending.")
+          .withType("true or false")
+          .withDefault("false");
+
   /** Every setting, in the order {@code destill config} shows them. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -136,6 +381,7 @@ public final class Settings {
           METRICS_PORT,
           METRICS_HOST,
           MCP_BUDGET,
+          MCP_ROOTS,
           BUILDKITE_TOKEN,
           BUILDKITE_API,
           GITHUB_TOKEN,
@@ -144,7 +390,48 @@ public final class Settings {
           GITLAB_API,
           TERM,
           NO_COLOR,
-          PAGER);
+          PAGER,
+          SERVER_HOST,
+          SERVER_PORT,
+          SERVER_TOKEN,
+          SERVER_READ_TOKEN,
+          SERVER_AUTH_READS,
+          GITHUB_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_TOKEN,
+          GITLAB_WEBHOOK_TOKEN,
+          BUILDKITE_REPLAY_SECONDS,
+          SERVER_MAX_BODY,
+          SERVER_MAX_LOG,
+          SERVER_MAX_HEADER,
+          SERVER_MAX_IN_FLIGHT,
+          SERVER_MAX_CONCURRENT,
+          SERVER_MAX_QUEUED,
+          SERVER_DRAIN_SECONDS,
+          SERVER_KEYSTORE,
+          SERVER_KEYSTORE_PASSWORD,
+          LLM_URL,
+          LLM_MODEL,
+          LLM_API_KEY,
+          LLM_API_KEY_FILE,
+          LLM_TIMEOUT,
+          LLM_RETRIES,
+          LLM_TOKEN_BUDGET,
+          LLM_MASK_EMAILS,
+          LLM_MASK_HOSTNAMES);
+
+  /** The explanation settings, handed to the LLM client by variable name. */
+  private static final List<Setting<?>> LLM =
+      List.of(
+          LLM_URL,
+          LLM_MODEL,
+          LLM_API_KEY,
+          LLM_API_KEY_FILE,
+          LLM_TIMEOUT,
+          LLM_RETRIES,
+          LLM_TOKEN_BUDGET,
+          LLM_MASK_EMAILS,
+          LLM_MASK_HOSTNAMES);
 
   /** The providers' settings, handed to them by variable name. */
   private static final List<Setting<String>> PROVIDER =
@@ -326,6 +613,18 @@ public final class Settings {
         if (v != null && !v.isBlank()) {
           out.put(name, v);
         }
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  /** The explanation settings that are set, by variable name (validated where they are used). */
+  public Map<String, String> llmEnv() {
+    Map<String, String> out = new HashMap<>();
+    for (Setting<?> s : LLM) {
+      String v = env.get(s.variable());
+      if (v != null && !v.isBlank()) {
+        out.put(s.variable(), v);
       }
     }
     return Map.copyOf(out);

@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionInfo.class,
     description = {
       "Runs one agent of distributed mode until SIGTERM: ingest (fetches builds and cuts logs into"
-          + " chunks), analyze (finds the failures in chunks) or sink (writes findings to"
-          + " PostgreSQL).",
+          + " chunks), analyze (finds the failures in chunks), sink (writes findings and"
+          + " explanations to PostgreSQL) or explain (asks the model of DESTILL_LLM_URL and"
+          + " DESTILL_LLM_MODEL to explain each completed request; see docs/explain.md).",
       "Configured by DESTILL_KAFKA_BROKERS (or REDPANDA_BROKERS), DESTILL_POSTGRES_URL (or"
           + " POSTGRES_DSN; the sink only), DESTILL_KAFKA_PARTITIONS (default 6),"
           + " DESTILL_METRICS_PORT (default 8080) and DESTILL_METRICS_HOST (default 0.0.0.0), and"
@@ -49,11 +50,18 @@ public final class AgentCommand implements Callable<Integer> {
   /** Chunks an analyze agent takes per poll and commits together: a commit is a round trip. */
   static final int CHUNKS_PER_POLL = 4;
 
+  /** Requests the explain agent sends to the model at once. */
+  static final int EXPLAIN_CONCURRENCY = 4;
+
+  /** Completed requests the explain agent takes per poll (and batches by fingerprint). */
+  static final int EXPLAIN_PER_POLL = 16;
+
   /** The agents a process can run. */
   public enum Kind {
     INGEST,
     ANALYZE,
-    SINK
+    SINK,
+    EXPLAIN
   }
 
   @Spec CommandSpec spec;
@@ -66,7 +74,7 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "KIND", description = "ingest, analyze or sink.")
+  @Parameters(paramLabel = "KIND", description = "ingest, analyze, sink or explain.")
   Kind kind;
 
   @Option(
@@ -88,8 +96,13 @@ public final class AgentCommand implements Callable<Integer> {
     Settings settings = services.settings();
     // Settings are checked before anything connects, so a missing one is reported at once.
     settings.kafkaBrokers();
-    if (kind == Kind.SINK) {
+    if (kind == Kind.SINK || kind == Kind.EXPLAIN) {
       settings.postgresUrl();
+    }
+    if (kind == Kind.EXPLAIN
+        && dev.destill.llm.LlmSettings.fromEnvironment(settings.llmEnv()).isEmpty()) {
+      throw new dev.destill.core.DestillException(
+          "the explain agent needs DESTILL_LLM_URL and DESTILL_LLM_MODEL (see docs/explain.md)");
     }
     int port = settings.get(Settings.METRICS_PORT);
     String name = kind.name().toLowerCase(Locale.ROOT);
@@ -124,7 +137,30 @@ public final class AgentCommand implements Callable<Integer> {
               + "; stop it with SIGTERM");
       err.flush();
       worker.start();
+      // The sink process also stores the explain agent's insights, on a thread of its own.
+      Agent companion = companions.isEmpty() ? null : companions.get(0);
+      Thread second =
+          companion == null ? null : new Thread(companion, "destill-" + companion.name());
+      if (second != null) {
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      companion.stop();
+                      try {
+                        companion.awaitStopped(GRACE);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    },
+                    "destill-shutdown-" + companion.name()));
+        second.start();
+      }
       worker.join();
+      if (second != null) {
+        companion.stop();
+        second.join(GRACE.toMillis());
+      }
       return ExitCodes.OK;
     } finally {
       for (AutoCloseable r : resources) {
@@ -136,6 +172,9 @@ public final class AgentCommand implements Callable<Integer> {
       }
     }
   }
+
+  /** Agents that run beside the main one in the same process (the insight sink). */
+  private final List<Agent> companions = new ArrayList<>();
 
   private Agent agent(
       Services services,
@@ -160,9 +199,37 @@ public final class AgentCommand implements Callable<Integer> {
       case ANALYZE -> {
         return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true);
       }
-      default -> {
+      case EXPLAIN -> {
         FindingStore store = services.openClusterStore();
         resources.add(store);
+        dev.destill.llm.OpenAiLanguageModel model =
+            new dev.destill.llm.OpenAiLanguageModel(
+                dev.destill.llm.LlmSettings.fromEnvironment(services.settings().llmEnv())
+                    .orElseThrow(),
+                false);
+        resources.add(model);
+        return new dev.destill.core.insight.ExplainAgent(
+            broker,
+            codec,
+            metrics,
+            model,
+            dev.destill.app.history.HistoryStore.explanations(store).orElseThrow(),
+            id -> dev.destill.app.history.HistoryStore.completedAnalysis(store, id),
+            dev.destill.app.explain.ExplainRunner.options(services.settings().llmEnv()),
+            EXPLAIN_CONCURRENCY,
+            EXPLAIN_PER_POLL,
+            services.clock());
+      }
+      case SINK -> {
+        FindingStore store = services.openClusterStore();
+        resources.add(store);
+        companions.add(
+            new dev.destill.core.insight.InsightSink(
+                broker,
+                codec,
+                metrics,
+                dev.destill.app.history.HistoryStore.explanations(store).orElseThrow(),
+                100));
         return new SinkAgent(
             broker,
             codec,
@@ -170,8 +237,10 @@ public final class AgentCommand implements Callable<Integer> {
             store,
             SinkAgent.Settings.DEFAULT,
             services.clock(),
-            batch -> {});
+            new dev.destill.core.insight.CompletionAnnouncer(
+                broker, codec, store, services.clock()));
       }
     }
+    throw new IllegalStateException("unknown agent " + kind);
   }
 }

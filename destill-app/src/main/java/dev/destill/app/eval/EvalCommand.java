@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.destill.app.cli.CommonOptions;
 import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.FormatOption;
 import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.local.LocalFilesProvider;
+import dev.destill.app.output.Format;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
@@ -43,14 +45,32 @@ import picocli.CommandLine.Spec;
       "",
       "A case is hit at k when one of the top k findings' line ranges (only its first 10 "
           + "lines count) overlaps a gold range. A case's passing baseline log, when it has "
-          + "one, is analyzed as a passed job of the same build."
+          + "one, is analyzed as a passed job of the same build.",
+      "",
+      "--format prints text (a table) or json (one object per group)."
     })
 public final class EvalCommand implements Callable<Integer> {
   private static final int[] KS = {1, 3, 5, 10};
 
   @Spec CommandSpec spec;
 
+  private final dev.destill.app.wiring.Services services;
+
+  public EvalCommand(dev.destill.app.wiring.Services services) {
+    this.services = services;
+  }
+
   @Mixin CommonOptions common;
+
+  @Mixin FormatOption formatOption;
+
+  @Option(
+      names = "--explain",
+      description =
+          "Also ask the model set by DESTILL_LLM_URL and DESTILL_LLM_MODEL to explain each case,"
+              + " and report how often the lines it cites are gold lines and how many tokens it"
+              + " took (use --limit: every case is one request).")
+  boolean explain;
 
   @Parameters(
       paramLabel = "DIR",
@@ -93,6 +113,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Format format = formatOption.require(Format.TEXT, Format.JSON);
     if (parallel < 1 || (limit != null && limit < 1)) {
       throw new ParameterException(spec.commandLine(), "--parallel and --limit must be at least 1");
     }
@@ -120,11 +141,36 @@ public final class EvalCommand implements Callable<Integer> {
     }
     List<Evaluation.CaseResult> results = Evaluation.run(dir, cases, parallel);
     PrintWriter out = spec.commandLine().getOut();
-    printTable(results, out, by.equals("ecosystem"));
+    if (format == Format.JSON) {
+      printJson(results, out, by.equals("ecosystem"));
+    } else {
+      printTable(results, out, by.equals("ecosystem"));
+    }
+    if (explain) {
+      dev.destill.llm.LlmSettings llm =
+          dev.destill.llm.LlmSettings.fromEnvironment(services.settings().llmEnv())
+              .orElseThrow(
+                  () ->
+                      new DestillException(
+                          "eval --explain needs DESTILL_LLM_URL and DESTILL_LLM_MODEL (see"
+                              + " docs/explain.md)"));
+      try (dev.destill.llm.OpenAiLanguageModel model =
+          new dev.destill.llm.OpenAiLanguageModel(llm, false)) {
+        List<ExplainEvaluation.CaseExplained> explained =
+            ExplainEvaluation.run(
+                model,
+                dev.destill.app.explain.ExplainRunner.options(services.settings().llmEnv()),
+                results,
+                services.clock());
+        ExplainEvaluation.print(llm.model(), explained, out);
+      }
+    }
     if (report != null) {
       writeReport(results, report);
-      out.println();
-      out.println("report: " + report);
+      if (format == Format.TEXT) {
+        out.println();
+        out.println("report: " + report);
+      }
     }
     out.flush();
     return ExitCodes.OK;
@@ -155,12 +201,9 @@ public final class EvalCommand implements Callable<Integer> {
     return new Figures(results.size(), hit, Scoring.median(lines), misses);
   }
 
-  static void printTable(List<Evaluation.CaseResult> results, PrintWriter out) {
-    printTable(results, out, false);
-  }
-
-  static void printTable(
-      List<Evaluation.CaseResult> results, PrintWriter out, boolean byEcosystem) {
+  /** All cases, then each source's (in order of first appearance) or each ecosystem's. */
+  private static Map<String, List<Evaluation.CaseResult>> groups(
+      List<Evaluation.CaseResult> results, boolean byEcosystem) {
     Map<String, List<Evaluation.CaseResult>> groups = new LinkedHashMap<>();
     groups.put("all", results);
     Map<String, List<Evaluation.CaseResult>> rest = new java.util.TreeMap<>();
@@ -170,6 +213,39 @@ public final class EvalCommand implements Callable<Integer> {
       (byEcosystem ? rest : groups).computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
     groups.putAll(rest);
+    return groups;
+  }
+
+  static void printJson(List<Evaluation.CaseResult> results, PrintWriter out, boolean byEcosystem)
+      throws IOException {
+    JsonGenerator g = new JsonFactory().createGenerator(out);
+    g.useDefaultPrettyPrinter();
+    g.writeStartArray();
+    for (Map.Entry<String, List<Evaluation.CaseResult>> e :
+        groups(results, byEcosystem).entrySet()) {
+      Figures f = figures(e.getValue());
+      g.writeStartObject();
+      g.writeStringField(byEcosystem ? "ecosystem" : "source", e.getKey());
+      g.writeNumberField("cases", f.cases());
+      for (int i = 0; i < KS.length; i++) {
+        g.writeNumberField("hit_at_" + KS[i], f.hitAt()[i]);
+      }
+      g.writeNumberField("median_lines", f.medianLines());
+      g.writeNumberField("no_hit_at_10", f.misses());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.flush();
+    out.println();
+  }
+
+  static void printTable(List<Evaluation.CaseResult> results, PrintWriter out) {
+    printTable(results, out, false);
+  }
+
+  static void printTable(
+      List<Evaluation.CaseResult> results, PrintWriter out, boolean byEcosystem) {
+    Map<String, List<Evaluation.CaseResult>> groups = groups(results, byEcosystem);
     out.printf(
         Locale.ROOT,
         "%-14s %6s %7s %7s %7s %7s %13s %12s%n",

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The scoring rule of the evaluation data: a finding hits when its line range, counting only its
@@ -38,14 +39,14 @@ public final class Scoring {
       }
       long start = f.line();
       long end = Math.min(f.endLine(), start + COUNTED_LINES - 1);
-      long firstGold = Long.MAX_VALUE;
-      for (long[] g : gold) {
-        if (start <= g[1] && g[0] <= end) {
-          firstGold = Math.min(firstGold, Math.max(g[0], start));
-        }
-      }
-      if (firstGold != Long.MAX_VALUE) {
-        return new Outcome(OptionalInt.of(i + 1), read + firstGold - start + 1);
+      // The first gold line inside the counted lines, if any.
+      OptionalLong firstGold =
+          gold.stream()
+              .filter(g -> start <= g[1] && g[0] <= end)
+              .mapToLong(g -> Math.max(g[0], start))
+              .min();
+      if (firstGold.isPresent()) {
+        return new Outcome(OptionalInt.of(i + 1), read + firstGold.getAsLong() - start + 1);
       }
       read += end - start + 1;
     }

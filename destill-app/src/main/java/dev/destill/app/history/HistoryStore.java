@@ -8,6 +8,8 @@ import dev.destill.core.model.History;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.StoreBatch;
+import dev.destill.store.postgres.PostgresFindingStore;
+import dev.destill.store.sqlite.SqliteFindingStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,34 @@ public final class HistoryStore {
             warnings,
             r.created(),
             new StoreBatch(List.of(), List.of()));
-    return withHistory(store, report);
+    AnalysisReport withHistory = withHistory(store, report);
+    return explanations(store)
+        .flatMap(x -> x.explanationOf(requestId))
+        .map(withHistory::withExplanation)
+        .orElse(withHistory);
+  }
+
+  /** A complete analysis, ranked, for the explain agent; empty while it is not complete. */
+  public static java.util.Optional<dev.destill.core.insight.ExplainAgent.Analysis>
+      completedAnalysis(FindingStore store, String requestId) {
+    return store
+        .request(requestId)
+        .filter(r -> r.status() == dev.destill.core.store.RequestStatus.COMPLETE)
+        .map(
+            r ->
+                new dev.destill.core.insight.ExplainAgent.Analysis(
+                    requestId, r.title(), AnalysisService.rank(store, requestId).findings()));
+  }
+
+  /** The explanations kept beside a history database; empty for a store that keeps none. */
+  public static java.util.Optional<dev.destill.core.explain.ExplanationStore> explanations(
+      FindingStore store) {
+    if (store instanceof SqliteFindingStore sqlite) {
+      return java.util.Optional.of(sqlite.explanations());
+    }
+    if (store instanceof PostgresFindingStore pg) {
+      return java.util.Optional.of(pg.explanations());
+    }
+    return java.util.Optional.empty();
   }
 }

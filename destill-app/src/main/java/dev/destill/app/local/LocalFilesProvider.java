@@ -67,8 +67,24 @@ public final class LocalFilesProvider implements CiProvider {
     } else {
       Path path = Path.of(target);
       if (Files.isDirectory(path)) {
-        for (Path file : listFiles(path)) {
+        List<Path> skipped = new ArrayList<>();
+        for (Path file : listFiles(path, skipped)) {
           jobs.add(job(file.toString(), file.toString(), isTestReport(file)));
+        }
+        if (!skipped.isEmpty()) {
+          progress.accept(
+              new ProgressEvent.Warning(
+                  "skipped "
+                      + skipped.size()
+                      + " entr"
+                      + (skipped.size() == 1 ? "y" : "ies")
+                      + " of "
+                      + target
+                      + " that "
+                      + (skipped.size() == 1 ? "is" : "are")
+                      + " not a regular file (FIFO, device or socket): "
+                      + String.join(", ", skipped.stream().limit(5).map(Path::toString).toList())
+                      + (skipped.size() > 5 ? ", ..." : "")));
         }
         if (jobs.isEmpty()) {
           throw new DestillException.BadInput("no log files in directory " + target);
@@ -87,15 +103,42 @@ public final class LocalFilesProvider implements CiProvider {
   }
 
   private BuildJob job(String name, String path, boolean report) {
-    JobInfo info = new JobInfo(name, name, state, OptionalInt.empty());
+    JobInfo info = new JobInfo(identity(path), name, state, OptionalInt.empty());
     return new BuildJob(info, !report, report ? Map.of(REF_REPORT, path) : Map.of(REF_PATH, path));
   }
 
-  private static List<Path> listFiles(Path dir) {
+  /**
+   * The job id of a path: the file it names, however it is spelt ({@code ./a.log}, {@code a.log}, a
+   * symbolic link), so that a file given twice, or with its directory, is read once.
+   */
+  private static String identity(String path) {
+    if (path.equals("-")) {
+      return path;
+    }
+    Path p = Path.of(path);
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize().toString();
+    }
+  }
+
+  /** The regular files under {@code dir}; FIFOs, devices and sockets go to {@code skipped}. */
+  private static List<Path> listFiles(Path dir, List<Path> skipped) {
     try (Stream<Path> walk = Files.walk(dir)) {
       List<Path> files =
-          walk.filter(Files::isRegularFile)
-              .filter(p -> !p.getFileName().toString().startsWith("."))
+          walk.filter(p -> !p.getFileName().toString().startsWith("."))
+              .filter(
+                  p -> {
+                    if (Files.isRegularFile(p)) {
+                      return true;
+                    }
+                    // Reading a FIFO or a device could block for ever or never end.
+                    if (!Files.isDirectory(p) && skipped.size() < MAX_FILES) {
+                      skipped.add(p);
+                    }
+                    return false;
+                  })
               .sorted()
               .limit(MAX_FILES + 1L)
               .toList();

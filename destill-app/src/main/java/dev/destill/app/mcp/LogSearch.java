@@ -65,11 +65,13 @@ public final class LogSearch {
     int index = matchesBefore;
     long n = 0;
     boolean more = false;
+    // A private key's body is masked whole: its state follows the log from its first line.
+    Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
     try (InputStream in = new BufferedInputStream(log, 1 << 16)) {
       String line;
       while ((line = readLine(in)) != null) {
         n++;
-        String clean = Secrets.mask(LineCleaner.visible(line));
+        String clean = clean(line, keys);
         for (PendingHit p : open) {
           p.lines.add(n + ": " + clean);
         }
@@ -100,7 +102,7 @@ public final class LogSearch {
         }
         if (index >= to && open.isEmpty()) {
           // The page is full; keep reading only to learn whether more matches follow.
-          more = containsMatch(in, pattern);
+          more = containsMatch(in, pattern, keys);
           break;
         }
       }
@@ -111,10 +113,16 @@ public final class LogSearch {
     return new Result(hits, index, more);
   }
 
-  private static boolean containsMatch(InputStream in, Pattern pattern) throws IOException {
+  private static String clean(String line, Secrets.KeyBlocks keys) {
+    String visible = LineCleaner.visible(line);
+    return keys.body(visible) ? Secrets.MASK : Secrets.mask(visible);
+  }
+
+  private static boolean containsMatch(InputStream in, Pattern pattern, Secrets.KeyBlocks keys)
+      throws IOException {
     String line;
     while ((line = readLine(in)) != null) {
-      if (matches(pattern, Secrets.mask(LineCleaner.visible(line)))) {
+      if (matches(pattern, clean(line, keys))) {
         return true;
       }
     }

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,13 +59,24 @@ public final class McpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int budget =
         services.settings().withFlag(Settings.MCP_BUDGET, budgetTokens).get(Settings.MCP_BUDGET);
+    // The spool holds raw (unmasked) logs: it goes when the server does, however it ends.
     Path spool = Files.createTempDirectory("destill-mcp-");
-    spool.toFile().deleteOnExit();
+    Thread cleanup = new Thread(() -> deleteTree(spool), "destill-mcp-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     McpTools tools =
-        new McpTools(services.remoteProviders(), services.clock(), history(), budget, spool);
+        new McpTools(
+            services.remoteProviders(),
+            services.clock(),
+            history(),
+            budget,
+            spool,
+            PathGuard.of(
+                services.settings().find(Settings.MCP_ROOTS).orElse(""),
+                Path.of("").toAbsolutePath()));
     McpJsonMapper json = McpJsonMapper.getDefault();
+    StdioGuard stdio = new StdioGuard(System.in, System.out);
     McpSyncServer server =
-        McpServer.sync(new StdioServerTransportProvider(json))
+        McpServer.sync(new StdioServerTransportProvider(json, stdio.sdkInput(), stdio.sdkOutput()))
             .serverInfo("destill", VersionInfo.version())
             .instructions(
                 "Destill finds why a CI build failed. Start with analyze_build (a Buildkite, GitHub "
@@ -74,13 +84,31 @@ public final class McpCommand implements Callable<Integer> {
                     + "get_finding_details and search_log using the request_id they return.")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .requestTimeout(Duration.ofMinutes(10))
-            .tools(specs(json, tools))
+            .tools(ClientRoots.follow(specs(json, tools), tools.paths()))
             .build();
-    // The transport reads stdin on its own threads; wait until the client goes away.
-    CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::closeGracefully));
-    forever.await();
+    // The transport reads what the guard passes on; serve until the client closes stdin.
+    stdio.start();
+    try {
+      stdio.awaitEnd();
+    } finally {
+      server.closeGracefully();
+      deleteTree(spool);
+    }
     return ExitCodes.OK;
+  }
+
+  /** Deletes a directory and what it holds; what cannot be deleted is left, silently. */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // Best effort at exit: a file still open elsewhere stays behind.
+    }
   }
 
   /** The shared history; when it cannot be opened, one held in memory while the server runs. */
@@ -116,7 +144,8 @@ public final class McpCommand implements Callable<Integer> {
             "analyze_log",
             "Analyze a local CI log: a file or directory path on the server's machine (each file is one job; "
                 + ".gz and JUnit XML reports are read), or the log text itself. Returns the same manifest as "
-                + "analyze_build, with a request_id.",
+                + "analyze_build, with a request_id. Only paths under the client's roots are read (or under "
+                + "the folders in DESTILL_MCP_ROOTS, or the server's working directory when neither is set).",
             """
             {"type":"object","properties":{
               "path":{"type":"string","description":"A log file or directory on the server's machine"},
@@ -137,7 +166,9 @@ public final class McpCommand implements Callable<Integer> {
             json,
             "search_log",
             "Search the logs of an earlier analysis with a Java regular expression, when the findings are not "
-                + "enough. Returns up to 20 matches per page with context lines; page through with 'page'.",
+                + "enough. Returns up to 20 matches per page with context lines; page through with 'page'. "
+                + "Only the logs that analysis read are searched, and local files only while they are still "
+                + "under the allowed folders (see analyze_log); secrets are masked.",
             """
             {"type":"object","properties":{
               "request_id":{"type":"string","description":"The request_id of analyze_build or analyze_log"},

@@ -47,17 +47,32 @@ public final class McpTools {
   private final int budgetTokens;
   private final Path spoolDir;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final PathGuard paths;
 
   /** An analysis the assistant can drill into: its report and where its logs are. */
   private record Session(AnalysisReport report, Map<String, Supplier<InputStream>> logs) {}
 
+  /**
+   * @param paths which local files analyze_log and search_log may read
+   */
   public McpTools(
-      List<CiProvider> remote, Clock clock, FindingStore store, int budgetTokens, Path spoolDir) {
+      List<CiProvider> remote,
+      Clock clock,
+      FindingStore store,
+      int budgetTokens,
+      Path spoolDir,
+      PathGuard paths) {
     this.remote = List.copyOf(remote);
     this.clock = clock;
     this.store = store;
     this.budgetTokens = budgetTokens;
     this.spoolDir = spoolDir;
+    this.paths = paths;
+  }
+
+  /** Which local paths analyze_log and search_log may read. */
+  public PathGuard paths() {
+    return paths;
   }
 
   public String analyzeBuild(String url, int limit) {
@@ -108,14 +123,17 @@ public final class McpTools {
               .analyze(AnalysisRequest.of("-"), AnalysisListener.NONE);
       logs.put("stdin", () -> new ByteArrayInputStream(bytes));
     } else {
+      paths.check(path);
       LocalFilesProvider local =
           new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream());
       report =
           new AnalysisService(List.of(local), clock)
               .analyze(AnalysisRequest.of(path), AnalysisListener.NONE);
+      // Checked again when searched: the file may have become a link since.
       report
           .jobs()
-          .forEach(j -> logs.put(j.name(), () -> LocalFilesProvider.openFile(Path.of(j.name()))));
+          .forEach(
+              j -> logs.put(j.name(), () -> LocalFilesProvider.openFile(paths.check(j.name()))));
     }
     return remember(report, logs, limit);
   }

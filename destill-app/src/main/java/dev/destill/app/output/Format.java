@@ -5,5 +5,11 @@ public enum Format {
   TEXT,
   JSON,
   JSONL,
-  MARKDOWN
+  MARKDOWN;
+
+  /** Lower case, as the command line takes it and help lists it. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -16,7 +16,8 @@ import java.util.List;
  * input}, {@code jobs} and ranked {@code findings}. Thread-safe.
  */
 public final class JsonReport {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  private static final JsonFactory FACTORY =
+      new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
 
   private JsonReport() {}
 
@@ -53,6 +54,10 @@ public final class JsonReport {
         writeFinding(g, i + 1, findings.get(i));
       }
       g.writeEndArray();
+      if (report.explanation().isPresent()) {
+        g.writeFieldName("explanation");
+        g.writeTree(dev.destill.wire.ExplanationJson.toNode(report.explanation().get()));
+      }
       g.writeArrayFieldStart("warnings");
       for (String w : report.warnings()) {
         g.writeString(w);

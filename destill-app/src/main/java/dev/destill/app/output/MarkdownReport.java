@@ -2,6 +2,7 @@ package dev.destill.app.output;
 
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobState;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,7 @@ public final class MarkdownReport {
     int shown = Math.min(top, findings.size());
     out.println("## Destill: why " + inline(report.title()) + " failed");
     out.println();
-    long failed = report.jobs().stream().filter(j -> j.state().id().equals("failed")).count();
+    long failed = report.jobs().stream().filter(j -> j.state() == JobState.FAILED).count();
     out.printf(
         Locale.ROOT,
         "%d job%s (%d failed), %d finding%s.%n",
@@ -33,6 +34,10 @@ public final class MarkdownReport {
     for (String w : report.warnings()) {
       out.println();
       out.println("> warning: " + inline(w));
+    }
+    if (report.explanation().isPresent()) {
+      out.println();
+      ExplanationText.markdown(report, report.explanation().get(), out);
     }
     if (shown == 0) {
       out.println();

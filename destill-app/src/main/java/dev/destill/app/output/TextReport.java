@@ -4,7 +4,9 @@ import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.JobSummary;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobState;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +19,7 @@ public final class TextReport {
   private TextReport() {}
 
   public static void write(AnalysisReport report, int top, PrintWriter out) {
-    long failed = report.jobs().stream().filter(j -> j.state().id().equals("failed")).count();
+    long failed = report.jobs().stream().filter(j -> j.state() == JobState.FAILED).count();
     long lines = report.jobs().stream().mapToLong(JobSummary::lines).sum();
     List<Finding> findings = report.findings();
     out.printf(
@@ -33,6 +35,7 @@ public final class TextReport {
     for (String w : report.warnings()) {
       out.println("warning: " + w);
     }
+    report.explanation().ifPresent(e -> ExplanationText.write(report, e, out));
     if (findings.isEmpty()) {
       out.println();
       out.println(
@@ -58,7 +61,7 @@ public final class TextReport {
         out.println("    test: " + f.test().get().className() + " > " + f.test().get().name());
       }
       List<String> block =
-          f.source().id().equals("junit") ? concat(f.block(), f.postContext()) : f.block();
+          f.source() == FindingSource.JUNIT ? concat(f.block(), f.postContext()) : f.block();
       int n = Math.min(block.size(), BLOCK_LINES_SHOWN);
       for (int k = 0; k < n; k++) {
         String num = f.line() > 0 ? String.format(Locale.ROOT, "%6d", f.line() + k) : "      ";

@@ -1,8 +1,14 @@
 package dev.destill.app.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.destill.app.local.LocalFilesProvider;
+import dev.destill.core.DestillException;
+import dev.destill.core.analyze.AnalyzeAgent;
+import dev.destill.core.broker.InMemoryBroker;
+import dev.destill.core.broker.Subscription;
 import dev.destill.core.engine.JobScan;
 import dev.destill.core.engine.LogScanner;
 import dev.destill.core.engine.ScanOptions;
@@ -10,6 +16,12 @@ import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.pipeline.Agent;
+import dev.destill.core.pipeline.AgentMetrics;
+import dev.destill.core.pipeline.Topics;
+import dev.destill.core.store.InMemoryFindingStore;
+import dev.destill.wire.MessageJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,5 +151,122 @@ class AnalysisServiceTest {
                         AnalysisListener.NONE))
         .isInstanceOf(dev.destill.core.DestillException.class)
         .hasMessageContaining("nope.log");
+  }
+
+  @Test
+  void shouldReportHowFarALongLogHasBeenReadWhileReadingIt() throws IOException {
+    Path log = tmp.resolve("long.log");
+    String line = "INFO nothing to see here, just a long log line padded to a hundred bytes.....\n";
+    try (var out = Files.newBufferedWriter(log)) {
+      for (long written = 0; written < (10L << 20); written += line.length()) {
+        out.write(line);
+      }
+    }
+    List<ProgressEvent> events = Collections.synchronizedList(new ArrayList<>());
+    service(1 << 20)
+        .analyze(
+            AnalysisRequest.of(log.toString()),
+            new AnalysisListener() {
+              @Override
+              public void onProgress(ProgressEvent event) {
+                events.add(event);
+              }
+            });
+    List<Long> reading =
+        events.stream()
+            .filter(e -> e instanceof ProgressEvent.JobReading)
+            .map(e -> ((ProgressEvent.JobReading) e).bytes())
+            .toList();
+    assertThat(reading).as("every 4 MB of a 10 MB log").hasSize(2);
+    assertThat(reading.get(0)).isGreaterThanOrEqualTo(4L << 20).isLessThan(8L << 20);
+    assertThat(reading.get(1)).isGreaterThanOrEqualTo(8L << 20).isLessThan(10L << 20);
+    List<Class<?>> kinds = events.stream().<Class<?>>map(Object::getClass).toList();
+    assertThat(kinds.indexOf(ProgressEvent.JobFinished.class))
+        .as("the log is finished after it was read")
+        .isGreaterThan(kinds.lastIndexOf(ProgressEvent.JobReading.class));
+  }
+
+  /** Runs an analysis that must end: a hang fails the test instead of stalling the build. */
+  private AnalysisReport analyzeWithin(String... targets) {
+    return assertTimeoutPreemptively(
+        HANG,
+        () -> service(1024).analyze(AnalysisRequest.of(targets), AnalysisListener.NONE),
+        "the analysis hangs");
+  }
+
+  private static final Duration HANG = Duration.ofSeconds(60);
+
+  private Path example(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    return Files.copy(EXAMPLES.resolve("github-maven-compile-error.log"), dir.resolve("ex.log"));
+  }
+
+  @Test
+  void shouldReadAFileGivenTwiceOnce() throws IOException {
+    Path log = example(tmp);
+
+    AnalysisReport report = analyzeWithin(log.toString(), log.toString());
+
+    assertThat(report.jobs()).hasSize(1);
+    assertThat(report.findings().get(0).message()).contains("cannot find symbol");
+    assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains("more than once"));
+  }
+
+  @Test
+  void shouldReadAFileGivenWithItsDirectoryOnce() throws IOException {
+    Path dir = tmp.resolve("logs");
+    Path log = example(dir);
+
+    AnalysisReport report =
+        analyzeWithin(dir.toString(), dir.resolve(".").resolve("ex.log").toString());
+
+    assertThat(report.jobs()).hasSize(1);
+    assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains("listed more than once"));
+    assertThat(log).exists();
+  }
+
+  @Test
+  void shouldGiveUpWithTheReasonWhenThePipelineCannotFinish() {
+    AnalysisService.Watcher watcher =
+        new AnalysisService.Watcher(
+            "req-1", new InMemoryFindingStore(Clock.systemUTC()), AnalysisListener.NONE);
+
+    assertThatThrownBy(
+            () ->
+                assertTimeoutPreemptively(
+                    HANG, () -> watcher.await(() -> Optional.of("every agent is idle"))))
+        .isInstanceOf(DestillException.class)
+        .hasMessageContaining("stopped before it finished")
+        .hasMessageContaining("every agent is idle");
+  }
+
+  @Test
+  void shouldTellAnIdlePipelineFromABusyOne() throws Exception {
+    try (InMemoryBroker broker = new InMemoryBroker()) {
+      List<Agent> none = List.of();
+      broker.publish(Topics.REQUESTS, "r", new byte[] {1});
+      assertThat(AnalysisService.stuck(broker, none, List.of())).as("not yet taken").isEmpty();
+
+      Subscription ingest = broker.subscribe(Topics.REQUESTS, Topics.INGEST_GROUP, 1);
+      assertThat(ingest.poll(Duration.ZERO)).hasSize(1);
+      assertThat(AnalysisService.stuck(broker, none, List.of())).as("taken, not done").isEmpty();
+
+      ingest.commit();
+      assertThat(AnalysisService.stuck(broker, none, List.of())).contains("every agent is idle");
+    }
+  }
+
+  @Test
+  void shouldNameAnAgentWhoseThreadEnded() throws Exception {
+    try (InMemoryBroker broker = new InMemoryBroker()) {
+      Agent analyze = new AnalyzeAgent(broker, new MessageJson(), AgentMetrics.NONE, 1, false);
+      Thread ended = new Thread(() -> {});
+      ended.start();
+      ended.join();
+      broker.publish(Topics.LOGS, "chunk", new byte[] {1});
+
+      assertThat(AnalysisService.stuck(broker, List.of(analyze), List.of(ended)))
+          .contains("the analyze agent stopped");
+    }
   }
 }

@@ -34,6 +34,25 @@ class EvalRegressionTest {
   }
 
   @Test
+  void shouldPrintTheSameFiguresAsJson() throws Exception {
+    CliRunner.Result text = CliRunner.run("eval", DIR.toString(), "--source", "cidiff");
+    CliRunner.Result json =
+        CliRunner.run("eval", DIR.toString(), "--source", "cidiff", "--format", "json");
+
+    assertThat(json.exitCode()).isZero();
+    com.fasterxml.jackson.databind.JsonNode groups =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertThat(groups).hasSize(2);
+    assertThat(groups.get(0).get("source").asText()).isEqualTo("all");
+    assertThat(groups.get(1).get("source").asText()).isEqualTo("cidiff");
+    String allRow = text.out().lines().filter(l -> l.startsWith("all ")).findFirst().orElseThrow();
+    assertThat(allRow)
+        .contains(
+            String.format(java.util.Locale.ROOT, "%7.3f", groups.get(0).get("hit_at_1").asDouble()))
+        .contains(String.valueOf(groups.get(0).get("cases").asInt()));
+  }
+
+  @Test
   void shouldFailWithOneLineWithoutCases() {
     CliRunner.Result r = CliRunner.run("eval", "src");
     assertThat(r.exitCode()).isEqualTo(3);

@@ -136,7 +136,7 @@ public final class AnalyzeAgent extends Agent {
             chunk.index(),
             chunk.ownFrom(),
             chunk.ownTo(),
-            scan.firstStepLine(),
+            scan.stepLine(),
             scan.exitStep());
     return new Result(out, record, warnings);
   }

@@ -61,7 +61,9 @@ public final class ChunkSteps {
     for (Entered e : chunks) {
       ChunkRecord c = e.chunk();
       if (f.line() >= c.ownFrom() && f.line() <= c.ownTo()) {
-        return f.line() < c.firstStepLine() && !e.step().isEmpty() ? f.withStep(e.step()) : f;
+        boolean beforeFirstStep =
+            c.firstStepLine().isEmpty() || f.line() < c.firstStepLine().getAsLong();
+        return beforeFirstStep && !e.step().isEmpty() ? f.withStep(e.step()) : f;
       }
     }
     return f;

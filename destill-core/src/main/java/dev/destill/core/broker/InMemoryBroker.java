@@ -137,6 +137,21 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
+  /**
+   * How many messages of {@code topic} some group has not committed yet (before any group
+   * subscribed: all of them). Zero on every topic of a pipeline means no agent holds or awaits
+   * work.
+   */
+  public int uncommitted(String topic) {
+    lock.lock();
+    try {
+      Topic t = topics.get(topic);
+      return t == null ? 0 : t.retained();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Closes the broker: blocked and later publishes throw, polls return empty. Idempotent. */
   @Override
   public void close() {

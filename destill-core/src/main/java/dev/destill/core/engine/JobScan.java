@@ -38,4 +38,11 @@ public record JobScan(
     findings = List.copyOf(findings);
     tail = List.copyOf(tail);
   }
+
+  /** {@link #firstStepLine()} without its sentinel: empty when no line named a step. */
+  public java.util.OptionalLong stepLine() {
+    return firstStepLine == Long.MAX_VALUE
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(firstStepLine);
+  }
 }

@@ -14,6 +14,13 @@ public final class LineCleaner {
   /** The most characters of one line that matching, hashing and display ever look at. */
   public static final int MAX_LINE_CHARS = 4096;
 
+  /**
+   * What ends a line that was cut before the engine saw it (an OSC escape, which display strips):
+   * {@code ESC ] destill-cut;}, the line's full length in bytes as if nothing were left out, then
+   * {@code BEL}.
+   */
+  public static final String CUT_MARK = "\u001b]destill-cut;";
+
   private LineCleaner() {}
 
   /** Decodes and cleans {@code len} bytes; {@code totalLen} is the line's full length. */
@@ -121,11 +128,24 @@ public final class LineCleaner {
       }
       return to;
     }
-    if (kind == '(' || kind == ')' || kind == '*' || kind == '+') {
-      // Character set designation (ESC ( B after tput sgr0): one more byte names the set.
+    if (designatesCharset(kind)) {
+      // ESC ( B (tput sgr0) and the other two-byte sequences: the byte after is theirs too.
       return Math.min(to, j + 2);
     }
     return j + 1;
+  }
+
+  // ESC ( ) * + - . / pick a character set, ESC # and ESC % a line size or encoding: one more byte.
+  private static boolean designatesCharset(int kind) {
+    return kind == '('
+        || kind == ')'
+        || kind == '*'
+        || kind == '+'
+        || kind == '-'
+        || kind == '.'
+        || kind == '/'
+        || kind == '#'
+        || kind == '%';
   }
 
   /**
@@ -201,7 +221,7 @@ public final class LineCleaner {
       }
       return n;
     }
-    if (kind == '(' || kind == ')' || kind == '*' || kind == '+') {
+    if (designatesCharset(kind)) {
       return Math.min(n, j + 2);
     }
     return j + 1;

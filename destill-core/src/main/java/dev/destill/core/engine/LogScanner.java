@@ -25,8 +25,8 @@ import java.util.PriorityQueue;
  * their start is kept, so numbering stays exact.
  */
 public final class LogScanner {
-  /** The most bytes of one line that are kept for matching and display. */
-  public static final int MAX_LINE_BYTES = 8192;
+  /** The most bytes of one line that are kept for matching and display (as the chunker keeps). */
+  public static final int MAX_LINE_BYTES = 16 * 1024;
 
   private static final int RING = 32;
   // Context lines are kept shorter than block lines so that many findings stay cheap to hold.
@@ -39,11 +39,24 @@ public final class LogScanner {
   private final ScoringPolicy policy;
   private final Prefilter prefilter;
 
+  // The rules' keywords, and what marks a private key block, whose body is masked in the stream.
+  private static final Prefilter SCAN_PREFILTER = scanPrefilter(Rules.standard());
+
+  private static Prefilter scanPrefilter(Rules rules) {
+    return new Prefilter(
+        java.util.stream.Stream.concat(
+                rules.catalogue().prefilter().stream(), java.util.stream.Stream.of("private key"))
+            .toList());
+  }
+
   // Ring buffer of the last RING lines' leading bytes; slot = line number % RING.
   private final byte[][] ringBytes = new byte[RING][];
   private final int[] ringLen = new int[RING];
   private final long[] ringTotal = new long[RING];
   private final boolean[] ringHit = new boolean[RING];
+  // Lines of a private key's body: they show as the mask wherever they are shown.
+  private final boolean[] ringKey = new boolean[RING];
+  private final Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
 
   private long line; // number of the line being assembled
   private long bytes;
@@ -83,7 +96,7 @@ public final class LogScanner {
   public LogScanner(JobInfo job, ScanOptions options, LineCache cache, Rules rules) {
     this.rules = rules;
     this.policy = rules.policy();
-    this.prefilter = rules.prefilter();
+    this.prefilter = rules == Rules.standard() ? SCAN_PREFILTER : scanPrefilter(rules);
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
@@ -155,6 +168,19 @@ public final class LogScanner {
   private void endLine() {
     int slot = (int) (line % RING);
     ringHit[slot] = pfHit;
+    readCutMark(slot);
+    if (pfHit || keys.inside()) {
+      // Only lines with "private key" can open or close a block: others pass as body lines.
+      ringKey[slot] =
+          keys.body(
+              pfHit
+                  ? new String(
+                      ringBytes[slot],
+                      0,
+                      Math.min(ringLen[slot], 512),
+                      java.nio.charset.StandardCharsets.ISO_8859_1)
+                  : "");
+    }
     processLine(slot);
     if (line == options.ownTo() && firstStepLine <= line) {
       exitStep = Optional.of(step);
@@ -167,9 +193,65 @@ public final class LogScanner {
     ringLen[next] = 0;
     ringTotal[next] = 0;
     ringHit[next] = false;
+    ringKey[next] = false;
     pfState = 0;
     pfHit = false;
   }
+
+  private static final byte[] CUT_MARK =
+      LineCleaner.CUT_MARK.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  // A line the chunker cut ends with its full length; the mark itself is not part of the line.
+  private void readCutMark(int slot) {
+    int n = ringLen[slot];
+    byte[] b = ringBytes[slot];
+    if (n < CUT_MARK.length + 2 || b[n - 1] != 0x07 || ringTotal[slot] != n) {
+      return;
+    }
+    int at = n - 2;
+    while (at >= 0 && b[at] >= '0' && b[at] <= '9' && n - at < 24) {
+      at--;
+    }
+    int start = at + 1 - CUT_MARK.length;
+    if (start < 0
+        || at == n - 2
+        || !java.util.Arrays.equals(b, start, at + 1, CUT_MARK, 0, CUT_MARK.length)) {
+      return;
+    }
+    long total =
+        Long.parseLong(
+            new String(b, at + 1, n - 2 - at, java.nio.charset.StandardCharsets.US_ASCII));
+    ringLen[slot] = start;
+    ringTotal[slot] = Math.max(start, total);
+  }
+
+  /**
+   * A long line whose first keyword comes after what the rules look at: its start, then the text
+   * from just before that keyword, so that an error deep in a minified line is still seen.
+   */
+  private String longLineView(String visible) {
+    if (visible.length() <= Rules.MAX_MATCH_CHARS) {
+      return visible;
+    }
+    byte[] bytes = visible.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int end = prefilter.find(0, bytes, 0, bytes.length);
+    if (end < 0) {
+      return visible;
+    }
+    int at = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8).length();
+    int from = at - VIEW_BEFORE;
+    if (from <= VIEW_HEAD + VIEW_BEFORE) {
+      return visible;
+    }
+    return visible.substring(0, VIEW_HEAD)
+        + " [... "
+        + (from - VIEW_HEAD)
+        + " chars] "
+        + visible.substring(from);
+  }
+
+  private static final int VIEW_HEAD = 200;
+  private static final int VIEW_BEFORE = 200;
 
   private void processLine(int slot) {
     boolean needText = pfHit || open != null;
@@ -186,7 +268,8 @@ public final class LogScanner {
         return;
       }
     }
-    String visible = decode(slot);
+    String decoded = decode(slot);
+    String visible = pfHit ? longLineView(decoded) : decoded;
     String text = LineCleaner.stripPrefix(visible);
     if (updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible))
         && firstStepLine == Long.MAX_VALUE) {
@@ -197,7 +280,7 @@ public final class LogScanner {
     }
     Optional<Match> match = pfHit ? rules.match(visible, isRed(slot)) : Optional.empty();
     // Secrets are masked when a finding is emitted, not here: most blocks are repeats.
-    String masked = clipText(visible, slot);
+    String masked = ringKey[slot] ? Secrets.MASK : clipText(visible, decoded, slot);
 
     if (open != null) {
       if (open.lines.size() < options.maxBlockLines()
@@ -264,16 +347,28 @@ public final class LogScanner {
 
   /** Decodes at most {@code maxBytes} of a line; a longer line says how much was left out. */
   private String decode(int slot, int maxBytes) {
+    if (ringKey[slot]) {
+      return Secrets.MASK;
+    }
     int n = Math.min(ringLen[slot], maxBytes);
     return LineCleaner.visible(ringBytes[slot], 0, n, ringTotal[slot]);
   }
 
   // Long lines are shown with how much was left out, never cut silently.
-  private String clipText(String visible, int slot) {
+  private String clipText(String visible, String decoded, int slot) {
     if (ringLen[slot] <= BLOCK_LINE_BYTES) {
       return visible;
     }
-    return decode(slot, BLOCK_LINE_BYTES);
+    if (visible == decoded) {
+      return decode(slot, BLOCK_LINE_BYTES);
+    }
+    // The view of a long line: as much of it as a block line holds.
+    if (visible.length() <= BLOCK_LINE_BYTES) {
+      return visible;
+    }
+    String shown = visible.substring(0, BLOCK_LINE_BYTES);
+    long left = ringTotal[slot] - ringLen[slot] + (visible.length() - BLOCK_LINE_BYTES);
+    return shown + " [... " + left + " more bytes]";
   }
 
   private long rawHash(int slot) {
@@ -484,8 +579,8 @@ public final class LogScanner {
             endLine,
             Secrets.mask(b.lines.get(0)),
             normalized,
-            Secrets.maskAll(b.lines),
-            Secrets.maskAll(b.pre),
+            maskEach(b.lines),
+            maskEach(b.pre),
             post,
             1,
             FindingSource.LOG,
@@ -499,6 +594,15 @@ public final class LogScanner {
       Acc drop = weakest.poll();
       byHash.remove(drop.identity);
     }
+  }
+
+  // Key bodies are already the mask (their state is kept in the stream, across blocks).
+  private static List<String> maskEach(List<String> lines) {
+    List<String> out = new ArrayList<>(lines.size());
+    for (String l : lines) {
+      out.add(Secrets.mask(l));
+    }
+    return out;
   }
 
   static double round(double v) {
@@ -541,15 +645,7 @@ public final class LogScanner {
       tailLine = l;
     }
     return new JobScan(
-        job,
-        lines,
-        bytes,
-        findings,
-        tailLine,
-        Secrets.maskAll(tail),
-        dropped,
-        firstStepLine,
-        exitStep);
+        job, lines, bytes, findings, tailLine, maskEach(tail), dropped, firstStepLine, exitStep);
   }
 
   private static final class OpenBlock {

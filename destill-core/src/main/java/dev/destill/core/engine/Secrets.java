@@ -6,8 +6,10 @@ import java.util.regex.Pattern;
 
 /**
  * Masks credentials in text that leaves the engine: tokens with well-known prefixes, passwords in
- * URLs, {@code Authorization:} headers, {@code password=}/{@code token:} assignments, AWS keys,
- * JWTs and private key blocks. Stateless and thread-safe.
+ * URLs (with or without a scheme), {@code Authorization:} headers, {@code password=}/{@code
+ * DB_PASSWORD:}/{@code SECRET_KEY=} assignments, {@code --password X}-style flags, AWS keys, JWTs
+ * and private key blocks; docs/security.md lists the formats. {@link #mask} is stateless and
+ * thread-safe; {@link KeyBlocks} follows a stream of lines.
  */
 public final class Secrets {
   public static final String MASK = "****";
@@ -16,13 +18,16 @@ public final class Secrets {
 
   /**
    * Hints for "key = value" rules: the key right before an assignment, so stack frames that mention
-   * a TokenValidator do not wake the regex.
+   * a TokenValidator do not wake the regex. Each key also counts with a {@code _key}/{@code -key}
+   * suffix ({@code SECRET_KEY=}).
    */
   private static List<String> assignments(String... keys) {
     List<String> out = new java.util.ArrayList<>();
     for (String k : keys) {
-      for (String op : new String[] {"=", ":", "\"", "'", " =", " :"}) {
-        out.add(k + op);
+      for (String name : new String[] {k, k + "_key", k + "-key", k + "key"}) {
+        for (String op : new String[] {"=", ":", "\"", "'", " =", " :"}) {
+          out.add(name + op);
+        }
       }
     }
     return out;
@@ -32,8 +37,12 @@ public final class Secrets {
     return new Rule(hints, Pattern.compile(regex), group);
   }
 
+  // A key name may be the end of a longer one (DB_PASSWORD, AWS_SESSION_TOKEN): \b finds no
+  // boundary after "_", so keys only need no letter or digit right before them.
+  private static final String KEY_START = "(?<![A-Za-z0-9])";
+
   // Each rule masks one group; patterns are linear (no nested quantifiers) and run on lines
-  // capped at LineCleaner.MAX_LINE_CHARS.
+  // capped at LineCleaner.MAX_LINE_CHARS (findings) or LogSearch's line cap (MCP search).
   private static final List<Rule> RULES =
       List.of(
           // scheme://user:password@host
@@ -41,13 +50,18 @@ public final class Secrets {
               List.of("@"),
               "([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^/\\s:@]{1,256}:)([^@\\s/]{1,256})(@)",
               2),
+          // user:password@host without a scheme (mongo, redis, JDBC-style arguments)
+          rule(
+              List.of("@"),
+              "(?:^|(?<=[\\s\"'=(,]))([A-Za-z0-9._%+-]{1,64}:)([^@\\s/:\"']{3,256})(@(?!sha\\d)[A-Za-z0-9][A-Za-z0-9.-]{0,253})",
+              2),
           rule(
               List.of("authorization"),
               "(?i)(authorization\\s*[:=]\\s*(?:bearer|basic|token|bot)?\\s*)([^\\s\"']{4,})",
               2),
           rule(
-              List.of("api-key", "private-token", "auth-token"),
-              "(?i)(\\b(?:x-api-key|private-token|x-auth-token)\\s*[:=]\\s*)([^\\s\"']{4,})",
+              List.of("api-key", "private-token", "auth-token", "job-token"),
+              "(?i)(\\b(?:x-api-key|private-token|job-token|x-auth-token)\\s*[:=]\\s*)([^\\s\"']{4,})",
               2),
           rule(
               assignments(
@@ -65,24 +79,52 @@ public final class Secrets {
                   "client_secret",
                   "client-secret",
                   "auth"),
-              "(?i)(\\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth)"
-                  + "[\"']?\\s*[:=]\\s*[\"']?)((?![/$<{(])[^\\s\"',;&]{3,})",
+              "(?i)("
+                  + KEY_START
+                  + "(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|client[_-]?secret|auth)"
+                  + "(?:[_-]?key)?[\"']?\\s*[:=]\\s*[\"']?)((?![/$<{(])[^\\s\"',;&]{3,})",
+              2),
+          // Command-line flags: --password X, --token=X, docker login -p X, mysql -pX.
+          rule(
+              List.of("-pass", "-pwd", "-token", "-secret", "-api-key", "-access-key"),
+              "(?i)((?:^|(?<=[\\s\"']))--?(?:password|passwd|pass|pwd|token|secret|api-key|access-key|"
+                  + "access-token|auth-token)(?:=|\\s+)[\"']?)((?![-/$<{(])[^\\s\"']{3,})",
+              2),
+          rule(
+              List.of("docker login", "podman login", "helm registry login"),
+              "(?i)(\\blogin\\b[^\\n]{0,256}?\\s-p\\s+[\"']?)((?![-$<{(])[^\\s\"']{3,})",
+              2),
+          rule(
+              List.of("mysql", "mariadb"),
+              "(?i)(\\b(?:mysql|mysqldump|mysqladmin|mariadb)\\b[^\\n]{0,256}?\\s-p)([^\\s\"'-][^\\s\"']{2,})",
               2),
           rule(
               List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
               "\\b(gh[pousr]_[A-Za-z0-9]{20,255})",
               1),
           rule(List.of("github_pat_"), "\\b(github_pat_[A-Za-z0-9_]{20,255})", 1),
-          rule(List.of("glpat-"), "\\b(glpat-[A-Za-z0-9_-]{20,255})", 1),
-          rule(List.of("bkua_"), "\\b(bkua_[A-Za-z0-9]{20,255})", 1),
+          rule(
+              List.of("glpat-", "gldt-", "glrt-", "glptt-", "glcbt-"),
+              "\\b((?:glpat|gldt|glrt|glptt|glcbt)-[A-Za-z0-9_-]{20,255})",
+              1),
+          rule(List.of("bkua_", "bkat_"), "\\b(bk(?:ua|at)_[A-Za-z0-9]{20,255})", 1),
           rule(List.of("xox"), "\\b(xox[abposr]-[A-Za-z0-9-]{10,255})", 1),
+          rule(
+              List.of("hooks.slack.com"),
+              "(hooks\\.slack\\.com/(?:services|workflows|triggers)/)([A-Za-z0-9/_-]{8,255})",
+              2),
           rule(List.of("akia", "asia"), "\\b((?:AKIA|ASIA)[A-Z0-9]{16})\\b", 1),
-          rule(List.of("sk_live_"), "\\b(sk_live_[A-Za-z0-9]{16,255})", 1),
+          rule(List.of("aiza"), "\\b(AIza[0-9A-Za-z_-]{35})", 1),
+          rule(List.of("npm_"), "\\b(npm_[A-Za-z0-9]{30,255})", 1),
+          rule(List.of("sk_live_", "rk_live_"), "\\b([sr]k_live_[A-Za-z0-9]{16,255})", 1),
           rule(
               List.of("eyj"),
               "\\b(eyJ[A-Za-z0-9_-]{8,2048}\\.eyJ[A-Za-z0-9_-]{8,2048}\\.[A-Za-z0-9_-]{8,2048})",
               1),
-          rule(List.of("private key"), "(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)(.*)", 2));
+          rule(
+              List.of("private key"),
+              "(-----BEGIN [A-Z ]{0,40}PRIVATE KEY(?: BLOCK)?-----)(.*)",
+              2));
 
   private Secrets() {}
 
@@ -119,25 +161,60 @@ public final class Secrets {
 
   /** Masks every line; private key bodies between BEGIN and END lines are masked whole. */
   public static List<String> maskAll(List<String> lines) {
-    boolean inKey = false;
+    KeyBlocks keys = new KeyBlocks();
     String[] out = new String[lines.size()];
     for (int i = 0; i < out.length; i++) {
       String line = lines.get(i);
-      if (inKey) {
-        if (line.contains("-----END ")) {
-          inKey = false;
-          out[i] = line;
-        } else {
-          out[i] = MASK;
-        }
-        continue;
-      }
-      if (line.contains("-----BEGIN ") && line.contains("PRIVATE KEY-----")) {
-        inKey = !line.contains("-----END ");
-      }
-      out[i] = mask(line);
+      out[i] = keys.body(line) ? MASK : mask(line);
     }
     return List.of(out);
+  }
+
+  /** True when {@code line} may open or close a private key block (the cheap test first). */
+  public static boolean mayMarkKey(CharSequence line) {
+    return contains(line, "-----");
+  }
+
+  /**
+   * Follows a log line by line and tells which lines are the body of a private key (between a
+   * {@code -----BEGIN ... PRIVATE KEY-----} line and its {@code -----END} line), so that they are
+   * masked whole wherever the block is cut: in a finding's context, a chunk or a search. A block
+   * that never ends stops after {@link #MAX_LINES} lines. Not thread-safe: one per stream.
+   */
+  public static final class KeyBlocks {
+    /** The most lines a key body takes (an 8192-bit RSA key is about 100). */
+    public static final int MAX_LINES = 200;
+
+    private boolean inside;
+    private int lines;
+
+    /** Whether the lines read so far left a key block open. */
+    public boolean inside() {
+      return inside;
+    }
+
+    /** Feeds the next line; true when it is a body line, to be shown as {@link #MASK}. */
+    public boolean body(CharSequence line) {
+      if (inside) {
+        if (contains(line, "-----END ") || ++lines > MAX_LINES) {
+          inside = false;
+          return false;
+        }
+        return true;
+      }
+      if (mayMarkKey(line)
+          && contains(line, "-----BEGIN ")
+          && contains(line, "PRIVATE KEY")
+          && !contains(line, "-----END ")) {
+        inside = true;
+        lines = 0;
+      }
+      return false;
+    }
+  }
+
+  private static boolean contains(CharSequence s, String word) {
+    return s instanceof String str ? str.contains(word) : s.toString().contains(word);
   }
 
   // One automaton pass finds which rules can match at all; most lines need none of them.

@@ -21,14 +21,18 @@ import dev.destill.core.pipeline.Topics;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +50,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestAgent extends Agent {
   private static final int READ_BUFFER = 1 << 16;
+
+  /** How often a job being read reports how far it got. */
+  private static final long READING_EVERY = 4L << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(IngestAgent.class);
 
   /** How log chunks are keyed on the logs topic. */
@@ -118,9 +126,24 @@ public final class IngestAgent extends Agent {
     String id = request.requestId();
     emit(new RequestEvent.Submitted(id, request.input(), request.submitted()));
     List<Build> builds = new ArrayList<>();
+    // Every warning a provider gives goes into the request's warnings too, not only to the display.
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    Consumer<ProgressEvent> tap =
+        e -> {
+          if (e instanceof ProgressEvent.Warning w) {
+            warnings.add(w.message());
+          }
+          progress.accept(e);
+        };
     try {
+      Set<String> targets = new LinkedHashSet<>();
       for (String target : request.targets()) {
-        builds.add(providerFor(target).fetchBuild(target, progress));
+        if (!targets.add(target.trim())) {
+          warn(warnings, Targets.redact(target) + " was given more than once; it is read once");
+        }
+      }
+      for (String target : targets) {
+        builds.add(providerFor(target).fetchBuild(target, tap));
       }
       if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.providerId().isLocal())) {
         throw new DestillException.BadInput("give one build URL at a time (or only local files)");
@@ -134,14 +157,19 @@ public final class IngestAgent extends Agent {
     String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
     emit(new RequestEvent.Resolved(id, buildId, title));
 
+    // The store counts a job's chunks by job id: a job read twice would never be complete.
     List<Work> work = new ArrayList<>();
+    Set<String> jobIds = new HashSet<>();
     for (Build b : builds) {
       CiProvider provider = providerFor(b.url());
       for (BuildJob job : b.jobs()) {
-        work.add(new Work(provider, b, job));
+        if (jobIds.add(job.info().id())) {
+          work.add(new Work(provider, b, job));
+        } else {
+          warn(warnings, job.info().name() + " is listed more than once; it is read once");
+        }
       }
     }
-    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     int threads = Math.max(1, Math.min(settings.parallelism(), work.size()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, IngestAgent::daemon);
     try {
@@ -244,11 +272,16 @@ public final class IngestAgent extends Agent {
     void read(Work w, List<String> warnings) {
       Chunker chunker = new Chunker(settings.chunkBytes(), this::append, this::cut);
       byte[] buf = new byte[READ_BUFFER];
-      try (InputStream in = w.provider.openLog(w.build, w.job)) {
+      try (InputStream in = Utf16.toUtf8(w.provider.openLog(w.build, w.job))) {
         int n;
+        long reported = 0;
         while ((n = in.read(buf)) > 0) {
           chunker.accept(buf, 0, n);
           trim(chunker.retainFrom());
+          if (chunker.bytesRead() - reported >= READING_EVERY) {
+            reported = chunker.bytesRead();
+            progress.accept(new ProgressEvent.JobReading(job.name(), reported));
+          }
         }
       } catch (IOException e) {
         // What was read so far is still analyzed: a truncated log still shows its errors.
@@ -311,6 +344,11 @@ public final class IngestAgent extends Agent {
     }
   }
 
+  private void warn(List<String> warnings, String warning) {
+    warnings.add(warning);
+    progress.accept(new ProgressEvent.Warning(warning));
+  }
+
   private void emit(RequestEvent event) {
     Progress p = new Progress(event);
     publish(Topics.FINDINGS, event.requestId(), p);
@@ -328,7 +366,7 @@ public final class IngestAgent extends Agent {
     boolean local = providers.stream().anyMatch(p -> p.id().isLocal());
     throw new DestillException.BadInput(
         "don't know how to read "
-            + target
+            + Targets.redact(target)
             + ": give "
             + (local ? "a file, a directory, '-', or " : "")
             + "a Buildkite, GitHub Actions or GitLab build URL");

@@ -34,7 +34,12 @@ public final class JUnitParser {
 
   private static final int MAX_DEPTH = 64;
   private static final int MAX_BODY_CHARS = 64 * 1024;
-  private static final int MAX_FINDINGS = 2000;
+
+  /** Failures kept per report; the rest are counted in a warning. */
+  public static final int MAX_FINDINGS = 2000;
+
+  /** The most characters of a failure's {@code message} attribute that are kept. */
+  public static final int MAX_MESSAGE_CHARS = 64 * 1024;
 
   private JUnitParser() {}
 
@@ -53,6 +58,8 @@ public final class JUnitParser {
     }
     List<Finding> findings = new ArrayList<>();
     int cases = 0;
+    int failures = 0;
+    int longMessages = 0;
     XMLStreamReader r = null;
     try {
       // Decoding here (invalid bytes become U+FFFD) keeps the JDK parser from printing its own
@@ -105,6 +112,11 @@ public final class JUnitParser {
           } else if (caseName != null && (name.equals("failure") || name.equals("error"))) {
             kind = name;
             message = attr(r, "message");
+            if (message.length() > MAX_MESSAGE_CHARS) {
+              // A huge message must not sink the finding: it is cut, and the report says so.
+              message = message.substring(0, MAX_MESSAGE_CHARS);
+              longMessages++;
+            }
             type = attr(r, "type");
             body.setLength(0);
           }
@@ -117,6 +129,7 @@ public final class JUnitParser {
           depth--;
           String name = r.getLocalName();
           if (kind != null && name.equals(kind)) {
+            failures++;
             if (findings.size() < MAX_FINDINGS) {
               findings.add(
                   finding(
@@ -159,6 +172,27 @@ public final class JUnitParser {
           // Nothing to release beyond the in-memory stream.
         }
       }
+    }
+    if (failures > findings.size() && findings.size() >= MAX_FINDINGS) {
+      warnings.add(
+          "test report "
+              + report.name()
+              + " has "
+              + failures
+              + " failures; kept the first "
+              + MAX_FINDINGS);
+    }
+    if (longMessages > 0) {
+      warnings.add(
+          "test report "
+              + report.name()
+              + ": "
+              + longMessages
+              + " failure message"
+              + (longMessages == 1 ? " was" : "s were")
+              + " longer than "
+              + (MAX_MESSAGE_CHARS >> 10)
+              + " KiB and cut there");
     }
     return new JUnitResult(findings, cases, warnings);
   }

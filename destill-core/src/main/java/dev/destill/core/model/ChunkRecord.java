@@ -2,6 +2,7 @@ package dev.destill.core.model;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * An analyzed log chunk, as far as ranking needs it: which lines it owned and which step they were
@@ -12,8 +13,7 @@ import java.util.Optional;
  * @param index 0-based position in the job
  * @param ownFrom first line the chunk owns
  * @param ownTo last line it owns
- * @param firstStepLine the first line of the chunk that named a step, {@code Long.MAX_VALUE} if
- *     none
+ * @param firstStepLine the first line of the chunk that named a step, empty when none did
  * @param exitStep the step of line {@code ownTo}, when a line of the chunk named it
  */
 public record ChunkRecord(
@@ -21,10 +21,11 @@ public record ChunkRecord(
     int index,
     long ownFrom,
     long ownTo,
-    long firstStepLine,
+    OptionalLong firstStepLine,
     Optional<String> exitStep) {
   public ChunkRecord {
     Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(firstStepLine, "firstStepLine");
     Objects.requireNonNull(exitStep, "exitStep");
     if (index < 0 || ownTo < ownFrom) {
       throw new IllegalArgumentException("inconsistent chunk record");

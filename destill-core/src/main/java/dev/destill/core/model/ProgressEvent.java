@@ -13,6 +13,12 @@ public sealed interface ProgressEvent {
   /** A job's log started streaming in. */
   record JobStarted(String job) implements ProgressEvent {}
 
+  /**
+   * A job's log is being read: {@code bytes} so far. Sent every few megabytes, so a long read shows
+   * it is moving.
+   */
+  record JobReading(String job, long bytes) implements ProgressEvent {}
+
   /** A job's log was read to its end. */
   record JobFinished(String job, long lines, long bytes, int findings) implements ProgressEvent {}
 

@@ -3,6 +3,7 @@ package dev.destill.core.pipeline;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.RequestEvent;
+import dev.destill.core.provider.Targets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -29,9 +30,9 @@ public sealed interface PipelineMessage {
       }
     }
 
-    /** The targets as the user gave them, for display. */
+    /** The targets as the user gave them, credentials masked ({@link Targets}), for display. */
     public String input() {
-      return String.join(" ", targets);
+      return Targets.redact(String.join(" ", targets));
     }
   }
 
@@ -93,6 +94,36 @@ public sealed interface PipelineMessage {
     @Override
     public String requestId() {
       return event.requestId();
+    }
+  }
+
+  /**
+   * A request whose findings are all stored, announced by the sink once it has committed them
+   * (topic {@link Topics#COMPLETED}); the explain agent starts from it. It may come more than once.
+   */
+  record RequestCompleted(String requestId, Instant at) implements PipelineMessage {
+    public RequestCompleted {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * What the explain agent made of a request (topic {@link Topics#INSIGHTS}), for the sink to
+   * store: the explanation (absent when the model failed), the cache key it is kept under, and the
+   * request sent to the model (absent when the explanation was reused).
+   */
+  record Insight(
+      String requestId,
+      String cacheKey,
+      java.util.Optional<dev.destill.core.explain.Explanation> explanation,
+      java.util.Optional<dev.destill.core.explain.ExplanationStore.SentRequest> sent)
+      implements PipelineMessage {
+    public Insight {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(cacheKey, "cacheKey");
+      Objects.requireNonNull(explanation, "explanation");
+      Objects.requireNonNull(sent, "sent");
     }
   }
 }

@@ -22,12 +22,21 @@ public final class Topics {
   /** Messages no agent could read, with the reason; key: the original key. */
   public static final String DEAD_LETTER = "destill.deadletter";
 
+  /** Requests whose findings are all stored (from the sink), for the explain agent. */
+  public static final String COMPLETED = "destill.requests.completed";
+
+  /** Explanations of requests (from the explain agent), for the sink. */
+  public static final String INSIGHTS = "destill.insights";
+
   public static final String INGEST_GROUP = "destill-ingest";
   public static final String ANALYZE_GROUP = "destill-analyze";
   public static final String SINK_GROUP = "destill-postgres-sink";
+  public static final String EXPLAIN_GROUP = "destill-explain";
+  public static final String INSIGHT_SINK_GROUP = "destill-insight-sink";
 
   /** Every topic the pipeline uses. */
-  public static final List<String> ALL = List.of(REQUESTS, LOGS, FINDINGS, PROGRESS, DEAD_LETTER);
+  public static final List<String> ALL =
+      List.of(REQUESTS, LOGS, FINDINGS, PROGRESS, DEAD_LETTER, COMPLETED, INSIGHTS);
 
   private Topics() {}
 }

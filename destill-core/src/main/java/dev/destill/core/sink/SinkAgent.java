@@ -92,7 +92,10 @@ public final class SinkAgent extends Agent {
         case FindingMessage f ->
             findings.add(new StoreBatch.RequestFinding(f.requestId(), f.finding()));
         case Progress p -> events.add(p.event());
-        case PipelineMessage.AnalysisRequest _, PipelineMessage.LogChunk _ ->
+        case PipelineMessage.AnalysisRequest _,
+            PipelineMessage.LogChunk _,
+            PipelineMessage.RequestCompleted _,
+            PipelineMessage.Insight _ ->
             deadLetter(m, "expected a finding or a progress event on " + Topics.FINDINGS);
       }
     }

@@ -37,7 +37,13 @@ class ChunkStepsTest {
   }
 
   private static ChunkRecord chunk(int index, long from, long to, long firstStep, String exit) {
-    return new ChunkRecord("j1", index, from, to, firstStep, Optional.ofNullable(exit));
+    return new ChunkRecord(
+        "j1", index, from, to, java.util.OptionalLong.of(firstStep), Optional.ofNullable(exit));
+  }
+
+  private static ChunkRecord chunk(int index, long from, long to, String exit) {
+    return new ChunkRecord(
+        "j1", index, from, to, java.util.OptionalLong.empty(), Optional.ofNullable(exit));
   }
 
   @Test
@@ -45,7 +51,7 @@ class ChunkStepsTest {
     List<ChunkRecord> chunks =
         List.of(
             chunk(0, 1, 100, 10, "compile"),
-            chunk(1, 101, 200, Long.MAX_VALUE, null), // no marker: still "compile"
+            chunk(1, 101, 200, null), // no marker: still "compile"
             chunk(2, 201, 300, 250, "test"));
     List<Finding> out =
         ChunkSteps.inherit(

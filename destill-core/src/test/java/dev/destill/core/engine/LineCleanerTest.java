@@ -60,4 +60,11 @@ class LineCleanerTest {
         .isEqualTo("    at Foo.bar(Foo.java:1)");
     assertThat(LineCleaner.stripDecorations("travis_time:start:0a1b")).isEmpty();
   }
+
+  @Test
+  void shouldStripCharsetDesignations() {
+    // tput sgr0 prints ESC ( B before the reset.
+    assertThat(LineCleaner.visible("\u001b[1mbold\u001b(B\u001b[m text")).isEqualTo("bold text");
+    assertThat(LineCleaner.stripAnsi("a\u001b(Bb\u001b)0c")).isEqualTo("abc");
+  }
 }

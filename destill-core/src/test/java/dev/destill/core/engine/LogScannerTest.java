@@ -266,4 +266,76 @@ class LogScannerTest {
     assertThat(f.endLine()).isGreaterThanOrEqualTo(5);
     assertThat(f.block()).anyMatch(l -> l.contains("CartTest::testTotal"));
   }
+
+  static String privateKey() {
+    try (InputStream in = LogScannerTest.class.getResourceAsStream("/secrets/private-key.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<String> keyBody() {
+    List<String> lines = privateKey().lines().toList();
+    return lines.subList(1, lines.size() - 1);
+  }
+
+  @Test
+  void shouldNeverShowAPrivateKeyBodyInAFindingsContext() {
+    String key = privateKey();
+    // The key right after a finding (its post-context), and a finding right after the key (its
+    // pre-context), and a block that runs into the key.
+    JobScan s =
+        scan(
+            "setup\nerror: ssh key rejected\n"
+                + key
+                + "ERROR: deploy failed\n"
+                + "Traceback (most recent call last):\n"
+                + key
+                + "done\n");
+    assertThat(s.findings()).isNotEmpty();
+    for (Finding f : s.findings()) {
+      String all = String.join("\n", f.preContext()) + f.block() + f.postContext();
+      for (String body : keyBody()) {
+        assertThat(all).doesNotContain(body);
+      }
+    }
+    assertThat(at(s, 2).postContext()).contains(Secrets.MASK);
+  }
+
+  @Test
+  void shouldSeeAnErrorDeepInALongLine() {
+    String line = "x".repeat(3000) + " error: deep failure in minified bundle " + "y".repeat(500);
+    JobScan s = scan("start\n" + line + "\nend\n");
+    Finding f = at(s, 2);
+    assertThat(f.message()).contains("error: deep failure");
+  }
+
+  // What the pipeline feeds the scanner: the chunker's copy of the log.
+  static JobScan scanChunked(String log) {
+    java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+    dev.destill.core.ingest.Chunker c =
+        new dev.destill.core.ingest.Chunker(1 << 30, copy::write, r -> {});
+    byte[] bytes = log.getBytes(StandardCharsets.UTF_8);
+    c.accept(bytes, 0, bytes.length);
+    c.finish();
+    return scan(copy.toByteArray(), JobState.FAILED, 8192);
+  }
+
+  @Test
+  void shouldCountWhatALongLineLeavesOutPastTheChunkersCap() {
+    String line = "ERROR: " + "a".repeat(100_000);
+    Finding f = at(scanChunked("start\n" + line + "\nend\n"), 2);
+    int shown = f.message().indexOf(" [... ");
+    assertThat(f.message()).endsWith(" [... " + (line.length() - shown) + " more bytes]");
+  }
+
+  @Test
+  void shouldSeeAnErrorPastTheChunkersCap() {
+    String line =
+        "x".repeat(50_000) + " error: deep failure in minified bundle " + "y".repeat(9000);
+    Finding f = at(scanChunked("start\n" + line + "\nend\n"), 2);
+    assertThat(f.message()).contains("error: deep failure").endsWith(" more bytes]");
+    assertThat(f.message()).doesNotContain("\u001b");
+  }
 }

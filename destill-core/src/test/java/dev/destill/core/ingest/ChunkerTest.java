@@ -99,4 +99,48 @@ class ChunkerTest {
   void shouldCutAnEmptyLogIntoNoChunks() {
     assertThat(cut(new byte[0], 100, 10).ranges()).isEmpty();
   }
+
+  private static String text(Cut cut) {
+    return new String(cut.copy(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldMaskAPrivateKeyBodyWhateverChunkItFallsIn() {
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      log.append("line ").append(i).append('\n');
+    }
+    log.append("-----BEGIN RSA PRIVATE KEY-----\n");
+    for (int i = 0; i < 30; i++) {
+      log.append("MIIEowIBAAKCAQEAq7BFUpkGp3MtX6Zt5BzZJ9N1Lx0C2WkEqvB3H0v8b3xA0n")
+          .append(i)
+          .append('\n');
+    }
+    log.append("-----END RSA PRIVATE KEY-----\nafter\n");
+    for (int feed : new int[] {1, 7, 64, 1 << 16}) {
+      Cut cut = cut(log.toString().getBytes(StandardCharsets.UTF_8), 100, feed);
+      assertThat(cut.ranges()).hasSizeGreaterThan(3);
+      assertThat(text(cut))
+          .doesNotContain("MIIEow")
+          .contains("-----END RSA PRIVATE KEY-----\nafter");
+      assertThat(cut.lines()).isEqualTo(73);
+    }
+  }
+
+  @Test
+  void shouldKeepTheKeywordOfALongLineAndSayHowMuchIsMissing() {
+    String line = "a".repeat(40_000) + " ERROR: deep failure " + "b".repeat(30_000);
+    byte[] log = ("before\n" + line + "\nafter\n").getBytes(StandardCharsets.UTF_8);
+    for (int feed : new int[] {100, 4096, 1 << 16}) {
+      Cut cut = cut(log, Chunker.DEFAULT_TARGET_BYTES, feed);
+      String kept = text(cut).lines().toList().get(1);
+      assertThat(kept.length()).isLessThanOrEqualTo(Chunker.LINE_CAP);
+      assertThat(kept).contains("ERROR: deep failure");
+      String mark = kept.substring(kept.indexOf(Chunker.CUT_MARK) + Chunker.CUT_MARK.length());
+      long total = Long.parseLong(mark.substring(0, mark.length() - 1));
+      int gap = kept.indexOf(" bytes] ") + " bytes] ".length() - kept.indexOf(" [... ");
+      // The full length, as if the gap marker were part of the line.
+      assertThat(total).isEqualTo(line.length() + gap);
+    }
+  }
 }

@@ -118,4 +118,35 @@ class JUnitParserTest {
     assertThat(r.findings()).isEmpty();
     assertThat(r.warnings()).hasSize(1);
   }
+
+  @Test
+  void shouldCutAHugeMessageWithAWarningAndKeepTheFinding() {
+    String huge = "boom ".repeat(4 << 20);
+    JUnitResult r =
+        parse(
+            "<testsuite><testcase classname=\"A\" name=\"t\"><failure message=\""
+                + huge
+                + "\"/></testcase></testsuite>");
+    assertThat(r.findings()).hasSize(1);
+    Finding f = r.findings().get(0);
+    assertThat(f.normalized().length()).isLessThan(JUnitParser.MAX_MESSAGE_CHARS + 100);
+    assertThat(r.warnings()).singleElement().asString().contains("cut");
+  }
+
+  @Test
+  void shouldWarnWhenAReportHasMoreFailuresThanAreKept() {
+    StringBuilder xml = new StringBuilder("<testsuite>");
+    for (int i = 0; i < JUnitParser.MAX_FINDINGS + 5; i++) {
+      xml.append("<testcase classname=\"A\" name=\"t")
+          .append(i)
+          .append("\"><failure message=\"no\"/></testcase>");
+    }
+    JUnitResult r = parse(xml.append("</testsuite>").toString());
+    assertThat(r.findings()).hasSize(JUnitParser.MAX_FINDINGS);
+    assertThat(r.warnings())
+        .singleElement()
+        .asString()
+        .contains(String.valueOf(JUnitParser.MAX_FINDINGS + 5))
+        .contains("kept the first " + JUnitParser.MAX_FINDINGS);
+  }
 }

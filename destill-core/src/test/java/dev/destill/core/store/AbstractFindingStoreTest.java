@@ -342,6 +342,11 @@ public abstract class AbstractFindingStoreTest {
     assertThat(statusOf("req-1")).isEqualTo(RequestStatus.ANALYZING);
     store.apply(events(chunkAnalyzed("req-1", "b", 0, List.of())));
     assertThat(statusOf("req-1")).isEqualTo(RequestStatus.COMPLETE);
+    assertThat(store.chunks("req-1"))
+        .containsExactlyInAnyOrder(
+            chunkAnalyzed("req-1", "a", 0, List.of()).chunk(),
+            chunkAnalyzed("req-1", "a", 1, List.of()).chunk(),
+            chunkAnalyzed("req-1", "b", 0, List.of()).chunk());
 
     // A request without any chunk is complete once ingested.
     store.apply(events(new RequestEvent.Ingested("req-2", 0, List.of())));
@@ -510,7 +515,10 @@ public abstract class AbstractFindingStoreTest {
             index,
             index * 100L + 1,
             index * 100L + 100,
-            Long.MAX_VALUE,
+            // Odd chunks named a step, even ones did not: both must come back as they went in.
+            index % 2 == 1
+                ? java.util.OptionalLong.of(index * 100L + 50)
+                : java.util.OptionalLong.empty(),
             java.util.Optional.empty()),
         warnings);
   }

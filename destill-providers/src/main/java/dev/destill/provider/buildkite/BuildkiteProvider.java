@@ -8,6 +8,7 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import dev.destill.provider.internal.ApiAccess;
@@ -19,11 +20,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -71,7 +74,8 @@ public final class BuildkiteProvider implements CiProvider {
         "a Buildkite API token (https://buildkite.com/user/api-access-tokens)",
         SCOPES,
         "Authorization",
-        "Bearer ");
+        "Bearer ",
+        api());
   }
 
   private String api() {
@@ -84,7 +88,7 @@ public final class BuildkiteProvider implements CiProvider {
     if (!m.matches()) {
       throw new DestillException.BadInput(
           "not a Buildkite build URL: "
-              + target
+              + Targets.redact(target)
               + " (expected https://buildkite.com/ORG/PIPELINE/builds/NUMBER)");
     }
     String org = m.group(1);
@@ -97,10 +101,11 @@ public final class BuildkiteProvider implements CiProvider {
     JsonNode build = http.getJson(URI.create(buildPath), access);
     List<BuildJob> jobs = new ArrayList<>();
     List<JobState> states = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (JsonNode j : build.path("jobs")) {
       String type = j.path("type").asText("");
       String id = j.path("id").asText();
-      if (onlyJob.isPresent() && !onlyJob.get().equalsIgnoreCase(id)) {
+      if ((onlyJob.isPresent() && !onlyJob.get().equalsIgnoreCase(id)) || !seen.add(id)) {
         continue;
       }
       String name = j.path("name").asText("");
@@ -158,7 +163,7 @@ public final class BuildkiteProvider implements CiProvider {
     ApiAccess access = access();
     List<JsonNode> artifacts =
         artifactsByBuild.computeIfAbsent(
-            build.id(), k -> listArtifacts(job.refs().get("build"), access));
+            build.id(), k -> listArtifacts(job.refs().get("build"), access, warnings));
     List<TestReport> reports = new ArrayList<>();
     for (JsonNode a : artifacts) {
       String path = a.path("path").asText("");
@@ -206,15 +211,26 @@ public final class BuildkiteProvider implements CiProvider {
         || file.contains("report");
   }
 
-  private List<JsonNode> listArtifacts(String buildPath, ApiAccess access) {
+  private List<JsonNode> listArtifacts(String buildPath, ApiAccess access, List<String> warnings) {
     List<JsonNode> all = new ArrayList<>();
-    Optional<URI> next = Optional.of(URI.create(buildPath + "/artifacts?per_page=100"));
-    int pages = 0;
-    while (next.isPresent() && pages++ < 50) {
-      HttpTransport.Page page = http.getPage(next.get(), access);
-      page.body().forEach(all::add);
-      next = page.nextLink();
+    Set<String> seen = new HashSet<>();
+    for (HttpTransport.Page page :
+        http.pages(
+            URI.create(buildPath + "/artifacts?per_page=100"),
+            access,
+            50,
+            "artifacts",
+            e -> {
+              if (e instanceof ProgressEvent.Warning w) {
+                warnings.add(w.message());
+              }
+            })) {
+      for (JsonNode a : page.body()) {
+        if (seen.add(a.path("id").asText())) {
+          all.add(a);
+        }
+      }
     }
-    return all;
+    return List.copyOf(all);
   }
 }

@@ -8,6 +8,7 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import dev.destill.provider.internal.ApiAccess;
@@ -19,11 +20,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,8 +35,8 @@ import java.util.regex.Pattern;
  * GitHub Actions runs: {@code https://HOST/OWNER/REPO/actions/runs/ID}, optionally with {@code
  * /attempts/N} or {@code /job/JOB_ID}. Jobs are listed page by page; each job's log comes from a
  * redirect to storage on another host, fetched without the token. JUnit XML is taken out of the
- * run's artifact zips. GitHub Enterprise works through {@code GITHUB_API_URL} or the URL's host
- * ({@code https://HOST/api/v3}). Thread-safe.
+ * run's artifact zips. GitHub Enterprise works once the user names its API in {@code
+ * GITHUB_API_URL} ({@code https://HOST/api/v3}): the token goes to that API only. Thread-safe.
  */
 public final class GitHubProvider implements CiProvider {
   public static final String TOKEN = "GITHUB_TOKEN";
@@ -45,6 +48,8 @@ public final class GitHubProvider implements CiProvider {
       Pattern.compile(
           "^https?://([^/]+)/([^/]+)/([^/]+)/actions/runs/(\\d+)(?:/attempts/(\\d+)|/job/(\\d+))?/?(?:[?#].*)?$");
   private static final long MAX_ARTIFACT_BYTES = 256L << 20;
+  private static final String PUBLIC_API = "https://api.github.com";
+  private static final int MAX_PAGES = 100;
 
   private final HttpTransport http;
   private final Map<String, String> env;
@@ -72,16 +77,35 @@ public final class GitHubProvider implements CiProvider {
         "a GitHub token (job logs are only served to authenticated clients)",
         SCOPES,
         "Authorization",
-        "Bearer ");
+        "Bearer ",
+        api());
   }
 
+  /** The configured API: {@code GITHUB_API_URL}, or the public API. The token goes only there. */
+  private String api() {
+    return ApiAccess.baseUrl(env, API_URL, PUBLIC_API);
+  }
+
+  /**
+   * The API for a run on {@code host}. A run on github.com is read through the configured API; a
+   * run on any other host only when the user named that host's API in {@code GITHUB_API_URL}:
+   * otherwise a link shaped like a run (from a chat, a prompt) would send the token anywhere.
+   */
   private String api(String host) {
-    return ApiAccess.baseUrl(
-        env,
-        API_URL,
-        host.equalsIgnoreCase("github.com")
-            ? "https://api.github.com"
-            : "https://" + host + "/api/v3");
+    if (!host.equalsIgnoreCase("github.com") && env.getOrDefault(API_URL, "").isBlank()) {
+      throw new DestillException.BadInput(
+          host
+              + " is not github.com, and the GitHub token is sent only to "
+              + PUBLIC_API
+              + ": if "
+              + host
+              + " is your GitHub Enterprise server, set "
+              + API_URL
+              + "=https://"
+              + host
+              + "/api/v3");
+    }
+    return api();
   }
 
   @Override
@@ -90,7 +114,7 @@ public final class GitHubProvider implements CiProvider {
     if (!m.matches()) {
       throw new DestillException.BadInput(
           "not a GitHub Actions run URL: "
-              + target
+              + Targets.redact(target)
               + " (expected https://github.com/OWNER/REPO/actions/runs/ID)");
     }
     String repo = api(m.group(1)) + "/repos/" + m.group(2) + "/" + m.group(3);
@@ -108,14 +132,13 @@ public final class GitHubProvider implements CiProvider {
             + (attempt.isEmpty() ? "&filter=latest" : "");
     List<BuildJob> jobs = new ArrayList<>();
     List<JobState> states = new ArrayList<>();
-    Optional<URI> next = Optional.of(URI.create(jobsUrl));
-    int pages = 0;
-    while (next.isPresent() && pages++ < 100) {
-      HttpTransport.Page page = http.getPage(next.get(), access);
+    Set<String> seen = new HashSet<>();
+    for (HttpTransport.Page page :
+        http.pages(URI.create(jobsUrl), access, MAX_PAGES, "jobs of run " + runId, progress)) {
       for (JsonNode j : page.body().path("jobs")) {
         String id = j.path("id").asText();
-        if (onlyJob.isPresent() && !onlyJob.get().equals(id)) {
-          continue;
+        if ((onlyJob.isPresent() && !onlyJob.get().equals(id)) || !seen.add(id)) {
+          continue; // a job moves to the next page while the run changes: it is listed twice
         }
         String status = j.path("status").asText("");
         String conclusion = j.path("conclusion").asText("");
@@ -131,7 +154,6 @@ public final class GitHubProvider implements CiProvider {
                 hasLog,
                 Map.of("log", repo + "/actions/jobs/" + id + "/logs")));
       }
-      next = page.nextLink();
     }
     if (onlyJob.isPresent() && jobs.isEmpty()) {
       throw new DestillException.BadInput("run " + runId + " has no job " + onlyJob.get());
@@ -152,8 +174,12 @@ public final class GitHubProvider implements CiProvider {
     if (overall == JobState.UNKNOWN) {
       overall = States.overall(states);
     }
-    // Artifacts belong to the run, not to a job: one extra entry carries them.
-    jobs.add(
+    String id = "github:" + m.group(2) + "/" + m.group(3) + "/" + runId;
+    List<BuildJob> finished =
+        new ArrayList<>(BuildNotes.finish(id, title, overall, jobs, progress));
+    // Artifacts belong to the run, not to a job: one extra entry carries them. It is not a job,
+    // so it is added after the jobs were counted.
+    finished.add(
         new BuildJob(
             new JobInfo(
                 "artifacts:" + runId,
@@ -162,8 +188,6 @@ public final class GitHubProvider implements CiProvider {
                 OptionalInt.empty()),
             false,
             Map.of("artifacts", repo + "/actions/runs/" + runId + "/artifacts?per_page=100")));
-    String id = "github:" + m.group(2) + "/" + m.group(3) + "/" + runId;
-    List<BuildJob> finished = BuildNotes.finish(id, title, overall, jobs, progress);
     return new Build(id, name(), target, title, overall, finished);
   }
 
@@ -181,19 +205,29 @@ public final class GitHubProvider implements CiProvider {
     ApiAccess access = access();
     List<TestReport> reports = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    Optional<URI> next = Optional.of(URI.create(list));
-    int pages = 0;
-    while (next.isPresent() && pages++ < 20) {
-      HttpTransport.Page page = http.getPage(next.get(), access);
+    Set<String> seen = new HashSet<>();
+    for (HttpTransport.Page page :
+        http.pages(URI.create(list), access, 20, "artifacts", w -> warnings.add(message(w)))) {
       for (JsonNode a : page.body().path("artifacts")) {
         if (a.path("expired").asBoolean(false)
             || a.path("size_in_bytes").asLong(0) > MAX_ARTIFACT_BYTES
-            || !looksLikeTestArtifact(a.path("name").asText(""))) {
+            || !looksLikeTestArtifact(a.path("name").asText(""))
+            || !seen.add(a.path("id").asText())) {
           continue;
         }
         String name = a.path("name").asText();
-        try (InputStream in =
-            http.get(URI.create(a.path("archive_download_url").asText()), access, "*/*").body()) {
+        Optional<URI> download = apiUrl(a.path("archive_download_url").asText(""), access);
+        if (download.isEmpty()) {
+          // The URL comes from API data: the token goes to the API only.
+          warnings.add(
+              "artifact "
+                  + name
+                  + " has a download URL outside "
+                  + HttpTransport.redact(access.origin())
+                  + "; skipped, as the token is sent only there");
+          continue;
+        }
+        try (InputStream in = http.get(download.get(), access, "*/*").body()) {
           byte[] zip = SafeZip.readBounded(in, MAX_ARTIFACT_BYTES);
           if (zip == null) {
             warnings.add(
@@ -212,9 +246,22 @@ public final class GitHubProvider implements CiProvider {
               "download of artifact " + name + " failed: " + e.getMessage(), e);
         }
       }
-      next = page.nextLink();
     }
     return new TestReports(reports, warnings);
+  }
+
+  private static String message(ProgressEvent event) {
+    return event instanceof ProgressEvent.Warning w ? w.message() : event.toString();
+  }
+
+  /** {@code url} when it is an absolute URL on the API's origin. */
+  private static Optional<URI> apiUrl(String url, ApiAccess access) {
+    try {
+      URI uri = new URI(url);
+      return uri.isAbsolute() && access.trusts(uri) ? Optional.of(uri) : Optional.empty();
+    } catch (java.net.URISyntaxException e) {
+      return Optional.empty();
+    }
   }
 
   static boolean looksLikeTestArtifact(String name) {

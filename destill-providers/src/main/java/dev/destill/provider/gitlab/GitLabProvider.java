@@ -8,6 +8,7 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import dev.destill.provider.internal.ApiAccess;
@@ -21,19 +22,21 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * GitLab CI pipelines and jobs: {@code https://HOST/GROUP/PROJECT/-/pipelines/ID} and {@code
- * .../-/jobs/ID}, on gitlab.com or a self-hosted instance (the API is {@code https://HOST/api/v4}
- * unless {@code GITLAB_API_URL} says otherwise). Each job's trace is streamed; JUnit reports come
- * from the job's artifacts archive. Thread-safe.
+ * .../-/jobs/ID}, on gitlab.com, or on a self-hosted instance whose API the user named in {@code
+ * GITLAB_API_URL} (the token goes to that API only). Each job's trace is streamed; JUnit reports
+ * come from the job's artifacts archive. Thread-safe.
  */
 public final class GitLabProvider implements CiProvider {
   public static final String TOKEN = "GITLAB_TOKEN";
@@ -43,6 +46,7 @@ public final class GitLabProvider implements CiProvider {
   private static final Pattern URL =
       Pattern.compile("^https?://([^/]+)/(.+?)/-/(pipelines|jobs)/(\\d+)/?(?:[?#].*)?$");
   private static final long MAX_ARCHIVE_BYTES = 256L << 20;
+  private static final String PUBLIC_API = "https://gitlab.com/api/v4";
 
   private final HttpTransport http;
   private final Map<String, String> env;
@@ -62,7 +66,7 @@ public final class GitLabProvider implements CiProvider {
     return URL.matcher(target.trim()).matches();
   }
 
-  private ApiAccess access() {
+  private ApiAccess access(String api) {
     return ApiAccess.fromEnv(
         env,
         "GitLab",
@@ -70,11 +74,35 @@ public final class GitLabProvider implements CiProvider {
         "a GitLab personal or project access token",
         SCOPES,
         "PRIVATE-TOKEN",
-        "");
+        "",
+        api);
   }
 
+  /**
+   * The API for a pipeline on {@code host}: {@code GITLAB_API_URL}, or gitlab.com's. A self-hosted
+   * instance is read only when the user named its API in {@code GITLAB_API_URL}: otherwise a link
+   * shaped like a pipeline would send the token to any host.
+   */
   private String api(String host) {
-    return ApiAccess.baseUrl(env, API_URL, "https://" + host + "/api/v4");
+    if (!host.equalsIgnoreCase("gitlab.com") && env.getOrDefault(API_URL, "").isBlank()) {
+      throw new DestillException.BadInput(
+          host
+              + " is not gitlab.com, and the GitLab token is sent only to "
+              + PUBLIC_API
+              + ": if "
+              + host
+              + " is your GitLab instance, set "
+              + API_URL
+              + "=https://"
+              + host
+              + "/api/v4");
+    }
+    return api();
+  }
+
+  /** The configured API: {@code GITLAB_API_URL}, or gitlab.com's. The token goes only there. */
+  private String api() {
+    return ApiAccess.baseUrl(env, API_URL, PUBLIC_API);
   }
 
   @Override
@@ -83,13 +111,13 @@ public final class GitLabProvider implements CiProvider {
     if (!m.matches()) {
       throw new DestillException.BadInput(
           "not a GitLab pipeline or job URL: "
-              + target
+              + Targets.redact(target)
               + " (expected https://HOST/GROUP/PROJECT/-/pipelines/ID)");
     }
     String projectPath = m.group(2);
-    String project =
-        api(m.group(1)) + "/projects/" + URLEncoder.encode(projectPath, StandardCharsets.UTF_8);
-    ApiAccess access = access();
+    String api = api(m.group(1));
+    String project = api + "/projects/" + URLEncoder.encode(projectPath, StandardCharsets.UTF_8);
+    ApiAccess access = access(api);
     List<JsonNode> rawJobs = new ArrayList<>();
     String title;
     String id;
@@ -98,23 +126,22 @@ public final class GitLabProvider implements CiProvider {
       title = projectPath + " job " + m.group(4);
       id = "gitlab:" + projectPath + "/jobs/" + m.group(4);
     } else {
-      Optional<URI> next =
-          Optional.of(URI.create(project + "/pipelines/" + m.group(4) + "/jobs?per_page=100"));
-      int pages = 0;
-      while (next.isPresent() && pages++ < 100) {
-        HttpTransport.Page page = http.getPage(next.get(), access);
-        page.body().forEach(rawJobs::add);
-        String nextPage = page.headers().firstValue("X-Next-Page").orElse("").trim();
-        next =
-            nextPage.isEmpty()
-                ? page.nextLink()
-                : Optional.of(
-                    URI.create(
-                        project
-                            + "/pipelines/"
-                            + m.group(4)
-                            + "/jobs?per_page=100&page="
-                            + nextPage));
+      String jobs = project + "/pipelines/" + m.group(4) + "/jobs?per_page=100";
+      Set<String> seen = new HashSet<>();
+      for (HttpTransport.Page page :
+          http.pages(
+              URI.create(jobs),
+              access,
+              100,
+              "jobs of pipeline " + m.group(4),
+              progress,
+              p -> nextPage(p, jobs))) {
+        for (JsonNode j : page.body()) {
+          // A job moves to the next page while the pipeline changes: it is listed twice.
+          if (seen.add(j.path("id").asText())) {
+            rawJobs.add(j);
+          }
+        }
       }
       title = projectPath + " pipeline #" + m.group(4);
       id = "gitlab:" + projectPath + "/pipelines/" + m.group(4);
@@ -159,9 +186,20 @@ public final class GitLabProvider implements CiProvider {
     return new Build(id, name(), target, title, overall, finished);
   }
 
+  /** The page {@code X-Next-Page} names (only digits are taken), else the {@code Link} header's. */
+  private static Optional<URI> nextPage(HttpTransport.Page page, String jobs) {
+    String nextPage = page.headers().firstValue("X-Next-Page").orElse("").trim();
+    if (nextPage.isEmpty()) {
+      return page.nextLink();
+    }
+    return nextPage.matches("\\d{1,9}")
+        ? Optional.of(URI.create(jobs + "&page=" + nextPage))
+        : Optional.empty();
+  }
+
   @Override
   public InputStream openLog(Build build, BuildJob job) {
-    return http.get(URI.create(job.refs().get("trace")), access(), "text/plain").body();
+    return http.get(URI.create(job.refs().get("trace")), access(api()), "text/plain").body();
   }
 
   @Override
@@ -170,7 +208,7 @@ public final class GitLabProvider implements CiProvider {
     if (archive.isEmpty()) {
       return TestReports.NONE;
     }
-    try (InputStream in = http.get(URI.create(archive), access(), "*/*").body()) {
+    try (InputStream in = http.get(URI.create(archive), access(api()), "*/*").body()) {
       byte[] zip = SafeZip.readBounded(in, MAX_ARCHIVE_BYTES);
       if (zip == null) {
         return new TestReports(

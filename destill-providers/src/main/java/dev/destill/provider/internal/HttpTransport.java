@@ -3,6 +3,7 @@ package dev.destill.provider.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.destill.core.DestillException;
+import dev.destill.core.model.ProgressEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,9 +14,15 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * GETs from CI APIs with the behaviour users expect: a timeout on every request, retries with
@@ -30,6 +37,9 @@ public final class HttpTransport {
   /** The longest a rate limit is waited out before giving up. */
   public static final Duration MAX_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
 
+  /** The longest one download (headers and body) may take, however steadily it flows. */
+  public static final Duration MAX_DOWNLOAD = Duration.ofMinutes(15);
+
   private static final int MAX_REDIRECTS = 5;
 
   /** Loaded on first use, so local analyses never load the JSON data binding. */
@@ -41,9 +51,22 @@ public final class HttpTransport {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration timeout;
+  private final Duration download;
 
+  /**
+   * @param timeout the longest wait for a response's headers, and then for each next part of its
+   *     body
+   */
   public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, Duration timeout) {
-    this(() -> client, clock, sleeper, timeout);
+    this(client, clock, sleeper, timeout, MAX_DOWNLOAD);
+  }
+
+  /**
+   * @param download the longest one response may take, headers and body
+   */
+  public HttpTransport(
+      HttpClient client, Clock clock, Sleeper sleeper, Duration timeout, Duration download) {
+    this(() -> client, clock, sleeper, timeout, download);
     Objects.requireNonNull(client, "client");
     if (client.followRedirects() != HttpClient.Redirect.NEVER) {
       // Such a client would carry the token to storage hosts behind our back.
@@ -56,11 +79,13 @@ public final class HttpTransport {
       java.util.function.Supplier<HttpClient> client,
       Clock clock,
       Sleeper sleeper,
-      Duration timeout) {
+      Duration timeout,
+      Duration download) {
     this.client = client;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.download = Objects.requireNonNull(download, "download");
   }
 
   /**
@@ -68,7 +93,8 @@ public final class HttpTransport {
    * which costs a noticeable part of a second that analyses of local files should not pay.
    */
   public static HttpTransport lazy(Clock clock, Sleeper sleeper, Duration timeout) {
-    return new HttpTransport(new Memo<>(HttpTransport::defaultClient), clock, sleeper, timeout);
+    return new HttpTransport(
+        new Memo<>(HttpTransport::defaultClient), clock, sleeper, timeout, MAX_DOWNLOAD);
   }
 
   /** A thread-safe supplier that computes its value once. */
@@ -113,9 +139,7 @@ public final class HttpTransport {
     try (InputStream in = r.body()) {
       return Json.MAPPER.readTree(in);
     } catch (IOException e) {
-      throw new DestillException.Retriable(
-          access.service() + " sent a response that is not JSON for " + redact(uri) + "; try again",
-          e);
+      throw unreadable(access, uri, e);
     }
   }
 
@@ -125,10 +149,78 @@ public final class HttpTransport {
     try (InputStream in = r.body()) {
       return new Page(Json.MAPPER.readTree(in), r.headers(), uri);
     } catch (IOException e) {
-      throw new DestillException.Retriable(
+      throw unreadable(access, uri, e);
+    }
+  }
+
+  private static DestillException unreadable(ApiAccess access, URI uri, IOException e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+      return new DestillException.Retriable(
           access.service() + " sent a response that is not JSON for " + redact(uri) + "; try again",
           e);
     }
+    return new DestillException.Retriable(
+        "reading " + redact(uri) + " failed: " + describe(e) + "; try again later", e);
+  }
+
+  /**
+   * The pages of a list, from {@code first} along its next links ({@link Page#nextLink()}). Stops,
+   * with a warning to {@code progress}, at a page already fetched (a next link back to an earlier
+   * page would repeat the list for ever), at a next link to another origin, and after {@code
+   * maxPages}.
+   *
+   * @param what the list in warnings ("jobs of run 12")
+   */
+  public List<Page> pages(
+      URI first, ApiAccess access, int maxPages, String what, Consumer<ProgressEvent> progress) {
+    return pages(first, access, maxPages, what, progress, Page::nextLink);
+  }
+
+  /**
+   * As {@link #pages(URI, ApiAccess, int, String, Consumer)}, with the next page told by {@code
+   * next}.
+   */
+  public List<Page> pages(
+      URI first,
+      ApiAccess access,
+      int maxPages,
+      String what,
+      Consumer<ProgressEvent> progress,
+      Function<Page, Optional<URI>> next) {
+    List<Page> pages = new ArrayList<>();
+    Set<URI> fetched = new HashSet<>();
+    Optional<URI> at = Optional.of(first);
+    while (at.isPresent()) {
+      if (!fetched.add(at.get().normalize())) {
+        progress.accept(
+            new ProgressEvent.Warning(
+                access.service()
+                    + " pointed the listing of "
+                    + what
+                    + " back at a page it had sent ("
+                    + redact(at.get())
+                    + "); stopped there"));
+        break;
+      }
+      if (pages.size() == maxPages) {
+        progress.accept(
+            new ProgressEvent.Warning(
+                "listed the first " + maxPages + " pages of " + what + "; the rest were skipped"));
+        break;
+      }
+      Page page = getPage(at.get(), access);
+      pages.add(page);
+      at = next.apply(page);
+      if (at.isEmpty() && page.rawNextLink().isPresent()) {
+        progress.accept(
+            new ProgressEvent.Warning(
+                access.service()
+                    + " gave a next page of "
+                    + what
+                    + " on another host; it was not followed (the token stays with the API)"));
+      }
+    }
+    return pages;
   }
 
   /**
@@ -145,14 +237,18 @@ public final class HttpTransport {
       return rawNextLink().map(request::resolve).filter(next -> sameOrigin(request, next));
     }
 
-    private Optional<URI> rawNextLink() {
+    Optional<URI> rawNextLink() {
       for (String link : headers.allValues("Link")) {
         for (String part : link.split(",")) {
           String p = part.trim();
           if (p.contains("rel=\"next\"") && p.startsWith("<")) {
             int end = p.indexOf('>');
             if (end > 1) {
-              return Optional.of(URI.create(p.substring(1, end)));
+              try {
+                return Optional.of(new URI(p.substring(1, end)));
+              } catch (java.net.URISyntaxException e) {
+                return Optional.empty(); // not a link to follow
+              }
             }
           }
         }
@@ -162,15 +258,16 @@ public final class HttpTransport {
   }
 
   /**
-   * GETs a resource, following redirects; the token is sent only to the host of {@code uri}. The
-   * caller closes the body.
+   * GETs a resource, following redirects; the token is sent only to the API's origin ({@link
+   * ApiAccess#origin()}), never to another host, whether the URL came from API data or a redirect.
+   * The body fails with an {@link IOException} naming the host when it stalls for the timeout or
+   * outlasts the download deadline. The caller closes the body.
    */
   public Response get(URI uri, ApiAccess access, String accept) {
     URI current = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      boolean sameOrigin = sameOrigin(uri, current);
       HttpResponse<InputStream> response =
-          sendWithRetries(current, sameOrigin ? access : null, access, accept);
+          sendWithRetries(current, access.trusts(current) ? access : null, access, accept);
       int status = response.statusCode();
       if (status >= 300 && status < 400 && status != 304) {
         Optional<String> location = response.headers().firstValue("Location");
@@ -207,7 +304,8 @@ public final class HttpTransport {
       }
       HttpResponse<InputStream> response;
       try {
-        response = client.get().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        BoundedBody body = new BoundedBody(uri.getHost(), timeout, download);
+        response = client.get().send(request.build(), info -> body);
       } catch (HttpTimeoutException e) {
         last =
             new DestillException.Retriable(
@@ -355,7 +453,8 @@ public final class HttpTransport {
     return Optional.empty();
   }
 
-  static boolean sameOrigin(URI a, URI b) {
+  /** Same scheme, host and port. */
+  public static boolean sameOrigin(URI a, URI b) {
     return Objects.equals(lower(a.getScheme()), lower(b.getScheme()))
         && Objects.equals(lower(a.getHost()), lower(b.getHost()))
         && port(a) == port(b);
@@ -372,11 +471,12 @@ public final class HttpTransport {
     return "http".equalsIgnoreCase(u.getScheme()) ? 80 : 443;
   }
 
-  /** A URL without its query, which may hold signatures. */
+  /** A URL without credentials or query, which may hold signatures. */
   public static String redact(URI uri) {
     return uri.getScheme()
         + "://"
-        + uri.getRawAuthority()
+        + (uri.getHost() == null ? "" : uri.getHost())
+        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
         + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 

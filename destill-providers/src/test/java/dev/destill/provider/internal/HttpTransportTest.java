@@ -2,8 +2,12 @@ package dev.destill.provider.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.destill.core.DestillException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -64,5 +68,92 @@ class HttpTransportTest {
         new FakeResponse(429, Map.of("Retry-After", List.of("Thu, 01 Jan 2026 00:00:42 GMT")));
 
     assertThat(http.rateLimitWait(response)).contains(Duration.ofSeconds(42));
+  }
+
+  private static final ApiAccess ACCESS =
+      new ApiAccess(
+          "GitHub",
+          "GITHUB_TOKEN",
+          "scopes",
+          "Authorization",
+          "Bearer t",
+          URI.create("http://127.0.0.1"));
+
+  private static String readAll(HttpTransport http, String url) throws IOException {
+    try (InputStream in = http.get(URI.create(url + "/log"), ACCESS, "*/*").body()) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void shouldFailABodyThatStopsFlowingAndNameTheHost() throws Exception {
+    try (StallingServer server = new StallingServer()) {
+      HttpTransport http =
+          new HttpTransport(
+              HttpTransport.defaultClient(), Clock.systemUTC(), d -> {}, Duration.ofMillis(300));
+
+      assertThatThrownBy(() -> assertTimeoutPreemptively(HANG, () -> readAll(http, server.url())))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("127.0.0.1 stopped sending");
+    }
+  }
+
+  @Test
+  void shouldFailADownloadPastItsDeadline() throws Exception {
+    try (StallingServer server = new StallingServer()) {
+      HttpTransport http =
+          new HttpTransport(
+              HttpTransport.defaultClient(),
+              Clock.systemUTC(),
+              d -> {},
+              Duration.ofSeconds(30),
+              Duration.ofMillis(500));
+
+      assertThatThrownBy(() -> assertTimeoutPreemptively(HANG, () -> readAll(http, server.url())))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("127.0.0.1 did not finish sending within");
+    }
+  }
+
+  @Test
+  void shouldReportAStalledJsonResponseAsRetriableWithTheHost() throws Exception {
+    try (StallingServer server = new StallingServer("{\"jobs\":[")) {
+      HttpTransport http =
+          new HttpTransport(
+              HttpTransport.defaultClient(), Clock.systemUTC(), d -> {}, Duration.ofMillis(300));
+
+      assertThatThrownBy(
+              () ->
+                  assertTimeoutPreemptively(
+                      HANG, () -> http.getJson(URI.create(server.url() + "/api"), ACCESS)))
+          .isInstanceOf(DestillException.Retriable.class)
+          .hasMessageContaining("127.0.0.1 stopped sending");
+    }
+  }
+
+  private static final Duration HANG = Duration.ofSeconds(60);
+
+  @Test
+  void shouldSendTheTokenOnlyToTheApiOrigin() {
+    ApiAccess access =
+        new ApiAccess(
+            "GitHub",
+            "GITHUB_TOKEN",
+            "s",
+            "Authorization",
+            "Bearer t",
+            URI.create("https://api.github.com"));
+    assertThat(
+            access.trusts(URI.create("https://api.github.com/repos/a/b/actions/artifacts/1/zip")))
+        .isTrue();
+    assertThat(access.trusts(URI.create("https://evil.example/repos/a/b"))).isFalse();
+    assertThat(access.trusts(URI.create("https://api.github.com:8443/x"))).isFalse();
+    assertThat(access.trusts(URI.create("http://api.github.com/x"))).isFalse();
+  }
+
+  @Test
+  void shouldKeepCredentialsAndQueriesOutOfMessages() {
+    assertThat(HttpTransport.redact(URI.create("https://bob:pw@host.example:8443/a/b?sig=s")))
+        .isEqualTo("https://host.example:8443/a/b");
   }
 }

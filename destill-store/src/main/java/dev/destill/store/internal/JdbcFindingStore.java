@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -47,6 +48,11 @@ public abstract class JdbcFindingStore implements FindingStore {
 
   /** A connection for one operation; closed by the caller. */
   protected abstract Connection connection() throws SQLException;
+
+  /** The explanations kept in the same database. */
+  public final dev.destill.core.explain.ExplanationStore explanations() {
+    return new JdbcExplanationStore(this::connection, describe());
+  }
 
   /** How to insert a finding unless its id exists (ON CONFLICT DO NOTHING / INSERT OR IGNORE). */
   protected abstract String insertFindingSql();
@@ -370,7 +376,8 @@ public abstract class JdbcFindingStore implements FindingStore {
             chunk.setInt(3, a.index());
             chunk.setLong(4, a.chunk().ownFrom());
             chunk.setLong(5, a.chunk().ownTo());
-            chunk.setLong(6, a.chunk().firstStepLine());
+            // The column is NOT NULL: "no step line" is stored as the largest long.
+            chunk.setLong(6, a.chunk().firstStepLine().orElse(Long.MAX_VALUE));
             if (a.chunk().exitStep().isPresent()) {
               chunk.setString(7, a.chunk().exitStep().get());
             } else {
@@ -495,7 +502,9 @@ public abstract class JdbcFindingStore implements FindingStore {
                   rs.getInt(2),
                   rs.getLong(3),
                   rs.getLong(4),
-                  rs.getLong(5),
+                  rs.getLong(5) == Long.MAX_VALUE
+                      ? OptionalLong.empty()
+                      : OptionalLong.of(rs.getLong(5)),
                   Optional.ofNullable(rs.getString(6))));
         }
       }

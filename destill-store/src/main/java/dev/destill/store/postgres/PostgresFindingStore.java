@@ -89,7 +89,7 @@ public final class PostgresFindingStore extends JdbcFindingStore {
   }
 
   /** Accepts {@code postgres://user:pass@host:port/db} (as POSTGRES_DSN often is) or a JDBC URL. */
-  static String toJdbc(String url) {
+  public static String toJdbc(String url) {
     String u = url.trim();
     if (u.startsWith("jdbc:postgresql:")) {
       return u;

@@ -5,11 +5,14 @@ import dev.destill.store.internal.JdbcFindingStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.Set;
 
 /**
  * The local history: one SQLite file (WAL mode). Schema changes are applied as numbered steps
@@ -51,20 +54,43 @@ public final class SqliteFindingStore extends JdbcFindingStore {
     CREATE TABLE request_warnings (
       request_id TEXT NOT NULL REFERENCES requests(id), source TEXT NOT NULL, n INTEGER NOT NULL,
       ord INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (request_id, source, n));
+    """,
+    // 3: LLM explanations: the cache by key, each analysis's explanation, each request sent.
+    """
+    CREATE TABLE explanation_cache (
+      cache_key TEXT PRIMARY KEY, request_id TEXT NOT NULL, body TEXT NOT NULL,
+      created TEXT NOT NULL);
+    CREATE TABLE explanations (
+      request_id TEXT PRIMARY KEY, body TEXT NOT NULL, created TEXT NOT NULL);
+    CREATE TABLE explanation_requests (
+      request_id TEXT NOT NULL, n INTEGER NOT NULL, model TEXT NOT NULL,
+      prompt_version TEXT NOT NULL, characters INTEGER NOT NULL, estimated_tokens INTEGER NOT NULL,
+      finding_ids TEXT NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL,
+      PRIMARY KEY (request_id, n));
     """
   };
+
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path file;
   private final String url;
 
+  /**
+   * Opens (creating it when missing) the history at {@code file}. It holds log excerpts: a new
+   * folder is made readable by its owner only (0700), and the file too (0600).
+   */
   public SqliteFindingStore(Path file, Clock clock) {
     super(clock);
     this.file = file;
     try {
       Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
+      if (dir != null && !Files.isDirectory(dir)) {
+        createPrivateDirectories(dir);
       }
+      createPrivateFile(file);
       url = "jdbc:sqlite:" + file;
       try (Connection c = connection()) {
         try (Statement s = c.createStatement();
@@ -82,6 +108,90 @@ public final class SqliteFindingStore extends JdbcFindingStore {
               + " (set DESTILL_HOME to a writable folder, or use --no-history)",
           e);
     }
+  }
+
+  private SqliteFindingStore(Path file, Clock clock, String url) {
+    super(clock);
+    this.file = file;
+    this.url = url;
+  }
+
+  /**
+   * Opens an existing history only to read it, for a database the user may read but not write (on a
+   * read-only mount, or another user's): nothing is created, migrated or locked for writing.
+   */
+  public static SqliteFindingStore readOnly(Path file, Clock clock) {
+    if (!Files.isRegularFile(file)) {
+      throw new DestillException.BadInput(
+          "no history database at " + file + " (run 'destill analyze' first)");
+    }
+    // A WAL database needs its -shm file to be read; where it can be neither found nor made, the
+    // file is read as immutable (nobody can write it from here either).
+    SQLException last = null;
+    for (String params : new String[] {"?mode=ro", "?immutable=1"}) {
+      String url = "jdbc:sqlite:file:" + file.toAbsolutePath() + params;
+      try (Connection c = DriverManager.getConnection(url);
+          Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+        rs.next();
+        if (rs.getInt(1) != MIGRATIONS.length) {
+          throw new DestillException(
+              "the history database "
+                  + file
+                  + " is read-only and has schema "
+                  + rs.getInt(1)
+                  + ", not "
+                  + MIGRATIONS.length
+                  + "; open it once with write access to upgrade it");
+        }
+        return new SqliteFindingStore(file, clock, url);
+      } catch (SQLException e) {
+        last = e;
+      }
+    }
+    throw new DestillException(
+        "cannot read the history database " + file + ": " + last.getMessage(), last);
+  }
+
+  private static void createPrivateDirectories(Path dir) throws IOException {
+    Path parent = dir.getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
+    }
+    if (posix(parent == null ? dir.getRoot() : parent)) {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+      // The umask may have taken bits away; it never adds any, but set exactly what we mean.
+      Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+    } else {
+      Files.createDirectory(dir);
+    }
+  }
+
+  private static void createPrivateFile(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null || !posix(dir)) {
+      return;
+    }
+    if (!Files.exists(file)) {
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // Another process made it first.
+      }
+    }
+    // An older file made world-readable is tightened, when it is ours to change.
+    if (Files.isWritable(file) && !Files.getPosixFilePermissions(file).equals(OWNER_ONLY_FILE)) {
+      try {
+        Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+      } catch (IOException e) {
+        // Someone else's file: leave it as it is.
+      }
+    }
+  }
+
+  private static boolean posix(Path anyPath) {
+    return anyPath != null
+        && anyPath.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
   private static void migrate(Connection connection) throws SQLException {
