@@ -24,6 +24,7 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.model.Tier;
 import dev.destill.core.store.FindingStore;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -154,7 +155,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     Format format = formatOption.require(Format.values());
     JobState localState = parseState();
     AnalysisService service =
-        new AnalysisService(services.providers(localState), services.clock(), services.codec());
+        new AnalysisService(services.providers(localState), services.clock(), services.codec())
+            .withRules(
+                dev.destill.app.rules.UserRules.rules(
+                    dev.destill.app.rules.UserRules.files(
+                        services.settings().configDir(), Path.of(""))));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);

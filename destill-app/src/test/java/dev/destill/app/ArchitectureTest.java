@@ -30,6 +30,9 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAPackage("dev.destill.core..")
+        // The rule catalogue is YAML: its reader alone parses it with Jackson (from a stream).
+        .and()
+        .doNotHaveFullyQualifiedName("dev.destill.core.engine.CatalogueReader")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -50,6 +53,13 @@ class ArchitectureTest {
             "picocli..",
             "com.googlecode.lanterna..",
             "io.modelcontextprotocol..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .haveFullyQualifiedName("dev.destill.core.engine.CatalogueReader")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.nio.file..", "java.net..", "dev.destill.app..")
         .check(CLASSES);
   }
 

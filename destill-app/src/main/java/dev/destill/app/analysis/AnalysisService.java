@@ -63,6 +63,7 @@ public final class AnalysisService {
 
   private final List<CiProvider> providers;
   private final Clock clock;
+  private final dev.destill.core.engine.Rules rules;
   private final int chunkBytes;
   private final MessageCodec codec;
 
@@ -87,10 +88,25 @@ public final class AnalysisService {
 
   private AnalysisService(
       List<CiProvider> providers, Clock clock, int chunkBytes, MessageCodec codec) {
+    this(providers, clock, chunkBytes, codec, dev.destill.core.engine.Rules.standard());
+  }
+
+  private AnalysisService(
+      List<CiProvider> providers,
+      Clock clock,
+      int chunkBytes,
+      MessageCodec codec,
+      dev.destill.core.engine.Rules rules) {
     this.providers = List.copyOf(providers);
     this.clock = clock;
     this.chunkBytes = chunkBytes;
     this.codec = codec;
+    this.rules = rules;
+  }
+
+  /** This service classifying lines with {@code rules} (built-in plus a user's known causes). */
+  public AnalysisService withRules(dev.destill.core.engine.Rules rules) {
+    return new AnalysisService(providers, clock, chunkBytes, codec, rules);
   }
 
   /** A new request id: time-ordered and unique enough for one user's history. */
@@ -152,7 +168,7 @@ public final class AnalysisService {
             new IngestAgent.Settings(chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK, false),
             watcher::progress));
     for (int i = 0; i < analyzers; i++) {
-      agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false));
+      agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false, rules));
     }
     agents.add(
         new SinkAgent(

@@ -17,6 +17,9 @@ public final class ExitCodes {
   /** {@code --fail-on} was given and a finding at or above that confidence was found. */
   public static final int FAILURE_FOUND = 4;
 
+  /** {@code destill rules test}: a rule failed one of its checks. */
+  public static final int CHECK_FAILED = 5;
+
   /** Ctrl-C (SIGINT), in the terminal UI or while printing: 128 + 2, as shells report it. */
   public static final int INTERRUPTED = 130;
 

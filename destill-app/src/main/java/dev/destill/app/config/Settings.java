@@ -596,6 +596,16 @@ public final class Settings {
         user.isEmpty() ? System.getProperty("user.home") : user, ".local", "share", "destill");
   }
 
+  /** The user config folder: $XDG_CONFIG_HOME/destill, else ~/.config/destill. */
+  public Path configDir() {
+    String xdg = env.getOrDefault("XDG_CONFIG_HOME", "").trim();
+    if (!xdg.isEmpty()) {
+      return Path.of(xdg, "destill");
+    }
+    String user = env.getOrDefault("HOME", "").trim();
+    return Path.of(user.isEmpty() ? System.getProperty("user.home") : user, ".config", "destill");
+  }
+
   private Source dataDirSource() {
     if (!env.getOrDefault("XDG_DATA_HOME", "").isBlank()) {
       return new Source.Default("from XDG_DATA_HOME");

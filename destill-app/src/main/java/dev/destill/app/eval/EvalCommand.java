@@ -88,6 +88,20 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--source", paramLabel = "SOURCE", description = "Only cases of this source.")
   String source;
 
+  @Option(
+      names = "--split",
+      paramLabel = "SPLIT",
+      description =
+          "all (default), held-out (a third of the repositories, drawn once with a fixed seed)"
+              + " or rest (the other two thirds).")
+  String split = "all";
+
+  @Option(
+      names = "--by",
+      paramLabel = "GROUP",
+      description = "Group the table by source (default) or ecosystem (the case's language).")
+  String by = "source";
+
   @Option(names = "--limit", paramLabel = "N", description = "Only the first N cases.")
   Integer limit;
 
@@ -103,9 +117,18 @@ public final class EvalCommand implements Callable<Integer> {
     if (parallel < 1 || (limit != null && limit < 1)) {
       throw new ParameterException(spec.commandLine(), "--parallel and --limit must be at least 1");
     }
+    if (!List.of("all", "held-out", "rest").contains(split)
+        || !List.of("source", "ecosystem").contains(by)) {
+      throw new ParameterException(
+          spec.commandLine(), "--split is all, held-out or rest; --by is source or ecosystem");
+    }
+    List<EvalCase> all = Evaluation.readCases(dir);
+    java.util.Set<String> heldOut = Split.heldOut(all);
     List<EvalCase> cases = new ArrayList<>();
-    for (EvalCase c : Evaluation.readCases(dir)) {
-      if (source == null || c.source().equals(source)) {
+    for (EvalCase c : all) {
+      boolean in = heldOut.contains(c.repository());
+      boolean wanted = split.equals("all") || (split.equals("held-out") ? in : !in);
+      if (wanted && (source == null || c.source().equals(source))) {
         cases.add(c);
       }
     }
@@ -119,9 +142,9 @@ public final class EvalCommand implements Callable<Integer> {
     List<Evaluation.CaseResult> results = Evaluation.run(dir, cases, parallel);
     PrintWriter out = spec.commandLine().getOut();
     if (format == Format.JSON) {
-      printJson(results, out);
+      printJson(results, out, by.equals("ecosystem"));
     } else {
-      printTable(results, out);
+      printTable(results, out, by.equals("ecosystem"));
     }
     if (explain) {
       dev.destill.llm.LlmSettings llm =
@@ -178,25 +201,31 @@ public final class EvalCommand implements Callable<Integer> {
     return new Figures(results.size(), hit, Scoring.median(lines), misses);
   }
 
-  /** All cases, then each source's, in order of first appearance. */
+  /** All cases, then each source's (in order of first appearance) or each ecosystem's. */
   private static Map<String, List<Evaluation.CaseResult>> groups(
-      List<Evaluation.CaseResult> results) {
+      List<Evaluation.CaseResult> results, boolean byEcosystem) {
     Map<String, List<Evaluation.CaseResult>> groups = new LinkedHashMap<>();
     groups.put("all", results);
+    Map<String, List<Evaluation.CaseResult>> rest = new java.util.TreeMap<>();
     for (Evaluation.CaseResult r : results) {
-      groups.computeIfAbsent(r.evalCase().source(), k -> new ArrayList<>()).add(r);
+      EvalCase c = r.evalCase();
+      String key = byEcosystem ? c.ecosystem() : c.source();
+      (byEcosystem ? rest : groups).computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
+    groups.putAll(rest);
     return groups;
   }
 
-  static void printJson(List<Evaluation.CaseResult> results, PrintWriter out) throws IOException {
+  static void printJson(List<Evaluation.CaseResult> results, PrintWriter out, boolean byEcosystem)
+      throws IOException {
     JsonGenerator g = new JsonFactory().createGenerator(out);
     g.useDefaultPrettyPrinter();
     g.writeStartArray();
-    for (Map.Entry<String, List<Evaluation.CaseResult>> e : groups(results).entrySet()) {
+    for (Map.Entry<String, List<Evaluation.CaseResult>> e :
+        groups(results, byEcosystem).entrySet()) {
       Figures f = figures(e.getValue());
       g.writeStartObject();
-      g.writeStringField("source", e.getKey());
+      g.writeStringField(byEcosystem ? "ecosystem" : "source", e.getKey());
       g.writeNumberField("cases", f.cases());
       for (int i = 0; i < KS.length; i++) {
         g.writeNumberField("hit_at_" + KS[i], f.hitAt()[i]);
@@ -211,11 +240,16 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   static void printTable(List<Evaluation.CaseResult> results, PrintWriter out) {
-    Map<String, List<Evaluation.CaseResult>> groups = groups(results);
+    printTable(results, out, false);
+  }
+
+  static void printTable(
+      List<Evaluation.CaseResult> results, PrintWriter out, boolean byEcosystem) {
+    Map<String, List<Evaluation.CaseResult>> groups = groups(results, byEcosystem);
     out.printf(
         Locale.ROOT,
-        "%-12s %6s %7s %7s %7s %7s %13s %12s%n",
-        "source",
+        "%-14s %6s %7s %7s %7s %7s %13s %12s%n",
+        byEcosystem ? "ecosystem" : "source",
         "cases",
         "hit@1",
         "hit@3",
@@ -227,7 +261,7 @@ public final class EvalCommand implements Callable<Integer> {
       Figures f = figures(e.getValue());
       out.printf(
           Locale.ROOT,
-          "%-12s %6d %7.3f %7.3f %7.3f %7.3f %13.1f %12d%n",
+          "%-14s %6d %7.3f %7.3f %7.3f %7.3f %13.1f %12d%n",
           e.getKey(),
           f.cases(),
           f.hitAt()[0],
@@ -260,6 +294,7 @@ public final class EvalCommand implements Callable<Integer> {
         g.writeStartObject();
         g.writeStringField("id", c.id());
         g.writeStringField("source", c.source());
+        g.writeStringField("repository", c.repository());
         if (r.outcome().rank().isPresent()) {
           g.writeNumberField("first_hit", r.outcome().rank().getAsInt());
         } else {

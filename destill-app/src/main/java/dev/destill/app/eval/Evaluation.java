@@ -69,12 +69,14 @@ public final class Evaluation {
         gold.add(new long[] {g.get(0).asLong(), g.get(1).asLong()});
       }
       String baseline = o.path("baseline").asText("");
+      String language = o.path("language").asText("");
       return new EvalCase(
           o.get("id").asText(),
           o.path("source").asText("unknown"),
           o.get("log").asText(),
           baseline.isEmpty() ? Optional.empty() : Optional.of(baseline),
-          gold);
+          gold,
+          language.isEmpty() ? Optional.empty() : Optional.of(language));
     } catch (IOException | RuntimeException e) {
       throw new DestillException.BadInput(
           file + " line " + n + " is not a valid case: " + e.getMessage(), e);

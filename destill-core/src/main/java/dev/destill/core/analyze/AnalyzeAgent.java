@@ -31,6 +31,7 @@ import java.util.List;
 public final class AnalyzeAgent extends Agent {
 
   private final boolean observers;
+  private final dev.destill.core.engine.Rules rules;
   // A memo of the lines the rules turned down, kept across chunks: it changes no result.
   private final LogScanner.LineCache cache = new LogScanner.LineCache();
 
@@ -47,8 +48,21 @@ public final class AnalyzeAgent extends Agent {
       AgentMetrics metrics,
       int chunksPerPoll,
       boolean observers) {
+    this(
+        broker, codec, metrics, chunksPerPoll, observers, dev.destill.core.engine.Rules.standard());
+  }
+
+  /** An agent that classifies lines with {@code rules} (the built-in ones plus known causes). */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      dev.destill.core.engine.Rules rules) {
     super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll);
     this.observers = observers;
+    this.rules = rules;
   }
 
   @Override
@@ -63,7 +77,7 @@ public final class AnalyzeAgent extends Agent {
 
   private void publishFindings(LogChunk chunk) {
     String id = chunk.requestId();
-    Result result = analyze(chunk, cache);
+    Result result = analyze(chunk, cache, rules);
     for (Finding f : result.findings()) {
       publish(Topics.FINDINGS, id, new FindingMessage(id, f));
     }
@@ -85,11 +99,18 @@ public final class AnalyzeAgent extends Agent {
 
   /** Analyzes one chunk; {@code cache} only saves work. */
   public static Result analyze(LogChunk chunk, LogScanner.LineCache cache) {
+    return analyze(chunk, cache, dev.destill.core.engine.Rules.standard());
+  }
+
+  /** Analyzes one chunk with {@code rules}; {@code cache} only saves work. */
+  public static Result analyze(
+      LogChunk chunk, LogScanner.LineCache cache, dev.destill.core.engine.Rules rules) {
     LogScanner scanner =
         new LogScanner(
             chunk.job(),
             ScanOptions.forChunk(chunk.firstLine(), chunk.ownFrom(), chunk.ownTo()),
-            cache);
+            cache,
+            rules);
     scanner.accept(chunk.data(), 0, chunk.data().length);
     JobScan scan = scanner.finish();
     List<Finding> out = new ArrayList<>(scan.findings());

@@ -26,6 +26,20 @@ final class BlockRules {
 
   private static final Pattern PYTEST_SECTION = Pattern.compile("^_{3,} .+ _{3,}$");
 
+  // A one-line header whose entries follow, often after a blank line: "Failures:", "There was 1
+  // failure:", "Failed tests:", "failures:", "The following tests FAILED:", "2 failing".
+  private static final Pattern HEADER =
+      Pattern.compile(
+          "^(?:\\[(?:ERROR|error)\\]\\s+)?(?:Failures:|failures:|Errors:|There (?:was|were) \\d+ "
+              + "(?:failure|error)s?:|(?:Failed|FAILED) tests:|Tests in error:|The following tests"
+              + " FAILED:|\\d+ failing|Summary of all failing tests|\\* What went wrong:|Failure:|Error:"
+              + "|---- \\S+ std(?:out|err) ----)\\s*$");
+
+  /** True when a block headed by {@code head} lists entries that follow it. */
+  static boolean isHeader(String head) {
+    return HEADER.matcher(head.strip()).matches();
+  }
+
   private BlockRules() {}
 
   /**
@@ -33,6 +47,14 @@ final class BlockRules {
    * head} and that has {@code size} lines so far.
    */
   static boolean continues(String head, String text, String previous) {
+    if (isHeader(head)) {
+      // Its entries run until two blank lines or the next header or summary rule.
+      if (text.isBlank()) {
+        return !previous.isBlank();
+      }
+      String t = text.strip();
+      return !t.startsWith("===") && !t.startsWith("---") && !t.startsWith("* Try:");
+    }
     boolean goPanic = head.startsWith("panic:");
     if (PYTEST_SECTION.matcher(head.strip()).matches()) {
       // A pytest failure section runs until the next section or summary rule.

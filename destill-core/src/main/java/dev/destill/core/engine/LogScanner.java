@@ -31,18 +31,22 @@ public final class LogScanner {
   // Context lines are kept shorter than block lines so that many findings stay cheap to hold.
   private static final int CONTEXT_LINE_BYTES = 1024;
   private static final int BLOCK_LINE_BYTES = 2048;
-  private static final double MAX_LOG_CONFIDENCE = 0.99;
 
   private final JobInfo job;
   private final ScanOptions options;
-  private final Prefilter prefilter = SCAN_PREFILTER;
+  private final Rules rules;
+  private final ScoringPolicy policy;
+  private final Prefilter prefilter;
 
   // The rules' keywords, and what marks a private key block, whose body is masked in the stream.
-  private static final Prefilter SCAN_PREFILTER =
-      new Prefilter(
-          java.util.stream.Stream.concat(
-                  Rules.PREFILTER_KEYWORDS.stream(), java.util.stream.Stream.of("private key"))
-              .toList());
+  private static final Prefilter SCAN_PREFILTER = scanPrefilter(Rules.standard());
+
+  private static Prefilter scanPrefilter(Rules rules) {
+    return new Prefilter(
+        java.util.stream.Stream.concat(
+                rules.catalogue().prefilter().stream(), java.util.stream.Stream.of("private key"))
+            .toList());
+  }
 
   // Ring buffer of the last RING lines' leading bytes; slot = line number % RING.
   private final byte[][] ringBytes = new byte[RING][];
@@ -83,6 +87,14 @@ public final class LogScanner {
    * result, only how often the same line is looked at.
    */
   public LogScanner(JobInfo job, ScanOptions options, LineCache cache) {
+    this(job, options, cache, Rules.standard());
+  }
+
+  /** A scanner that classifies lines with {@code rules} (built-in plus a user's known causes). */
+  public LogScanner(JobInfo job, ScanOptions options, LineCache cache, Rules rules) {
+    this.rules = rules;
+    this.policy = rules.policy();
+    this.prefilter = rules == Rules.standard() ? SCAN_PREFILTER : scanPrefilter(rules);
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
@@ -266,7 +278,7 @@ public final class LogScanner {
     if (!needText) {
       return;
     }
-    Optional<Match> match = pfHit ? Rules.classify(visible, isRed(slot)) : Optional.empty();
+    Optional<Match> match = pfHit ? rules.match(visible, isRed(slot)) : Optional.empty();
     // Secrets are masked when a finding is emitted, not here: most blocks are repeats.
     String masked = ringKey[slot] ? Secrets.MASK : clipText(visible, decoded, slot);
 
@@ -408,6 +420,8 @@ public final class LogScanner {
     byte first = ringBytes[slot][0];
     return first == '#'
         || first == 't'
+        || first == 's'
+        || first == '['
         || first == '-'
         || first == '+'
         || first == '~'
@@ -449,6 +463,15 @@ public final class LogScanner {
     int group = visible.indexOf("##[group]");
     if (group >= 0 && group < 48) {
       step = clip(visible.substring(group + 9).strip());
+      return true;
+    }
+    // Markers like ##[section] are stripped from the text, so they are looked for in the line.
+    Optional<String> named = StepMarkers.stepName(text);
+    if (named.isEmpty() && visible.startsWith("##")) {
+      named = StepMarkers.stepName(visible);
+    }
+    if (named.isPresent()) {
+      step = clip(named.get());
       return true;
     }
     // Travis writes its markers either on their own line (ended by \r) or glued to the next
@@ -502,20 +525,20 @@ public final class LogScanner {
     double confidence = b.score;
     List<String> signals = new ArrayList<>(b.signals);
     if (b.frames >= 2) {
-      confidence += 0.03;
+      confidence += policy.stackTraceBonus();
       signals.add("stack-trace");
     }
     if (b.kind == Kind.CONSEQUENCE) {
-      signals.add("consequence");
+      signals.add(Role.CONSEQUENCE.signal());
     }
     if (job.state() == JobState.FAILED) {
-      confidence += 0.03;
+      confidence += policy.failedJobBonus();
       signals.add("failed-job");
     } else if (job.state() == JobState.PASSED) {
-      confidence -= 0.3;
+      confidence -= policy.passedJobPenalty();
       signals.add("passed-job");
     }
-    confidence = Math.max(0.01, Math.min(MAX_LOG_CONFIDENCE, confidence));
+    confidence = Math.max(0.01, Math.min(policy.maxLogConfidence(), confidence));
     // When the job already holds as many findings as it may, a weaker one is only counted
     // (before hashing it: in error-heavy logs most blocks end here).
     String family = FamilyCap.family(b.headText);

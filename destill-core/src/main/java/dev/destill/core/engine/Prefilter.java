@@ -13,30 +13,36 @@ import java.util.List;
  * be fed in pieces.
  */
 public final class Prefilter {
-  private static final Prefilter DEFAULT = new Prefilter(Rules.PREFILTER_KEYWORDS);
 
   /** Transition table: {@code next[state * 256 + byte]}; negative entries mark accepting states. */
   private final int[] next;
 
   private final boolean[] accepting;
 
-  // For each state, which keyword groups end there (bit i of lo/hi = group i / 64 + i).
-  private final long[] outLo;
-  private final long[] outHi;
+  // For each state, which keyword groups end there: words of 64 bits, state * words + i / 64.
+  private final long[] out;
+  private final int words;
 
   public Prefilter(List<String> keywords) {
     this(keywords, null);
   }
 
   /**
-   * An automaton whose keyword {@code k} belongs to group {@code groups[k]} (0..127); {@link
+   * An automaton whose keyword {@code k} belongs to group {@code groups[k]} (0 or more); {@link
    * #groups} then tells which groups occur in a text.
    */
   public Prefilter(List<String> keywords, int[] groups) {
+    int maxGroup = 0;
+    if (groups != null) {
+      for (int g : groups) {
+        maxGroup = Math.max(maxGroup, g);
+      }
+    }
+    words = maxGroup / 64 + 1;
     List<int[]> gotoRows = new ArrayList<>();
     List<Boolean> accept = new ArrayList<>();
     List<long[]> outs = new ArrayList<>();
-    outs.add(new long[2]);
+    outs.add(new long[words]);
     gotoRows.add(newRow());
     accept.add(false);
     for (int k = 0; k < keywords.size(); k++) {
@@ -49,7 +55,7 @@ public final class Prefilter {
         if (target <= 0) {
           gotoRows.add(newRow());
           accept.add(false);
-          outs.add(new long[2]);
+          outs.add(new long[words]);
           target = gotoRows.size() - 1;
           gotoRows.get(state)[c] = target;
         }
@@ -62,11 +68,9 @@ public final class Prefilter {
       }
     }
     int states = gotoRows.size();
-    outLo = new long[states];
-    outHi = new long[states];
+    out = new long[states * words];
     for (int st = 0; st < states; st++) {
-      outLo[st] = outs.get(st)[0];
-      outHi[st] = outs.get(st)[1];
+      System.arraycopy(outs.get(st), 0, out, st * words, words);
     }
     int[] fail = new int[states];
     next = new int[states * 256];
@@ -87,8 +91,9 @@ public final class Prefilter {
     while (!queue.isEmpty()) {
       int s = queue.poll();
       accepting[s] |= accepting[fail[s]];
-      outLo[s] |= outLo[fail[s]];
-      outHi[s] |= outHi[fail[s]];
+      for (int w = 0; w < words; w++) {
+        out[s * words + w] |= out[fail[s] * words + w];
+      }
       int[] row = gotoRows.get(s);
       for (int c = 0; c < 256; c++) {
         if (row[c] > 0) {
@@ -117,7 +122,7 @@ public final class Prefilter {
 
   /** The prefilter over {@link Rules#PREFILTER_KEYWORDS}. */
   public static Prefilter standard() {
-    return DEFAULT;
+    return Rules.standard().prefilter();
   }
 
   /** The automaton's start state. */
@@ -142,19 +147,32 @@ public final class Prefilter {
     return -1 - s;
   }
 
-  /** The groups of every keyword in {@code text}: {@code result[0]} groups 0..63, [1] 64..127. */
+  /** The groups of every keyword in {@code text}: bit {@code g % 64} of {@code result[g / 64]}. */
   public long[] groups(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     int[] table = next;
-    long lo = 0;
-    long hi = 0;
+    long[] result = new long[words];
     int s = 0;
+    if (words == 2) {
+      long lo = 0;
+      long hi = 0;
+      for (byte b : bytes) {
+        s = table[(s << 8) | (b & 0xff)];
+        lo |= out[2 * s];
+        hi |= out[2 * s + 1];
+      }
+      result[0] = lo;
+      result[1] = hi;
+      return result;
+    }
     for (byte b : bytes) {
       s = table[(s << 8) | (b & 0xff)];
-      lo |= outLo[s];
-      hi |= outHi[s];
+      int base = s * words;
+      for (int w = 0; w < words; w++) {
+        result[w] |= out[base + w];
+      }
     }
-    return new long[] {lo, hi};
+    return result;
   }
 
   /** True when {@code text} contains a keyword. */

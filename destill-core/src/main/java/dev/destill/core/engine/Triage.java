@@ -21,9 +21,10 @@ import java.util.Set;
  * recurrence count, and orders by confidence. Pure and thread-safe.
  */
 public final class Triage {
-  static final String CONSEQUENCE = "consequence";
-  static final String TAIL = "output-before-exit";
-  static final String END_OF_LOG = "end-of-log";
+  static final String CONSEQUENCE = Role.CONSEQUENCE.signal();
+  static final String TAIL = Role.OUTPUT_BEFORE_EXIT.signal();
+  static final String END_OF_LOG = Role.END_OF_LOG.signal();
+  private static final ScoringPolicy POLICY = ScoringPolicy.DEFAULT;
 
   private Triage() {}
 
@@ -59,7 +60,7 @@ public final class Triage {
    * its job's failure.
    */
   public static boolean isCandidate(Finding f) {
-    return f.signals().contains(END_OF_LOG);
+    return Role.of(f) == Role.END_OF_LOG;
   }
 
   /** Ranks the findings of scanned jobs plus findings from test reports. */
@@ -87,7 +88,7 @@ public final class Triage {
     Map<String, Finding> endOfLog = new HashMap<>();
     Map<String, List<Finding>> logFindingsByJob = new LinkedHashMap<>();
     for (Finding f : findings) {
-      if (f.signals().contains(END_OF_LOG)) {
+      if (Role.of(f) == Role.END_OF_LOG) {
         endOfLog.merge(f.job(), f, (a, b) -> a.line() >= b.line() ? a : b);
         continue;
       }
@@ -148,7 +149,7 @@ public final class Triage {
       if (state != JobState.PASSED
           && f.source() == FindingSource.LOG
           && passingHashes.contains(f.hash())) {
-        c = Math.max(0.01, c - 0.4);
+        c = Math.max(0.01, c - POLICY.alsoInPassingPenalty());
         signals.add("also-in-passing-job");
       }
       Finding g = f.withConfidence(LogScanner.round(c)).withSignals(signals);
@@ -193,16 +194,11 @@ public final class Triage {
     if (f.source() == FindingSource.JUNIT) {
       return 1;
     }
-    if (state == JobState.PASSED
-        || f.signals().contains("also-in-passing-job")
-        || f.severity() == Severity.WARNING
-        || f.confidence() < 0.3) {
+    if (state == JobState.PASSED || f.signals().contains("also-in-passing-job")) {
       return 3;
     }
-    if (f.signals().contains(CONSEQUENCE) || f.confidence() < 0.6) {
-      return 2;
-    }
-    return 1;
+    return POLICY.tier(
+        f.confidence(), f.severity() == Severity.WARNING, Role.of(f) == Role.CONSEQUENCE);
   }
 
   /**
@@ -214,7 +210,7 @@ public final class Triage {
     sorted.sort(Comparator.comparingLong(Finding::line));
     Finding firstConsequence = null;
     for (Finding f : sorted) {
-      if (f.signals().contains(CONSEQUENCE) && !f.signals().contains(TAIL)) {
+      if (Role.of(f) == Role.CONSEQUENCE) {
         firstConsequence = f;
         break;
       }
@@ -226,37 +222,41 @@ public final class Triage {
     boolean firstInStep = true;
     List<Finding> out = new ArrayList<>(sorted.size());
     for (Finding f : sorted) {
-      if (f.source() != FindingSource.LOG || f.signals().contains(TAIL)) {
+      if (f.source() != FindingSource.LOG || Role.of(f) == Role.OUTPUT_BEFORE_EXIT) {
         out.add(f);
         continue;
       }
       List<String> s = new ArrayList<>(f.signals());
       double c = f.confidence();
-      if (f.signals().contains(CONSEQUENCE)) {
+      if (Role.of(f) == Role.CONSEQUENCE) {
         if (seenCause) {
           s.add("follows-earlier-error");
-          c *= 0.6;
+          c *= POLICY.followsErrorFactor();
         }
       } else {
-        if (c >= 0.4 && f.severity() != Severity.WARNING) {
+        if (c >= POLICY.causeMin() && f.severity() != Severity.WARNING) {
           seenCause = true;
         }
         if (firstConsequence != null
             && f.line() < firstConsequence.line()
             && f.step().equals(failingStep)) {
-          c += 0.08;
+          c += POLICY.inFailingStepBonus();
           s.add("in-failing-step");
-          if (firstInStep && f.confidence() >= 0.5 && f.severity() != Severity.WARNING) {
-            c += 0.03;
+          if (firstInStep
+              && f.confidence() >= POLICY.firstInStepMin()
+              && f.severity() != Severity.WARNING) {
+            c += POLICY.firstInStepBonus();
             s.add("first-error-in-step");
             firstInStep = false;
           }
         } else if (firstConsequence != null && !failingStep.isEmpty()) {
-          c -= 0.1;
+          c -= POLICY.outsideStepPenalty();
           s.add("outside-failing-step");
         }
       }
-      out.add(f.withConfidence(LogScanner.round(Math.max(0.01, Math.min(0.99, c)))).withSignals(s));
+      out.add(
+          f.withConfidence(LogScanner.round(Math.max(0.01, Math.min(POLICY.maxLogConfidence(), c))))
+              .withSignals(s));
     }
     return out;
   }
@@ -269,11 +269,18 @@ public final class Triage {
     if (scan.tail().isEmpty()) {
       return Optional.empty();
     }
-    int start = Math.max(0, scan.tail().size() - 8);
+    int start = Math.max(0, scan.tail().size() - POLICY.endOfLogLines());
     List<String> lines = scan.tail().subList(start, scan.tail().size());
     long first = scan.tailLine() + start;
     return Optional.of(
-        tail(scan.job().id(), scan.job().name(), "", first, lines, 0.35, END_OF_LOG));
+        tail(
+            scan.job().id(),
+            scan.job().name(),
+            "",
+            first,
+            lines,
+            POLICY.endOfLogConfidence(),
+            END_OF_LOG));
   }
 
   /**
@@ -284,26 +291,33 @@ public final class Triage {
       String job, List<Finding> findings, Optional<Finding> endOfLog) {
     Finding consequence = null;
     for (Finding f : findings) {
-      if (f.signals().contains(CONSEQUENCE)
+      if (Role.of(f) == Role.CONSEQUENCE
           && (consequence == null || f.line() < consequence.line())) {
         consequence = f;
       }
     }
     // Is there a convincing finding where it matters: in the failing step, before its exit?
+    boolean explained = false;
     for (Finding f : findings) {
       boolean convincing =
-          !f.signals().contains(CONSEQUENCE)
-              && f.confidence() >= 0.6
+          Role.of(f) == Role.CAUSE
+              && f.confidence() >= POLICY.convincingMin()
               && f.severity() != Severity.WARNING;
       boolean relevant =
           consequence == null
               || (f.line() < consequence.line() && f.step().equals(consequence.step()));
       if (convincing && relevant) {
-        return Optional.empty();
+        explained = true;
+        break;
       }
     }
     if (consequence == null) {
-      return endOfLog;
+      if (explained) {
+        return Optional.empty();
+      }
+      // A log with no exit summary and not one candidate line is a clean log: no failure found,
+      // rather than its last lines dressed up as an error.
+      return findings.isEmpty() ? Optional.empty() : endOfLog;
     }
     List<String> pre = consequence.preContext();
     int end = pre.size();
@@ -313,7 +327,7 @@ public final class Triage {
     if (end == 0) {
       return Optional.empty();
     }
-    int start = Math.max(0, end - 8);
+    int start = Math.max(0, end - POLICY.outputBeforeExitLines());
     // Stay within the failing command's output when its start is in view.
     for (int i = end - 1; i >= start; i--) {
       String t = LineCleaner.stripDecorations(pre.get(i));
@@ -323,8 +337,21 @@ public final class Triage {
       }
     }
     long first = consequence.line() - pre.size() + start;
+    // The output and the exit line that ends it; a candidate even when a finding explains the
+    // failure, then ranked below it.
+    List<String> lines = new ArrayList<>(pre.subList(start, pre.size()));
+    lines.add(consequence.message());
     return Optional.of(
-        tail(job, job, consequence.step(), first, pre.subList(start, end), 0.65, TAIL));
+        tail(
+            job,
+            job,
+            consequence.step(),
+            first,
+            lines,
+            explained
+                ? POLICY.outputBeforeExitExplainedConfidence()
+                : POLICY.outputBeforeExitConfidence(),
+            TAIL));
   }
 
   private static Finding tail(

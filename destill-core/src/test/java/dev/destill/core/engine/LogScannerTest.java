@@ -218,6 +218,55 @@ class LogScannerTest {
     assertThat(s.tailLine()).isEqualTo(1);
   }
 
+  @Test
+  void shouldFindPytestFailureSectionsAsBlocks() {
+    JobScan s =
+        scan(
+            "collected 2 items\n"
+                + "=================================== FAILURES ===================================\n"
+                + "__________________________________ test_sum __________________________________\n"
+                + "\n"
+                + "    def test_sum():\n"
+                + ">       assert add(1, 1) == 3\n"
+                + "=========================== short test summary info ============================\n");
+    Finding f = at(s, 3);
+    assertThat(f.signals()).contains("pytest-section");
+    assertThat(f.endLine()).isEqualTo(6);
+  }
+
+  @Test
+  void shouldNameStepsOfJenkinsGitlabAzureAndTeamcity() {
+    String[][] cases = {
+      {"[Pipeline] { (Unit tests)\n", "Unit tests"},
+      {"\u001b[0Ksection_start:1700000000:step_script\r\u001b[0K\n", "step_script"},
+      {"##[section]Starting: Build solution\n", "Build solution"},
+      {"##teamcity[blockOpened name='Compile' flowId='1']\n", "Compile"},
+    };
+    for (String[] c : cases) {
+      JobScan s = scan(c[0] + "some output\nerror: boom\n");
+      assertThat(at(s, 3).step()).as(c[0]).isEqualTo(c[1]);
+    }
+  }
+
+  @Test
+  void shouldKeepAHeaderWithItsEntriesAcrossABlankLine() {
+    JobScan s =
+        scan(
+            "PHPUnit 9.5\n"
+                + "There was 1 failure:\n"
+                + "\n"
+                + "1) Tests\\CartTest::testTotal\n"
+                + "Failed asserting that 3 matches expected 4.\n"
+                + "\n"
+                + "/app/tests/CartTest.php:12\n"
+                + "\n"
+                + "\n"
+                + "done\n");
+    Finding f = at(s, 2);
+    assertThat(f.endLine()).isGreaterThanOrEqualTo(5);
+    assertThat(f.block()).anyMatch(l -> l.contains("CartTest::testTotal"));
+  }
+
   static String privateKey() {
     try (InputStream in = LogScannerTest.class.getResourceAsStream("/secrets/private-key.txt")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

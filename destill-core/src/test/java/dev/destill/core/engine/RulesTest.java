@@ -101,4 +101,34 @@ class RulesTest {
     assertThat(Rules.classify("[INFO] Compiling 42 source files", false)).isEmpty();
     assertThat(Rules.classify("", false)).isEmpty();
   }
+
+  @Test
+  void noErrorsPenaltyLeavesFailingSurefireSummariesAlone() {
+    // Bug: "Errors: 0" inside a summary that counts failures took the no-errors penalty.
+    Match summary = match("Tests run: 3, Failures: 1, Errors: 0");
+    assertThat(summary.signals()).doesNotContain("no-errors");
+    assertThat(summary.score()).isEqualTo(0.55);
+    Match marked =
+        match(
+            "[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0 <<< FAILURE! - in a.FooTest");
+    assertThat(marked.signals()).doesNotContain("no-errors");
+    assertThat(marked.score()).isEqualTo(0.85);
+    // A summary that counts nothing failed still takes it.
+    assertThat(Rules.classify("Build finished with 0 errors", false)).isEmpty();
+  }
+
+  @Test
+  void pytestSectionHeadersGetThroughThePrefilter() {
+    // Bug: the prefilter dropped "_____ test_x _____" before the pytest-section rule saw it.
+    String line = "________________________ test_login ________________________";
+    assertThat(Prefilter.standard().matches(line)).isTrue();
+    assertThat(match(line).signals()).first().isEqualTo("pytest-section");
+  }
+
+  @Test
+  void echoedCommandsAndPassingPytestRowsAreNotErrors() {
+    Rules.classify("$ ./run-tests.sh --fail-on-error", false)
+        .ifPresent(m -> assertThat(Rules.standard().tierAlone(m)).isEqualTo(3));
+    assertThat(Rules.classify("tests/test_errors.py ........ [100%]", false)).isEmpty();
+  }
 }

@@ -58,15 +58,21 @@ class TriageTest {
     List<Finding> ranked = Triage.rank(List.of(job), List.of());
     assertThat(ranked.get(0).signals()).contains("output-before-exit");
     assertThat(ranked.get(0).line()).isEqualTo(1);
-    assertThat(ranked.get(0).endLine()).isEqualTo(3);
+    assertThat(ranked.get(0).endLine()).isEqualTo(5);
   }
 
   @Test
   void shouldFallBackToTheEndOfTheLog() {
-    JobScan job = scan("x", JobState.FAILED, "a\nb\nc\n");
+    JobScan job = scan("x", JobState.FAILED, "a\nwarning: slow disk\nc\n");
     List<Finding> ranked = Triage.rank(List.of(job), List.of());
-    assertThat(ranked).hasSize(1);
     assertThat(ranked.get(0).signals()).contains("end-of-log");
+  }
+
+  @Test
+  void shouldFindNoFailureInACleanLog() {
+    // Not one candidate line and no exit summary: no failure found, not an end-of-log "error".
+    JobScan job = scan("x", JobState.FAILED, "a\nb\nc\n");
+    assertThat(Triage.rank(List.of(job), List.of())).isEmpty();
   }
 
   @Test
