@@ -9,12 +9,15 @@ import dev.destill.app.cli.DisplayOptions;
 import dev.destill.app.cli.ExitCodes;
 import dev.destill.app.cli.FormatOption;
 import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.config.Settings;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.output.Format;
+import dev.destill.app.output.GithubReport;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
 import dev.destill.app.wiring.Services;
+import dev.destill.core.DestillException;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
@@ -50,13 +53,17 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 analysis ran (whether or not it found errors), 2 usage error, 3 input "
-          + "error, 4 --fail-on threshold reached, 130 interrupted (Ctrl-C).",
+          + "error, 4 --fail-on threshold reached, 130 interrupted (Ctrl-C). With --format jsonl, "
+          + "an input that cannot be read prints an error object and the others go on (exit 3 at "
+          + "the end).",
       "",
       "Examples:",
       "  destill analyze build.log",
       "  destill analyze --format json logs/ > findings.json",
       "  kubectl logs job/ci | destill analyze -",
-      "  destill analyze https://github.com/OWNER/REPO/actions/runs/123"
+      "  destill analyze https://github.com/OWNER/REPO/actions/runs/123",
+      "  destill analyze --format markdown build.log >> \"$GITHUB_STEP_SUMMARY\"",
+      "  destill analyze --format github build.log      # annotations in a GitHub Actions step"
     })
 public final class AnalyzeCommand implements Callable<Integer> {
 
@@ -78,6 +85,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Mixin DisplayOptions display;
 
   @Option(
+      names = {"-C", "--context"},
+      paramLabel = "N",
+      description =
+          "With text output, also print N lines before and after each finding's block, as grep -C "
+              + "does (up to 15 before and 30 after; default: ${DEFAULT-VALUE}).")
+  int context = 0;
+
+  @Option(
       names = "--job-state",
       paramLabel = "STATE",
       description =
@@ -97,6 +112,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--no-history",
       description = "Do not save this analysis to the history, nor compare it with earlier builds.")
   boolean noHistory;
+
+  @Option(
+      names = "--project",
+      paramLabel = "NAME",
+      description =
+          "The project this build belongs to, for 'seen in N of the last 20 builds' (default: the "
+              + "repository or pipeline of a build URL, the folder of local files).")
+  String project = "";
 
   @Option(
       names = "--explain",
@@ -170,11 +193,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
           : ExitCodes.OK;
     }
     if (format == Format.JSONL) {
+      boolean inputError = false;
       for (String target : targets) {
-        AnalysisReport report =
-            remember(
-                service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
-                warn(err));
+        AnalysisReport report;
+        try {
+          report =
+              remember(
+                  service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
+                  warn(err));
+        } catch (DestillException e) {
+          // One input that cannot be read does not cost the others their analysis.
+          JsonReport.writeError(target, Cli.oneLine(e), out);
+          inputError = true;
+          continue;
+        }
         java.util.Optional<AnalysisReport> explained = explained(report, format, out, err);
         if (explained.isEmpty()) {
           continue;
@@ -182,6 +214,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         report = explained.get();
         JsonReport.write(report, top, false, out);
         failed |= reachesThreshold(report);
+        saved(report, err);
+      }
+      out.flush();
+      if (inputError) {
+        return ExitCodes.INPUT;
       }
     } else {
       AnalysisReport report =
@@ -195,9 +232,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
       switch (format) {
         case JSON -> JsonReport.write(report, top, true, out);
         case MARKDOWN -> MarkdownReport.write(report, top, out);
-        default -> TextReport.write(report, top, out);
+        case GITHUB ->
+            GithubReport.write(
+                report, top, services.settings().find(Settings.GITHUB_WORKSPACE).orElse(""), out);
+        default -> TextReport.write(report, top, context, out);
       }
       failed = reachesThreshold(report);
+      if (format != Format.TEXT) {
+        saved(report, err);
+      }
     }
     out.flush();
     return failed ? ExitCodes.FAILURE_FOUND : ExitCodes.OK;
@@ -213,10 +256,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return report;
     }
     try (FindingStore store = services.openHistory()) {
-      return HistoryStore.record(store, report);
+      return HistoryStore.record(store, report, project);
     } catch (RuntimeException e) {
       warning.accept("history not saved: " + Cli.oneLine(e));
       return report;
+    }
+  }
+
+  /** Says on stderr where the analysis was saved, when stdout is taken by a machine format. */
+  private void saved(AnalysisReport report, PrintWriter err) {
+    if (noHistory) {
+      return;
+    }
+    synchronized (err) {
+      err.println(
+          "destill: saved as "
+              + report.requestId()
+              + " ('destill view "
+              + report.requestId()
+              + "' or 'destill view last' reopens it)");
+      err.flush();
     }
   }
 
@@ -268,6 +327,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    if (context < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--context must be 0 or more, was " + context);
+    }
     if (parallel < 1 || parallel > MAX_PARALLEL) {
       throw new ParameterException(
           spec.commandLine(),

@@ -35,6 +35,11 @@ public final class Cli {
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
     cl.setParameterExceptionHandler(Cli::handleParameterException);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.getSubcommands()
+        .get("serve")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(dev.destill.app.serve.ServeCommand.footer());
     cl.registerConverter(Format.class, Cli::format);
     return cl;
   }

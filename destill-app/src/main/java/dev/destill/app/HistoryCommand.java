@@ -59,8 +59,17 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     Format format = formatOption.require(Format.TEXT, Format.JSON, Format.JSONL);
     List<RequestRecord> requests;
+    // The findings as analyze and view count them: ranked, duplicates across chunks folded.
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
     try (FindingStore store = services.openHistoryForReading()) {
       requests = store.recentRequests(limit);
+      for (RequestRecord r : requests) {
+        counts.put(
+            r.id(),
+            r.status().isFinal()
+                ? dev.destill.app.analysis.AnalysisService.rank(store, r.id()).findings().size()
+                : r.findings());
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format == Format.JSON || format == Format.JSONL) {
@@ -77,7 +86,7 @@ public final class HistoryCommand implements Callable<Integer> {
         g.writeStringField("request_id", r.id());
         g.writeStringField("created", r.created().toString());
         g.writeStringField("status", r.status().id());
-        g.writeNumberField("findings", r.findings());
+        g.writeNumberField("findings", counts.get(r.id()));
         g.writeStringField("build_id", r.buildId());
         g.writeStringField("title", r.title());
         g.writeStringField("target", r.target());
@@ -108,7 +117,7 @@ public final class HistoryCommand implements Callable<Integer> {
             r.id(),
             r.created().toString().substring(0, 19).replace('T', ' '),
             r.status().id(),
-            r.findings(),
+            counts.get(r.id()),
             r.title());
       }
     }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       dev.destill.app.distributed.AgentCommand.class,
       dev.destill.app.eval.EvalCommand.class,
       dev.destill.app.mcp.McpCommand.class,
+      dev.destill.app.serve.ServeCommand.class,
       dev.destill.app.explain.ExplainCommand.class,
       CompletionCommand.class,
       ManCommand.class,

@@ -6,8 +6,10 @@ import dev.destill.app.cli.DisplayOptions;
 import dev.destill.app.cli.ExitCodes;
 import dev.destill.app.cli.FormatOption;
 import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.config.Settings;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.output.Format;
+import dev.destill.app.output.GithubReport;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
@@ -48,7 +50,9 @@ public final class ViewCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "REQUEST_ID",
-      description = "The id 'destill analyze' or 'destill history' shows.")
+      description =
+          "The id 'destill analyze' or 'destill history' shows, a unique prefix of it, or 'last' "
+              + "for the latest analysis.")
   String requestId;
 
   @Mixin FormatOption formatOption;
@@ -61,7 +65,7 @@ public final class ViewCommand implements Callable<Integer> {
     Format format = formatOption.require(Format.values());
     AnalysisReport report;
     try (FindingStore store = services.openHistoryForReading()) {
-      report = HistoryStore.load(store, requestId);
+      report = HistoryStore.load(store, HistoryStore.resolve(store, requestId));
     }
     if (!formatOption.given() && !display.noTui() && Tui.available(services.settings())) {
       AnalysisReport shown = report;
@@ -82,6 +86,9 @@ public final class ViewCommand implements Callable<Integer> {
     switch (format) {
       case JSON, JSONL -> JsonReport.write(report, top, format == Format.JSON, out);
       case MARKDOWN -> MarkdownReport.write(report, top, out);
+      case GITHUB ->
+          GithubReport.write(
+              report, top, services.settings().find(Settings.GITHUB_WORKSPACE).orElse(""), out);
       default -> TextReport.write(report, top, out);
     }
     out.flush();

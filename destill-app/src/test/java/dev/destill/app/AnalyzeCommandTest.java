@@ -63,9 +63,157 @@ class AnalyzeCommandTest {
         .contains("cannot find symbol")
         .doesNotContain("\u001b");
     assertThat(first.get("line").asLong()).isEqualTo(43);
-    // The message is the raw line (ANSI removed) at that line number.
+    // The raw line (ANSI removed) at that line number is kept beside the message.
     String raw = Files.readAllLines(Path.of(log)).get(42);
-    assertThat(first.get("message").asText()).isEqualTo(raw);
+    assertThat(first.get("raw").asText()).isEqualTo(raw);
+  }
+
+  @Test
+  void shouldShowLinesWithoutTimestampsAndMarkersButKeepTheRawLine(@TempDir Path tmp)
+      throws IOException {
+    Path log = tmp.resolve("gh.log");
+    Files.writeString(
+        log,
+        "2024-05-01T10:00:00.1234567Z ##[group]Run make\n"
+            + "2024-05-01T10:00:01.1234567Z ##[error]fatal error: config.h: No such file or directory\n"
+            + "2024-05-01T10:00:01.2234567Z   compilation terminated.\n");
+    JsonNode first =
+        JSON.readTree(CliRunner.run("analyze", "--format", "json", log.toString()).out())
+            .get("findings")
+            .get(0);
+    assertThat(first.get("message").asText())
+        .isEqualTo("fatal error: config.h: No such file or directory");
+    assertThat(first.get("raw").asText())
+        .isEqualTo(
+            "2024-05-01T10:00:01.1234567Z ##[error]fatal error: config.h: No such file or directory");
+    assertThat(first.get("pre_context").get(0).asText()).isEqualTo("Run make");
+    assertThat(first.get("block").toString()).doesNotContain("2024-05-01").doesNotContain("##[");
+    String text = CliRunner.run("analyze", "--no-tui", log.toString()).out();
+    assertThat(text).contains("| fatal error: config.h").doesNotContain("##[error]");
+  }
+
+  @Test
+  void shouldGoOnPastAMissingInputInJsonl(@TempDir Path tmp) throws IOException {
+    CliRunner.Result r =
+        CliRunner.run(
+            "analyze",
+            "--format",
+            "jsonl",
+            example("travis-pytest-failure.log"),
+            tmp.resolve("missing.log").toString(),
+            example("buildkite-go-panic.log"));
+    String[] lines = r.out().strip().split("\n");
+    assertThat(lines).hasSize(3);
+    JsonNode missing = JSON.readTree(lines[1]);
+    assertThat(missing.get("input").asText()).endsWith("missing.log");
+    assertThat(missing.get("error").asText()).contains("no such file");
+    assertThat(JSON.readTree(lines[2]).get("findings").size()).isPositive();
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
+  }
+
+  static String letters(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < 4; k++) {
+      sb.append((char) ('a' + n % 26));
+      n /= 26;
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void shouldKeepADistinctiveErrorAmongThousandsOfOneKind(@TempDir Path tmp) throws IOException {
+    StringBuilder log = new StringBuilder("$ make\n");
+    for (int i = 0; i < 5000; i++) {
+      log.append("src/m")
+          .append(i)
+          .append(".c:")
+          .append(i + 1)
+          .append(":5: error: unknown type name x")
+          .append(letters(i))
+          .append("\n");
+    }
+    log.append("collect2: error: ld returned 1 exit status: cannot find -lssl\n");
+    Path file = tmp.resolve("big.log");
+    Files.writeString(file, log);
+    CliRunner.Result r =
+        CliRunner.run(
+            "analyze", "--no-history", "--format", "json", "--top", "1000", file.toString());
+    JsonNode report = JSON.readTree(r.out());
+    assertThat(report.get("findings").toString()).contains("cannot find -lssl");
+    JsonNode warnings = report.get("warnings");
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).asText())
+        .contains("more than 500 different errors")
+        .contains("strongest of each kind");
+    // Said once on stderr too.
+    assertThat(r.err().lines().filter(l -> l.contains("different errors"))).hasSize(1);
+  }
+
+  @Test
+  void shouldShowContextLinesAsGrepDoes() {
+    String plain = CliRunner.run("analyze", "--top", "1", example("buildkite-go-panic.log")).out();
+    String around =
+        CliRunner.run("analyze", "--top", "1", "-C", "2", example("buildkite-go-panic.log")).out();
+    assertThat(plain).doesNotContain("     7 - ");
+    assertThat(around).contains("     6 - ").contains("     7 - ").contains("     8 | ");
+    assertThat(around).contains("     9 - ").contains("    10 - ").doesNotContain("    11 - ");
+    assertThat(CliRunner.run("analyze", "-C", "-1", example("buildkite-go-panic.log")).exitCode())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void shouldShowAJestFailureWithItsExpectedAndReceived(@TempDir Path tmp) throws IOException {
+    Path log = tmp.resolve("jest.log");
+    Files.writeString(
+        log,
+        """
+        $ npx jest
+         FAIL  src/sum.test.js
+          ● sum › adds 1 + 2 to equal 3
+
+            expect(received).toBe(expected) // Object.is equality
+
+            Expected: 3
+            Received: 4
+
+              at Object.toBe (src/sum.test.js:4:21)
+
+        Test Suites: 1 failed, 1 total
+        """);
+    String out = CliRunner.run("analyze", "--no-history", log.toString()).out();
+    assertThat(out).contains("|     Expected: 3").contains("|     Received: 4");
+  }
+
+  @Test
+  void shouldPrintTheRequestIdSoItCanBeViewed(@TempDir Path tmp) throws IOException {
+    CliRunner.Result r = CliRunner.run("analyze", example("buildkite-go-panic.log"));
+    String id = r.out().lines().filter(l -> l.startsWith("request ")).findFirst().orElseThrow();
+    String requestId = id.substring("request ".length());
+    assertThat(requestId).startsWith("req-");
+    CliRunner.Result json =
+        CliRunner.run("analyze", "--format", "json", example("buildkite-go-panic.log"));
+    assertThat(json.err()).contains("saved as req-").contains("destill view last");
+    String latest = JSON.readTree(json.out()).get("request_id").asText();
+    assertThat(
+            JSON.readTree(CliRunner.run("view", "--format", "json", "last").out())
+                .get("request_id")
+                .asText())
+        .isEqualTo(latest);
+    // A unique prefix is enough, with or without req-.
+    String prefix = latest.substring(0, latest.length() - 2);
+    assertThat(
+            JSON.readTree(CliRunner.run("view", "--format", "json", prefix).out())
+                .get("request_id")
+                .asText())
+        .isEqualTo(latest);
+    assertThat(
+            JSON.readTree(CliRunner.run("view", "--format", "json", prefix.substring(4)).out())
+                .get("request_id")
+                .asText())
+        .isEqualTo(latest);
+    CliRunner.Result ambiguous = CliRunner.run("view", "req-");
+    assertThat(ambiguous.exitCode()).isEqualTo(ExitCodes.INPUT);
+    assertThat(ambiguous.err()).contains("matches several analyses");
   }
 
   @Test
@@ -109,14 +257,23 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void shouldWriteMarkdownWithATableAndCodeBlocks() {
+  void shouldWriteMarkdownWithAListAndCodeBlocks() {
     CliRunner.Result r =
         CliRunner.run(
             "analyze", "--format", "markdown", "--top", "3", example("buildkite-go-panic.log"));
-    assertThat(r.out())
-        .contains("| # | Confidence | Tier | Job | Lines | Message |")
-        .contains("```text");
-    assertThat(r.out().lines().filter(l -> l.matches("\\| \\d+ \\|.*"))).hasSize(3);
+    assertThat(r.out()).contains("  ```text").doesNotContain("| # |");
+    assertThat(r.out().lines().filter(l -> l.matches("- \\*\\*\\d+\\.\\*\\* .*"))).hasSize(3);
+  }
+
+  @Test
+  void shouldAnnotateAGithubRun() {
+    CliRunner.Result r =
+        CliRunner.run("analyze", "--format", "github", example("github-maven-compile-error.log"));
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out().lines().findFirst().orElseThrow())
+        .startsWith("::error file=")
+        .contains("CartService.java,line=87,col=29,title=");
+    assertThat(r.out().lines().filter(l -> l.startsWith("::notice "))).hasSize(1);
   }
 
   @Test

@@ -62,6 +62,110 @@ class HistoryCommandTest {
     assertThat(r.get("findings").get(0).has("history")).isFalse();
   }
 
+  static JsonNode analyze(String... args) throws Exception {
+    String[] all = new String[args.length + 3];
+    all[0] = "analyze";
+    all[1] = "--format";
+    all[2] = "json";
+    System.arraycopy(args, 0, all, 3, args.length);
+    return JSON.readTree(CliRunner.run(all).out());
+  }
+
+  static JsonNode historyOf(JsonNode report, String messagePart) {
+    for (JsonNode f : report.get("findings")) {
+      if (f.get("message").asText().contains(messagePart)) {
+        return f.path("history");
+      }
+    }
+    throw new AssertionError("no finding with " + messagePart + " in " + report);
+  }
+
+  @Test
+  void shouldCountBuildsOfTheSameProjectOnly() throws Exception {
+    String error = "FATAL: could not lock /var/cache/" + tmp.getFileName() + "\n";
+    Path shop = Files.createDirectories(tmp.resolve("shop"));
+    Path ledger = Files.createDirectories(tmp.resolve("ledger"));
+    Files.writeString(ledger.resolve("1.log"), "x\n" + error);
+    Files.writeString(shop.resolve("1.log"), "y\n" + error);
+    Files.writeString(shop.resolve("2.log"), "z\n" + error);
+    analyze(ledger.resolve("1.log").toString());
+    analyze(shop.resolve("1.log").toString());
+    // Another folder's build does not count; the same folder's does.
+    JsonNode h = historyOf(analyze(shop.resolve("2.log").toString()), "could not lock");
+    assertThat(h.get("builds_seen").asInt()).isEqualTo(1);
+    assertThat(h.get("builds_known").asInt()).isEqualTo(1);
+    // --project puts builds of any folder together.
+    analyze("--project", "mine", ledger.resolve("1.log").toString());
+    JsonNode mine =
+        historyOf(analyze("--project", "mine", shop.resolve("2.log").toString()), "could not lock");
+    assertThat(mine.get("builds_known").asInt()).isEqualTo(1);
+    assertThat(mine.get("builds_seen").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldTreatARelativeAndAnAbsolutePathAsOneBuild() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "history-" + tmp.getFileName()));
+    Path log = dir.resolve("build.log");
+    Files.writeString(log, "FATAL: relative and absolute " + tmp.getFileName() + "\n");
+    analyze(log.toString());
+    JsonNode again = analyze(log.toAbsolutePath().toString());
+    assertThat(again.get("build_id").asText()).isEqualTo("local:" + log.toRealPath());
+    // The earlier analysis was of this very build: it is no other build to count.
+    assertThat(historyOf(again, "relative and absolute").get("builds_known").asInt()).isZero();
+  }
+
+  @Test
+  void shouldGiveStandardInputABuildOfItsOwnEachTime() throws Exception {
+    byte[] log = ("FATAL: piped " + tmp.getFileName() + "\n").getBytes();
+    JsonNode first =
+        JSON.readTree(CliRunner.runWithStdin(log, "analyze", "--format", "json", "-").out());
+    JsonNode second =
+        JSON.readTree(CliRunner.runWithStdin(log, "analyze", "--format", "json", "-").out());
+    assertThat(first.get("build_id").asText()).startsWith("local:stdin/");
+    assertThat(second.get("build_id").asText()).isNotEqualTo(first.get("build_id").asText());
+    assertThat(historyOf(second, "piped").get("builds_seen").asInt()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void shouldFreezeCountsAtAnalysisTimeAndGiveBoilerplateNone() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("frozen"));
+    String log = "FATAL: frozen " + tmp.getFileName() + "\nBUILD FAILURE\n";
+    Files.writeString(dir.resolve("1.log"), "a\n" + log);
+    Files.writeString(dir.resolve("2.log"), "b\n" + log);
+    JsonNode first = analyze(dir.resolve("1.log").toString());
+    assertThat(historyOf(first, "frozen").get("builds_seen").asInt()).isZero();
+    assertThat(historyOf(first, "BUILD FAILURE").isMissingNode()).isTrue();
+    analyze(dir.resolve("2.log").toString());
+    // Viewed later, the first analysis still says what it said then.
+    String id = first.get("request_id").asText();
+    JsonNode viewed = JSON.readTree(CliRunner.run("view", "--format", "json", id).out());
+    assertThat(historyOf(viewed, "frozen").get("builds_seen").asInt()).isZero();
+    assertThat(historyOf(viewed, "frozen").get("builds_known").asInt())
+        .isEqualTo(historyOf(first, "frozen").get("builds_known").asInt());
+    String text = CliRunner.run("view", id).out();
+    assertThat(text).contains("new");
+  }
+
+  @Test
+  void shouldListAsManyFindingsAsTheAnalysisShowed() throws Exception {
+    Path log = Path.of("..", "examples", "github-maven-compile-error.log");
+    JsonNode report = analyze(log.toString());
+    String id = report.get("request_id").asText();
+    JsonNode listed =
+        JSON.readTree(CliRunner.run("history", "--limit", "200", "--format", "json").out());
+    JsonNode entry = null;
+    for (JsonNode r : listed) {
+      if (r.get("request_id").asText().equals(id)) {
+        entry = r;
+      }
+    }
+    assertThat(entry).isNotNull();
+    assertThat(entry.get("findings").asInt()).isEqualTo(report.get("total_findings").asInt());
+    JsonNode viewed = JSON.readTree(CliRunner.run("view", "--format", "json", id).out());
+    assertThat(viewed.get("total_findings").asInt())
+        .isEqualTo(report.get("total_findings").asInt());
+  }
+
   /** Makes {@code paths} impossible to write, even for root (chattr +i); false if it cannot. */
   static boolean freeze(boolean on, Path... paths) throws Exception {
     if (!on) {

@@ -1,6 +1,7 @@
 package dev.destill.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,14 +12,17 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,8 @@ class McpServerIT {
 
   static FakeCiServer api;
   static McpSyncClient client;
+  static McpSchema.InitializeResult initialized;
+  static final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -76,10 +82,13 @@ class McpServerIT {
                     Files.createTempDirectory("destill-mcp-it").toString()))
             .build();
     client =
-        McpClient.sync(new StdioClientTransport(params, McpJsonMapper.getDefault()))
+        McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
             .requestTimeout(Duration.ofSeconds(60))
+            .progressConsumer(progress::add)
+            // The client checks each structuredContent against the tool's output schema.
+            .enableCallToolSchemaCaching(true)
             .build();
-    client.initialize();
+    initialized = client.initialize();
   }
 
   @AfterAll
@@ -99,6 +108,92 @@ class McpServerIT {
   }
 
   @Test
+  void shouldNegotiateTheCurrentProtocol() {
+    assertThat(initialized.protocolVersion()).isEqualTo(ProtocolVersions.MCP_2025_11_25);
+    assertThat(initialized.serverInfo().name()).isEqualTo("destill");
+  }
+
+  @Test
+  void shouldDescribeToolsWithTitlesHintsAndOutputSchemas() {
+    Map<String, McpSchema.Tool> tools = new java.util.HashMap<>();
+    client.listTools().tools().forEach(t -> tools.put(t.name(), t));
+    assertThat(tools.values())
+        .allSatisfy(
+            t -> {
+              assertThat(t.title()).isNotBlank();
+              assertThat(t.annotations().readOnlyHint()).isTrue();
+              assertThat(t.annotations().destructiveHint()).isFalse();
+              assertThat(t.outputSchema()).containsEntry("type", "object");
+            });
+    assertThat(tools.get("analyze_build").annotations().openWorldHint()).isTrue();
+    assertThat(tools.get("analyze_log").annotations().openWorldHint()).isFalse();
+  }
+
+  @Test
+  void shouldAnswerWithStructuredContentAndReportProgress() {
+    progress.clear();
+    CallToolResult r =
+        client.callTool(
+            CallToolRequest.builder()
+                .name("analyze_build")
+                .arguments(Map.of("url", "https://buildkite.com/acme/shop/builds/42"))
+                .progressToken("tok-1")
+                .build());
+    assertThat(r.isError()).as(text(r)).isFalse();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> structured = (Map<String, Object>) r.structuredContent();
+    assertThat(structured).containsKeys("request_id", "build", "top_failures");
+    assertThat(structured.get("request_id")).isEqualTo(requestIdOf(text(r)));
+    // One notification when the jobs are known, then one per job read.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> progress.size() >= 2);
+    assertThat(progress).allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("tok-1"));
+    assertThat(progress.get(progress.size() - 1).progress()).isPositive();
+    assertThat(progress.get(0).total()).isPositive();
+  }
+
+  static String requestIdOf(String body) {
+    try {
+      return JSON.readTree(body).get("request_id").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void shouldEnforceSchemasAndSayWhatIsMissingOrUnknown() throws Exception {
+    CallToolResult zero = call("analyze_log", Map.of("text", "error: boom\n", "limit", 0));
+    assertThat(zero.isError()).isTrue();
+    assertThat(text(zero)).contains("limit");
+    String id = requestIdOf(text(call("analyze_log", Map.of("text", "step\nFATAL: disk full\n"))));
+    CallToolResult missing = call("get_finding_details", Map.of("request_id", id));
+    assertThat(missing.isError()).isTrue();
+    assertThat(text(missing)).contains("finding_id");
+    assertThatThrownBy(() -> call("analyse_build", Map.of("url", "x")))
+        .hasMessageContaining("analyse_build");
+  }
+
+  @Test
+  void shouldLeaveBoilerplateOutOfRecurringFailures() throws Exception {
+    call(
+        "analyze_log",
+        Map.of(
+            "text",
+            "FATAL: cache volume full\nBUILD FAILURE\nProcess completed with exit code 1.\n"));
+    call(
+        "analyze_log",
+        Map.of(
+            "text",
+            "x\nFATAL: cache volume full\nBUILD FAILURE\nProcess completed with exit code 1.\n"));
+    JsonNode recurring = JSON.readTree(text(call("recurring_failures", Map.of("limit", 20))));
+    assertThat(recurring.get("recurring").toString()).contains("cache volume full");
+    assertThat(recurring.get("recurring").toString())
+        .doesNotContain("BUILD FAILURE")
+        .doesNotContain("exit code 1");
+  }
+
+  @Test
   void shouldListEveryToolWithASchema() {
     assertThat(client.listTools().tools())
         .extracting(McpSchema.Tool::name)
@@ -112,7 +207,7 @@ class McpServerIT {
         .allSatisfy(
             t -> {
               assertThat(t.description()).hasSizeGreaterThan(40);
-              assertThat(t.inputSchema().type()).isEqualTo("object");
+              assertThat(t.inputSchema()).containsEntry("type", "object");
             });
   }
 

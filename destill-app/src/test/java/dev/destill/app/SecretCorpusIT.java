@@ -8,7 +8,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -199,7 +199,7 @@ class SecretCorpusIT {
             .env(Map.of("DESTILL_HOME", home.toString(), "DESTILL_MCP_ROOTS", roots.toString()))
             .build();
     McpSyncClient client =
-        McpClient.sync(new StdioClientTransport(params, McpJsonMapper.getDefault()))
+        McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
             .requestTimeout(Duration.ofSeconds(60))
             .build();
     client.initialize();

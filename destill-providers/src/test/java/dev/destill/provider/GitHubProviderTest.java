@@ -359,4 +359,19 @@ class GitHubProviderTest {
         .hasMessageNotContaining("hunter2");
     assertThat(api.requestCount()).isZero();
   }
+
+  @Test
+  void shouldKeepCredentialsInARunUrlOutOfRequestsAndMessages() {
+    GitHubProvider p =
+        new GitHubProvider(
+            new HttpTransport(
+                HttpTransport.defaultClient(), clock, waits::add, Duration.ofSeconds(2)),
+            Map.of(GitHubProvider.TOKEN, "ghp_test"));
+
+    assertThatThrownBy(
+            () ->
+                p.fetchBuild("https://bob:hunter2@ghe.example/acme/w/actions/runs/1", events::add))
+        .hasMessageStartingWith("ghe.example is not github.com")
+        .hasMessageNotContaining("hunter2");
+  }
 }

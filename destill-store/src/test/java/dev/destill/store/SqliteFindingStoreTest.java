@@ -70,6 +70,9 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
       s.execute(
           "INSERT INTO requests VALUES ('req-old', 'https://ci/1', 'b1', 'old build', 'complete',"
               + " 0, 0, 0, '', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')");
+      s.execute(
+          "INSERT INTO findings VALUES ('req-old', 'f1', 'h-old', 0, 0.9, 1,"
+              + " '2026-01-01T00:00:00.000000Z', '{}')");
     }
     try (FindingStore upgraded = new SqliteFindingStore(file, clock)) {
       RequestRecord old = upgraded.request("req-old").orElseThrow();
@@ -84,6 +87,9 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
                   new RequestEvent.Ingested("req-new", 0, List.of("no jobs")))));
       assertThat(upgraded.request("req-old").orElseThrow().target()).isEqualTo("https://ci/1");
       assertThat(upgraded.request("req-new").orElseThrow().warnings()).containsExactly("no jobs");
+      // Its project comes from its build id, and its hashes count as fp-v2.
+      assertThat(upgraded.history(List.of("h-old"), "b2", "b1", 20).get("h-old").buildsSeen())
+          .isEqualTo(1);
     }
   }
 

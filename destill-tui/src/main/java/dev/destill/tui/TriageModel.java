@@ -1,5 +1,6 @@
 package dev.destill.tui;
 
+import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.ProgressEvent;
@@ -415,22 +416,22 @@ public final class TriageModel {
     lines.add(new DetailLine(-1, "", DetailLine.Kind.NOTE));
     if (f.source() == FindingSource.JUNIT) {
       for (String l : f.block()) {
-        lines.add(new DetailLine(-1, l, DetailLine.Kind.ERROR));
+        lines.add(new DetailLine(-1, LineCleaner.display(l), DetailLine.Kind.ERROR));
       }
       for (String l : f.postContext()) {
-        lines.add(new DetailLine(-1, l, DetailLine.Kind.CONTEXT));
+        lines.add(new DetailLine(-1, LineCleaner.display(l), DetailLine.Kind.CONTEXT));
       }
       return lines;
     }
     long n = f.line() - f.preContext().size();
     for (String l : f.preContext()) {
-      lines.add(new DetailLine(n++, l, DetailLine.Kind.CONTEXT));
+      lines.add(new DetailLine(n++, LineCleaner.display(l), DetailLine.Kind.CONTEXT));
     }
     for (String l : f.block()) {
-      lines.add(new DetailLine(n++, l, DetailLine.Kind.ERROR));
+      lines.add(new DetailLine(n++, LineCleaner.display(l), DetailLine.Kind.ERROR));
     }
     for (String l : f.postContext()) {
-      lines.add(new DetailLine(n++, l, DetailLine.Kind.CONTEXT));
+      lines.add(new DetailLine(n++, LineCleaner.display(l), DetailLine.Kind.CONTEXT));
     }
     return lines;
   }

@@ -6,6 +6,7 @@ import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.input.MouseAction;
 import com.googlecode.lanterna.input.MouseActionType;
 import com.googlecode.lanterna.screen.Screen;
+import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -295,7 +296,7 @@ public final class TriageUi {
     StringBuilder sb = new StringBuilder();
     sb.append(f.job()).append(f.line() > 0 ? ":" + f.line() : "").append('\n');
     for (String l : f.block()) {
-      sb.append(l).append('\n');
+      sb.append(LineCleaner.display(l)).append('\n');
     }
     return sb.toString();
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.destill.core.DestillException;
+import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.History;
@@ -45,7 +46,8 @@ public final class FindingJson {
 
   /**
    * Writes a finding's fields (the JSON contract's names, docs/json-contract.md) into the object
-   * {@code g} is in; the CLI's JSON output and the stores share it.
+   * {@code g} is in; the CLI's JSON output and the stores share it. Lines are written as {@link
+   * LineCleaner#display} shows them; {@code raw} keeps the first line as the log had it.
    */
   public static void writeFields(JsonGenerator g, Finding f) throws IOException {
     g.writeStringField("id", f.id());
@@ -57,11 +59,12 @@ public final class FindingJson {
     g.writeStringField("step", f.step());
     g.writeNumberField("line", f.line());
     g.writeNumberField("end_line", f.endLine());
-    g.writeStringField("message", f.message());
+    g.writeStringField("message", LineCleaner.display(f.message()));
+    g.writeStringField("raw", f.message());
     g.writeStringField("normalized", f.normalized());
-    lines(g, "block", f.block());
-    lines(g, "pre_context", f.preContext());
-    lines(g, "post_context", f.postContext());
+    lines(g, "block", LineCleaner.display(f.block()));
+    lines(g, "pre_context", LineCleaner.display(f.preContext()));
+    lines(g, "post_context", LineCleaner.display(f.postContext()));
     g.writeNumberField("recurrence", f.recurrence());
     g.writeStringField("source", f.source().id());
     if (f.test().isPresent()) {
@@ -139,7 +142,7 @@ public final class FindingJson {
           o.path("step").asText(""),
           o.get("line").asLong(),
           o.get("end_line").asLong(),
-          o.get("message").asText(),
+          (o.has("raw") ? o.get("raw") : o.get("message")).asText(),
           o.get("normalized").asText(),
           list(o.get("block")),
           list(o.get("pre_context")),

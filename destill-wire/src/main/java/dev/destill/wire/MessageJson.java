@@ -116,6 +116,7 @@ public final class MessageJson implements MessageCodec {
         g.writeStringField("stage", "resolved");
         g.writeStringField("build_id", r.buildId());
         g.writeStringField("title", r.title());
+        g.writeStringField("project", r.project());
       }
       case RequestEvent.JobIngested j -> {
         g.writeStringField("stage", "job_ingested");
@@ -303,7 +304,9 @@ public final class MessageJson implements MessageCodec {
     return switch (stage) {
       case "submitted" ->
           new RequestEvent.Submitted(id, text(o, "target"), Instant.parse(text(o, "at")));
-      case "resolved" -> new RequestEvent.Resolved(id, text(o, "build_id"), text(o, "title"));
+      case "resolved" ->
+          new RequestEvent.Resolved(
+              id, text(o, "build_id"), text(o, "title"), o.path("project").asText(""));
       case "job_ingested" ->
           new RequestEvent.JobIngested(
               id,

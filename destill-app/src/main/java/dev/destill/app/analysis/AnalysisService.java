@@ -4,6 +4,7 @@ import dev.destill.core.DestillException;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.analyze.ChunkSteps;
 import dev.destill.core.broker.InMemoryBroker;
+import dev.destill.core.engine.CapWarning;
 import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.ingest.Chunker;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,8 +102,13 @@ public final class AnalysisService {
   }
 
   public AnalysisReport analyze(AnalysisRequest request, AnalysisListener listener) {
+    return analyze(request, newRequestId(clock), listener);
+  }
+
+  /** Runs the analysis under a request id given beforehand (the server answers with it first). */
+  public AnalysisReport analyze(
+      AnalysisRequest request, String requestId, AnalysisListener listener) {
     Instant started = clock.instant();
-    String requestId = newRequestId(clock);
     int analyzers = request.parallelism();
     // Bounded like one pass over a log: each job's strongest distinct findings, the rest counted.
     InMemoryFindingStore store =
@@ -180,10 +187,13 @@ public final class AnalysisService {
       Instant started,
       List<RequestEvent> events) {
     Ranked ranked = rank(store, r.id());
-    List<String> warnings = new ArrayList<>(r.warnings());
-    warnings.addAll(ranked.warnings());
-    // The bounded store counted what it left out as the findings arrived.
-    store.dropped(r.id()).forEach((job, n) -> warnings.add(droppedWarning(job, n)));
+    // The bounded store counted what it left out as the findings arrived; each capped job is
+    // told once.
+    Set<String> capped = new LinkedHashSet<>(ranked.capped());
+    capped.addAll(store.dropped(r.id()).keySet());
+    List<String> warnings =
+        CapWarning.merge(
+            r.warnings(), capped, ranked.jobs().stream().map(JobSummary::name).toList());
     // The history keeps what ranking kept: a large log's weakest findings are only counted.
     List<StoreBatch.RequestFinding> kept = new ArrayList<>();
     for (Finding f : ranked.kept()) {
@@ -205,10 +215,10 @@ public final class AnalysisService {
    * A stored request's jobs and its findings ranked.
    *
    * @param kept the findings before ranking: each job's strongest, duplicates folded
-   * @param warnings how many weaker findings each job left out
+   * @param capped the jobs that left weaker findings out
    */
   public record Ranked(
-      List<JobSummary> jobs, List<Finding> findings, List<Finding> kept, List<String> warnings) {}
+      List<JobSummary> jobs, List<Finding> findings, List<Finding> kept, List<String> capped) {}
 
   /**
    * Ranks what a store holds of a request: the findings of every chunk, given the steps their
@@ -228,18 +238,11 @@ public final class AnalysisService {
     List<Finding> findings =
         ChunkSteps.inherit(store.findings(requestId), store.chunks(requestId), names);
     Triage.Kept kept = Triage.strongest(findings, ScanOptions.defaults().maxDistinct());
-    List<String> warnings = new ArrayList<>();
-    kept.dropped().forEach((job, n) -> warnings.add(droppedWarning(job, n)));
-    return new Ranked(summaries, Triage.rank(kept.findings(), states), kept.findings(), warnings);
-  }
-
-  private static String droppedWarning(String job, int n) {
-    return job
-        + ": kept the "
-        + ScanOptions.defaults().maxDistinct()
-        + " strongest distinct findings; "
-        + n
-        + " weaker ones were only counted";
+    return new Ranked(
+        summaries,
+        Triage.rank(kept.findings(), states),
+        kept.findings(),
+        List.copyOf(kept.dropped().keySet()));
   }
 
   /** The topics a local request's work passes through, from the request to the stored finding. */
@@ -323,7 +326,10 @@ public final class AnalysisService {
                   RequestEvent.Failed _ ->
                   List.of();
             };
-        warnings.forEach(m -> progress(new ProgressEvent.Warning(m)));
+        // A chunk's cap warning is said once, by the report, for the whole job.
+        warnings.stream()
+            .filter(m -> !CapWarning.isChunk(m))
+            .forEach(m -> progress(new ProgressEvent.Warning(m)));
       }
       if (store.request(requestId).map(r -> r.status().isFinal()).orElse(false)) {
         finished.countDown();

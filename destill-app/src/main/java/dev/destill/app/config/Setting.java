@@ -52,6 +52,24 @@ public record Setting<T>(
         variable, List.of(), Optional.empty(), "secret", Optional.empty(), doc, true, s -> s);
   }
 
+  /** True or false ({@code true/false}, {@code 1/0}, {@code yes/no}), with a default. */
+  static Setting<Boolean> bool(String variable, boolean fallback, String doc) {
+    return new Setting<>(
+        variable,
+        List.of(),
+        Optional.empty(),
+        "true or false",
+        Optional.of(String.valueOf(fallback)),
+        doc,
+        false,
+        s ->
+            switch (s.toLowerCase(java.util.Locale.ROOT)) {
+              case "true", "1", "yes" -> true;
+              case "false", "0", "no" -> false;
+              default -> throw new IllegalArgumentException("must be true or false");
+            });
+  }
+
   /** A whole number from {@code min} to {@code max}, with a default. */
   static Setting<Integer> integer(String variable, int fallback, int min, int max, String doc) {
     return new Setting<>(

@@ -137,6 +137,186 @@ public final class Settings {
           .withType("command")
           .withDefault("less");
 
+  /** The checkout GitHub Actions runs in; annotations name files relative to it. */
+  public static final Setting<String> GITHUB_WORKSPACE =
+      Setting.text(
+              "GITHUB_WORKSPACE",
+              "The checkout of a GitHub Actions job (set by the runner); --format github names "
+                  + "files relative to it.")
+          .withType("path");
+
+  // --- destill serve (docs/server.md) --------------------------------------------------------
+
+  /** The address the server listens on. */
+  public static final Setting<String> SERVER_HOST =
+      Setting.text("DESTILL_SERVER_HOST", "Address 'destill serve' listens on.")
+          .withType("address")
+          .withDefault("127.0.0.1")
+          .withFlag("--host");
+
+  /** The port the server listens on. */
+  public static final Setting<Integer> SERVER_PORT =
+      Setting.integer(
+              "DESTILL_SERVER_PORT",
+              8080,
+              0,
+              65535,
+              "Port 'destill serve' listens on (0: any free).")
+          .withFlag("--port");
+
+  /** The bearer token of API writes. */
+  public static final Setting<String> SERVER_TOKEN =
+      Setting.secret(
+          "DESTILL_SERVER_TOKEN",
+          "Bearer token every API write of 'destill serve' needs; unset: the API takes no writes.");
+
+  /** The bearer token of API reads, when reads need one. */
+  public static final Setting<String> SERVER_READ_TOKEN =
+      Setting.secret(
+          "DESTILL_SERVER_READ_TOKEN",
+          "When set, API reads of 'destill serve' need this token (or the write token).");
+
+  /** Whether API reads need a token even without a read token. */
+  public static final Setting<Boolean> SERVER_AUTH_READS =
+      Setting.bool(
+              "DESTILL_SERVER_AUTH_READS",
+              false,
+              "true: API reads need a token (the read or the write token).")
+          .withFlag("--auth-reads");
+
+  /** The GitHub webhook's secret. */
+  public static final Setting<String> GITHUB_WEBHOOK_SECRET =
+      Setting.secret(
+          "DESTILL_GITHUB_WEBHOOK_SECRET",
+          "Secret of the GitHub webhook (X-Hub-Signature-256); unset: /webhooks/github answers"
+              + " 404.");
+
+  /** The Buildkite webhook's token, as the key of its signature. */
+  public static final Setting<String> BUILDKITE_WEBHOOK_SECRET =
+      Setting.secret(
+          "DESTILL_BUILDKITE_WEBHOOK_SECRET",
+          "Token of the Buildkite webhook, the key of X-Buildkite-Signature.");
+
+  /** The Buildkite webhook's token, sent as a header. */
+  public static final Setting<String> BUILDKITE_WEBHOOK_TOKEN =
+      Setting.secret(
+          "DESTILL_BUILDKITE_WEBHOOK_TOKEN",
+          "Token of the Buildkite webhook sent as X-Buildkite-Token; with neither Buildkite"
+              + " setting, /webhooks/buildkite answers 404.");
+
+  /** The GitLab webhook's secret token. */
+  public static final Setting<String> GITLAB_WEBHOOK_TOKEN =
+      Setting.secret(
+          "DESTILL_GITLAB_WEBHOOK_TOKEN",
+          "Secret token of the GitLab webhook (X-Gitlab-Token); unset: /webhooks/gitlab answers"
+              + " 404.");
+
+  /** How old a Buildkite signature may be. */
+  public static final Setting<Integer> BUILDKITE_REPLAY_SECONDS =
+      Setting.integer(
+          "DESTILL_BUILDKITE_REPLAY_SECONDS",
+          300,
+          1,
+          86_400,
+          "How far an X-Buildkite-Signature timestamp may be from now, in seconds.");
+
+  /** The largest JSON or webhook body. */
+  public static final Setting<Integer> SERVER_MAX_BODY =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_BODY_BYTES",
+          5 << 20,
+          1024,
+          Integer.MAX_VALUE,
+          "Largest JSON or webhook body the server takes (413 above).");
+
+  /** The largest uploaded log. */
+  public static final Setting<Integer> SERVER_MAX_LOG =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_LOG_BYTES",
+          256 << 20,
+          1024,
+          Integer.MAX_VALUE,
+          "Largest log uploaded to the server, after gzip is undone (413 above).");
+
+  /** The largest request head. */
+  public static final Setting<Integer> SERVER_MAX_HEADER =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_HEADER_BYTES",
+          16 << 10,
+          1024,
+          1 << 20,
+          "Largest request line and headers the server takes (431 above).");
+
+  /** HTTP requests served at once. */
+  public static final Setting<Integer> SERVER_MAX_IN_FLIGHT =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_IN_FLIGHT",
+          256,
+          1,
+          100_000,
+          "HTTP requests the server serves at once; more get 429 with Retry-After.");
+
+  /** Analyses run at once by one-process serve. */
+  public static final Setting<Integer> SERVER_MAX_CONCURRENT =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_CONCURRENT",
+          2,
+          1,
+          1024,
+          "Analyses one-process 'destill serve' runs at once.");
+
+  /** Analyses accepted and not finished. */
+  public static final Setting<Integer> SERVER_MAX_QUEUED =
+      Setting.integer(
+          "DESTILL_SERVER_MAX_QUEUED",
+          256,
+          1,
+          1_000_000,
+          "Analyses the server accepts and has not finished; more get 429 with Retry-After.");
+
+  /** How long SIGTERM waits for requests in flight. */
+  public static final Setting<Integer> SERVER_DRAIN_SECONDS =
+      Setting.integer(
+          "DESTILL_SERVER_DRAIN_SECONDS",
+          20,
+          0,
+          3600,
+          "On SIGTERM, how long the server lets requests in flight finish, in seconds.");
+
+  /** A keystore that turns on HTTPS. */
+  public static final Setting<String> SERVER_KEYSTORE =
+      Setting.text(
+              "DESTILL_SERVER_KEYSTORE",
+              "PKCS12 or JKS keystore; when set the server speaks HTTPS only.")
+          .withType("file");
+
+  /** The keystore's password. */
+  public static final Setting<String> SERVER_KEYSTORE_PASSWORD =
+      Setting.secret("DESTILL_SERVER_KEYSTORE_PASSWORD", "Password of DESTILL_SERVER_KEYSTORE.");
+
+  /** The settings of 'destill serve', in the order its --help lists them. */
+  public static final List<Setting<?>> SERVER =
+      List.of(
+          SERVER_HOST,
+          SERVER_PORT,
+          SERVER_TOKEN,
+          SERVER_READ_TOKEN,
+          SERVER_AUTH_READS,
+          GITHUB_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_TOKEN,
+          GITLAB_WEBHOOK_TOKEN,
+          BUILDKITE_REPLAY_SECONDS,
+          SERVER_MAX_BODY,
+          SERVER_MAX_LOG,
+          SERVER_MAX_HEADER,
+          SERVER_MAX_IN_FLIGHT,
+          SERVER_MAX_CONCURRENT,
+          SERVER_MAX_QUEUED,
+          SERVER_DRAIN_SECONDS,
+          SERVER_KEYSTORE,
+          SERVER_KEYSTORE_PASSWORD);
+
   /** The OpenAI-compatible server explanations go to; nothing is sent unless it is set. */
   public static final Setting<String> LLM_URL =
       Setting.text(
@@ -219,6 +399,26 @@ public final class Settings {
           TERM,
           NO_COLOR,
           PAGER,
+          GITHUB_WORKSPACE,
+          SERVER_HOST,
+          SERVER_PORT,
+          SERVER_TOKEN,
+          SERVER_READ_TOKEN,
+          SERVER_AUTH_READS,
+          GITHUB_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_SECRET,
+          BUILDKITE_WEBHOOK_TOKEN,
+          GITLAB_WEBHOOK_TOKEN,
+          BUILDKITE_REPLAY_SECONDS,
+          SERVER_MAX_BODY,
+          SERVER_MAX_LOG,
+          SERVER_MAX_HEADER,
+          SERVER_MAX_IN_FLIGHT,
+          SERVER_MAX_CONCURRENT,
+          SERVER_MAX_QUEUED,
+          SERVER_DRAIN_SECONDS,
+          SERVER_KEYSTORE,
+          SERVER_KEYSTORE_PASSWORD,
           LLM_URL,
           LLM_MODEL,
           LLM_API_KEY,

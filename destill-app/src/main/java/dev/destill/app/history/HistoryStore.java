@@ -3,8 +3,12 @@ package dev.destill.app.history;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisService;
 import dev.destill.core.DestillException;
+import dev.destill.core.engine.Boilerplate;
+import dev.destill.core.engine.CapWarning;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
+import dev.destill.core.model.Projects;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.StoreBatch;
@@ -26,21 +30,93 @@ public final class HistoryStore {
 
   /** Adds history to the report's findings and saves the report; returns the enriched report. */
   public static AnalysisReport record(FindingStore store, AnalysisReport report) {
-    AnalysisReport enriched = withHistory(store, report);
-    store.apply(report.stored());
-    return enriched;
+    return record(store, report, "");
   }
 
-  /** Adds what earlier builds (not this one) say about each finding. */
-  public static AnalysisReport withHistory(FindingStore store, AnalysisReport report) {
-    List<String> hashes = report.findings().stream().map(Finding::hash).distinct().toList();
-    Map<String, History> history = store.history(hashes, report.buildId(), WINDOW);
+  /**
+   * Adds history to the report's findings and saves the report, in {@code project} (blank: the one
+   * its build id says); returns the enriched report. The counts are saved with the findings, so
+   * that {@code view} shows them as they were at analysis time.
+   */
+  public static AnalysisReport record(FindingStore store, AnalysisReport report, String project) {
+    String scope = project.isBlank() ? Projects.of(report.buildId()) : project;
+    Map<String, History> history = history(store, report, scope);
+    List<RequestEvent> events = new ArrayList<>();
+    for (RequestEvent e : report.stored().events()) {
+      events.add(
+          e instanceof RequestEvent.Resolved r
+              ? new RequestEvent.Resolved(r.requestId(), r.buildId(), r.title(), scope)
+              : e);
+    }
+    List<StoreBatch.RequestFinding> findings = new ArrayList<>();
+    for (StoreBatch.RequestFinding rf : report.stored().findings()) {
+      History h = history.get(rf.finding().hash());
+      findings.add(
+          h == null
+              ? rf
+              : new StoreBatch.RequestFinding(rf.requestId(), rf.finding().withHistory(h)));
+    }
+    store.apply(new StoreBatch(findings, events));
+    return withHistory(report, history);
+  }
+
+  /**
+   * What the other builds of the project say about each finding's hash; boilerplate ({@link
+   * Boilerplate}) gets no count.
+   */
+  private static Map<String, History> history(
+      FindingStore store, AnalysisReport report, String project) {
+    List<String> hashes =
+        report.findings().stream()
+            .filter(f -> !Boilerplate.is(f.message()))
+            .map(Finding::hash)
+            .distinct()
+            .toList();
+    return store.history(hashes, report.buildId(), project, WINDOW);
+  }
+
+  private static AnalysisReport withHistory(AnalysisReport report, Map<String, History> history) {
     List<Finding> enriched = new ArrayList<>(report.findings().size());
     for (Finding f : report.findings()) {
-      History h = history.get(f.hash());
+      History h = Boilerplate.is(f.message()) ? null : history.get(f.hash());
       enriched.add(h == null ? f : f.withHistory(h));
     }
     return report.withFindings(enriched);
+  }
+
+  /**
+   * The request {@code given} names: {@code last} (the latest analysis), a full id, or a unique
+   * prefix of one (with or without {@code req-}).
+   *
+   * @throws DestillException.BadInput when it names none, or several
+   */
+  public static String resolve(FindingStore store, String given) {
+    String id = given.strip();
+    if (id.equals("last")) {
+      return store.recentRequests(1).stream()
+          .findFirst()
+          .map(RequestRecord::id)
+          .orElseThrow(
+              () -> new DestillException.BadInput("the history is empty; analyze a build first"));
+    }
+    if (store.request(id).isPresent()) {
+      return id;
+    }
+    String prefix = id.startsWith("req-") ? id : "req-" + id;
+    List<String> matches = store.requestIds(prefix, 6);
+    if (matches.size() == 1) {
+      return matches.get(0);
+    }
+    if (matches.isEmpty()) {
+      throw new DestillException.BadInput(
+          "no analysis " + given + " in the history; 'destill history' lists them");
+    }
+    throw new DestillException.BadInput(
+        given
+            + " matches several analyses ("
+            + String.join(", ", matches.subList(0, Math.min(5, matches.size())))
+            + (matches.size() > 5 ? ", …" : "")
+            + "); give more of the id");
   }
 
   /**
@@ -58,8 +134,12 @@ public final class HistoryStore {
                             + requestId
                             + " in the history; 'destill history' lists them"));
     AnalysisService.Ranked ranked = AnalysisService.rank(store, requestId);
-    List<String> warnings = new ArrayList<>(r.warnings());
-    warnings.addAll(ranked.warnings());
+    List<String> warnings =
+        new ArrayList<>(
+            CapWarning.merge(
+                r.warnings(),
+                ranked.capped(),
+                ranked.jobs().stream().map(dev.destill.app.analysis.JobSummary::name).toList()));
     if (!r.error().isEmpty()) {
       warnings.add(r.error());
     }
@@ -74,7 +154,10 @@ public final class HistoryStore {
             warnings,
             r.created(),
             new StoreBatch(List.of(), List.of()));
-    AnalysisReport withHistory = withHistory(store, report);
+    // Analyses saved with their counts show them as they were; older ones are counted now.
+    boolean frozen = ranked.findings().stream().anyMatch(f -> f.history().isPresent());
+    AnalysisReport withHistory =
+        frozen ? report : withHistory(report, history(store, report, Projects.of(r.buildId())));
     return explanations(store)
         .flatMap(x -> x.explanationOf(requestId))
         .map(withHistory::withExplanation)

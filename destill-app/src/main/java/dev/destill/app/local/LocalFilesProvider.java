@@ -99,7 +99,25 @@ public final class LocalFilesProvider implements CiProvider {
     }
     long failed = jobs.stream().filter(j -> j.info().failed()).count();
     progress.accept(new ProgressEvent.BuildResolved(target, target, jobs.size(), (int) failed));
-    return new Build("local:" + target, name(), target, target, state, jobs);
+    return new Build(buildId(target), name(), target, target, state, jobs);
+  }
+
+  /**
+   * The build id of a local target: {@code local:} and its absolute, normalized path (so that a
+   * relative and an absolute path of one file are one build), or {@code local:stdin/} and a fresh
+   * id for standard input, which is a new build each time.
+   */
+  static String buildId(String target) {
+    if (target.equals("-")) {
+      return "local:stdin/" + java.util.UUID.randomUUID();
+    }
+    Path path = Path.of(target).toAbsolutePath().normalize();
+    try {
+      path = path.toRealPath();
+    } catch (IOException e) {
+      // A path that cannot be resolved further keeps its absolute form.
+    }
+    return "local:" + path;
   }
 
   private BuildJob job(String name, String path, boolean report) {

@@ -26,8 +26,16 @@ public final class LogSearch {
   public static final int MAX_CONTEXT = 10;
   private static final long MATCH_BUDGET_NANOS = 50_000_000L;
 
-  /** One match: its line number and the lines around it. */
-  public record Hit(String job, long line, List<String> lines) {}
+  /**
+   * One match, or several whose contexts overlap or touch: the first match's line number, every
+   * match's, and the lines around them (each line once).
+   */
+  public record Hit(String job, long line, List<Long> matchLines, List<String> lines) {
+    public Hit {
+      matchLines = List.copyOf(matchLines);
+      lines = List.copyOf(lines);
+    }
+  }
 
   private LogSearch() {}
 
@@ -61,7 +69,7 @@ public final class LogSearch {
     int ctx = Math.max(0, Math.min(MAX_CONTEXT, context));
     List<Hit> hits = new ArrayList<>();
     Deque<String> before = new ArrayDeque<>();
-    List<PendingHit> open = new ArrayList<>();
+    PendingHit pending = null;
     int index = matchesBefore;
     long n = 0;
     boolean more = false;
@@ -72,50 +80,50 @@ public final class LogSearch {
       while ((line = readLine(in)) != null) {
         n++;
         String clean = clean(line, keys);
-        for (PendingHit p : open) {
-          p.lines.add(n + ": " + clean);
+        boolean hit = matches(pattern, clean);
+        if (hit && index >= to) {
+          more = true;
+          break;
         }
-        open.removeIf(
-            p -> {
-              if (p.lines.size() >= p.want) {
-                hits.add(new Hit(job, p.line, List.copyOf(p.lines)));
-                return true;
-              }
-              return false;
-            });
-        if (matches(pattern, clean)) {
-          if (index >= to) {
-            more = true;
-            break;
+        boolean shown = hit && index >= from;
+        // A match whose context overlaps or touches the open hit's joins it.
+        if (pending != null && n > pending.last + 2L * ctx + 1) {
+          hits.add(pending.hit(job, ctx));
+          pending = null;
+        }
+        if (pending != null) {
+          pending.add(n, clean, shown);
+        } else if (shown) {
+          pending = new PendingHit(n);
+          long k = n - before.size();
+          for (String b : before) {
+            pending.add(k++, b, false);
           }
-          if (index >= from) {
-            PendingHit p = new PendingHit(n, before.size() + 1 + ctx);
-            p.lines.addAll(before);
-            p.lines.add(n + "> " + clean);
-            open.add(p);
-          }
+          pending.add(n, clean, true);
+        }
+        if (hit) {
           index++;
         }
-        before.addLast(n + ": " + clean);
+        before.addLast(clean);
         if (before.size() > ctx) {
           before.removeFirst();
         }
-        if (index >= to && open.isEmpty()) {
+        if (index >= to && (pending == null || n >= pending.last + ctx)) {
           // The page is full; keep reading only to learn whether more matches follow.
           more = containsMatch(in, pattern, keys);
           break;
         }
       }
     }
-    for (PendingHit p : open) {
-      hits.add(new Hit(job, p.line, List.copyOf(p.lines)));
+    if (pending != null) {
+      hits.add(pending.hit(job, ctx));
     }
     return new Result(hits, index, more);
   }
 
   private static String clean(String line, Secrets.KeyBlocks keys) {
     String visible = LineCleaner.visible(line);
-    return keys.body(visible) ? Secrets.MASK : Secrets.mask(visible);
+    return keys.body(visible) ? Secrets.MASK : Secrets.mask(LineCleaner.display(visible));
   }
 
   private static boolean containsMatch(InputStream in, Pattern pattern, Secrets.KeyBlocks keys)
@@ -131,12 +139,32 @@ public final class LogSearch {
 
   private static final class PendingHit {
     final long line;
+    long last;
+    final List<Long> matchLines = new ArrayList<>();
+    final List<Long> numbers = new ArrayList<>();
     final List<String> lines = new ArrayList<>();
-    final int want;
 
-    PendingHit(long line, int want) {
+    PendingHit(long line) {
       this.line = line;
-      this.want = want;
+      this.last = line;
+    }
+
+    void add(long n, String text, boolean match) {
+      numbers.add(n);
+      lines.add(n + (match ? "> " : ": ") + text);
+      if (match) {
+        matchLines.add(n);
+        last = n;
+      }
+    }
+
+    /** The hit, with {@code ctx} lines after its last match. */
+    Hit hit(String job, int ctx) {
+      int end = 0;
+      while (end < numbers.size() && numbers.get(end) <= last + ctx) {
+        end++;
+      }
+      return new Hit(job, line, matchLines, lines.subList(0, end));
     }
   }
 

@@ -8,7 +8,10 @@ import dev.destill.app.analysis.JobSummary;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.engine.Secrets;
 import dev.destill.core.model.Finding;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds what an assistant gets back from an analysis: the build, the top unique failures in full
@@ -39,6 +42,8 @@ public final class Manifest {
     build.put("title", report.title());
     build.put("id", report.buildId());
     ArrayNode jobs = build.putArray("jobs");
+    Map<String, String> shortNames = shortNames(report);
+    boolean oneJob = report.jobs().size() == 1;
     int jobsShown = 0;
     for (JobSummary j : report.jobs()) {
       if (jobsShown++ >= 30) {
@@ -47,6 +52,10 @@ public final class Manifest {
       }
       ObjectNode o = jobs.addObject();
       o.put("name", j.name());
+      String shortName = shortNames.get(j.name());
+      if (!oneJob && shortName != null && !shortName.equals(j.name())) {
+        o.put("short_name", shortName);
+      }
       o.put("state", j.state().id());
       o.put("lines", j.lines());
     }
@@ -55,6 +64,15 @@ public final class Manifest {
     }
     List<Finding> findings = report.findings();
     root.put("findings_total", findings.size());
+    // With no likely cause, the best candidates are shown in full all the same.
+    int fullTier = findings.stream().mapToInt(Finding::tier).min().orElse(1);
+    boolean anyTier1 = fullTier == 1;
+    if (!findings.isEmpty() && !anyTier1) {
+      root.put(
+          "note",
+          "no line names the failure with confidence (nothing is tier 1); top_failures holds the "
+              + "best candidates");
+    }
     ArrayNode top = root.putArray("top_failures");
     ArrayNode others = root.putArray("other_findings");
     int budgetChars = budgetTokens * CHARS_PER_TOKEN;
@@ -63,15 +81,16 @@ public final class Manifest {
     int i = 0;
     for (; i < findings.size(); i++) {
       Finding f = findings.get(i);
-      boolean full = f.tier() == 1 && shownFull < limit;
-      ObjectNode node = full ? fullNode(f, i + 1) : briefNode(f, i + 1);
+      boolean full = f.tier() <= fullTier && shownFull < limit;
+      String job = oneJob ? null : shortNames.getOrDefault(f.job(), f.job());
+      ObjectNode node = full ? fullNode(f, i + 1, job) : briefNode(f, i + 1, job);
       ArrayNode target = full ? top : others;
       target.add(node);
       if (size(root) > budgetChars - 400) {
         target.remove(target.size() - 1);
         if (full) {
           // A full entry does not fit: try it as one line.
-          ObjectNode brief = briefNode(f, i + 1);
+          ObjectNode brief = briefNode(f, i + 1, job);
           others.add(brief);
           if (size(root) > budgetChars - 400) {
             others.remove(others.size() - 1);
@@ -108,8 +127,30 @@ public final class Manifest {
     return root.toString();
   }
 
-  static ObjectNode fullNode(Finding f, int rank) {
-    ObjectNode o = briefNode(f, rank);
+  /**
+   * A short name for each job, distinctive within the build: the file name of a local log when no
+   * other job has it, otherwise the name as it is. Findings name their job by it.
+   */
+  public static Map<String, String> shortNames(AnalysisReport report) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (JobSummary j : report.jobs()) {
+      counts.merge(tail(j.name()), 1, Integer::sum);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (JobSummary j : report.jobs()) {
+      String t = tail(j.name());
+      out.put(j.name(), counts.get(t) == 1 ? t : j.name());
+    }
+    return out;
+  }
+
+  private static String tail(String name) {
+    int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+    return slash >= 0 && slash < name.length() - 1 ? name.substring(slash + 1) : name;
+  }
+
+  static ObjectNode fullNode(Finding f, int rank, String job) {
+    ObjectNode o = briefNode(f, rank, job);
     o.put("severity", f.severity().id());
     o.put("recurrence_in_build", f.recurrence());
     f.history()
@@ -134,7 +175,7 @@ public final class Manifest {
     List<String> block =
         f.block().size() > BLOCK_LINES ? f.block().subList(0, BLOCK_LINES) : f.block();
     for (String l : block) {
-      lines.add(f.line() > 0 ? numbered(n++, l, '>') : clip(l));
+      lines.add(f.line() > 0 ? numbered(n++, l, '>') : clip(LineCleaner.display(l)));
     }
     if (f.block().size() > BLOCK_LINES) {
       lines.add("... " + (f.block().size() - BLOCK_LINES) + " more lines (get_finding_details)");
@@ -142,18 +183,21 @@ public final class Manifest {
     }
     List<String> post = f.postContext();
     for (String l : post.subList(0, Math.min(CONTEXT_LINES, post.size()))) {
-      lines.add(f.line() > 0 ? numbered(n++, l, ' ') : clip(l));
+      lines.add(f.line() > 0 ? numbered(n++, l, ' ') : clip(LineCleaner.display(l)));
     }
     return o;
   }
 
-  static ObjectNode briefNode(Finding f, int rank) {
+  /** A finding in one line; {@code job} is how to name its job, or null to leave it out. */
+  static ObjectNode briefNode(Finding f, int rank, String job) {
     ObjectNode o = JSON.createObjectNode();
     o.put("rank", rank);
     o.put("id", f.id());
     o.put("tier", f.tier());
     o.put("confidence", f.confidence());
-    o.put("job", f.job());
+    if (job != null) {
+      o.put("job", job);
+    }
     if (!f.step().isEmpty()) {
       o.put("step", f.step());
     }
@@ -162,7 +206,7 @@ public final class Manifest {
           "lines",
           f.endLine() > f.line() ? f.line() + "-" + f.endLine() : String.valueOf(f.line()));
     }
-    o.put("message", clip(LineCleaner.stripDecorations(f.message())));
+    o.put("message", clip(LineCleaner.display(f.message()).strip()));
     if (f.recurrence() > 1) {
       o.put("recurrence_in_build", f.recurrence());
     }
@@ -170,7 +214,7 @@ public final class Manifest {
   }
 
   static String numbered(long n, String line, char mark) {
-    return n + (mark == '>' ? "> " : ": ") + clip(LineCleaner.stripPrefix(line));
+    return n + (mark == '>' ? "> " : ": ") + clip(LineCleaner.display(line));
   }
 
   static String clip(String s) {

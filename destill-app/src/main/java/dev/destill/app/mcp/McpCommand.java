@@ -1,17 +1,21 @@
 package dev.destill.app.mcp;
 
+import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.cli.CommonOptions;
 import dev.destill.app.cli.ExitCodes;
 import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.config.Settings;
 import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
+import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.InMemoryFindingStore;
+import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -21,7 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,10 +77,12 @@ public final class McpCommand implements Callable<Integer> {
             PathGuard.of(
                 services.settings().find(Settings.MCP_ROOTS).orElse(""),
                 Path.of("").toAbsolutePath()));
-    McpJsonMapper json = McpJsonMapper.getDefault();
+    McpJsonMapper json = McpJsonDefaults.getMapper();
     StdioGuard stdio = new StdioGuard(System.in, System.out);
     McpSyncServer server =
-        McpServer.sync(new StdioServerTransportProvider(json, stdio.sdkInput(), stdio.sdkOutput()))
+        McpServer.sync(
+                new NamingTransportProvider(
+                    new StdioServerTransportProvider(json, stdio.sdkInput(), stdio.sdkOutput())))
             .serverInfo("destill", VersionInfo.version())
             .instructions(
                 "Destill finds why a CI build failed. Start with analyze_build (a Buildkite, GitHub "
@@ -84,6 +90,8 @@ public final class McpCommand implements Callable<Integer> {
                     + "get_finding_details and search_log using the request_id they return.")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .requestTimeout(Duration.ofMinutes(10))
+            // Arguments outside a tool's input schema (limit 0, a missing finding_id) are refused.
+            .validateToolInputs(true)
             .tools(ClientRoots.follow(specs(json, tools), tools.paths()))
             .build();
     // The transport reads what the guard passes on; serve until the client closes stdin.
@@ -122,26 +130,51 @@ public final class McpCommand implements Callable<Integer> {
     }
   }
 
+  /** What a tool does with its arguments; {@code progress} tells the client how far it is. */
+  @FunctionalInterface
+  interface Handler {
+    String apply(Map<String, Object> args, AnalysisListener progress);
+  }
+
+  private static final String MANIFEST_SCHEMA =
+      """
+      {"type":"object","properties":{
+        "request_id":{"type":"string"},
+        "build":{"type":"object","properties":{"title":{"type":"string"},"id":{"type":"string"},"jobs":{"type":"array"}}},
+        "findings_total":{"type":"integer"},
+        "note":{"type":"string"},
+        "top_failures":{"type":"array","items":{"type":"object"}},
+        "other_findings":{"type":"array","items":{"type":"object"}},
+        "omitted":{"type":"object"},
+        "next_steps":{"type":"string"}},
+       "required":["request_id","build","findings_total","top_failures","other_findings"]}""";
+
   static List<SyncToolSpecification> specs(McpJsonMapper json, McpTools tools) {
     return List.of(
         tool(
             json,
             "analyze_build",
+            "Analyze a CI build",
+            true,
             "Analyze a failed CI build from its URL (Buildkite https://buildkite.com/ORG/PIPELINE/builds/N, "
                 + "GitHub Actions https://github.com/OWNER/REPO/actions/runs/ID, GitLab "
                 + "https://HOST/GROUP/PROJECT/-/pipelines/ID). Returns a compact manifest: the build, the top "
                 + "unique failures in full (message, job/step, confidence, recurrence, context lines) and the "
                 + "rest one line each, plus a request_id for drill-down. Tokens come from the server's "
-                + "environment (BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN).",
+                + "environment (BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN). Sends progress "
+                + "notifications while it reads the logs.",
             """
             {"type":"object","properties":{
-              "url":{"type":"string","description":"The build, run or pipeline URL"},
+              "url":{"type":"string","minLength":1,"description":"The build, run or pipeline URL"},
               "limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many top failures to show in full (default 5)"}},
              "required":["url"]}""",
-            a -> tools.analyzeBuild(str(a, "url"), integer(a, "limit", 5))),
+            MANIFEST_SCHEMA,
+            (a, p) -> tools.analyzeBuild(str(a, "url"), integer(a, "limit", 5), p)),
         tool(
             json,
             "analyze_log",
+            "Analyze a local CI log",
+            false,
             "Analyze a local CI log: a file or directory path on the server's machine (each file is one job; "
                 + ".gz and JUnit XML reports are read), or the log text itself. Returns the same manifest as "
                 + "analyze_build, with a request_id. Only paths under the client's roots are read (or under "
@@ -151,33 +184,51 @@ public final class McpCommand implements Callable<Integer> {
               "path":{"type":"string","description":"A log file or directory on the server's machine"},
               "text":{"type":"string","description":"The log itself, when there is no file"},
               "limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many top failures to show in full (default 5)"}}}""",
-            a -> tools.analyzeLog(str(a, "path"), str(a, "text"), integer(a, "limit", 5))),
+            MANIFEST_SCHEMA,
+            (a, p) -> tools.analyzeLog(str(a, "path"), str(a, "text"), integer(a, "limit", 5), p)),
         tool(
             json,
             "get_finding_details",
+            "Show one finding in full",
+            false,
             "The full block and context (15 lines before, 30 after) of one finding of an earlier analysis.",
             """
             {"type":"object","properties":{
-              "request_id":{"type":"string","description":"The request_id of analyze_build or analyze_log"},
-              "finding_id":{"type":"string","description":"A finding's id from the manifest"}},
+              "request_id":{"type":"string","minLength":1,"description":"The request_id of analyze_build or analyze_log"},
+              "finding_id":{"type":"string","minLength":1,"description":"A finding's id from the manifest"}},
              "required":["request_id","finding_id"]}""",
-            a -> tools.findingDetails(str(a, "request_id"), str(a, "finding_id"))),
+            """
+            {"type":"object","properties":{
+              "id":{"type":"string"},"rank":{"type":"integer"},"job":{"type":"string"},
+              "message":{"type":"string"},"pre_context":{"type":"array","items":{"type":"string"}},
+              "block":{"type":"array","items":{"type":"string"}},
+              "post_context":{"type":"array","items":{"type":"string"}}},
+             "required":["id","rank","job","message","block"]}""",
+            (a, p) -> tools.findingDetails(str(a, "request_id"), str(a, "finding_id"))),
         tool(
             json,
             "search_log",
+            "Search the logs of an analysis",
+            false,
             "Search the logs of an earlier analysis with a Java regular expression, when the findings are not "
-                + "enough. Returns up to 20 matches per page with context lines; page through with 'page'. "
-                + "Only the logs that analysis read are searched, and local files only while they are still "
-                + "under the allowed folders (see analyze_log); secrets are masked.",
+                + "enough. Returns up to 20 matches per page with context lines (overlapping contexts are "
+                + "merged); page through with 'page'. Only the logs that analysis read are searched, and "
+                + "local files only while they are still under the allowed folders (see analyze_log); "
+                + "secrets are masked.",
             """
             {"type":"object","properties":{
-              "request_id":{"type":"string","description":"The request_id of analyze_build or analyze_log"},
-              "job":{"type":"string","description":"Only this job (its name as in the manifest)"},
-              "pattern":{"type":"string","description":"A Java regular expression, matched per line"},
+              "request_id":{"type":"string","minLength":1,"description":"The request_id of analyze_build or analyze_log"},
+              "job":{"type":"string","description":"Only this job (its name or short name as in the manifest)"},
+              "pattern":{"type":"string","minLength":1,"description":"A Java regular expression, matched per line"},
               "context":{"type":"integer","minimum":0,"maximum":10,"description":"Lines before and after each match (default 2)"},
               "page":{"type":"integer","minimum":0,"description":"Page of results, from 0"}},
              "required":["request_id","pattern"]}""",
-            a ->
+            """
+            {"type":"object","properties":{
+              "request_id":{"type":"string"},"pattern":{"type":"string"},"page":{"type":"integer"},
+              "matches":{"type":"array","items":{"type":"object"}},"more":{"type":"boolean"}},
+             "required":["request_id","pattern","page","matches","more"]}""",
+            (a, p) ->
                 tools.searchLog(
                     str(a, "request_id"),
                     str(a, "job"),
@@ -187,34 +238,57 @@ public final class McpCommand implements Callable<Integer> {
         tool(
             json,
             "recurring_failures",
-            "The failures (by normalized-message hash) that occurred in the most builds analyzed by this server, "
-                + "with how many builds and when they were first and last seen.",
+            "List recurring failures",
+            false,
+            "The failures (by normalized-message hash) that occurred in the most builds analyzed on this "
+                + "machine, with how many builds and when they were first and last seen. Generic lines "
+                + "(BUILD FAILURE, exit code 1, a bare [ERROR]) are left out.",
             """
             {"type":"object","properties":{
               "limit":{"type":"integer","minimum":1,"maximum":100,"description":"How many (default 10)"}}}""",
-            a -> tools.recurringFailures(integer(a, "limit", 10))));
+            """
+            {"type":"object","properties":{
+              "note":{"type":"string"},"recurring":{"type":"array","items":{"type":"object"}}},
+             "required":["recurring"]}""",
+            (a, p) -> tools.recurringFailures(integer(a, "limit", 10))));
   }
 
   private static SyncToolSpecification tool(
       McpJsonMapper json,
       String name,
+      String title,
+      boolean openWorld,
       String description,
-      String schema,
-      Function<Map<String, Object>, String> handler) {
+      String inputSchema,
+      String outputSchema,
+      Handler handler) {
     return SyncToolSpecification.builder()
         .tool(
             McpSchema.Tool.builder()
                 .name(name)
+                .title(title)
                 .description(description)
-                .inputSchema(json, schema)
+                .inputSchema(json, inputSchema)
+                .outputSchema(json, outputSchema)
+                .annotations(
+                    McpSchema.ToolAnnotations.builder()
+                        .title(title)
+                        // Nothing the user has changes: an analysis is only added to the history.
+                        .readOnlyHint(true)
+                        .destructiveHint(false)
+                        .idempotentHint(true)
+                        .openWorldHint(openWorld)
+                        .build())
                 .build())
         .callHandler(
             (exchange, request) -> {
               try {
                 Map<String, Object> args =
                     request.arguments() == null ? Map.of() : request.arguments();
+                String answer = handler.apply(args, progress(exchange, request.progressToken()));
                 return CallToolResult.builder()
-                    .addTextContent(handler.apply(args))
+                    .addTextContent(answer)
+                    .structuredContent(json, answer)
                     .isError(false)
                     .build();
               } catch (DestillException e) {
@@ -231,6 +305,40 @@ public final class McpCommand implements Callable<Integer> {
               }
             })
         .build();
+  }
+
+  /**
+   * Progress notifications for a call whose client asked for them (a progress token): one when the
+   * build's jobs are known, then one per job read.
+   */
+  static AnalysisListener progress(McpSyncServerExchange exchange, Object token) {
+    if (token == null || exchange == null) {
+      return AnalysisListener.NONE;
+    }
+    AtomicInteger total = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    return new AnalysisListener() {
+      @Override
+      public void onProgress(ProgressEvent event) {
+        String message;
+        if (event instanceof ProgressEvent.BuildResolved b) {
+          total.set(b.jobs());
+          message = b.jobs() + " job" + (b.jobs() == 1 ? "" : "s") + " to read";
+        } else if (event instanceof ProgressEvent.JobFinished f) {
+          message = "read " + McpTools.safe(f.job());
+          done.incrementAndGet();
+        } else {
+          return;
+        }
+        try {
+          exchange.progressNotification(
+              new McpSchema.ProgressNotification(
+                  token, done.get(), total.get() == 0 ? null : (double) total.get(), message));
+        } catch (RuntimeException e) {
+          // A client that went away does not stop the analysis.
+        }
+      }
+    };
   }
 
   static String str(Map<String, Object> args, String key) {

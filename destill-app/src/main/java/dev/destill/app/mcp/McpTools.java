@@ -9,6 +9,7 @@ import dev.destill.app.analysis.AnalysisService;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
+import dev.destill.core.engine.Boilerplate;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.engine.Secrets;
 import dev.destill.core.model.Finding;
@@ -76,6 +77,11 @@ public final class McpTools {
   }
 
   public String analyzeBuild(String url, int limit) {
+    return analyzeBuild(url, limit, AnalysisListener.NONE);
+  }
+
+  /** Analyzes a build by URL; {@code progress} hears how far the reading is. */
+  public String analyzeBuild(String url, int limit, AnalysisListener progress) {
     if (url == null || url.isBlank()) {
       throw new DestillException.BadInput(
           "url is required: a Buildkite, GitHub Actions or GitLab build URL");
@@ -92,8 +98,7 @@ public final class McpTools {
       providers.add(s);
     }
     AnalysisReport report =
-        new AnalysisService(providers, clock)
-            .analyze(AnalysisRequest.of(url), AnalysisListener.NONE);
+        new AnalysisService(providers, clock).analyze(AnalysisRequest.of(url), progress);
     Map<String, Supplier<InputStream>> logs = new LinkedHashMap<>();
     for (SpoolingProvider s : spools) {
       s.spooled().forEach((job, file) -> logs.put(job, () -> open(file)));
@@ -102,6 +107,11 @@ public final class McpTools {
   }
 
   public String analyzeLog(String path, String text, int limit) {
+    return analyzeLog(path, text, limit, AnalysisListener.NONE);
+  }
+
+  /** Analyzes a local log or pasted text; {@code progress} hears how far the reading is. */
+  public String analyzeLog(String path, String text, int limit, AnalysisListener progress) {
     boolean hasPath = path != null && !path.isBlank();
     boolean hasText = text != null && !text.isEmpty();
     if (hasPath == hasText) {
@@ -119,16 +129,14 @@ public final class McpTools {
       LocalFilesProvider local =
           new LocalFilesProvider(JobState.FAILED, new ByteArrayInputStream(bytes));
       report =
-          new AnalysisService(List.of(local), clock)
-              .analyze(AnalysisRequest.of("-"), AnalysisListener.NONE);
+          new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of("-"), progress);
       logs.put("stdin", () -> new ByteArrayInputStream(bytes));
     } else {
       paths.check(path);
       LocalFilesProvider local =
           new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream());
       report =
-          new AnalysisService(List.of(local), clock)
-              .analyze(AnalysisRequest.of(path), AnalysisListener.NONE);
+          new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of(path), progress);
       // Checked again when searched: the file may have become a link since.
       report
           .jobs()
@@ -151,6 +159,10 @@ public final class McpTools {
 
   public String findingDetails(String requestId, String findingId) {
     Session s = session(requestId);
+    if (findingId == null || findingId.isBlank()) {
+      throw new DestillException.BadInput(
+          "finding_id is required: take an id from top_failures or other_findings of the manifest");
+    }
     Finding f =
         s.report().findings().stream()
             .filter(x -> x.id().equals(findingId))
@@ -163,7 +175,7 @@ public final class McpTools {
                             + " in "
                             + requestId
                             + "; use an id from the manifest"));
-    ObjectNode o = Manifest.briefNode(f, s.report().findings().indexOf(f) + 1);
+    ObjectNode o = Manifest.briefNode(f, s.report().findings().indexOf(f) + 1, f.job());
     o.put("severity", f.severity().id());
     o.put("hash", f.hash());
     o.put("source", f.source().id());
@@ -188,8 +200,12 @@ public final class McpTools {
     }
     Pattern p = LogSearch.compile(pattern);
     List<Map.Entry<String, Supplier<InputStream>>> logs = new ArrayList<>();
+    Map<String, String> shortNames = Manifest.shortNames(s.report());
     for (Map.Entry<String, Supplier<InputStream>> e : s.logs().entrySet()) {
-      if (job == null || job.isBlank() || e.getKey().equals(job)) {
+      if (job == null
+          || job.isBlank()
+          || e.getKey().equals(job)
+          || job.equals(shortNames.get(e.getKey()))) {
         logs.add(e);
       }
     }
@@ -219,8 +235,12 @@ public final class McpTools {
             LogSearch.search(e.getKey(), e.getValue().get(), p, context, from, to, count);
         for (LogSearch.Hit h : r.hits()) {
           ObjectNode o = hits.addObject();
-          o.put("job", h.job());
+          o.put("job", shortNames.getOrDefault(h.job(), h.job()));
           o.put("line", h.line());
+          if (h.matchLines().size() > 1) {
+            ArrayNode at = o.putArray("match_lines");
+            h.matchLines().forEach(at::add);
+          }
           ArrayNode lines = o.putArray("lines");
           h.lines().forEach(l -> lines.add(Manifest.clip(l)));
         }
@@ -243,9 +263,20 @@ public final class McpTools {
 
   public String recurringFailures(int limit) {
     ObjectNode root = Manifest.JSON.createObjectNode();
-    root.put("note", "counts cover every build in the history (destill analyze and this server)");
+    root.put(
+        "note",
+        "counts cover every build in the history (destill analyze and this server); generic lines "
+            + "such as BUILD FAILURE or exit code 1 are left out");
     ArrayNode list = root.putArray("recurring");
-    for (RecurringFailure r : store.recurringFailures(Math.max(1, Math.min(100, limit)))) {
+    int wanted = Math.max(1, Math.min(100, limit));
+    // Boilerplate is common, so ask for more than wanted and leave it out.
+    for (RecurringFailure r : store.recurringFailures(wanted * 3 + 20)) {
+      if (list.size() >= wanted) {
+        break;
+      }
+      if (Boilerplate.is(r.message())) {
+        continue;
+      }
       ObjectNode o = list.addObject();
       o.put("hash", r.hash());
       o.put("message", Manifest.clip(LineCleaner.stripDecorations(r.message())));
@@ -286,7 +317,7 @@ public final class McpTools {
   }
 
   private static void addLines(ArrayNode arr, List<String> lines) {
-    lines.forEach(l -> arr.add(Manifest.clip(l)));
+    lines.forEach(l -> arr.add(Manifest.clip(LineCleaner.display(l))));
   }
 
   private static InputStream open(Path file) {

@@ -98,7 +98,8 @@ public final class ExplanationText {
     return String.join(", ", parts);
   }
 
+  /** The model's words as Markdown prose: the report's one rule (no mentions, links, markup). */
   private static String escape(String s) {
-    return s.replaceAll("([\\\\`*_\\[\\]<>#|~])", "\\\\$1").replace("@", "@\u200b");
+    return MarkdownReport.prose(s);
   }
 }

@@ -5,7 +5,9 @@ public enum Format {
   TEXT,
   JSON,
   JSONL,
-  MARKDOWN;
+  MARKDOWN,
+  /** GitHub Actions workflow commands: annotations of the top findings. */
+  GITHUB;
 
   /** Lower case, as the command line takes it and help lists it. */
   @Override

@@ -72,6 +72,25 @@ public final class JsonReport {
     }
   }
 
+  /**
+   * Writes the JSONL line of an input that could not be analyzed: {@code input} and {@code error}
+   * (one line, as the CLI would print it).
+   */
+  public static void writeError(String input, String error, Writer out) {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.writeStartObject();
+      g.writeStringField("input", input);
+      g.writeStringField("error", error);
+      g.writeEndObject();
+      g.flush();
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes one finding with its rank. */
   public static void writeFinding(JsonGenerator g, int rank, Finding f) throws IOException {
     g.writeStartObject();

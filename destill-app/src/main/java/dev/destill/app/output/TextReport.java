@@ -19,6 +19,14 @@ public final class TextReport {
   private TextReport() {}
 
   public static void write(AnalysisReport report, int top, PrintWriter out) {
+    write(report, top, 0, out);
+  }
+
+  /**
+   * Writes the ranked list; {@code context} lines before and after each block are shown too (as
+   * grep's {@code -C}), as far as the finding kept them.
+   */
+  public static void write(AnalysisReport report, int top, int context, PrintWriter out) {
     long failed = report.jobs().stream().filter(j -> j.state() == JobState.FAILED).count();
     long lines = report.jobs().stream().mapToLong(JobSummary::lines).sum();
     List<Finding> findings = report.findings();
@@ -41,7 +49,7 @@ public final class TextReport {
       out.println(
           "No error lines found. If the build failed, its cause may be outside the logs "
               + "given (a timeout, a cancelled job, or another job).");
-      out.flush();
+      footer(report, out);
       return;
     }
     int shown = Math.min(top, findings.size());
@@ -60,15 +68,30 @@ public final class TextReport {
       if (f.test().isPresent()) {
         out.println("    test: " + f.test().get().className() + " > " + f.test().get().name());
       }
+      boolean junit = f.source() == FindingSource.JUNIT;
       List<String> block =
-          f.source() == FindingSource.JUNIT ? concat(f.block(), f.postContext()) : f.block();
+          junit ? concat(f.block(), f.postContext()) : trimTrailingBlank(f.block());
+      if (!junit && context > 0) {
+        List<String> pre = f.preContext();
+        List<String> before = pre.subList(Math.max(0, pre.size() - context), pre.size());
+        for (int k = 0; k < before.size(); k++) {
+          out.println(number(f.line() - before.size() + k) + " - " + clip(display(before.get(k))));
+        }
+      }
       int n = Math.min(block.size(), BLOCK_LINES_SHOWN);
       for (int k = 0; k < n; k++) {
-        String num = f.line() > 0 ? String.format(Locale.ROOT, "%6d", f.line() + k) : "      ";
-        out.println(num + " | " + clip(LineCleaner.stripPrefix(block.get(k))));
+        String num = f.line() > 0 ? number(f.line() + k) : "      ";
+        out.println(num + " | " + clip(display(block.get(k))));
       }
       if (block.size() > n) {
         out.println("       | ... " + (block.size() - n) + " more lines");
+      }
+      if (!junit && context > 0) {
+        List<String> after = f.postContext().subList(0, Math.min(context, f.postContext().size()));
+        long first = f.line() + f.block().size();
+        for (int k = 0; k < after.size(); k++) {
+          out.println(number(first + k) + " - " + clip(display(after.get(k))));
+        }
       }
     }
     if (findings.size() > shown) {
@@ -79,7 +102,30 @@ public final class TextReport {
           findings.size() - shown,
           findings.size());
     }
+    footer(report, out);
+  }
+
+  private static void footer(AnalysisReport report, PrintWriter out) {
+    out.println();
+    out.println("request " + report.requestId());
     out.flush();
+  }
+
+  private static String number(long line) {
+    return String.format(Locale.ROOT, "%6d", line);
+  }
+
+  private static String display(String line) {
+    return LineCleaner.display(line);
+  }
+
+  /** The block without the blank lines a block rule let in at its end. */
+  public static List<String> trimTrailingBlank(List<String> block) {
+    int end = block.size();
+    while (end > 1 && block.get(end - 1).isBlank()) {
+      end--;
+    }
+    return block.subList(0, end);
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

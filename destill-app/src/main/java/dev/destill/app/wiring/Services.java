@@ -143,6 +143,36 @@ public final class Services {
     return PostgresFindingStore.connect(settings.postgresUrl(), clock);
   }
 
+  /** The settings of {@code destill serve}, read and checked. */
+  public dev.destill.server.ServerSettings serverSettings() {
+    return new dev.destill.server.ServerSettings(
+        settings.get(Settings.SERVER_HOST),
+        settings.get(Settings.SERVER_PORT),
+        settings.find(Settings.SERVER_TOKEN),
+        settings.find(Settings.SERVER_READ_TOKEN),
+        settings.get(Settings.SERVER_AUTH_READS),
+        settings.find(Settings.GITHUB_WEBHOOK_SECRET),
+        settings.find(Settings.BUILDKITE_WEBHOOK_SECRET),
+        settings.find(Settings.BUILDKITE_WEBHOOK_TOKEN),
+        settings.find(Settings.GITLAB_WEBHOOK_TOKEN),
+        Duration.ofSeconds(settings.get(Settings.BUILDKITE_REPLAY_SECONDS)),
+        settings.get(Settings.SERVER_MAX_BODY),
+        settings.get(Settings.SERVER_MAX_LOG),
+        settings.get(Settings.SERVER_MAX_HEADER),
+        settings.get(Settings.SERVER_MAX_IN_FLIGHT),
+        settings.get(Settings.SERVER_MAX_CONCURRENT),
+        settings.get(Settings.SERVER_MAX_QUEUED),
+        Duration.ofSeconds(settings.get(Settings.SERVER_DRAIN_SECONDS)),
+        settings.find(Settings.SERVER_KEYSTORE).map(Path::of),
+        settings.find(Settings.SERVER_KEYSTORE_PASSWORD));
+  }
+
+  /** Whether both Kafka and PostgreSQL are configured: distributed mode. */
+  public boolean distributed() {
+    return settings.find(Settings.KAFKA).isPresent()
+        && settings.find(Settings.POSTGRES).isPresent();
+  }
+
   /** Connects to Kafka and creates the pipeline's topics where they are missing. */
   public Broker connectBroker() {
     String brokers = settings.kafkaBrokers();

@@ -13,21 +13,21 @@ import java.util.Random;
  * {@code logBytes} long with errors planted at known lines, a passing job with a short log, and a
  * JUnit report with one failed test attached to the failed job.
  */
-record FakeBuild(int number, byte[] log, List<Planted> planted) {
-  static final String FAILED_JOB_NAME = ":java: ledger tests";
+public record FakeBuild(int number, byte[] log, List<Planted> planted) {
+  public static final String FAILED_JOB_NAME = ":java: ledger tests";
   static final String PASSED_JOB_NAME = ":eslint: lint";
   static final String FAILED_TEST = "shouldBalanceEveryShard";
 
   /** An error line of the failed job's log: its 1-based line number and text. */
-  record Planted(long line, String text) {}
+  public record Planted(long line, String text) {}
 
   /** The web URL that {@code destill submit} and {@code destill analyze} take. */
-  String url() {
+  public String url() {
     return "https://buildkite.com/acme/shop/builds/" + number;
   }
 
   /** The build id the Buildkite provider gives this build, which keys its log chunks. */
-  String buildId() {
+  public String buildId() {
     return "buildkite:acme/shop/" + number;
   }
 
@@ -35,7 +35,7 @@ record FakeBuild(int number, byte[] log, List<Planted> planted) {
    * Generates the build: about {@code logBytes} of build output with {@code errors} error lines
    * spread evenly through it, the same for the same number.
    */
-  static FakeBuild generate(int number, int logBytes, int errors) {
+  public static FakeBuild generate(int number, int logBytes, int errors) {
     Random random = new Random(number);
     int approxLines = logBytes / 100;
     int every = Math.max(2, approxLines / (errors + 1));
@@ -109,7 +109,7 @@ record FakeBuild(int number, byte[] log, List<Planted> planted) {
   }
 
   /** Serves this build on {@code api}, whose base URL + {@code /v2} is BUILDKITE_API_URL. */
-  void serve(FakeCiServer api) {
+  public void serve(FakeCiServer api) {
     String build = "/v2/organizations/acme/pipelines/shop/builds/" + number;
     String failed = failedJobId(number);
     String passed = passedJobId(number);

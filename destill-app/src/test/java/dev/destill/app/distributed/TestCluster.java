@@ -39,13 +39,13 @@ import java.util.function.Supplier;
  * destill agent} wires them, each on its own thread with its own {@link Broker}. Thread-safe for
  * the test thread and the agents.
  */
-final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable {
   static final int PARTITIONS = 4;
   static final String TOKEN = "bkua_secret_token_value_1234567890";
 
   final EmbeddedKafka kafka;
   final EmbeddedPostgres postgres;
-  final FakeCiServer api = new FakeCiServer();
+  public final FakeCiServer api = new FakeCiServer();
   final FindingStore store;
   private final List<RunningAgent> agents = new ArrayList<>();
 
@@ -56,7 +56,7 @@ final class TestCluster implements AutoCloseable {
     this.store = new PostgresFindingStore(postgres.getPostgresDatabase(), Clock.systemUTC());
   }
 
-  static TestCluster start() {
+  public static TestCluster start() {
     EmbeddedKafka kafka = EmbeddedKafka.start();
     try {
       return new TestCluster(kafka, EmbeddedPostgres.builder().start());
@@ -71,7 +71,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** What the CLI and the agents read: the cluster, and the fake Buildkite API with a token. */
-  Map<String, String> env() {
+  public Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put(Settings.KAFKA.variable(), kafka.bootstrapServers());
     env.put(Settings.POSTGRES.variable(), jdbcUrl());
@@ -86,7 +86,7 @@ final class TestCluster implements AutoCloseable {
     return Services.forProcess(env());
   }
 
-  RunningAgent startIngest() {
+  public RunningAgent startIngest() {
     Broker broker = services().connectBroker();
     List<CiProvider> remote = services().remoteProviders();
     IngestAgent agent =
@@ -101,7 +101,7 @@ final class TestCluster implements AutoCloseable {
     return run(agent, broker, Optional.empty());
   }
 
-  RunningAgent startAnalyze(AgentMetrics metrics) {
+  public RunningAgent startAnalyze(AgentMetrics metrics) {
     Broker broker = services().connectBroker();
     return run(
         new AnalyzeAgent(broker, new MessageJson(), metrics, AgentCommand.CHUNKS_PER_POLL, true),
@@ -109,7 +109,7 @@ final class TestCluster implements AutoCloseable {
         Optional.empty());
   }
 
-  RunningAgent startSink() {
+  public RunningAgent startSink() {
     Broker broker = services().connectBroker();
     FindingStore sinkStore = services().openClusterStore();
     SinkAgent agent =
@@ -137,7 +137,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** An agent on its thread, with the broker (and store) it alone uses. */
-  static final class RunningAgent implements AutoCloseable {
+  public static final class RunningAgent implements AutoCloseable {
     final Agent agent;
     final Broker broker;
     final Thread thread;

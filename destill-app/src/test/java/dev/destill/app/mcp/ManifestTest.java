@@ -83,4 +83,80 @@ class ManifestTest {
     String body = Manifest.build(report(2), 2, 4000);
     assertThat(body).doesNotContain("supersecretvalue").doesNotContain("\u001b").contains("[... ");
   }
+
+  @Test
+  void shouldShowTheBestCandidatesInFullWhenNothingIsTierOne() throws Exception {
+    List<Finding> list = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      list.add(finding(i, 2));
+    }
+    JsonNode m = new ObjectMapper().readTree(Manifest.build(report(1).withFindings(list), 2, 4000));
+    assertThat(m.get("top_failures")).hasSize(2);
+    assertThat(m.get("top_failures").get(0).get("excerpt").size()).isGreaterThan(3);
+    assertThat(m.get("note").asText()).contains("best candidates");
+  }
+
+  @Test
+  void shouldNameJobsOnceAndShortly() throws Exception {
+    // One job: findings do not repeat it.
+    JsonNode one = new ObjectMapper().readTree(Manifest.build(report(3), 2, 4000));
+    assertThat(one.get("top_failures").get(0).has("job")).isFalse();
+    assertThat(one.get("build").get("jobs").get(0).get("name").asText()).isEqualTo("job");
+    // Several jobs with long paths: findings use each job's distinctive file name.
+    List<Finding> list = new ArrayList<>();
+    list.add(withJob(finding(0, 1), "/home/ci/builds/workspace/shop/logs/unit.log"));
+    list.add(withJob(finding(1, 1), "/home/ci/builds/workspace/shop/logs/lint.log"));
+    AnalysisReport two =
+        new AnalysisReport(
+            "req-2",
+            "logs",
+            "local:logs",
+            "logs",
+            List.of(
+                new JobSummary(
+                    "/home/ci/builds/workspace/shop/logs/unit.log",
+                    JobState.FAILED,
+                    OptionalInt.empty(),
+                    10,
+                    100),
+                new JobSummary(
+                    "/home/ci/builds/workspace/shop/logs/lint.log",
+                    JobState.FAILED,
+                    OptionalInt.empty(),
+                    10,
+                    100)),
+            list,
+            List.of(),
+            Instant.EPOCH,
+            new dev.destill.core.store.StoreBatch(List.of(), List.of()));
+    String body = Manifest.build(two, 2, 4000);
+    JsonNode m = new ObjectMapper().readTree(body);
+    assertThat(m.get("top_failures").get(0).get("job").asText()).isEqualTo("unit.log");
+    assertThat(m.get("build").get("jobs").get(0).get("short_name").asText()).isEqualTo("unit.log");
+    // The full path appears once, in the job list.
+    assertThat(body.split("/home/ci/builds/workspace/shop/logs/unit.log", -1)).hasSize(2);
+  }
+
+  static Finding withJob(Finding f, String job) {
+    return new Finding(
+        f.id(),
+        f.hash(),
+        f.severity(),
+        f.confidence(),
+        f.tier(),
+        job,
+        f.step(),
+        f.line(),
+        f.endLine(),
+        f.message(),
+        f.normalized(),
+        f.block(),
+        f.preContext(),
+        f.postContext(),
+        f.recurrence(),
+        f.source(),
+        f.test(),
+        f.signals(),
+        f.history());
+  }
 }

@@ -2,6 +2,7 @@ package dev.destill.core.analyze;
 
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
+import dev.destill.core.engine.CapWarning;
 import dev.destill.core.engine.JobScan;
 import dev.destill.core.engine.LogScanner;
 import dev.destill.core.engine.ScanOptions;
@@ -99,16 +100,12 @@ public final class AnalyzeAgent extends Agent {
         scan.dropped() == 0
             ? List.of()
             : List.of(
-                chunk.job().name()
-                    + ": kept the "
-                    + scan.findings().size()
-                    + " strongest distinct findings of lines "
-                    + chunk.ownFrom()
-                    + "-"
-                    + chunk.ownTo()
-                    + "; "
-                    + scan.dropped()
-                    + " weaker ones were only counted");
+                CapWarning.chunk(
+                    chunk.job().name(),
+                    scan.findings().size(),
+                    chunk.ownFrom(),
+                    chunk.ownTo(),
+                    scan.dropped()));
     ChunkRecord record =
         new ChunkRecord(
             chunk.job().id(),

@@ -43,6 +43,11 @@ final class BlockRules {
       // Rake prints its error message and backtrace flush left after the header.
       return !text.startsWith("(See full trace");
     }
+    if (head.strip().startsWith("\u25cf ")) {
+      // A Jest failure ("● suite › test") is followed by its indented message, Expected and
+      // Received and the code excerpt, with single blank lines between them.
+      return text.isBlank() ? !previous.isBlank() : indent(text) > indent(head);
+    }
     if (text.isBlank()) {
       // A Go panic prints a blank line between its message and the goroutine dump.
       return goPanic && !previous.isBlank();

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
  * {@code \r} progress output reduced to its last visible segment, ANSI escape sequences and
  * Buildkite {@code _bk;t=} timestamps removed. Stateless and thread-safe.
  *
- * <p>CI timestamp prefixes and markers are kept here (the contract's {@code message} is the raw
- * line without ANSI codes); {@link #stripDecorations} removes them for matching.
+ * <p>CI timestamp prefixes and markers are kept here (a finding holds the raw line without ANSI
+ * codes); {@link #display} is the one rule every output (text, Markdown, JSON, TUI, MCP) applies to
+ * show a line, and {@link #stripDecorations} removes them for matching.
  */
 public final class LineCleaner {
   /** The most characters of one line that matching, hashing and display ever look at. */
@@ -225,6 +226,19 @@ public final class LineCleaner {
       return Math.min(n, j + 2);
     }
     return j + 1;
+  }
+
+  /**
+   * The one display rule: a line as every output shows it, without the CI timestamp prefix and
+   * {@code ##[error]}-style marker, with its own indentation. Idempotent.
+   */
+  public static String display(String visible) {
+    return stripPrefix(visible);
+  }
+
+  /** {@link #display} of each line. */
+  public static java.util.List<String> display(java.util.List<String> lines) {
+    return lines.stream().map(LineCleaner::display).toList();
   }
 
   /**

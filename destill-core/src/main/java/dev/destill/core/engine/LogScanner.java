@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * Reads one job log as a stream of bytes and turns it into findings, in one pass and bounded
@@ -70,8 +69,7 @@ public final class LogScanner {
   private static final int MAX_SKETCHES = 100_000;
   private final java.util.Set<Integer> sketches = new java.util.HashSet<>();
   private final RecentSet rejected;
-  private final PriorityQueue<Acc> weakest =
-      new PriorityQueue<>(Comparator.comparingDouble((Acc a) -> a.finding.confidence()));
+  private final FamilyCap<Acc> weakest;
   private boolean finished;
   private long dropped;
 
@@ -88,6 +86,8 @@ public final class LogScanner {
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
+    this.weakest =
+        new FamilyCap<>(options.maxDistinct(), Comparator.comparingDouble((Acc a) -> a.confidence));
     this.line = options.firstLine();
     for (int i = 0; i < RING; i++) {
       ringBytes[i] = new byte[256];
@@ -518,9 +518,8 @@ public final class LogScanner {
     confidence = Math.max(0.01, Math.min(MAX_LOG_CONFIDENCE, confidence));
     // When the job already holds as many findings as it may, a weaker one is only counted
     // (before hashing it: in error-heavy logs most blocks end here).
-    if (byHash.size() >= options.maxDistinct()
-        && !weakest.isEmpty()
-        && confidence < weakest.peek().finding.confidence()) {
+    String family = FamilyCap.family(b.headText);
+    if (weakest.wouldDrop(family, Acc.probe(confidence))) {
       dropped++;
       return;
     }
@@ -566,11 +565,13 @@ public final class LogScanner {
             Optional.empty());
     Acc acc = new Acc(identity, f);
     byHash.put(identity, acc);
-    weakest.add(acc);
-    if (byHash.size() > options.maxDistinct()) {
-      Acc drop = weakest.poll();
-      byHash.remove(drop.identity);
-    }
+    weakest
+        .add(acc, family)
+        .ifPresent(
+            drop -> {
+              byHash.remove(drop.identity);
+              dropped++;
+            });
   }
 
   // Key bodies are already the mask (their state is kept in the stream, across blocks).
@@ -719,11 +720,24 @@ public final class LogScanner {
   private static final class Acc {
     final String identity;
     final Finding finding;
+    final double confidence;
     int count = 1;
 
     Acc(String identity, Finding finding) {
       this.identity = identity;
       this.finding = finding;
+      this.confidence = finding.confidence();
+    }
+
+    private Acc(double confidence) {
+      this.identity = "";
+      this.finding = null;
+      this.confidence = confidence;
+    }
+
+    /** A stand-in of a given confidence, to ask the cap whether a newcomer would stay. */
+    static Acc probe(double confidence) {
+      return new Acc(confidence);
     }
   }
 }

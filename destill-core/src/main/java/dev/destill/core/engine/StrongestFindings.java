@@ -9,22 +9,21 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
  * The findings of one analysis as they arrive from its chunks, bounded: each finding id is taken
  * once (a redelivered chunk adds nothing), duplicates within a job fold into one (the lowest line
- * stays, counts add up), and each job keeps its {@code perJob} most likely distinct findings; a
- * weaker one is only counted. Test failures, exit summaries and end-of-log candidates are always
- * kept, since ranking builds on them. So memory stays bounded however long the log is. Not
- * thread-safe.
+ * stays, counts add up), and each job keeps {@code perJob} distinct findings, the strongest of each
+ * template family first ({@link FamilyCap}); a weaker one is only counted. Test failures, exit
+ * summaries and end-of-log candidates are always kept, since ranking builds on them. So memory
+ * stays bounded however long the log is. Not thread-safe.
  */
 public final class StrongestFindings {
   private final int perJob;
   private final Set<String> ids = new HashSet<>();
   private final Map<String, Finding> byKey = new LinkedHashMap<>();
-  private final Map<String, PriorityQueue<String>> weakest = new HashMap<>();
+  private final Map<String, FamilyCap<String>> weakest = new HashMap<>();
   private final Map<String, Integer> dropped = new LinkedHashMap<>();
 
   public StrongestFindings(int perJob) {
@@ -53,32 +52,34 @@ public final class StrongestFindings {
     Finding seen = byKey.get(key);
     if (seen != null) {
       Finding keep = f.line() < seen.line() ? f : seen;
-      PriorityQueue<String> queue = weakest.get(f.job());
-      // The queue orders by what byKey holds: take the key out while its finding changes.
-      boolean requeue =
-          queue != null && keep.confidence() != seen.confidence() && queue.remove(key);
+      FamilyCap<String> cap = weakest.get(f.job());
+      // The cap orders by what byKey holds: take the key out while its finding changes.
+      String family = cap == null ? null : cap.familyOf(key);
+      boolean requeue = family != null && keep.confidence() != seen.confidence() && cap.remove(key);
       byKey.put(key, keep.withRecurrence(seen.recurrence() + f.recurrence()));
       if (requeue) {
-        queue.add(key);
+        cap.add(key, family);
       }
       return true;
     }
     byKey.put(key, f);
     if (!alwaysKept(f)) {
-      PriorityQueue<String> queue =
+      FamilyCap<String> cap =
           weakest.computeIfAbsent(
               f.job(),
               j ->
-                  new PriorityQueue<>(
+                  new FamilyCap<>(
+                      perJob,
                       Comparator.comparingDouble((String k) -> byKey.get(k).confidence())
                           .thenComparing(
                               Comparator.comparingLong((String k) -> byKey.get(k).line())
                                   .reversed())));
-      queue.add(key);
-      if (queue.size() > perJob) {
-        byKey.remove(queue.poll());
-        dropped.merge(f.job(), 1, Integer::sum);
-      }
+      cap.add(key, FamilyCap.family(f.message()))
+          .ifPresent(
+              out -> {
+                byKey.remove(out);
+                dropped.merge(f.job(), 1, Integer::sum);
+              });
     }
     return true;
   }

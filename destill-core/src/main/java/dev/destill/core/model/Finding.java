@@ -52,6 +52,13 @@ public record Finding(
     List<String> signals,
     Optional<History> history) {
 
+  /**
+   * The version of the algorithm that turns a message into {@code normalized} and {@code hash}.
+   * Stores keep it beside each hash and compare only hashes of one version, so that a change of the
+   * algorithm (a new version) neither merges nor splits history silently.
+   */
+  public static final String FINGERPRINT = "fp-v2";
+
   public Finding {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(hash, "hash");

@@ -20,12 +20,25 @@ public sealed interface RequestEvent {
     }
   }
 
-  /** The ingest agent resolved the build. */
-  record Resolved(String requestId, String buildId, String title) implements RequestEvent {
+  /**
+   * The ingest agent resolved the build. {@code project} scopes recurrence (a repository, a
+   * pipeline, a folder of local logs); it is {@link Projects#of derived} from the build id unless
+   * given.
+   */
+  record Resolved(String requestId, String buildId, String title, String project)
+      implements RequestEvent {
     public Resolved {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(buildId, "buildId");
       Objects.requireNonNull(title, "title");
+      Objects.requireNonNull(project, "project");
+      if (project.isBlank()) {
+        project = Projects.of(buildId);
+      }
+    }
+
+    public Resolved(String requestId, String buildId, String title) {
+      this(requestId, buildId, title, "");
     }
   }
 

@@ -16,6 +16,11 @@ public final class Targets {
 
   private Targets() {}
 
+  /** The host of a URL's authority ({@code user:pw@host:port}): what follows its last {@code @}. */
+  public static String host(String authority) {
+    return authority.substring(authority.lastIndexOf('@') + 1);
+  }
+
   /** The target with credentials and query values masked; unchanged when it holds neither. */
   public static String redact(String target) {
     String out = USERINFO.matcher(target).replaceAll("$1***@");

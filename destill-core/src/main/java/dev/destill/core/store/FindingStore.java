@@ -53,12 +53,18 @@ public interface FindingStore extends AutoCloseable {
   /** The most recent requests, newest first. */
   List<RequestRecord> recentRequests(int limit);
 
+  /** The ids of at most {@code limit} requests that start with {@code prefix}, in id order. */
+  List<String> requestIds(String prefix, int limit);
+
   /**
-   * For each hash, what builds other than {@code excludingBuildId} say about it: in how many of the
-   * last {@code window} builds it occurred and when it was first and last seen. Hashes never seen
+   * For each hash (of the current {@link dev.destill.core.model.Finding#FINGERPRINT} version), what
+   * the other builds of {@code project} say about it: in how many of the project's last {@code
+   * window} builds other than {@code excludingBuildId} it occurred (a build analyzed several times
+   * counts once, by its latest analysis) and when it was first and last seen. Hashes never seen
    * before map to a history with {@code buildsSeen == 0}.
    */
-  Map<String, History> history(Collection<String> hashes, String excludingBuildId, int window);
+  Map<String, History> history(
+      Collection<String> hashes, String excludingBuildId, String project, int window);
 
   /** The hashes that occurred in the most builds, most first. */
   List<RecurringFailure> recurringFailures(int limit);

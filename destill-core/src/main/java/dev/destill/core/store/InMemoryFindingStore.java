@@ -60,6 +60,7 @@ public final class InMemoryFindingStore implements FindingStore {
     String target = "";
     String buildId = "";
     String title = "";
+    String project = "";
     RequestStatus status = RequestStatus.PENDING;
     int chunksTotal;
     int chunksDone;
@@ -148,6 +149,7 @@ public final class InMemoryFindingStore implements FindingStore {
           e.resolved = true;
           e.buildId = r.buildId();
           e.title = r.title();
+          e.project = r.project();
         }
         case RequestEvent.JobIngested j -> {
           e.jobs.putIfAbsent(j.job().info().id(), j.job());
@@ -226,6 +228,15 @@ public final class InMemoryFindingStore implements FindingStore {
     return newestFirst().stream().limit(limit).map(Entry::record).toList();
   }
 
+  @Override
+  public synchronized List<String> requestIds(String prefix, int limit) {
+    return requests.keySet().stream()
+        .filter(id -> id.startsWith(prefix))
+        .sorted()
+        .limit(limit)
+        .toList();
+  }
+
   private List<Entry> newestFirst() {
     List<Entry> list = new ArrayList<>(requests.values());
     list.sort(Comparator.comparing((Entry e) -> e.created).thenComparing(e -> e.id).reversed());
@@ -234,10 +245,10 @@ public final class InMemoryFindingStore implements FindingStore {
 
   @Override
   public synchronized Map<String, History> history(
-      Collection<String> hashes, String excludingBuildId, int window) {
+      Collection<String> hashes, String excludingBuildId, String project, int window) {
     Map<String, Entry> latestPerBuild = new LinkedHashMap<>();
     for (Entry e : newestFirst()) {
-      if (!e.buildId.equals(excludingBuildId)) {
+      if (!e.buildId.equals(excludingBuildId) && e.project.equals(project)) {
         latestPerBuild.putIfAbsent(e.buildId, e);
       }
     }

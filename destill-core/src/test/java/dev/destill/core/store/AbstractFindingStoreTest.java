@@ -96,12 +96,19 @@ public abstract class AbstractFindingStoreTest {
         Optional.empty());
   }
 
-  /** Request {@code id} of build {@code buildId}, submitted now and resolved. */
+  /**
+   * Request {@code id} of build {@code buildId} of project {@code p}, submitted now and resolved.
+   */
   protected void create(String id, String buildId) {
+    create(id, buildId, "p");
+  }
+
+  /** Request {@code id} of build {@code buildId} of {@code project}, submitted now and resolved. */
+  protected void create(String id, String buildId, String project) {
     store.apply(
         events(
             new RequestEvent.Submitted(id, "https://ci/build/" + buildId, clock.instant()),
-            new RequestEvent.Resolved(id, buildId, "build " + buildId)));
+            new RequestEvent.Resolved(id, buildId, "build " + buildId, project)));
   }
 
   /** Findings of request {@code id}, as a sink stores them. */
@@ -109,6 +116,20 @@ public abstract class AbstractFindingStoreTest {
     store.apply(
         new StoreBatch(
             findings.stream().map(f -> new StoreBatch.RequestFinding(id, f)).toList(), List.of()));
+  }
+
+  @Test
+  void shouldFindRequestsByThePrefixOfTheirId() {
+    create("req-20260101-aaa1", "b1");
+    create("req-20260101-aab2", "b2");
+    create("req-20260202-ccc3", "b3");
+    assertThat(store.requestIds("req-20260101-aa", 10))
+        .containsExactly("req-20260101-aaa1", "req-20260101-aab2");
+    assertThat(store.requestIds("req-20260202", 10)).containsExactly("req-20260202-ccc3");
+    assertThat(store.requestIds("req-2026", 2)).hasSize(2);
+    // A prefix is text, not a pattern.
+    assertThat(store.requestIds("req-2026%", 10)).isEmpty();
+    assertThat(store.requestIds("req-9", 10)).isEmpty();
   }
 
   @Test
@@ -196,14 +217,37 @@ public abstract class AbstractFindingStoreTest {
       clock.advance(Duration.ofHours(1));
     }
     // Build b4 analyzed again: only the other builds count.
-    Map<String, History> h = store.history(List.of("even", "odd", "never"), "b4", 20);
+    Map<String, History> h = store.history(List.of("even", "odd", "never"), "b4", "p", 20);
     assertThat(h.get("even").buildsSeen()).isEqualTo(1);
     assertThat(h.get("odd").buildsSeen()).isEqualTo(2);
     assertThat(h.get("odd").buildsKnown()).isEqualTo(3);
     assertThat(h.get("odd").firstSeen()).isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
     assertThat(h.get("odd").lastSeen()).isEqualTo(Instant.parse("2026-03-01T12:00:00Z"));
     assertThat(h.get("never").isNew()).isTrue();
-    assertThat(store.history(List.of("odd"), "b4", 1).get("odd").buildsKnown()).isEqualTo(1);
+    assertThat(store.history(List.of("odd"), "b4", "p", 1).get("odd").buildsKnown()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldCountOnlyBuildsOfTheSameProjectAndEachBuildOnce() {
+    create("req-1", "shop/1", "shop");
+    save("req-1", List.of(finding("f1", "h", 0.9, 1)));
+    clock.advance(Duration.ofMinutes(1));
+    // The same build analyzed again is still one build.
+    create("req-2", "shop/1", "shop");
+    save("req-2", List.of(finding("f2", "h", 0.9, 1)));
+    clock.advance(Duration.ofMinutes(1));
+    create("req-3", "shop/2", "shop");
+    save("req-3", List.of(finding("f3", "other", 0.9, 1)));
+    clock.advance(Duration.ofMinutes(1));
+    create("req-4", "ledger/7", "ledger");
+    save("req-4", List.of(finding("f4", "h", 0.9, 1)));
+    History shop = store.history(List.of("h"), "shop/3", "shop", 20).get("h");
+    assertThat(shop.buildsSeen()).isEqualTo(1);
+    assertThat(shop.buildsKnown()).isEqualTo(2);
+    History ledger = store.history(List.of("h"), "ledger/8", "ledger", 20).get("h");
+    assertThat(ledger.buildsSeen()).isEqualTo(1);
+    assertThat(ledger.buildsKnown()).isEqualTo(1);
+    assertThat(store.history(List.of("h"), "x/1", "elsewhere", 20).get("h").buildsKnown()).isZero();
   }
 
   @Test

@@ -117,7 +117,7 @@ public final class GitHubProvider implements CiProvider {
               + Targets.redact(target)
               + " (expected https://github.com/OWNER/REPO/actions/runs/ID)");
     }
-    String repo = api(m.group(1)) + "/repos/" + m.group(2) + "/" + m.group(3);
+    String repo = api(Targets.host(m.group(1))) + "/repos/" + m.group(2) + "/" + m.group(3);
     String runId = m.group(4);
     Optional<String> attempt = Optional.ofNullable(m.group(5));
     Optional<String> onlyJob = Optional.ofNullable(m.group(6));

@@ -115,7 +115,7 @@ public final class GitLabProvider implements CiProvider {
               + " (expected https://HOST/GROUP/PROJECT/-/pipelines/ID)");
     }
     String projectPath = m.group(2);
-    String api = api(m.group(1));
+    String api = api(Targets.host(m.group(1)));
     String project = api + "/projects/" + URLEncoder.encode(projectPath, StandardCharsets.UTF_8);
     ApiAccess access = access(api);
     List<JsonNode> rawJobs = new ArrayList<>();

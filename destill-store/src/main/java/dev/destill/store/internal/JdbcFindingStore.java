@@ -281,6 +281,7 @@ public abstract class JdbcFindingStore implements FindingStore {
         ps.setInt(6, f.tier());
         ps.setString(7, ts(now));
         ps.setString(8, FindingJson.write(f));
+        ps.setString(9, Finding.FINGERPRINT);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -313,7 +314,8 @@ public abstract class JdbcFindingStore implements FindingStore {
                     + "WHERE id = ? AND submitted = FALSE");
         PreparedStatement resolved =
             c.prepareStatement(
-                "UPDATE requests SET build_id = ?, title = ?, resolved = TRUE WHERE id = ?");
+                "UPDATE requests SET build_id = ?, title = ?, project = ?, resolved = TRUE "
+                    + "WHERE id = ?");
         PreparedStatement job =
             c.prepareStatement(
                 insertIgnoring(
@@ -344,7 +346,8 @@ public abstract class JdbcFindingStore implements FindingStore {
           case RequestEvent.Resolved r -> {
             resolved.setString(1, r.buildId());
             resolved.setString(2, r.title());
-            resolved.setString(3, id);
+            resolved.setString(3, r.project());
+            resolved.setString(4, id);
             resolved.addBatch();
           }
           case RequestEvent.JobIngested j -> {
@@ -419,6 +422,33 @@ public abstract class JdbcFindingStore implements FindingStore {
     int ord = take(c, next, "request_warnings", requestId, warnings.size());
     for (int n = 0; n < warnings.size(); n++) {
       addWarning(ps, requestId, source, n, ord + n, warnings.get(n));
+    }
+  }
+
+  /**
+   * Gives requests saved before projects existed the project their build id says (once, after the
+   * schema migration that added the column).
+   */
+  protected static void backfillProjects(Connection c) throws SQLException {
+    Map<String, String> projects = new HashMap<>();
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT id, build_id FROM requests WHERE project = ''");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        projects.put(rs.getString(1), dev.destill.core.model.Projects.of(rs.getString(2)));
+      }
+    }
+    if (projects.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE requests SET project = ? WHERE id = ?")) {
+      for (Map.Entry<String, String> e : projects.entrySet()) {
+        ps.setString(1, e.getValue());
+        ps.setString(2, e.getKey());
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 
@@ -557,22 +587,45 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   @Override
+  public List<String> requestIds(String prefix, int limit) {
+    try (Connection c = connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM requests WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?")) {
+      ps.setInt(1, prefix.length());
+      ps.setString(2, prefix);
+      ps.setInt(3, limit);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure("finding requests starting with " + prefix, e);
+    }
+  }
+
+  @Override
   public Map<String, History> history(
-      Collection<String> hashes, String excludingBuildId, int window) {
+      Collection<String> hashes, String excludingBuildId, String project, int window) {
     Map<String, History> out = new HashMap<>();
     if (hashes.isEmpty()) {
       return out;
     }
     try (Connection c = connection()) {
-      // The latest request of each of the last `window` other builds.
+      // The latest request of each of the project's last `window` other builds.
       List<String> requestIds = new ArrayList<>();
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT r.id FROM requests r JOIN (SELECT build_id, MAX(created) AS created FROM requests WHERE build_id <> ? "
-                  + "GROUP BY build_id) latest ON latest.build_id = r.build_id AND latest.created = r.created "
+              "SELECT r.id FROM requests r JOIN (SELECT build_id, MAX(created) AS created FROM requests "
+                  + "WHERE build_id <> ? AND project = ? GROUP BY build_id) latest "
+                  + "ON latest.build_id = r.build_id AND latest.created = r.created "
                   + "ORDER BY r.created DESC LIMIT ?")) {
         ps.setString(1, excludingBuildId);
-        ps.setInt(2, window);
+        ps.setString(2, project);
+        ps.setInt(3, window);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             requestIds.add(rs.getString(1));
@@ -586,12 +639,14 @@ public abstract class JdbcFindingStore implements FindingStore {
           String in = String.join(",", java.util.Collections.nCopies(requestIds.size(), "?"));
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT COUNT(DISTINCT request_id) FROM findings WHERE hash = ? AND request_id IN ("
+                  "SELECT COUNT(DISTINCT request_id) FROM findings WHERE hash = ? AND fp = ? "
+                      + "AND request_id IN ("
                       + in
                       + ")")) {
             ps.setString(1, hash);
+            ps.setString(2, Finding.FINGERPRINT);
             for (int i = 0; i < requestIds.size(); i++) {
-              ps.setString(i + 2, requestIds.get(i));
+              ps.setString(i + 3, requestIds.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
@@ -604,9 +659,11 @@ public abstract class JdbcFindingStore implements FindingStore {
         try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT MIN(r.created), MAX(r.created) FROM findings f JOIN requests r ON r.id = f.request_id "
-                    + "WHERE f.hash = ? AND r.build_id <> ?")) {
+                    + "WHERE f.hash = ? AND f.fp = ? AND r.build_id <> ? AND r.project = ?")) {
           ps.setString(1, hash);
-          ps.setString(2, excludingBuildId);
+          ps.setString(2, Finding.FINGERPRINT);
+          ps.setString(3, excludingBuildId);
+          ps.setString(4, project);
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next() && rs.getString(1) != null) {
               first = Instant.parse(rs.getString(1));
@@ -631,8 +688,9 @@ public abstract class JdbcFindingStore implements FindingStore {
                     + "MAX(r.created) AS last_seen, MIN(f."
                     + bodyText()
                     + ") AS body FROM findings f JOIN requests r ON r.id = f.request_id "
-                    + "GROUP BY f.hash ORDER BY builds DESC, n DESC LIMIT ?")) {
-      ps.setInt(1, limit);
+                    + "WHERE f.fp = ? GROUP BY f.hash ORDER BY builds DESC, n DESC LIMIT ?")) {
+      ps.setString(1, Finding.FINGERPRINT);
+      ps.setInt(2, limit);
       List<RecurringFailure> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

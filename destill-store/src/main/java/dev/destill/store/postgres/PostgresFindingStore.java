@@ -55,6 +55,15 @@ public final class PostgresFindingStore extends JdbcFindingStore {
     this.where = where;
     try {
       Flyway.configure().dataSource(dataSource).locations("classpath:db/postgres").load().migrate();
+      try (java.sql.Connection c = dataSource.getConnection()) {
+        backfillProjects(c);
+      }
+    } catch (java.sql.SQLException e) {
+      if (owned != null) {
+        owned.close();
+      }
+      throw new DestillException(
+          "cannot prepare the PostgreSQL schema at " + where + ": " + e.getMessage(), e);
     } catch (FlywayException e) {
       if (owned != null) {
         owned.close();
@@ -89,7 +98,7 @@ public final class PostgresFindingStore extends JdbcFindingStore {
   }
 
   /** Accepts {@code postgres://user:pass@host:port/db} (as POSTGRES_DSN often is) or a JDBC URL. */
-  static String toJdbc(String url) {
+  public static String toJdbc(String url) {
     String u = url.trim();
     if (u.startsWith("jdbc:postgresql:")) {
       return u;
@@ -154,8 +163,8 @@ public final class PostgresFindingStore extends JdbcFindingStore {
 
   @Override
   protected String insertFindingSql() {
-    return "INSERT INTO findings (request_id, id, hash, ord, confidence, tier, created, body) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (request_id, id) DO NOTHING";
+    return "INSERT INTO findings (request_id, id, hash, ord, confidence, tier, created, body, fp) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (request_id, id) DO NOTHING";
   }
 
   @Override

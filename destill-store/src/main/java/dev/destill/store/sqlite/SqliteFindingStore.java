@@ -67,6 +67,16 @@ public final class SqliteFindingStore extends JdbcFindingStore {
       prompt_version TEXT NOT NULL, characters INTEGER NOT NULL, estimated_tokens INTEGER NOT NULL,
       finding_ids TEXT NOT NULL, outcome TEXT NOT NULL, at TEXT NOT NULL,
       PRIMARY KEY (request_id, n));
+    """,
+    // 4: recurrence is scoped to a project, and compares hashes of one fingerprint version (the
+    // rows so far were hashed by fp-v2). Projects of earlier requests are filled in from their
+    // build ids when the store opens.
+    """
+    ALTER TABLE requests ADD COLUMN project TEXT NOT NULL DEFAULT '';
+    CREATE INDEX requests_project ON requests(project, build_id, created);
+    ALTER TABLE findings ADD COLUMN fp TEXT NOT NULL DEFAULT 'fp-v2';
+    DROP INDEX IF EXISTS findings_hash;
+    CREATE INDEX findings_hash ON findings(hash, fp);
     """
   };
 
@@ -98,6 +108,7 @@ public final class SqliteFindingStore extends JdbcFindingStore {
           rs.next();
         }
         migrate(c);
+        backfillProjects(c);
       }
     } catch (IOException | SQLException e) {
       throw new DestillException(
@@ -237,8 +248,9 @@ public final class SqliteFindingStore extends JdbcFindingStore {
 
   @Override
   protected String insertFindingSql() {
-    return "INSERT OR IGNORE INTO findings (request_id, id, hash, ord, confidence, tier, created, body) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    return "INSERT OR IGNORE INTO findings "
+        + "(request_id, id, hash, ord, confidence, tier, created, body, fp) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
   @Override

@@ -1,0 +1,125 @@
+package dev.destill.core.engine;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * The policy that bounds a job's distinct findings: at most {@code capacity} keys, each in a
+ * template family ({@link #family}); over capacity, the weakest key of the largest family goes. So
+ * a distinctive error ({@code ld returned 1 exit status: cannot find -lssl}) survives among
+ * thousands of compile errors of one kind, which the globally weakest-first rule would drop. Not
+ * thread-safe.
+ *
+ * @param <K> the keys
+ */
+final class FamilyCap<K> {
+  private final int capacity;
+  private final Comparator<K> weakerFirst;
+  private final Map<String, PriorityQueue<K>> families = new HashMap<>();
+  private final Map<K, String> familyOf = new HashMap<>();
+
+  FamilyCap(int capacity, Comparator<K> weakerFirst) {
+    this.capacity = capacity;
+    this.weakerFirst = weakerFirst;
+  }
+
+  /**
+   * The family of a finding's first line: its first three words, leaving out paths, numbers and
+   * anything with a digit, lower-cased. "[ERROR] /src/A.java:[3,5] cannot find symbol" is "error
+   * cannot find".
+   */
+  static String family(String text) {
+    StringBuilder sb = new StringBuilder();
+    int words = 0;
+    for (String token : LineCleaner.stripDecorations(text).split("\\s+")) {
+      if (token.indexOf('/') >= 0
+          || token.indexOf('\\') >= 0
+          || token.chars().anyMatch(Character::isDigit)) {
+        continue;
+      }
+      StringBuilder w = new StringBuilder();
+      token.chars().filter(Character::isLetter).forEach(c -> w.append((char) c));
+      if (w.isEmpty()) {
+        continue;
+      }
+      if (words++ > 0) {
+        sb.append(' ');
+      }
+      sb.append(w.toString().toLowerCase(Locale.ROOT));
+      if (words == 3) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  int size() {
+    return familyOf.size();
+  }
+
+  /**
+   * True when a newcomer of {@code family} would go at once: the cap is full, and the family is
+   * (one of) the largest and already holds something at least as strong as {@code newcomer}.
+   */
+  boolean wouldDrop(String family, K newcomer) {
+    if (familyOf.size() < capacity) {
+      return false;
+    }
+    PriorityQueue<K> own = families.get(family);
+    return own != null && own.size() >= largest() && weakerFirst.compare(newcomer, own.peek()) < 0;
+  }
+
+  /** Adds {@code key}; returns the key that had to go to stay within the capacity, if any. */
+  Optional<K> add(K key, String family) {
+    familyOf.put(key, family);
+    families.computeIfAbsent(family, f -> new PriorityQueue<>(weakerFirst)).add(key);
+    if (familyOf.size() <= capacity) {
+      return Optional.empty();
+    }
+    PriorityQueue<K> from = null;
+    for (PriorityQueue<K> q : families.values()) {
+      if (from == null
+          || q.size() > from.size()
+          || (q.size() == from.size() && weakerFirst.compare(q.peek(), from.peek()) < 0)) {
+        from = q;
+      }
+    }
+    K out = from.poll();
+    String f = familyOf.remove(out);
+    if (from.isEmpty()) {
+      families.remove(f);
+    }
+    return Optional.of(out);
+  }
+
+  /** Takes {@code key} out (to add it again when its strength changed); false when absent. */
+  boolean remove(K key) {
+    String f = familyOf.remove(key);
+    if (f == null) {
+      return false;
+    }
+    PriorityQueue<K> q = families.get(f);
+    q.remove(key);
+    if (q.isEmpty()) {
+      families.remove(f);
+    }
+    return true;
+  }
+
+  /** The family of a key held. */
+  String familyOf(K key) {
+    return familyOf.get(key);
+  }
+
+  private int largest() {
+    int max = 0;
+    for (PriorityQueue<K> q : families.values()) {
+      max = Math.max(max, q.size());
+    }
+    return max;
+  }
+}
