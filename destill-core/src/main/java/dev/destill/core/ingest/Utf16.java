@@ -32,10 +32,12 @@ public final class Utf16 {
     byte[] head = new byte[SNIFF];
     int n = 0;
     IOException failure = null;
+    boolean ended = false;
     try {
       while (n < SNIFF) {
         int r = in.read(head, n, SNIFF - n);
         if (r < 0) {
+          ended = true;
           break;
         }
         n += r;
@@ -43,7 +45,8 @@ public final class Utf16 {
     } catch (IOException e) {
       failure = e;
     }
-    InputStream rest = failure == null ? in : new Failing(failure, in);
+    // A terminal's end of input (Ctrl-D) is not sticky: reading on after it would wait for more.
+    InputStream rest = failure != null ? new Failing(failure, in) : ended ? new Ended(in) : in;
     Optional<Charset> charset = detect(head, n);
     int skip = charset.isPresent() && hasBom(head) ? 2 : 0;
     InputStream all = new SequenceInputStream(new ByteArrayInputStream(head, skip, n - skip), rest);
@@ -63,6 +66,25 @@ public final class Utf16 {
     @Override
     public int read() throws IOException {
       throw failure;
+    }
+
+    @Override
+    public void close() throws IOException {
+      source.close();
+    }
+  }
+
+  /** A stream already read to its end: it is not read again. */
+  private static final class Ended extends InputStream {
+    private final InputStream source;
+
+    Ended(InputStream source) {
+      this.source = source;
+    }
+
+    @Override
+    public int read() {
+      return -1;
     }
 
     @Override

@@ -75,4 +75,35 @@ class Utf16Test {
         .isInstanceOf(IOException.class)
         .hasMessage("connection reset");
   }
+
+  @Test
+  void shouldNotReadOnPastTheEndOfAShortInput() throws IOException {
+    // A terminal ends typed input once (Ctrl-D); a read after that would wait for more.
+    byte[] line = "npm ERR! code 1\n".getBytes(StandardCharsets.UTF_8);
+    InputStream typed =
+        new InputStream() {
+          int reads;
+
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            switch (reads++) {
+              case 0 -> {
+                System.arraycopy(line, 0, b, off, line.length);
+                return line.length;
+              }
+              case 1 -> {
+                return -1; // Ctrl-D
+              }
+              default -> throw new IOException("read past the end of input");
+            }
+          }
+        };
+    assertThat(new String(Utf16.toUtf8(typed).readAllBytes(), StandardCharsets.UTF_8))
+        .isEqualTo("npm ERR! code 1\n");
+  }
 }
