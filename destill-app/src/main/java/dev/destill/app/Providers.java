@@ -1,6 +1,7 @@
 package dev.destill.app;
 
 import dev.destill.app.local.LocalFilesProvider;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.model.JobState;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.provider.buildkite.BuildkiteProvider;
@@ -38,7 +39,16 @@ public final class Providers {
    * request must never read files of the host that runs the agent.
    */
   public static List<CiProvider> remote(Map<String, String> env) {
-    HttpTransport http = HttpTransport.lazy(Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT);
+    return remote(env, ErrorPolicy.INTERACTIVE.transientBudget());
+  }
+
+  /**
+   * The CI providers alone, whose transient failures (5xx, timeouts) are retried within {@code
+   * budget}: an agent waits longer for a provider than a person at a terminal.
+   */
+  public static List<CiProvider> remote(Map<String, String> env, ErrorPolicy.Budget budget) {
+    HttpTransport http =
+        HttpTransport.lazy(Clock.systemUTC(), Sleeper.REAL, REQUEST_TIMEOUT, budget);
     return List.of(
         new BuildkiteProvider(http, env),
         new GitHubProvider(http, env),

@@ -113,6 +113,10 @@ public final class MessageJson implements MessageCodec {
         g.writeStringField("exit_step", c.chunk().exitStep().get());
       }
       strings(g, "warnings", c.warnings());
+    } else if (event instanceof RequestEvent.Incomplete i) {
+      g.writeStringField("stage", "incomplete");
+      g.writeStringField("part", i.part());
+      g.writeStringField("reason", i.reason());
     } else if (event instanceof RequestEvent.Failed f) {
       g.writeStringField("stage", "failed");
       g.writeStringField("error", f.error());
@@ -258,6 +262,7 @@ public final class MessageJson implements MessageCodec {
                   o.get("first_step_line").longValue(),
                   o.has("exit_step") ? Optional.of(text(o, "exit_step")) : Optional.empty()),
               strings(o.get("warnings")));
+      case "incomplete" -> new RequestEvent.Incomplete(id, text(o, "part"), text(o, "reason"));
       case "failed" -> new RequestEvent.Failed(id, text(o, "error"));
       default -> throw new PoisonMessageException("unknown progress stage '" + stage + "'");
     };

@@ -7,6 +7,8 @@ import dev.destill.app.Providers;
 import dev.destill.app.VersionInfo;
 import dev.destill.app.agent.AgentHttpServer;
 import dev.destill.app.agent.PrometheusAgentMetrics;
+import dev.destill.app.agent.Readiness;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
@@ -41,8 +43,12 @@ import picocli.CommandLine.Spec;
           + " PostgreSQL).",
       "Configured by DESTILL_KAFKA_BROKERS (or REDPANDA_BROKERS), DESTILL_POSTGRES_URL (or"
           + " POSTGRES_DSN; the sink only), DESTILL_KAFKA_PARTITIONS (default 6),"
-          + " DESTILL_METRICS_PORT (default 8080) and DESTILL_METRICS_HOST (default 0.0.0.0), and"
-          + " the CI tokens (the ingest agent). Serves /health, /ready and /metrics."
+          + " DESTILL_METRICS_PORT (default 8080), DESTILL_METRICS_HOST (default 0.0.0.0),"
+          + " DESTILL_RETRY_SECONDS (how long a transient failure is retried, default 180),"
+          + " DESTILL_KAFKA_MAX_POLL_INTERVAL_MS (default 120000), and the CI tokens (the ingest"
+          + " agent). Serves /health, /ready (503 while it cannot make progress) and /metrics.",
+      "Exit codes: 0 stopped by SIGTERM after a clean drain, 70 stopped on a failure retrying"
+          + " cannot help, 75 a service it needs stayed away longer than DESTILL_RETRY_SECONDS."
     })
 public final class AgentCommand implements Callable<Integer> {
   /** How long a stopping agent may take to finish or hand back its work. */
@@ -87,31 +93,25 @@ public final class AgentCommand implements Callable<Integer> {
     if (kind == Kind.SINK) {
       settings.postgresUrl();
     }
+    ErrorPolicy policy = ErrorPolicy.agent(settings.retryFor());
     int port = metricsPort != null ? metricsPort : settings.metricsPort();
     String name = kind.name().toLowerCase(Locale.ROOT);
     PrometheusAgentMetrics metrics = new PrometheusAgentMetrics(name);
     List<AutoCloseable> resources = new ArrayList<>();
+    PrintWriter err = spec.commandLine().getErr();
     try {
       Broker broker = Cluster.broker(settings);
       resources.add(broker);
-      Agent agent = agent(settings, broker, metrics, resources);
+      List<Readiness.Check> checks = new ArrayList<>();
+      checks.add(new Readiness.Check("kafka", () -> broker.reachable(Readiness.CHECK_TIMEOUT)));
+      Agent agent = agent(settings, broker, metrics, resources, checks, policy);
       AgentHttpServer http =
-          AgentHttpServer.start(settings.metricsHost(), port, metrics, agent::ready);
+          AgentHttpServer.start(
+              settings.metricsHost(), port, metrics, new Readiness(agent::ready, checks));
       resources.add(0, http);
       Thread worker = new Thread(agent, "destill-" + name);
-      Thread hook =
-          new Thread(
-              () -> {
-                agent.stop();
-                try {
-                  agent.awaitStopped(GRACE);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "destill-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      PrintWriter err = spec.commandLine().getErr();
+      worker.setUncaughtExceptionHandler((t, e) -> {}); // the agent's failure() says why
+      Runnable stop = onTerminate(agent);
       err.println(
           "destill: "
               + name
@@ -121,7 +121,18 @@ public final class AgentCommand implements Callable<Integer> {
       err.flush();
       worker.start();
       worker.join();
-      return ExitCodes.OK;
+      stop.run();
+      return agent
+          .failure()
+          .map(
+              f -> {
+                err.println("destill: " + name + " agent stopped: " + f.reason());
+                err.flush();
+                return f.kind() == Agent.Failure.Kind.GAVE_UP
+                    ? ExitCodes.AGENT_UNAVAILABLE
+                    : ExitCodes.AGENT_FAILED;
+              })
+          .orElse(ExitCodes.OK);
     } finally {
       for (AutoCloseable r : resources) {
         try {
@@ -133,11 +144,48 @@ public final class AgentCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Makes SIGTERM and SIGINT stop the agent and let {@link #call} return its exit code: 0 after a
+   * clean drain. A JVM shutdown hook would exit 143 whatever the drain did, so the signals are
+   * handled directly where the JVM allows it; elsewhere a hook stops the agent. Returns what
+   * removes the hook once the agent stopped on its own.
+   */
+  private static Runnable onTerminate(Agent agent) {
+    try {
+      for (String signal : List.of("TERM", "INT")) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> agent.stop());
+      }
+      return () -> {};
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      Thread hook =
+          new Thread(
+              () -> {
+                agent.stop();
+                try {
+                  agent.awaitStopped(GRACE);
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "destill-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      return () -> {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook runs already.
+        }
+      };
+    }
+  }
+
   private Agent agent(
       ClusterSettings settings,
       Broker broker,
       PrometheusAgentMetrics metrics,
-      List<AutoCloseable> resources) {
+      List<AutoCloseable> resources,
+      List<Readiness.Check> checks,
+      ErrorPolicy policy) {
     MessageJson codec = new MessageJson();
     switch (kind) {
       case INGEST -> {
@@ -145,20 +193,23 @@ public final class AgentCommand implements Callable<Integer> {
             broker,
             codec,
             metrics,
-            Providers.remote(main.env()),
+            Providers.remote(main.env(), policy.transientBudget()),
             new IngestAgent.Settings(
                 Chunker.DEFAULT_TARGET_BYTES,
                 Math.max(1, parallel),
                 IngestAgent.ChunkKeys.BY_BUILD,
                 true),
-            event -> {});
+            event -> {},
+            policy);
       }
       case ANALYZE -> {
-        return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true);
+        return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true, policy);
       }
       default -> {
         FindingStore store = Cluster.store(settings, Clock.systemUTC());
         resources.add(store);
+        checks.add(
+            new Readiness.Check("postgresql", () -> store.reachable(Readiness.CHECK_TIMEOUT)));
         return new SinkAgent(
             broker,
             codec,
@@ -166,7 +217,8 @@ public final class AgentCommand implements Callable<Integer> {
             store,
             SinkAgent.Settings.DEFAULT,
             Clock.systemUTC(),
-            batch -> {});
+            batch -> {},
+            policy);
       }
     }
   }

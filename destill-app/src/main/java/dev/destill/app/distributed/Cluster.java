@@ -28,7 +28,8 @@ public final class Cluster {
             Topics.FINDINGS, Duration.ofDays(7),
             Topics.REQUESTS, Duration.ofDays(7),
             Topics.DEAD_LETTER, Duration.ofDays(7));
-    return KafkaBroker.connect(settings.kafkaBrokers(), topics, retention);
+    return KafkaBroker.connect(
+        settings.kafkaBrokers(), topics, retention, settings.maxPollInterval());
   }
 
   /** Connects to PostgreSQL and migrates its schema. */

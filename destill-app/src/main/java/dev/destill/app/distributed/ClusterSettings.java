@@ -30,6 +30,18 @@ public final class ClusterSettings {
   /** The address those endpoints listen on (default 0.0.0.0). */
   public static final String METRICS_HOST = "DESTILL_METRICS_HOST";
 
+  /**
+   * How long an agent retries a transient failure (Kafka or PostgreSQL away, a provider's 5xx)
+   * before it exits with code 75, in seconds (default 180).
+   */
+  public static final String RETRY_SECONDS = "DESTILL_RETRY_SECONDS";
+
+  /**
+   * How long a consumer may go between polls before its group drops it, in milliseconds (Kafka's
+   * {@code max.poll.interval.ms}; default 120000).
+   */
+  public static final String MAX_POLL_INTERVAL = "DESTILL_KAFKA_MAX_POLL_INTERVAL_MS";
+
   private final Map<String, String> env;
 
   public ClusterSettings(Map<String, String> env) {
@@ -68,6 +80,14 @@ public final class ClusterSettings {
 
   public int metricsPort() {
     return integer(METRICS_PORT, 8080, 0, 65535);
+  }
+
+  public java.time.Duration retryFor() {
+    return java.time.Duration.ofSeconds(integer(RETRY_SECONDS, 180, 1, 86_400));
+  }
+
+  public java.time.Duration maxPollInterval() {
+    return java.time.Duration.ofMillis(integer(MAX_POLL_INTERVAL, 120_000, 1_000, 3_600_000));
   }
 
   public String metricsHost() {

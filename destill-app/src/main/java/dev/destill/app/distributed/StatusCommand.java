@@ -53,8 +53,9 @@ public final class StatusCommand implements Callable<Integer> {
       names = "--wait",
       paramLabel = "SECONDS",
       description =
-          "Wait up to SECONDS for the request to complete or fail; exit 3 when it failed or the"
-              + " time ran out.")
+          "Wait up to SECONDS for the request to finish; exit 3 when it failed or the time ran"
+              + " out, 5 when it finished incomplete (a log cut short, a chunk not analyzed: see"
+              + " its warnings).")
   Integer waitSeconds;
 
   @Override
@@ -128,8 +129,13 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    boolean waitedInVain =
-        waitSeconds != null && (!r.status().isFinal() || r.status().id().equals("failed"));
-    return waitedInVain ? ExitCodes.INPUT : ExitCodes.OK;
+    if (waitSeconds == null) {
+      return ExitCodes.OK;
+    }
+    return switch (r.status()) {
+      case COMPLETE -> ExitCodes.OK;
+      case INCOMPLETE -> ExitCodes.REQUEST_INCOMPLETE;
+      default -> ExitCodes.INPUT; // failed, or still running when the time ran out
+    };
   }
 }

@@ -64,7 +64,6 @@ public final class McpCommand implements Callable<Integer> {
       throw new DestillException.BadInput("the budget must be at least 500 tokens, was " + budget);
     }
     Path spool = Files.createTempDirectory("destill-mcp-");
-    spool.toFile().deleteOnExit();
     McpTools tools = new McpTools(main.env(), Clock.systemUTC(), history(), budget, spool);
     McpJsonMapper json = McpJsonMapper.getDefault();
     McpSyncServer server =
@@ -80,7 +79,13 @@ public final class McpCommand implements Callable<Integer> {
             .build();
     // The transport reads stdin on its own threads; wait until the client goes away.
     CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::closeGracefully));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.closeGracefully();
+                  tools.close(); // the spooled logs go with the server
+                }));
     forever.await();
     return ExitCodes.OK;
   }

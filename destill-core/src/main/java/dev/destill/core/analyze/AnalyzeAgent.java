@@ -1,5 +1,6 @@
 package dev.destill.core.analyze;
 
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
 import dev.destill.core.engine.JobScan;
@@ -10,6 +11,7 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
@@ -55,9 +57,65 @@ public final class AnalyzeAgent extends Agent {
     return "analyze";
   }
 
+  /**
+   * Analyzes chunks as {@link #AnalyzeAgent(Broker, MessageCodec, AgentMetrics, int, boolean)}
+   * does, retrying and dead-lettering as {@code policy} says.
+   */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      ErrorPolicy policy) {
+    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll, policy);
+    this.observers = observers;
+  }
+
   @Override
   protected boolean process(List<Message> messages) {
     return each(messages, LogChunk.class, "a log chunk", this::publishFindings);
+  }
+
+  /**
+   * A chunk that could not be analyzed still counts as done, so that its request finishes; the
+   * request says it is incomplete and why.
+   */
+  @Override
+  protected void deadLettered(PipelineMessage message, String reason) {
+    if (!(message instanceof LogChunk chunk)) {
+      return;
+    }
+    String id = chunk.requestId();
+    String part = "chunk " + chunk.index() + " of job " + chunk.job().id();
+    String warning =
+        chunk.job().name()
+            + ": lines "
+            + chunk.ownFrom()
+            + "-"
+            + chunk.ownTo()
+            + " could not be analyzed ("
+            + reason
+            + "); they are on "
+            + Topics.DEAD_LETTER;
+    ChunkRecord record =
+        new ChunkRecord(
+            chunk.job().id(),
+            chunk.index(),
+            chunk.ownFrom(),
+            chunk.ownTo(),
+            Long.MAX_VALUE,
+            java.util.Optional.empty());
+    List<Progress> events =
+        List.of(
+            new Progress(new RequestEvent.Incomplete(id, part, warning)),
+            new Progress(new RequestEvent.ChunkAnalyzed(id, record, List.of())));
+    for (Progress p : events) {
+      publish(Topics.FINDINGS, id, p);
+      if (observers) {
+        publish(Topics.PROGRESS, id, p);
+      }
+    }
   }
 
   private void publishFindings(LogChunk chunk) {

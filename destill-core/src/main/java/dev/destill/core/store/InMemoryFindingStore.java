@@ -67,6 +67,7 @@ public final class InMemoryFindingStore implements FindingStore {
     boolean resolved;
     boolean ingested;
     boolean failed;
+    final Set<String> incompleteParts = new HashSet<>();
     final List<String> warnings = new ArrayList<>();
     final Map<String, JobRecord> jobs = new LinkedHashMap<>();
     final Map<Chunk, ChunkRecord> chunks = new LinkedHashMap<>();
@@ -155,6 +156,10 @@ public final class InMemoryFindingStore implements FindingStore {
         if (e.chunks.putIfAbsent(new Chunk(c.jobId(), c.index()), c.chunk()) == null) {
           e.warnings.addAll(c.warnings());
         }
+      } else if (event instanceof RequestEvent.Incomplete i) {
+        if (e.incompleteParts.add(i.part())) {
+          e.warnings.add(i.reason());
+        }
       } else if (event instanceof RequestEvent.Failed f) {
         e.failed = true;
         e.error = e.error.isEmpty() ? f.error() : e.error;
@@ -164,7 +169,13 @@ public final class InMemoryFindingStore implements FindingStore {
       e.chunksDone = e.chunks.size();
       if (!e.status.isFinal()) {
         e.status =
-            RequestStatus.derive(e.failed, e.resolved, e.ingested, e.chunksTotal, e.chunksDone);
+            RequestStatus.derive(
+                e.failed,
+                e.resolved,
+                e.ingested,
+                e.chunksTotal,
+                e.chunksDone,
+                !e.incompleteParts.isEmpty());
       }
       e.updated = now;
     }

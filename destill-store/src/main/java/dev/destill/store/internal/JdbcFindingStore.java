@@ -1,6 +1,7 @@
 package dev.destill.store.internal;
 
 import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.model.JobInfo;
@@ -84,25 +85,54 @@ public abstract class JdbcFindingStore implements FindingStore {
     return TS.format(instant);
   }
 
+  /**
+   * An SQL failure as one line, as the exception {@link ErrorPolicy#sqlState} picks for its
+   * SQLState: retriable when the connection or the server is away, rejected when the database
+   * refuses this data, fatal otherwise.
+   */
   protected final DestillException failure(String what, SQLException e) {
     String message = String.valueOf(e.getMessage());
-    return new DestillException.Retriable(
-        what + " failed in " + describe() + ": " + message.lines().findFirst().orElse(message), e);
+    return ErrorPolicy.exception(
+        ErrorPolicy.sqlState(e.getSQLState()),
+        what + " failed in " + describe() + ": " + message.lines().findFirst().orElse(message),
+        e);
+  }
+
+  /**
+   * Text as this database stores it; every string parameter goes through here. PostgreSQL overrides
+   * it: it refuses NUL characters and lone surrogates.
+   */
+  protected String text(String s) {
+    return s;
+  }
+
+  /** A JSON document as this database stores it: {@link #text} by default. */
+  protected String json(String s) {
+    return text(s);
+  }
+
+  @Override
+  public boolean reachable(java.time.Duration timeout) {
+    try (Connection c = connection()) {
+      return c.isValid((int) Math.max(1, timeout.toSeconds()));
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /** Sets the parameters of {@link #insertRequestSql()}. */
-  private static void bindRequest(PreparedStatement ps, RequestRecord r) throws SQLException {
-    ps.setString(1, r.id());
-    ps.setString(2, r.target());
-    ps.setString(3, r.buildId());
-    ps.setString(4, r.title());
-    ps.setString(5, r.status().id());
+  private void bindRequest(PreparedStatement ps, RequestRecord r) throws SQLException {
+    ps.setString(1, text(r.id()));
+    ps.setString(2, text(r.target()));
+    ps.setString(3, text(r.buildId()));
+    ps.setString(4, text(r.title()));
+    ps.setString(5, text(r.status().id()));
     ps.setInt(6, r.chunksTotal());
     ps.setInt(7, r.chunksDone());
     ps.setInt(8, r.findings());
-    ps.setString(9, r.error());
-    ps.setString(10, ts(r.created()));
-    ps.setString(11, ts(r.updated()));
+    ps.setString(9, text(r.error()));
+    ps.setString(10, text(ts(r.created())));
+    ps.setString(11, text(ts(r.updated())));
     ps.setBoolean(12, false); // a Submitted event says what was submitted
   }
 
@@ -111,14 +141,14 @@ public abstract class JdbcFindingStore implements FindingStore {
         "request_warnings (request_id, source, n, ord, text) VALUES (?, ?, ?, ?, ?)");
   }
 
-  private static void addWarning(
+  private void addWarning(
       PreparedStatement ps, String requestId, String source, int n, int ord, String text)
       throws SQLException {
-    ps.setString(1, requestId);
-    ps.setString(2, source);
+    ps.setString(1, text(requestId));
+    ps.setString(2, text(source));
     ps.setInt(3, n);
     ps.setInt(4, ord);
-    ps.setString(5, text);
+    ps.setString(5, text(text));
     ps.addBatch();
   }
 
@@ -130,11 +160,11 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   /** The next free {@code ord} of a request's rows in {@code table}. */
-  private static int nextOrder(Connection c, String table, String requestId) throws SQLException {
+  private int nextOrder(Connection c, String table, String requestId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT COALESCE(MAX(ord), -1) + 1 FROM " + table + " WHERE request_id = ?")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getInt(1);
@@ -153,7 +183,7 @@ public abstract class JdbcFindingStore implements FindingStore {
 
   private Optional<RequestRecord> request(Connection c, String requestId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT * FROM requests WHERE id = ?")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
@@ -167,7 +197,7 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   /** Warnings in arrival order, by request, of the requests {@code where} selects. */
-  private static Map<String, List<String>> warnings(Connection c, String where, Object parameter)
+  private Map<String, List<String>> warnings(Connection c, String where, Object parameter)
       throws SQLException {
     Map<String, List<String>> out = new HashMap<>();
     try (PreparedStatement ps =
@@ -251,7 +281,7 @@ public abstract class JdbcFindingStore implements FindingStore {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT id FROM requests WHERE id = ? " + forUpdate())) {
         for (String id : requestIds) {
-          ps.setString(1, id);
+          ps.setString(1, text(id));
           ps.executeQuery().close();
         }
       }
@@ -267,14 +297,14 @@ public abstract class JdbcFindingStore implements FindingStore {
     try (PreparedStatement ps = c.prepareStatement(insertFindingSql())) {
       for (RequestFinding rf : findings) {
         Finding f = rf.finding();
-        ps.setString(1, rf.requestId());
-        ps.setString(2, f.id());
-        ps.setString(3, f.hash());
+        ps.setString(1, text(rf.requestId()));
+        ps.setString(2, text(f.id()));
+        ps.setString(3, text(f.hash()));
         ps.setInt(4, take(c, next, "findings", rf.requestId(), 1));
         ps.setDouble(5, f.confidence());
         ps.setInt(6, f.tier());
-        ps.setString(7, ts(now));
-        ps.setString(8, FindingJson.write(f));
+        ps.setString(7, text(ts(now)));
+        ps.setString(8, json(FindingJson.write(f)));
         ps.addBatch();
       }
       ps.executeBatch();
@@ -282,7 +312,7 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   /** Reserves {@code count} consecutive {@code ord}s of a request's rows in {@code table}. */
-  private static int take(
+  private int take(
       Connection c, Map<String, Integer> next, String table, String requestId, int count)
       throws SQLException {
     Integer ord = next.get(requestId);
@@ -322,6 +352,8 @@ public abstract class JdbcFindingStore implements FindingStore {
                     "chunks (request_id, job_id, idx, own_from, own_to, first_step_line, exit_step)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)"));
         PreparedStatement warning = c.prepareStatement(insertWarningSql());
+        PreparedStatement incomplete =
+            c.prepareStatement("UPDATE requests SET incomplete = TRUE WHERE id = ?");
         PreparedStatement failed =
             c.prepareStatement(
                 "UPDATE requests SET failed = TRUE, "
@@ -329,22 +361,22 @@ public abstract class JdbcFindingStore implements FindingStore {
       for (RequestEvent event : events) {
         String id = event.requestId();
         if (event instanceof RequestEvent.Submitted s) {
-          submitted.setString(1, s.target());
-          submitted.setString(2, ts(s.at()));
-          submitted.setString(3, id);
+          submitted.setString(1, text(s.target()));
+          submitted.setString(2, text(ts(s.at())));
+          submitted.setString(3, text(id));
           submitted.addBatch();
         } else if (event instanceof RequestEvent.Resolved r) {
-          resolved.setString(1, r.buildId());
-          resolved.setString(2, r.title());
-          resolved.setString(3, id);
+          resolved.setString(1, text(r.buildId()));
+          resolved.setString(2, text(r.title()));
+          resolved.setString(3, text(id));
           resolved.addBatch();
         } else if (event instanceof RequestEvent.JobIngested j) {
           JobInfo info = j.job().info();
-          job.setString(1, id);
-          job.setString(2, info.id());
+          job.setString(1, text(id));
+          job.setString(2, text(info.id()));
           job.setInt(3, take(c, nextJob, "jobs", id, 1));
-          job.setString(4, info.name());
-          job.setString(5, info.state().id());
+          job.setString(4, text(info.name()));
+          job.setString(5, text(info.state().id()));
           if (info.exitStatus().isPresent()) {
             job.setInt(6, info.exitStatus().getAsInt());
           } else {
@@ -356,32 +388,36 @@ public abstract class JdbcFindingStore implements FindingStore {
           job.addBatch();
         } else if (event instanceof RequestEvent.Ingested i) {
           ingested.setInt(1, i.chunksTotal());
-          ingested.setString(2, id);
+          ingested.setString(2, text(id));
           ingested.addBatch();
           addWarnings(c, warning, nextWarning, id, "ingested", i.warnings());
         } else if (event instanceof RequestEvent.ChunkAnalyzed a) {
-          chunk.setString(1, id);
-          chunk.setString(2, a.jobId());
+          chunk.setString(1, text(id));
+          chunk.setString(2, text(a.jobId()));
           chunk.setInt(3, a.index());
           chunk.setLong(4, a.chunk().ownFrom());
           chunk.setLong(5, a.chunk().ownTo());
           chunk.setLong(6, a.chunk().firstStepLine());
           if (a.chunk().exitStep().isPresent()) {
-            chunk.setString(7, a.chunk().exitStep().get());
+            chunk.setString(7, text(a.chunk().exitStep().get()));
           } else {
             chunk.setNull(7, Types.VARCHAR);
           }
           chunk.addBatch();
           addWarnings(
               c, warning, nextWarning, id, "chunk " + a.index() + " " + a.jobId(), a.warnings());
+        } else if (event instanceof RequestEvent.Incomplete i) {
+          incomplete.setString(1, text(id));
+          incomplete.addBatch();
+          addWarnings(c, warning, nextWarning, id, "incomplete " + i.part(), List.of(i.reason()));
         } else if (event instanceof RequestEvent.Failed f) {
-          failed.setString(1, f.error());
-          failed.setString(2, id);
+          failed.setString(1, text(f.error()));
+          failed.setString(2, text(id));
           failed.addBatch();
         }
       }
       for (PreparedStatement ps :
-          List.of(submitted, resolved, job, ingested, chunk, warning, failed)) {
+          List.of(submitted, resolved, job, ingested, chunk, warning, incomplete, failed)) {
         ps.executeBatch();
       }
     }
@@ -391,7 +427,7 @@ public abstract class JdbcFindingStore implements FindingStore {
    * Adds an event's warnings, keyed by the event ({@code source}) and their position in it, so that
    * a replayed event adds none.
    */
-  private static void addWarnings(
+  private void addWarnings(
       Connection c,
       PreparedStatement ps,
       Map<String, Integer> next,
@@ -413,7 +449,7 @@ public abstract class JdbcFindingStore implements FindingStore {
       throws SQLException {
     try (PreparedStatement read =
             c.prepareStatement(
-                "SELECT status, failed, resolved, ingested, chunks_total, "
+                "SELECT status, failed, resolved, ingested, chunks_total, incomplete, "
                     + "(SELECT COUNT(*) FROM chunks WHERE request_id = r.id) AS done, "
                     + "(SELECT COUNT(*) FROM findings WHERE request_id = r.id) AS found "
                     + "FROM requests r WHERE id = ?");
@@ -422,23 +458,28 @@ public abstract class JdbcFindingStore implements FindingStore {
                 "UPDATE requests SET chunks_done = ?, findings = ?, status = ?, updated = ? "
                     + "WHERE id = ?")) {
       for (String id : requestIds) {
-        read.setString(1, id);
+        read.setString(1, text(id));
         try (ResultSet rs = read.executeQuery()) {
           if (!rs.next()) {
             throw new SQLException("request " + id + " vanished during the batch");
           }
           RequestStatus status = RequestStatus.valueOf(rs.getString(1).toUpperCase(Locale.ROOT));
-          int done = rs.getInt(6);
+          int done = rs.getInt(7);
           if (!status.isFinal()) {
             status =
                 RequestStatus.derive(
-                    rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), rs.getInt(5), done);
+                    rs.getBoolean(2),
+                    rs.getBoolean(3),
+                    rs.getBoolean(4),
+                    rs.getInt(5),
+                    done,
+                    rs.getBoolean(6));
           }
           write.setInt(1, done);
-          write.setInt(2, rs.getInt(7));
-          write.setString(3, status.id());
-          write.setString(4, ts(now));
-          write.setString(5, id);
+          write.setInt(2, rs.getInt(8));
+          write.setString(3, text(status.id()));
+          write.setString(4, text(ts(now)));
+          write.setString(5, text(id));
           write.addBatch();
         }
       }
@@ -453,7 +494,7 @@ public abstract class JdbcFindingStore implements FindingStore {
             c.prepareStatement(
                 "SELECT job_id, name, state, exit_status, chunks, lines, bytes FROM jobs "
                     + "WHERE request_id = ? ORDER BY ord, job_id")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       List<JobRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -478,7 +519,7 @@ public abstract class JdbcFindingStore implements FindingStore {
             c.prepareStatement(
                 "SELECT job_id, idx, own_from, own_to, first_step_line, exit_step FROM chunks "
                     + "WHERE request_id = ? ORDER BY job_id, idx")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       List<ChunkRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -504,7 +545,7 @@ public abstract class JdbcFindingStore implements FindingStore {
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT " + bodyText() + " FROM findings WHERE request_id = ? ORDER BY ord, id")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       List<Finding> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -555,7 +596,7 @@ public abstract class JdbcFindingStore implements FindingStore {
               "SELECT r.id FROM requests r JOIN (SELECT build_id, MAX(created) AS created FROM requests WHERE build_id <> ? "
                   + "GROUP BY build_id) latest ON latest.build_id = r.build_id AND latest.created = r.created "
                   + "ORDER BY r.created DESC LIMIT ?")) {
-        ps.setString(1, excludingBuildId);
+        ps.setString(1, text(excludingBuildId));
         ps.setInt(2, window);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -573,7 +614,7 @@ public abstract class JdbcFindingStore implements FindingStore {
                   "SELECT COUNT(DISTINCT request_id) FROM findings WHERE hash = ? AND request_id IN ("
                       + in
                       + ")")) {
-            ps.setString(1, hash);
+            ps.setString(1, text(hash));
             for (int i = 0; i < requestIds.size(); i++) {
               ps.setString(i + 2, requestIds.get(i));
             }
@@ -589,8 +630,8 @@ public abstract class JdbcFindingStore implements FindingStore {
             c.prepareStatement(
                 "SELECT MIN(r.created), MAX(r.created) FROM findings f JOIN requests r ON r.id = f.request_id "
                     + "WHERE f.hash = ? AND r.build_id <> ?")) {
-          ps.setString(1, hash);
-          ps.setString(2, excludingBuildId);
+          ps.setString(1, text(hash));
+          ps.setString(2, text(excludingBuildId));
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next() && rs.getString(1) != null) {
               first = Instant.parse(rs.getString(1));

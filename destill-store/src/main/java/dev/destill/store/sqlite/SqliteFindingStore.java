@@ -51,6 +51,10 @@ public final class SqliteFindingStore extends JdbcFindingStore {
     CREATE TABLE request_warnings (
       request_id TEXT NOT NULL REFERENCES requests(id), source TEXT NOT NULL, n INTEGER NOT NULL,
       ord INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (request_id, source, n));
+    """,
+    // 3: a request that finished with a part it could not read or analyze.
+    """
+    ALTER TABLE requests ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
     """
   };
 
