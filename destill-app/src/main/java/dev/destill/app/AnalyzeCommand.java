@@ -4,17 +4,23 @@ import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisRequest;
 import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.DisplayOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.FormatOption;
+import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.output.Format;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.model.Tier;
 import dev.destill.core.store.FindingStore;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +29,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill analyze}: finds why a build failed, from its URL or its log files. */
@@ -37,7 +42,10 @@ import picocli.CommandLine.Spec;
       "",
       "TARGET is a log file, a directory (each file is one job; *.xml JUnit reports are read "
           + "too), '-' for standard input, a .gz file, or a Buildkite, GitHub Actions or GitLab "
-          + "build URL."
+          + "build URL.",
+      "",
+      "--format prints text, json, jsonl or markdown; jsonl analyzes each TARGET on its own and"
+          + " prints one object per line as each finishes."
     },
     footer = {
       "",
@@ -54,26 +62,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public AnalyzeCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
   @Parameters(arity = "1..*", paramLabel = "TARGET", description = "What to analyze (see above).")
   List<String> targets;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description =
-          "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). jsonl "
-              + "analyzes each TARGET on its own and prints one object per line as each finishes.")
-  Format format = Format.TEXT;
+  @Mixin FormatOption formatOption;
 
-  @Option(
-      names = "--top",
-      paramLabel = "N",
-      description = "Show at most N findings (default: ${DEFAULT-VALUE}).")
-  int top = 20;
+  @Mixin DisplayOptions display;
 
   @Option(
       names = "--job-state",
@@ -97,12 +99,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
   boolean noHistory;
 
   @Option(
-      names = "--no-tui",
-      description =
-          "Print the ranked list even at a terminal, instead of opening the interactive UI.")
-  boolean noTui;
-
-  @Option(
       names = "--parallel",
       paramLabel = "N",
       description =
@@ -113,21 +109,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     validate();
+    int top = display.top();
+    Format format = formatOption.require(Format.values());
     JobState localState = parseState();
-    AnalysisService service =
-        new AnalysisService(
-            Providers.defaults(main.env(), localState, System.in), Clock.systemUTC());
+    AnalysisService service = new AnalysisService(services.providers(localState), services.clock());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);
     boolean failed = false;
-    boolean formatGiven = spec.commandLine().getParseResult().hasMatchedOption("--format");
-    if (!formatGiven && !noTui && Tui.available(main.env())) {
+    if (!formatOption.given() && !display.noTui() && Tui.available(services.settings())) {
       AnalysisRequest request = new AnalysisRequest(targets, parallel);
       java.util.Optional<AnalysisReport> report =
           Tui.run(
               request.input(),
-              main.env(),
+              services.settings(),
               l ->
                   remember(
                       service.analyze(request, l),
@@ -168,7 +163,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (noHistory) {
       return report;
     }
-    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+    try (FindingStore store = services.openHistory()) {
       return HistoryStore.record(store, report);
     } catch (RuntimeException e) {
       warning.accept("history not saved: " + Cli.oneLine(e));
@@ -187,9 +182,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (top < 1) {
-      throw new ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
-    }
     if (parallel < 1) {
       throw new ParameterException(
           spec.commandLine(), "--parallel must be at least 1, was " + parallel);
@@ -217,7 +209,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return false;
     }
     for (Finding f : report.findings()) {
-      if (f.tier() == 1 && f.confidence() >= failOn) {
+      if (f.tierLevel() == Tier.LIKELY_CAUSE && f.confidence() >= failOn) {
         return true;
       }
     }
@@ -238,38 +230,47 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return new AnalysisListener() {
       @Override
       public void onProgress(ProgressEvent event) {
-        String line = null;
-        if (event instanceof ProgressEvent.Warning w) {
-          line = "destill: warning: " + w.message();
-        } else if (interactive && event instanceof ProgressEvent.BuildResolved b) {
-          total.addAndGet(b.jobs());
-          line =
-              "destill: "
-                  + b.title()
-                  + ": "
-                  + b.jobs()
-                  + " job"
-                  + (b.jobs() == 1 ? "" : "s")
-                  + " ("
-                  + b.failedJobs()
-                  + " failed)";
-        } else if (interactive && event instanceof ProgressEvent.JobFinished f) {
-          long mb = bytes.addAndGet(f.bytes()) >> 20;
-          line =
-              String.format(
-                  java.util.Locale.ROOT,
-                  "destill: read %s (%d/%d logs, %d MB)",
-                  f.job(),
-                  done.incrementAndGet(),
-                  total.get(),
-                  mb);
-        }
+        String line =
+            switch (event) {
+              case ProgressEvent.Warning w -> "destill: warning: " + w.message();
+              case ProgressEvent.BuildResolved b when interactive -> resolved(b);
+              case ProgressEvent.JobFinished f when interactive -> read(f);
+              case ProgressEvent.BuildResolved _,
+                  ProgressEvent.JobFinished _,
+                  ProgressEvent.JobStarted _,
+                  ProgressEvent.Completed _ ->
+                  null;
+            };
         if (line != null) {
           synchronized (err) {
             err.println(line);
             err.flush();
           }
         }
+      }
+
+      private String resolved(ProgressEvent.BuildResolved b) {
+        total.addAndGet(b.jobs());
+        return "destill: "
+            + b.title()
+            + ": "
+            + b.jobs()
+            + " job"
+            + (b.jobs() == 1 ? "" : "s")
+            + " ("
+            + b.failedJobs()
+            + " failed)";
+      }
+
+      private String read(ProgressEvent.JobFinished f) {
+        long mb = bytes.addAndGet(f.bytes()) >> 20;
+        return String.format(
+            java.util.Locale.ROOT,
+            "destill: read %s (%d/%d logs, %d MB)",
+            f.job(),
+            done.incrementAndGet(),
+            total.get(),
+            mb);
       }
     };
   }

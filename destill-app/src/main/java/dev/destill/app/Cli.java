@@ -1,5 +1,7 @@
 package dev.destill.app;
 
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -20,7 +22,12 @@ public final class Cli {
 
   /** A fresh command line reading tokens and settings from {@code env}; tests pass their own. */
   public static CommandLine commandLine(Map<String, String> env) {
-    CommandLine cl = new CommandLine(new Main(env));
+    return commandLine(Services.forProcess(env));
+  }
+
+  /** A fresh command line whose commands get {@code services}, the composition root's. */
+  public static CommandLine commandLine(Services services) {
+    CommandLine cl = new CommandLine(new Main(), new CommandFactory(services));
     cl.setExitCodeExceptionMapper(Cli::exitCodeOf);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
     cl.setParameterExceptionHandler(Cli::handleParameterException);

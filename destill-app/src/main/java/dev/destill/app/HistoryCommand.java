@@ -2,12 +2,16 @@ package dev.destill.app;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.destill.app.history.HistoryStore;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.FormatOption;
+import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.output.Format;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -16,7 +20,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill history}: past analyses, newest first. */
@@ -27,12 +30,17 @@ import picocli.CommandLine.Spec;
     description = {
       "Lists past analyses, newest first: request id, when, status, findings and what was analyzed.",
       "Reads the local history (DESTILL_HOME, $XDG_DATA_HOME/destill or ~/.local/share/destill), or "
-          + "PostgreSQL when DESTILL_POSTGRES_URL or POSTGRES_DSN is set. Reopen one with 'destill view ID'."
+          + "PostgreSQL when DESTILL_POSTGRES_URL or POSTGRES_DSN is set. Reopen one with 'destill view ID'.",
+      "--format prints text, json (one array) or jsonl (one object per line)."
     })
 public final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public HistoryCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
@@ -42,29 +50,28 @@ public final class HistoryCommand implements Callable<Integer> {
       description = "How many (default: ${DEFAULT-VALUE}).")
   int limit = 20;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  String format = "text";
+  @Mixin FormatOption formatOption;
 
   @Override
   public Integer call() throws IOException {
     if (limit < 1) {
       throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
     }
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new ParameterException(spec.commandLine(), "--format takes text or json");
-    }
+    Format format = formatOption.require(Format.TEXT, Format.JSON, Format.JSONL);
     List<RequestRecord> requests;
-    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+    try (FindingStore store = services.openHistory()) {
       requests = store.recentRequests(limit);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format.equals("json")) {
+    if (format == Format.JSON || format == Format.JSONL) {
+      boolean lines = format == Format.JSONL;
       JsonGenerator g = new JsonFactory().createGenerator(out);
-      g.useDefaultPrettyPrinter();
-      g.writeStartArray();
+      if (lines) {
+        g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+      } else {
+        g.useDefaultPrettyPrinter();
+        g.writeStartArray();
+      }
       for (RequestRecord r : requests) {
         g.writeStartObject();
         g.writeStringField("request_id", r.id());
@@ -76,9 +83,13 @@ public final class HistoryCommand implements Callable<Integer> {
         g.writeStringField("target", r.target());
         g.writeEndObject();
       }
-      g.writeEndArray();
+      if (!lines) {
+        g.writeEndArray();
+      }
       g.flush();
-      out.println();
+      if (!(lines && requests.isEmpty())) {
+        out.println();
+      }
     } else if (requests.isEmpty()) {
       out.println("No analyses yet: 'destill analyze' saves each one here.");
     } else {

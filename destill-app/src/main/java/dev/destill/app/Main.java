@@ -1,6 +1,6 @@
 package dev.destill.app;
 
-import java.util.Map;
+import dev.destill.app.cli.VersionInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       ViewCommand.class,
       HistoryCommand.class,
+      ConfigCommand.class,
       dev.destill.app.distributed.SubmitCommand.class,
       dev.destill.app.distributed.StatusCommand.class,
       dev.destill.app.distributed.AgentCommand.class,
@@ -27,18 +28,6 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  /** Where tokens, API base URLs and data directories are read from. */
-  final Map<String, String> env;
-
-  public Main(Map<String, String> env) {
-    this.env = Map.copyOf(env);
-  }
-
-  /** The environment the command runs with (the process's, or a test's). */
-  public Map<String, String> env() {
-    return env;
-  }
 
   public static void main(String[] args) {
     System.exit(run(args));

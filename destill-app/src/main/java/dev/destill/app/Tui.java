@@ -6,6 +6,7 @@ import com.googlecode.lanterna.terminal.MouseCaptureMode;
 import com.googlecode.lanterna.terminal.Terminal;
 import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.config.Settings;
 import dev.destill.core.DestillException;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.ProgressEvent;
@@ -18,7 +19,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -28,8 +28,8 @@ final class Tui {
   private Tui() {}
 
   /** Whether the UI can run: a real terminal that is not {@code dumb}. */
-  static boolean available(Map<String, String> env) {
-    return System.console() != null && !"dumb".equals(env.getOrDefault("TERM", "dumb"));
+  static boolean available(Settings settings) {
+    return System.console() != null && !"dumb".equals(settings.get(Settings.TERM));
   }
 
   /**
@@ -37,7 +37,7 @@ final class Tui {
    * Returns the report when the analysis finished before that.
    */
   static Optional<AnalysisReport> run(
-      String title, Map<String, String> env, Function<AnalysisListener, AnalysisReport> analysis)
+      String title, Settings settings, Function<AnalysisListener, AnalysisReport> analysis)
       throws IOException {
     Inbox inbox = new Inbox();
     AtomicReference<AnalysisReport> result = new AtomicReference<>();
@@ -85,13 +85,13 @@ final class Tui {
             new TerminalScreen(terminal),
             new TriageModel(title),
             inbox,
-            !env.containsKey("NO_COLOR"),
+            !settings.isSet(Settings.NO_COLOR),
             localLog(),
             s -> {
               raw.print(s);
               raw.flush();
             },
-            env.getOrDefault("PAGER", "less"));
+            settings.get(Settings.PAGER));
     ui.run();
     terminal.close();
     return Optional.ofNullable(result.get());

@@ -1,25 +1,27 @@
 package dev.destill.app;
 
 import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.DisplayOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.FormatOption;
+import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.output.Format;
 import dev.destill.app.output.JsonReport;
 import dev.destill.app.output.MarkdownReport;
 import dev.destill.app.output.TextReport;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.store.FindingStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill view}: reopens a stored analysis, with no network. */
@@ -28,13 +30,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionInfo.class,
     description = {
-      "Shows the findings of a stored analysis: in the terminal UI at a terminal, or printed with --format.",
+      "Shows the findings of a stored analysis: in the terminal UI at a terminal, or printed with"
+          + " --format (text, json, jsonl or markdown).",
       "Reads the local history, or PostgreSQL when DESTILL_POSTGRES_URL or POSTGRES_DSN is set."
     })
 public final class ViewCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public ViewCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
@@ -43,36 +50,23 @@ public final class ViewCommand implements Callable<Integer> {
       description = "The id 'destill analyze' or 'destill history' shows.")
   String requestId;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format = Format.TEXT;
+  @Mixin FormatOption formatOption;
 
-  @Option(
-      names = "--top",
-      paramLabel = "N",
-      description = "Show at most N findings (default: ${DEFAULT-VALUE}).")
-  int top = 20;
-
-  @Option(names = "--no-tui", description = "Print even at a terminal.")
-  boolean noTui;
+  @Mixin DisplayOptions display;
 
   @Override
   public Integer call() throws IOException {
-    if (top < 1) {
-      throw new ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
-    }
+    int top = display.top();
+    Format format = formatOption.require(Format.values());
     AnalysisReport report;
-    try (FindingStore store = HistoryStore.open(main.env(), Clock.systemUTC())) {
+    try (FindingStore store = services.openHistory()) {
       report = HistoryStore.load(store, requestId);
     }
-    boolean formatGiven = spec.commandLine().getParseResult().hasMatchedOption("--format");
-    if (!formatGiven && !noTui && Tui.available(main.env())) {
+    if (!formatOption.given() && !display.noTui() && Tui.available(services.settings())) {
       AnalysisReport shown = report;
       Tui.run(
           report.title(),
-          main.env(),
+          services.settings(),
           l -> {
             l.onProgress(
                 new ProgressEvent.BuildResolved(

@@ -1,6 +1,5 @@
 package dev.destill.core;
 
-import dev.destill.core.pipeline.PoisonMessageException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -107,7 +106,7 @@ public record ErrorPolicy(Budget transientBudget, int processingAttempts) {
 
   /**
    * The verdict on a failure, by its type: {@link DestillException.Retriable} is retried, {@link
-   * DestillException.Rejected}, {@link PoisonMessageException} and {@link
+   * DestillException.Rejected} (a message that cannot be read among them) and {@link
    * DestillException.BadInput} are dead-lettered, {@link DestillException.Fatal} and a JVM error
    * (out of memory) stop; any other exception is a bug met while processing a message, which is
    * dead-lettered once its {@link #processingAttempts} are used up.
@@ -120,9 +119,8 @@ public record ErrorPolicy(Budget transientBudget, int processingAttempts) {
       if (t instanceof DestillException.Fatal || t instanceof VirtualMachineError) {
         return Verdict.FATAL;
       }
-      if (t instanceof DestillException.Rejected
-          || t instanceof DestillException.BadInput
-          || t instanceof PoisonMessageException) {
+      // A message that cannot be read (PoisonMessageException) is a Rejected one.
+      if (t instanceof DestillException.Rejected || t instanceof DestillException.BadInput) {
         return Verdict.DEAD_LETTER;
       }
       if (t instanceof DestillException) {

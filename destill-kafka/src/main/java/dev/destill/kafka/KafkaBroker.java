@@ -314,6 +314,26 @@ public final class KafkaBroker implements Broker, KafkaSubscription.Owner {
     }
   }
 
+  /**
+   * Whether the cluster at {@code bootstrapServers} answers within {@code timeout}: empty when it
+   * does, else why not. Creates nothing.
+   */
+  public static java.util.Optional<String> probe(String bootstrapServers, Duration timeout) {
+    Map<String, Object> config = adminConfig(bootstrapServers);
+    int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    try (Admin admin = Admin.create(config)) {
+      int nodes = admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS).size();
+      return nodes > 0 ? java.util.Optional.empty() : java.util.Optional.of("no broker answered");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.of("interrupted");
+    } catch (Exception e) {
+      return java.util.Optional.of("cannot reach Kafka at " + bootstrapServers);
+    }
+  }
+
   private static DestillException.Retriable unreachable(String bootstrapServers, Exception e) {
     return new DestillException.Retriable(
         "cannot reach Kafka at "

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.AbstractFindingStoreTest;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.JobRecord;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.core.store.StoreBatch.RequestFinding;

@@ -3,9 +3,9 @@ package dev.destill.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.AbstractFindingStoreTest;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.core.store.StoreBatch;

@@ -137,17 +137,25 @@ public final class TriageModel {
   }
 
   public void progress(ProgressEvent e) {
-    if (e instanceof ProgressEvent.BuildResolved b) {
-      title = b.title();
-      jobs += b.jobs();
-      failedJobs += b.failedJobs();
-    } else if (e instanceof ProgressEvent.JobFinished j) {
-      logsRead++;
-      bytesRead += j.bytes();
-    } else if (e instanceof ProgressEvent.Warning w) {
-      status = "warning: " + w.message();
-    } else if (e instanceof ProgressEvent.Completed) {
-      done = true;
+    switch (e) {
+      case ProgressEvent.BuildResolved b -> {
+        title = b.title();
+        jobs += b.jobs();
+        failedJobs += b.failedJobs();
+      }
+      case ProgressEvent.JobFinished j -> {
+        logsRead++;
+        bytesRead += j.bytes();
+      }
+      case ProgressEvent.Warning w -> {
+        status = "warning: " + w.message();
+      }
+      case ProgressEvent.JobStarted _ -> {
+        // Only finished jobs count.
+      }
+      case ProgressEvent.Completed _ -> {
+        done = true;
+      }
     }
   }
 

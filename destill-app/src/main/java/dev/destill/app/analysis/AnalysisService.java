@@ -10,8 +10,10 @@ import dev.destill.core.engine.Triage;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
@@ -21,12 +23,10 @@ import dev.destill.core.provider.CiProvider;
 import dev.destill.core.sink.SinkAgent;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.InMemoryFindingStore;
-import dev.destill.core.store.JobRecord;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.core.store.StoreBatch;
-import dev.destill.store.MessageJson;
+import dev.destill.wire.MessageJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -286,9 +286,16 @@ public final class AnalysisService {
       }
       for (RequestEvent e : batch.events()) {
         List<String> warnings =
-            e instanceof RequestEvent.Ingested i
-                ? i.warnings()
-                : e instanceof RequestEvent.ChunkAnalyzed c ? c.warnings() : List.of();
+            switch (e) {
+              case RequestEvent.Ingested i -> i.warnings();
+              case RequestEvent.ChunkAnalyzed c -> c.warnings();
+              case RequestEvent.Incomplete i -> List.of(i.reason());
+              case RequestEvent.Submitted _,
+                  RequestEvent.Resolved _,
+                  RequestEvent.JobIngested _,
+                  RequestEvent.Failed _ ->
+                  List.of();
+            };
         warnings.forEach(m -> progress(new ProgressEvent.Warning(m)));
       }
       if (store.request(requestId).map(r -> r.status().isFinal()).orElse(false)) {

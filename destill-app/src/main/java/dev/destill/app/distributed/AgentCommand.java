@@ -1,24 +1,23 @@
 package dev.destill.app.distributed;
 
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.Main;
-import dev.destill.app.Providers;
-import dev.destill.app.VersionInfo;
 import dev.destill.app.agent.AgentHttpServer;
 import dev.destill.app.agent.PrometheusAgentMetrics;
 import dev.destill.app.agent.Readiness;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.ErrorPolicy;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
 import dev.destill.core.pipeline.Agent;
+import dev.destill.core.pipeline.MessageCodec;
 import dev.destill.core.sink.SinkAgent;
 import dev.destill.core.store.FindingStore;
-import dev.destill.store.MessageJson;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill agent ingest|analyze|sink}: one pipeline agent as a long-lived process. */
@@ -66,7 +64,11 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public AgentCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
@@ -87,27 +89,33 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ClusterSettings settings = new ClusterSettings(main.env());
+    Services services =
+        this.services.with(this.services.settings().withFlag(Settings.METRICS_PORT, metricsPort));
+    Settings settings = services.settings();
     // Settings are checked before anything connects, so a missing one is reported at once.
     settings.kafkaBrokers();
     if (kind == Kind.SINK) {
       settings.postgresUrl();
     }
-    ErrorPolicy policy = ErrorPolicy.agent(settings.retryFor());
-    int port = metricsPort != null ? metricsPort : settings.metricsPort();
+    ErrorPolicy policy =
+        ErrorPolicy.agent(Duration.ofSeconds(settings.get(Settings.RETRY_SECONDS)));
+    int port = settings.get(Settings.METRICS_PORT);
     String name = kind.name().toLowerCase(Locale.ROOT);
     PrometheusAgentMetrics metrics = new PrometheusAgentMetrics(name);
     List<AutoCloseable> resources = new ArrayList<>();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      Broker broker = Cluster.broker(settings);
+      Broker broker = services.connectBroker();
       resources.add(broker);
       List<Readiness.Check> checks = new ArrayList<>();
       checks.add(new Readiness.Check("kafka", () -> broker.reachable(Readiness.CHECK_TIMEOUT)));
-      Agent agent = agent(settings, broker, metrics, resources, checks, policy);
+      Agent agent = agent(services, broker, metrics, resources, checks, policy);
       AgentHttpServer http =
           AgentHttpServer.start(
-              settings.metricsHost(), port, metrics, new Readiness(agent::ready, checks));
+              settings.get(Settings.METRICS_HOST),
+              port,
+              metrics,
+              new Readiness(agent::ready, checks));
       resources.add(0, http);
       Thread worker = new Thread(agent, "destill-" + name);
       worker.setUncaughtExceptionHandler((t, e) -> {}); // the agent's failure() says why
@@ -180,20 +188,20 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   private Agent agent(
-      ClusterSettings settings,
+      Services services,
       Broker broker,
       PrometheusAgentMetrics metrics,
       List<AutoCloseable> resources,
       List<Readiness.Check> checks,
       ErrorPolicy policy) {
-    MessageJson codec = new MessageJson();
+    MessageCodec codec = services.codec();
     switch (kind) {
       case INGEST -> {
         return new IngestAgent(
             broker,
             codec,
             metrics,
-            Providers.remote(main.env(), policy.transientBudget()),
+            services.remoteProviders(policy.transientBudget()),
             new IngestAgent.Settings(
                 Chunker.DEFAULT_TARGET_BYTES,
                 Math.max(1, parallel),
@@ -206,7 +214,7 @@ public final class AgentCommand implements Callable<Integer> {
         return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true, policy);
       }
       default -> {
-        FindingStore store = Cluster.store(settings, Clock.systemUTC());
+        FindingStore store = services.openClusterStore();
         resources.add(store);
         checks.add(
             new Readiness.Check("postgresql", () -> store.reachable(Readiness.CHECK_TIMEOUT)));
@@ -216,7 +224,7 @@ public final class AgentCommand implements Callable<Integer> {
             metrics,
             store,
             SinkAgent.Settings.DEFAULT,
-            Clock.systemUTC(),
+            services.clock(),
             batch -> {},
             policy);
       }

@@ -2,11 +2,13 @@ package dev.destill.app.distributed;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.Main;
-import dev.destill.app.VersionInfo;
-import dev.destill.app.history.HistoryStore;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.FormatOption;
+import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.config.Settings;
+import dev.destill.app.output.Format;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
@@ -23,7 +25,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill status}: where a submitted request is. */
@@ -34,19 +35,27 @@ import picocli.CommandLine.Spec;
     description = {
       "Shows where a request is: pending, ingesting, analyzing, complete or failed, with the log"
           + " chunks analyzed so far and the findings stored.",
-      "Reads PostgreSQL when DESTILL_POSTGRES_URL or POSTGRES_DSN is set, else the local history."
+      "Reads PostgreSQL (DESTILL_POSTGRES_URL or POSTGRES_DSN), where the sink agents store what"
+          + " 'destill submit' queued. --format prints text, json or jsonl (one JSON object;"
+          + " --json is a deprecated alias of --format json)."
     })
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public StatusCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
   @Parameters(paramLabel = "REQUEST_ID", description = "The id 'destill submit' printed.")
   String requestId;
 
-  @Option(names = "--json", description = "Print the status as one JSON object.")
+  @Mixin FormatOption formatOption;
+
+  @Option(names = "--json", hidden = true, description = "Deprecated: --format json.")
   boolean json;
 
   @Option(
@@ -60,12 +69,23 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (json) {
+      formatOption.set(Format.JSON);
+    }
+    Format format = formatOption.require(Format.TEXT, Format.JSON, Format.JSONL);
     if (waitSeconds != null && waitSeconds < 0) {
       throw new ParameterException(spec.commandLine(), "--wait takes seconds, 0 or more");
     }
-    Clock clock = Clock.systemUTC();
+    if (services.settings().find(Settings.POSTGRES).isEmpty()) {
+      throw new DestillException.BadInput(
+          "PostgreSQL is not configured: set "
+              + Settings.POSTGRES.variable()
+              + " (or POSTGRES_DSN) to the database the sink agents write; 'destill status'"
+              + " follows requests of 'destill submit' ('destill history' lists local analyses)");
+    }
+    Clock clock = services.clock();
     RequestRecord r;
-    try (FindingStore store = HistoryStore.open(main.env(), clock)) {
+    try (FindingStore store = services.openClusterStore()) {
       Instant deadline = clock.instant().plusSeconds(waitSeconds == null ? 0 : waitSeconds);
       while (true) {
         Optional<RequestRecord> found = store.request(requestId);
@@ -87,7 +107,7 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (format != Format.TEXT) {
       JsonGenerator g = new JsonFactory().createGenerator(out);
       g.writeStartObject();
       g.writeStringField("request_id", r.id());
@@ -135,7 +155,8 @@ public final class StatusCommand implements Callable<Integer> {
     return switch (r.status()) {
       case COMPLETE -> ExitCodes.OK;
       case INCOMPLETE -> ExitCodes.REQUEST_INCOMPLETE;
-      default -> ExitCodes.INPUT; // failed, or still running when the time ran out
+      // Failed, or still running when the time ran out.
+      case FAILED, PENDING, INGESTING, ANALYZING -> ExitCodes.INPUT;
     };
   }
 }

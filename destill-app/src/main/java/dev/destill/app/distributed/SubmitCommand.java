@@ -1,17 +1,15 @@
 package dev.destill.app.distributed;
 
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.Main;
-import dev.destill.app.Providers;
-import dev.destill.app.VersionInfo;
 import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.broker.Broker;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.MessageCodec;
 import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.Topics;
-import dev.destill.core.store.RequestEvent;
-import dev.destill.store.MessageJson;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code destill submit}: queues a build for the distributed agents and prints its request id. */
@@ -39,7 +36,11 @@ import picocli.CommandLine.Spec;
 public final class SubmitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public SubmitCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
@@ -48,19 +49,18 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (Providers.remote(main.env()).stream().noneMatch(p -> p.accepts(url))) {
+    if (services.remoteProviders().stream().noneMatch(p -> p.accepts(url))) {
       throw new ParameterException(
           spec.commandLine(),
           "submit takes a Buildkite, GitHub Actions or GitLab build URL, not '"
               + url
               + "' (for local files use 'destill analyze')");
     }
-    ClusterSettings settings = new ClusterSettings(main.env());
-    Clock clock = Clock.systemUTC();
+    Clock clock = services.clock();
     String id = AnalysisService.newRequestId(clock);
-    MessageCodec codec = new MessageJson();
+    MessageCodec codec = services.codec();
     Instant now = clock.instant();
-    try (Broker broker = Cluster.broker(settings)) {
+    try (Broker broker = services.connectBroker()) {
       // The sink records the request at once, so 'status' knows it before an ingest agent does.
       PipelineMessage.Progress submitted =
           new PipelineMessage.Progress(new RequestEvent.Submitted(id, url, now));

@@ -2,9 +2,9 @@ package dev.destill.app.eval;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.VersionInfo;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.LineCleaner;

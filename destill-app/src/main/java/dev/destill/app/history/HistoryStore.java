@@ -8,50 +8,19 @@ import dev.destill.core.model.History;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.StoreBatch;
-import dev.destill.store.postgres.PostgresFindingStore;
-import dev.destill.store.sqlite.SqliteFindingStore;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Where analyses are remembered, and what remembering adds to a report: for each finding, in how
- * many of the last {@link #WINDOW} other builds it occurred.
+ * What remembering analyses adds to a report: for each finding, in how many of the last {@link
+ * #WINDOW} other builds it occurred.
  */
 public final class HistoryStore {
   /** How many earlier builds the history looks at. */
   public static final int WINDOW = 20;
 
   private HistoryStore() {}
-
-  /**
-   * The store the environment points at: PostgreSQL when DESTILL_POSTGRES_URL (or POSTGRES_DSN) is
-   * set, otherwise the local SQLite file under DESTILL_HOME, $XDG_DATA_HOME/destill or
-   * ~/.local/share/destill.
-   */
-  public static FindingStore open(Map<String, String> env, Clock clock) {
-    String pg = env.getOrDefault("DESTILL_POSTGRES_URL", env.getOrDefault("POSTGRES_DSN", ""));
-    if (!pg.isBlank()) {
-      return PostgresFindingStore.connect(pg, clock);
-    }
-    return new SqliteFindingStore(dataDir(env).resolve("destill.db"), clock);
-  }
-
-  /** The folder of the local history. */
-  public static Path dataDir(Map<String, String> env) {
-    String home = env.getOrDefault("DESTILL_HOME", "");
-    if (!home.isBlank()) {
-      return Path.of(home);
-    }
-    String xdg = env.getOrDefault("XDG_DATA_HOME", "");
-    if (!xdg.isBlank()) {
-      return Path.of(xdg, "destill");
-    }
-    return Path.of(
-        env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "share", "destill");
-  }
 
   /** Adds history to the report's findings and saves the report; returns the enriched report. */
   public static AnalysisReport record(FindingStore store, AnalysisReport report) {

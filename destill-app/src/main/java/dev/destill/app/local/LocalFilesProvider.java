@@ -7,6 +7,7 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.ProviderId;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import java.io.BufferedInputStream;
@@ -49,7 +50,7 @@ public final class LocalFilesProvider implements CiProvider {
 
   @Override
   public String name() {
-    return "local";
+    return ProviderId.LOCAL.name();
   }
 
   @Override

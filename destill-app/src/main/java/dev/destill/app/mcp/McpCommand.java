@@ -1,10 +1,10 @@
 package dev.destill.app.mcp;
 
-import dev.destill.app.CommonOptions;
-import dev.destill.app.ExitCodes;
-import dev.destill.app.Main;
-import dev.destill.app.VersionInfo;
-import dev.destill.app.history.HistoryStore;
+import dev.destill.app.cli.CommonOptions;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.cli.VersionInfo;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.InMemoryFindingStore;
@@ -17,7 +17,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code destill mcp}: a Model Context Protocol server on stdio for AI assistants. */
 @Command(
@@ -43,7 +41,11 @@ import picocli.CommandLine.ParentCommand;
     })
 public final class McpCommand implements Callable<Integer> {
 
-  @ParentCommand Main main;
+  private final Services services;
+
+  public McpCommand(Services services) {
+    this.services = services;
+  }
 
   @Mixin CommonOptions common;
 
@@ -51,20 +53,16 @@ public final class McpCommand implements Callable<Integer> {
       names = "--budget-tokens",
       paramLabel = "N",
       description =
-          "Size budget of each answer, in tokens (default: ${DEFAULT-VALUE}, or DESTILL_MCP_BUDGET).")
+          "Size budget of each answer, in tokens, at least 500 (overrides DESTILL_MCP_BUDGET; default 4000).")
   Integer budgetTokens;
-
-  static final int DEFAULT_BUDGET = 4000;
 
   @Override
   public Integer call() throws Exception {
     int budget =
-        budgetTokens != null ? budgetTokens : parseBudget(main.env().get("DESTILL_MCP_BUDGET"));
-    if (budget < 500) {
-      throw new DestillException.BadInput("the budget must be at least 500 tokens, was " + budget);
-    }
+        services.settings().withFlag(Settings.MCP_BUDGET, budgetTokens).get(Settings.MCP_BUDGET);
     Path spool = Files.createTempDirectory("destill-mcp-");
-    McpTools tools = new McpTools(main.env(), Clock.systemUTC(), history(), budget, spool);
+    McpTools tools =
+        new McpTools(services.remoteProviders(), services.clock(), history(), budget, spool);
     McpJsonMapper json = McpJsonMapper.getDefault();
     McpSyncServer server =
         McpServer.sync(new StdioServerTransportProvider(json))
@@ -93,23 +91,11 @@ public final class McpCommand implements Callable<Integer> {
   /** The shared history; when it cannot be opened, one held in memory while the server runs. */
   private FindingStore history() {
     try {
-      return HistoryStore.open(main.env(), Clock.systemUTC());
+      return services.openHistory();
     } catch (RuntimeException e) {
       System.err.println(
           "destill mcp: history unavailable (" + e.getMessage() + "); keeping it in memory");
-      return new InMemoryFindingStore(Clock.systemUTC());
-    }
-  }
-
-  static int parseBudget(String value) {
-    if (value == null || value.isBlank()) {
-      return DEFAULT_BUDGET;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new DestillException.BadInput(
-          "DESTILL_MCP_BUDGET must be a number of tokens, was '" + value + "'");
+      return new InMemoryFindingStore(services.clock());
     }
   }
 

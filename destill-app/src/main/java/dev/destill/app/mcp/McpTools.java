@@ -2,7 +2,6 @@ package dev.destill.app.mcp;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.destill.app.Providers;
 import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisRequest;
@@ -43,7 +42,7 @@ public final class McpTools implements AutoCloseable {
   /** How many analyses are kept for drilling down; the oldest goes, with its spooled logs. */
   static final int MAX_SESSIONS = 50;
 
-  private final Map<String, String> env;
+  private final List<CiProvider> remote;
   private final Clock clock;
   private final FindingStore store;
   private final int budgetTokens;
@@ -58,8 +57,8 @@ public final class McpTools implements AutoCloseable {
       AnalysisReport report, Map<String, Supplier<InputStream>> logs, List<Path> files) {}
 
   public McpTools(
-      Map<String, String> env, Clock clock, FindingStore store, int budgetTokens, Path spoolDir) {
-    this.env = Map.copyOf(env);
+      List<CiProvider> remote, Clock clock, FindingStore store, int budgetTokens, Path spoolDir) {
+    this.remote = List.copyOf(remote);
     this.clock = clock;
     this.store = store;
     this.budgetTokens = budgetTokens;
@@ -77,10 +76,7 @@ public final class McpTools implements AutoCloseable {
     }
     List<SpoolingProvider> spools = new ArrayList<>();
     List<CiProvider> providers = new ArrayList<>();
-    for (CiProvider p : Providers.defaults(env, JobState.FAILED, InputStream.nullInputStream())) {
-      if (p instanceof LocalFilesProvider) {
-        continue;
-      }
+    for (CiProvider p : remote) {
       SpoolingProvider s = new SpoolingProvider(p, spoolDir);
       spools.add(s);
       providers.add(s);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.JobSummary;
 import dev.destill.core.model.Finding;
-import dev.destill.store.FindingJson;
+import dev.destill.wire.FindingJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -2,12 +2,13 @@ package dev.destill.app.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.destill.app.ExitCodes;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.config.Settings;
 import dev.destill.core.broker.Broker;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.Topics;
-import dev.destill.core.store.RequestEvent;
-import dev.destill.store.MessageJson;
+import dev.destill.wire.MessageJson;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -85,8 +86,8 @@ class AgentProcessIT {
             "agent",
             kind);
     pb.environment().putAll(cluster.env());
-    pb.environment().put(ClusterSettings.METRICS_PORT, "0");
-    pb.environment().put(ClusterSettings.METRICS_HOST, "127.0.0.1");
+    pb.environment().put(Settings.METRICS_PORT.variable(), "0");
+    pb.environment().put(Settings.METRICS_HOST.variable(), "127.0.0.1");
     pb.environment().putAll(extraEnv);
     pb.redirectErrorStream(true);
     Process p = pb.start();
@@ -154,7 +155,7 @@ class AgentProcessIT {
   @Test
   @Order(2)
   void shouldTurnNotReadyAndExitNonZeroWithTheReasonWhenPostgresStaysAway() throws Exception {
-    Agent a = start("sink", Map.of(ClusterSettings.RETRY_SECONDS, "2"));
+    Agent a = start("sink", Map.of(Settings.RETRY_SECONDS.variable(), "2"));
     try {
       TestCluster.awaitTrue(
           Duration.ofSeconds(30),
@@ -168,7 +169,7 @@ class AgentProcessIT {
           () -> get(a.port(), "/ready").startsWith("503"));
       assertThat(get(a.port(), "/health")).as("alive, only not ready").isEqualTo("200 ok");
       // Something to write, which cannot be written.
-      try (Broker broker = Cluster.broker(cluster.settings())) {
+      try (Broker broker = cluster.services().connectBroker()) {
         broker.publish(
             Topics.FINDINGS,
             "req-away",

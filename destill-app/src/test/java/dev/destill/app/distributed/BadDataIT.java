@@ -3,7 +3,8 @@ package dev.destill.app.distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.destill.app.CliRunner;
-import dev.destill.app.ExitCodes;
+import dev.destill.app.cli.ExitCodes;
+import dev.destill.app.config.Settings;
 import dev.destill.app.distributed.TestCluster.RunningAgent;
 import dev.destill.core.ErrorPolicy;
 import dev.destill.core.broker.Broker;
@@ -15,7 +16,7 @@ import dev.destill.core.pipeline.Topics;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.provider.FakeCiServer.Reply;
-import dev.destill.store.MessageJson;
+import dev.destill.wire.MessageJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class BadDataIT {
     cluster = TestCluster.start();
     cluster.startSink();
     cluster.startIngest(
-        Map.of(ClusterSettings.MAX_POLL_INTERVAL, String.valueOf(POLL_INTERVAL.toMillis())),
+        Map.of(Settings.MAX_POLL_INTERVAL.variable(), String.valueOf(POLL_INTERVAL.toMillis())),
         ErrorPolicy.agent(Duration.ofSeconds(5)));
   }
 
@@ -136,7 +137,7 @@ class BadDataIT {
   /** The reasons of the dead letters so far. */
   private static List<String> deadLetters() {
     List<String> reasons = new ArrayList<>();
-    try (Broker broker = Cluster.broker(cluster.settings());
+    try (Broker broker = cluster.services().connectBroker();
         Subscription s = broker.subscribe(Topics.DEAD_LETTER, "it-" + System.nanoTime())) {
       TestCluster.await(
           Duration.ofSeconds(30),

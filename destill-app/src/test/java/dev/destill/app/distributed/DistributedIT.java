@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.destill.app.CliRunner;
-import dev.destill.app.ExitCodes;
+import dev.destill.app.cli.ExitCodes;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
 import dev.destill.core.broker.Subscription;
@@ -143,7 +143,7 @@ class DistributedIT {
   void shouldFailARequestWhoseBuildTheProviderDoesNotKnow() throws Exception {
     String id = submit("https://buildkite.com/acme/shop/builds/404");
 
-    CliRunner.Result status = cli("status", id, "--wait", "60", "--json");
+    CliRunner.Result status = cli("status", id, "--wait", "60", "--format", "json");
     assertThat(status.exitCode()).isEqualTo(ExitCodes.INPUT);
     JsonNode s = json(status);
     assertThat(s.get("status").asText()).isEqualTo("failed");
@@ -156,7 +156,7 @@ class DistributedIT {
   void shouldSetPoisonMessagesAsideAndKeepWorking() throws Exception {
     String badJson = "poison-json-" + UUID.randomUUID();
     String badVersion = "poison-version-" + UUID.randomUUID();
-    try (Broker broker = Cluster.broker(cluster.settings());
+    try (Broker broker = cluster.services().connectBroker();
         Subscription deadLetters =
             broker.subscribe(Topics.DEAD_LETTER, "it-dead-letters-" + UUID.randomUUID())) {
       broker.publish(Topics.LOGS, badJson, "{not json".getBytes(StandardCharsets.UTF_8));
@@ -188,7 +188,7 @@ class DistributedIT {
     FakeBuild later = FakeBuild.generate(43, 200_000, 2);
     later.serve(cluster.api);
     String id = submit(later.url());
-    CliRunner.Result status = cli("status", id, "--wait", "60", "--json");
+    CliRunner.Result status = cli("status", id, "--wait", "60", "--format", "json");
     assertThat(status.exitCode()).as(status.out() + status.err()).isEqualTo(ExitCodes.OK);
     assertThat(json(status).get("status").asText()).isEqualTo("complete");
     assertThat(Optional.of(json(status).get("findings").asInt())).get().isNotEqualTo(0);

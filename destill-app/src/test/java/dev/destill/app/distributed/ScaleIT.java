@@ -3,7 +3,7 @@ package dev.destill.app.distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.destill.app.CliRunner;
-import dev.destill.app.ExitCodes;
+import dev.destill.app.cli.ExitCodes;
 import dev.destill.app.distributed.TestCluster.FindingRow;
 import dev.destill.app.distributed.TestCluster.RunningAgent;
 import dev.destill.core.pipeline.Topics;

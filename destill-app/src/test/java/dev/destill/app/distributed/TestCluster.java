@@ -1,6 +1,7 @@
 package dev.destill.app.distributed;
 
-import dev.destill.app.Providers;
+import dev.destill.app.config.Settings;
+import dev.destill.app.wiring.Services;
 import dev.destill.core.ErrorPolicy;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
@@ -14,8 +15,8 @@ import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.kafka.EmbeddedKafka;
 import dev.destill.provider.FakeCiServer;
-import dev.destill.store.MessageJson;
 import dev.destill.store.postgres.PostgresFindingStore;
+import dev.destill.wire.MessageJson;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,16 +74,17 @@ final class TestCluster implements AutoCloseable {
   /** What the CLI and the agents read: the cluster, and the fake Buildkite API with a token. */
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    env.put(ClusterSettings.KAFKA, kafka.bootstrapServers());
-    env.put(ClusterSettings.POSTGRES, jdbcUrl());
-    env.put(ClusterSettings.PARTITIONS, String.valueOf(PARTITIONS));
+    env.put(Settings.KAFKA.variable(), kafka.bootstrapServers());
+    env.put(Settings.POSTGRES.variable(), jdbcUrl());
+    env.put(Settings.PARTITIONS.variable(), String.valueOf(PARTITIONS));
     env.put("BUILDKITE_API_URL", api.url() + "/v2");
     env.put("BUILDKITE_API_TOKEN", TOKEN);
     return env;
   }
 
-  ClusterSettings settings() {
-    return new ClusterSettings(env());
+  /** The composition root over {@link #env()}, as the agents' processes build it. */
+  Services services() {
+    return Services.forProcess(env());
   }
 
   RunningAgent startIngest() {
@@ -96,8 +98,9 @@ final class TestCluster implements AutoCloseable {
   RunningAgent startIngest(Map<String, String> extraEnv, ErrorPolicy policy) {
     Map<String, String> env = env();
     env.putAll(extraEnv);
-    Broker broker = Cluster.broker(new ClusterSettings(env));
-    List<CiProvider> remote = Providers.remote(env, policy.transientBudget());
+    Services services = Services.forProcess(env);
+    Broker broker = services.connectBroker();
+    List<CiProvider> remote = services.remoteProviders(policy.transientBudget());
     IngestAgent agent =
         new IngestAgent(
             broker,
@@ -118,7 +121,7 @@ final class TestCluster implements AutoCloseable {
   /** An analyze agent that publishes through {@code wrap} of its broker (to inject faults). */
   RunningAgent startAnalyze(
       AgentMetrics metrics, java.util.function.UnaryOperator<Broker> wrap, ErrorPolicy policy) {
-    Broker broker = Cluster.broker(settings());
+    Broker broker = services().connectBroker();
     return run(
         new AnalyzeAgent(
             wrap.apply(broker),
@@ -132,8 +135,8 @@ final class TestCluster implements AutoCloseable {
   }
 
   RunningAgent startSink() {
-    Broker broker = Cluster.broker(settings());
-    FindingStore sinkStore = Cluster.store(settings(), Clock.systemUTC());
+    Broker broker = services().connectBroker();
+    FindingStore sinkStore = services().openClusterStore();
     SinkAgent agent =
         new SinkAgent(
             broker,

@@ -81,7 +81,14 @@ class LongRunTest {
       Map<String, String> env =
           Map.of("BUILDKITE_API_URL", api.url() + "/v2", "BUILDKITE_API_TOKEN", "bk-token");
       Path spool = Files.createDirectory(tmp.resolve("spool"));
-      McpTools tools = new McpTools(env, Clock.systemUTC(), forgetful(), 4000, spool);
+      McpTools tools =
+          new McpTools(
+              dev.destill.provider.CiProviders.remote(
+                  env, Clock.systemUTC(), java.time.Duration.ofSeconds(10)),
+              Clock.systemUTC(),
+              forgetful(),
+              4000,
+              spool);
 
       List<int[]> samples = new ArrayList<>(); // sessions, spooled files, threads
       int threadsBefore = Thread.activeCount();

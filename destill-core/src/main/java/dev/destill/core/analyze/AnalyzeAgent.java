@@ -7,7 +7,9 @@ import dev.destill.core.engine.JobScan;
 import dev.destill.core.engine.LogScanner;
 import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
@@ -16,8 +18,6 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
-import dev.destill.core.store.ChunkRecord;
-import dev.destill.core.store.RequestEvent;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.destill.core.analyze;
 
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
-import dev.destill.core.store.ChunkRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -8,7 +8,9 @@ import dev.destill.core.junit.JUnitParser;
 import dev.destill.core.junit.JUnitResult;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
@@ -23,8 +25,6 @@ import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
-import dev.destill.core.store.JobRecord;
-import dev.destill.core.store.RequestEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -148,7 +148,7 @@ public final class IngestAgent extends Agent {
       for (String target : request.targets()) {
         builds.add(providerFor(target).fetchBuild(target, progress));
       }
-      if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.provider().equals("local"))) {
+      if (builds.size() > 1 && builds.stream().anyMatch(b -> !b.providerId().isLocal())) {
         throw new DestillException.BadInput("give one build URL at a time (or only local files)");
       }
     } catch (DestillException e) {
@@ -382,7 +382,7 @@ public final class IngestAgent extends Agent {
         return p;
       }
     }
-    boolean local = providers.stream().anyMatch(p -> p.name().equals("local"));
+    boolean local = providers.stream().anyMatch(p -> p.id().isLocal());
     throw new DestillException.BadInput(
         "don't know how to read "
             + target

@@ -81,141 +81,219 @@ public record Finding(
     signals = List.copyOf(signals);
   }
 
+  /** The tier as a type. */
+  public Tier tierLevel() {
+    return Tier.of(tier);
+  }
+
+  /** A builder holding this finding's fields, to change some and build a copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** A builder with no fields set but the empty ones: lists, optionals, step, recurrence 1. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
   public Finding withConfidence(double newConfidence) {
-    return new Finding(
-        id,
-        hash,
-        severity,
-        newConfidence,
-        tier,
-        job,
-        step,
-        line,
-        endLine,
-        message,
-        normalized,
-        block,
-        preContext,
-        postContext,
-        recurrence,
-        source,
-        test,
-        signals,
-        history);
+    return toBuilder().confidence(newConfidence).build();
   }
 
   public Finding withTier(int newTier) {
-    return new Finding(
-        id,
-        hash,
-        severity,
-        confidence,
-        newTier,
-        job,
-        step,
-        line,
-        endLine,
-        message,
-        normalized,
-        block,
-        preContext,
-        postContext,
-        recurrence,
-        source,
-        test,
-        signals,
-        history);
+    return toBuilder().tier(newTier).build();
+  }
+
+  public Finding withTier(Tier newTier) {
+    return toBuilder().tier(newTier).build();
   }
 
   public Finding withRecurrence(int newRecurrence) {
-    return new Finding(
-        id,
-        hash,
-        severity,
-        confidence,
-        tier,
-        job,
-        step,
-        line,
-        endLine,
-        message,
-        normalized,
-        block,
-        preContext,
-        postContext,
-        newRecurrence,
-        source,
-        test,
-        signals,
-        history);
+    return toBuilder().recurrence(newRecurrence).build();
   }
 
   public Finding withHistory(History newHistory) {
-    return new Finding(
-        id,
-        hash,
-        severity,
-        confidence,
-        tier,
-        job,
-        step,
-        line,
-        endLine,
-        message,
-        normalized,
-        block,
-        preContext,
-        postContext,
-        recurrence,
-        source,
-        test,
-        signals,
-        Optional.of(newHistory));
+    return toBuilder().history(Optional.of(newHistory)).build();
   }
 
   public Finding withSignals(List<String> newSignals) {
-    return new Finding(
-        id,
-        hash,
-        severity,
-        confidence,
-        tier,
-        job,
-        step,
-        line,
-        endLine,
-        message,
-        normalized,
-        block,
-        preContext,
-        postContext,
-        recurrence,
-        source,
-        test,
-        newSignals,
-        history);
+    return toBuilder().signals(newSignals).build();
   }
 
   public Finding withStep(String newStep) {
-    return new Finding(
-        id,
-        hash,
-        severity,
-        confidence,
-        tier,
-        job,
-        newStep,
-        line,
-        endLine,
-        message,
-        normalized,
-        block,
-        preContext,
-        postContext,
-        recurrence,
-        source,
-        test,
-        signals,
-        history);
+    return toBuilder().step(newStep).build();
+  }
+
+  /**
+   * Builds a finding field by field; {@link #build()} checks it as the constructor does. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private String id;
+    private String hash;
+    private Severity severity;
+    private double confidence;
+    private int tier = 1;
+    private String job;
+    private String step = "";
+    private long line;
+    private long endLine;
+    private String message;
+    private String normalized;
+    private List<String> block = List.of();
+    private List<String> preContext = List.of();
+    private List<String> postContext = List.of();
+    private int recurrence = 1;
+    private FindingSource source = FindingSource.LOG;
+    private Optional<TestCase> test = Optional.empty();
+    private List<String> signals = List.of();
+    private Optional<History> history = Optional.empty();
+
+    private Builder() {}
+
+    private Builder(Finding f) {
+      id = f.id;
+      hash = f.hash;
+      severity = f.severity;
+      confidence = f.confidence;
+      tier = f.tier;
+      job = f.job;
+      step = f.step;
+      line = f.line;
+      endLine = f.endLine;
+      message = f.message;
+      normalized = f.normalized;
+      block = f.block;
+      preContext = f.preContext;
+      postContext = f.postContext;
+      recurrence = f.recurrence;
+      source = f.source;
+      test = f.test;
+      signals = f.signals;
+      history = f.history;
+    }
+
+    public Builder id(String value) {
+      id = value;
+      return this;
+    }
+
+    public Builder hash(String value) {
+      hash = value;
+      return this;
+    }
+
+    public Builder severity(Severity value) {
+      severity = value;
+      return this;
+    }
+
+    public Builder confidence(double value) {
+      confidence = value;
+      return this;
+    }
+
+    public Builder tier(int value) {
+      tier = value;
+      return this;
+    }
+
+    public Builder tier(Tier value) {
+      tier = value.number();
+      return this;
+    }
+
+    public Builder job(String value) {
+      job = value;
+      return this;
+    }
+
+    public Builder step(String value) {
+      step = value;
+      return this;
+    }
+
+    public Builder line(long value) {
+      line = value;
+      return this;
+    }
+
+    public Builder endLine(long value) {
+      endLine = value;
+      return this;
+    }
+
+    public Builder message(String value) {
+      message = value;
+      return this;
+    }
+
+    public Builder normalized(String value) {
+      normalized = value;
+      return this;
+    }
+
+    public Builder block(List<String> value) {
+      block = value;
+      return this;
+    }
+
+    public Builder preContext(List<String> value) {
+      preContext = value;
+      return this;
+    }
+
+    public Builder postContext(List<String> value) {
+      postContext = value;
+      return this;
+    }
+
+    public Builder recurrence(int value) {
+      recurrence = value;
+      return this;
+    }
+
+    public Builder source(FindingSource value) {
+      source = value;
+      return this;
+    }
+
+    public Builder test(Optional<TestCase> value) {
+      test = value;
+      return this;
+    }
+
+    public Builder signals(List<String> value) {
+      signals = value;
+      return this;
+    }
+
+    public Builder history(Optional<History> value) {
+      history = value;
+      return this;
+    }
+
+    public Finding build() {
+      return new Finding(
+          id,
+          hash,
+          severity,
+          confidence,
+          tier,
+          job,
+          step,
+          line,
+          endLine,
+          message,
+          normalized,
+          block,
+          preContext,
+          postContext,
+          recurrence,
+          source,
+          test,
+          signals,
+          history);
+    }
   }
 }

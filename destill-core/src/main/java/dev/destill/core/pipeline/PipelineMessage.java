@@ -2,7 +2,7 @@ package dev.destill.core.pipeline;
 
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
-import dev.destill.core.store.RequestEvent;
+import dev.destill.core.model.RequestEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -24,4 +24,9 @@ public record Build(
     Objects.requireNonNull(state, "state");
     jobs = List.copyOf(jobs);
   }
+
+  /** The provider's identity as a type. */
+  public ProviderId providerId() {
+    return new ProviderId(provider);
+  }
 }

@@ -13,6 +13,11 @@ public interface CiProvider {
   /** A short name: {@code buildkite}, {@code github}, {@code gitlab} or {@code local}. */
   String name();
 
+  /** The provider's identity as a type; {@link ProviderId#LOCAL} for local files. */
+  default ProviderId id() {
+    return new ProviderId(name());
+  }
+
   /** True when this provider understands the target (a build URL, a path, {@code -}). */
   boolean accepts(String target);
 

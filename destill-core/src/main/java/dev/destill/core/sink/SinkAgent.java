@@ -4,6 +4,7 @@ import dev.destill.core.ErrorPolicy;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
 import dev.destill.core.broker.Subscription;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
@@ -12,7 +13,6 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.StoreBatch;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +53,9 @@ public final class SinkAgent extends Agent {
   private final Consumer<StoreBatch> applied;
   private final List<Held> held = new ArrayList<>();
   private int polled;
-  private Instant oldest = Instant.MAX;
+
+  /** When the oldest message held arrived; empty while none is held. */
+  private Optional<Instant> oldest = Optional.empty();
 
   /** A message read and waiting to be stored, with what it holds. */
   private record Held(Message message, PipelineMessage decoded) {}
@@ -106,14 +108,15 @@ public final class SinkAgent extends Agent {
       if (decoded.isEmpty()) {
         continue;
       }
-      if (decoded.get() instanceof FindingMessage || decoded.get() instanceof Progress) {
-        held.add(new Held(m, decoded.get()));
-      } else {
-        deadLetter(m, "expected a finding or a progress event on " + Topics.FINDINGS);
+      switch (decoded.get()) {
+        case FindingMessage f -> held.add(new Held(m, f));
+        case Progress p -> held.add(new Held(m, p));
+        case PipelineMessage.AnalysisRequest _, PipelineMessage.LogChunk _ ->
+            deadLetter(m, "expected a finding or a progress event on " + Topics.FINDINGS);
       }
     }
     if (polled == 0) {
-      oldest = clock.instant();
+      oldest = Optional.of(clock.instant());
     }
     polled += messages.size();
     return false;
@@ -135,7 +138,8 @@ public final class SinkAgent extends Agent {
       return;
     }
     boolean full = polled >= settings.maxMessages();
-    boolean old = !clock.instant().isBefore(oldest.plus(settings.maxWait()));
+    boolean old =
+        oldest.map(o -> !clock.instant().isBefore(o.plus(settings.maxWait()))).orElse(false);
     if (full || old || stopping()) {
       write(sub);
     }
@@ -199,10 +203,13 @@ public final class SinkAgent extends Agent {
     List<StoreBatch.RequestFinding> findings = new ArrayList<>();
     List<RequestEvent> events = new ArrayList<>();
     for (Held h : entries) {
-      if (h.decoded() instanceof FindingMessage f) {
-        findings.add(new StoreBatch.RequestFinding(f.requestId(), f.finding()));
-      } else if (h.decoded() instanceof Progress p) {
-        events.add(p.event());
+      switch (h.decoded()) {
+        case FindingMessage f ->
+            findings.add(new StoreBatch.RequestFinding(f.requestId(), f.finding()));
+        case Progress p -> events.add(p.event());
+        case PipelineMessage.AnalysisRequest _, PipelineMessage.LogChunk _ -> {
+          // Not held: process() set such messages aside.
+        }
       }
     }
     return new StoreBatch(findings, events);
@@ -216,7 +223,7 @@ public final class SinkAgent extends Agent {
   private void clear() {
     held.clear();
     polled = 0;
-    oldest = Instant.MAX;
+    oldest = Optional.empty();
   }
 
   @Override

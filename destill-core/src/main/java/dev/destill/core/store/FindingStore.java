@@ -1,7 +1,9 @@
 package dev.destill.core.store;
 
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobRecord;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

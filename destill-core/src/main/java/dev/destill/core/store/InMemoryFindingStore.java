@@ -1,8 +1,11 @@
 package dev.destill.core.store;
 
 import dev.destill.core.engine.StrongestFindings;
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
+import dev.destill.core.model.JobRecord;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.StoreBatch.RequestFinding;
 import java.time.Clock;
 import java.time.Instant;
@@ -134,35 +137,43 @@ public final class InMemoryFindingStore implements FindingStore {
     for (RequestEvent event : batch.events()) {
       Entry e = entry(event.requestId(), now);
       touched.add(e);
-      if (event instanceof RequestEvent.Submitted s) {
-        if (!e.submitted) {
-          e.submitted = true;
-          e.target = s.target();
-          e.created = s.at();
+      switch (event) {
+        case RequestEvent.Submitted s -> {
+          if (!e.submitted) {
+            e.submitted = true;
+            e.target = s.target();
+            e.created = s.at();
+          }
         }
-      } else if (event instanceof RequestEvent.Resolved r) {
-        e.resolved = true;
-        e.buildId = r.buildId();
-        e.title = r.title();
-      } else if (event instanceof RequestEvent.JobIngested j) {
-        e.jobs.putIfAbsent(j.job().info().id(), j.job());
-      } else if (event instanceof RequestEvent.Ingested i) {
-        if (!e.ingested) {
-          e.warnings.addAll(i.warnings());
+        case RequestEvent.Resolved r -> {
+          e.resolved = true;
+          e.buildId = r.buildId();
+          e.title = r.title();
         }
-        e.ingested = true;
-        e.chunksTotal = i.chunksTotal();
-      } else if (event instanceof RequestEvent.ChunkAnalyzed c) {
-        if (e.chunks.putIfAbsent(new Chunk(c.jobId(), c.index()), c.chunk()) == null) {
-          e.warnings.addAll(c.warnings());
+        case RequestEvent.JobIngested j -> {
+          e.jobs.putIfAbsent(j.job().info().id(), j.job());
         }
-      } else if (event instanceof RequestEvent.Incomplete i) {
-        if (e.incompleteParts.add(i.part())) {
-          e.warnings.add(i.reason());
+        case RequestEvent.Ingested i -> {
+          if (!e.ingested) {
+            e.warnings.addAll(i.warnings());
+          }
+          e.ingested = true;
+          e.chunksTotal = i.chunksTotal();
         }
-      } else if (event instanceof RequestEvent.Failed f) {
-        e.failed = true;
-        e.error = e.error.isEmpty() ? f.error() : e.error;
+        case RequestEvent.ChunkAnalyzed c -> {
+          if (e.chunks.putIfAbsent(new Chunk(c.jobId(), c.index()), c.chunk()) == null) {
+            e.warnings.addAll(c.warnings());
+          }
+        }
+        case RequestEvent.Incomplete i -> {
+          if (e.incompleteParts.add(i.part())) {
+            e.warnings.add(i.reason());
+          }
+        }
+        case RequestEvent.Failed f -> {
+          e.failed = true;
+          e.error = e.error.isEmpty() ? f.error() : e.error;
+        }
       }
     }
     for (Entry e : touched) {

@@ -1,6 +1,7 @@
 package dev.destill.core.store;
 
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.RequestEvent;
 import java.util.List;
 import java.util.Objects;
 

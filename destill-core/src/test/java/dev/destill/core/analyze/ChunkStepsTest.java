@@ -2,10 +2,10 @@ package dev.destill.core.analyze;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.Severity;
-import dev.destill.core.store.ChunkRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -6,7 +6,9 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.History;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.model.Severity;
 import dev.destill.core.model.TestCase;
 import dev.destill.core.store.StoreBatch.RequestFinding;
@@ -535,7 +537,7 @@ public abstract class AbstractFindingStoreTest {
       String requestId, String jobId, int index, List<String> warnings) {
     return new RequestEvent.ChunkAnalyzed(
         requestId,
-        new dev.destill.core.store.ChunkRecord(
+        new dev.destill.core.model.ChunkRecord(
             jobId,
             index,
             index * 100L + 1,

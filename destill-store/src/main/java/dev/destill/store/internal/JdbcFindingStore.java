@@ -2,20 +2,20 @@ package dev.destill.store.internal;
 
 import dev.destill.core.DestillException;
 import dev.destill.core.ErrorPolicy;
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
-import dev.destill.core.store.ChunkRecord;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.FindingStore;
-import dev.destill.core.store.JobRecord;
 import dev.destill.core.store.RecurringFailure;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.core.store.StoreBatch.RequestFinding;
-import dev.destill.store.FindingJson;
+import dev.destill.wire.FindingJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -360,60 +360,68 @@ public abstract class JdbcFindingStore implements FindingStore {
                     + "error = CASE WHEN error = '' THEN ? ELSE error END WHERE id = ?")) {
       for (RequestEvent event : events) {
         String id = event.requestId();
-        if (event instanceof RequestEvent.Submitted s) {
-          submitted.setString(1, text(s.target()));
-          submitted.setString(2, text(ts(s.at())));
-          submitted.setString(3, text(id));
-          submitted.addBatch();
-        } else if (event instanceof RequestEvent.Resolved r) {
-          resolved.setString(1, text(r.buildId()));
-          resolved.setString(2, text(r.title()));
-          resolved.setString(3, text(id));
-          resolved.addBatch();
-        } else if (event instanceof RequestEvent.JobIngested j) {
-          JobInfo info = j.job().info();
-          job.setString(1, text(id));
-          job.setString(2, text(info.id()));
-          job.setInt(3, take(c, nextJob, "jobs", id, 1));
-          job.setString(4, text(info.name()));
-          job.setString(5, text(info.state().id()));
-          if (info.exitStatus().isPresent()) {
-            job.setInt(6, info.exitStatus().getAsInt());
-          } else {
-            job.setNull(6, Types.INTEGER);
+        switch (event) {
+          case RequestEvent.Submitted s -> {
+            submitted.setString(1, text(s.target()));
+            submitted.setString(2, text(ts(s.at())));
+            submitted.setString(3, text(id));
+            submitted.addBatch();
           }
-          job.setInt(7, j.job().chunks());
-          job.setLong(8, j.job().lines());
-          job.setLong(9, j.job().bytes());
-          job.addBatch();
-        } else if (event instanceof RequestEvent.Ingested i) {
-          ingested.setInt(1, i.chunksTotal());
-          ingested.setString(2, text(id));
-          ingested.addBatch();
-          addWarnings(c, warning, nextWarning, id, "ingested", i.warnings());
-        } else if (event instanceof RequestEvent.ChunkAnalyzed a) {
-          chunk.setString(1, text(id));
-          chunk.setString(2, text(a.jobId()));
-          chunk.setInt(3, a.index());
-          chunk.setLong(4, a.chunk().ownFrom());
-          chunk.setLong(5, a.chunk().ownTo());
-          chunk.setLong(6, a.chunk().firstStepLine());
-          if (a.chunk().exitStep().isPresent()) {
-            chunk.setString(7, text(a.chunk().exitStep().get()));
-          } else {
-            chunk.setNull(7, Types.VARCHAR);
+          case RequestEvent.Resolved r -> {
+            resolved.setString(1, text(r.buildId()));
+            resolved.setString(2, text(r.title()));
+            resolved.setString(3, text(id));
+            resolved.addBatch();
           }
-          chunk.addBatch();
-          addWarnings(
-              c, warning, nextWarning, id, "chunk " + a.index() + " " + a.jobId(), a.warnings());
-        } else if (event instanceof RequestEvent.Incomplete i) {
-          incomplete.setString(1, text(id));
-          incomplete.addBatch();
-          addWarnings(c, warning, nextWarning, id, "incomplete " + i.part(), List.of(i.reason()));
-        } else if (event instanceof RequestEvent.Failed f) {
-          failed.setString(1, text(f.error()));
-          failed.setString(2, text(id));
-          failed.addBatch();
+          case RequestEvent.JobIngested j -> {
+            JobInfo info = j.job().info();
+            job.setString(1, text(id));
+            job.setString(2, text(info.id()));
+            job.setInt(3, take(c, nextJob, "jobs", id, 1));
+            job.setString(4, text(info.name()));
+            job.setString(5, text(info.state().id()));
+            if (info.exitStatus().isPresent()) {
+              job.setInt(6, info.exitStatus().getAsInt());
+            } else {
+              job.setNull(6, Types.INTEGER);
+            }
+            job.setInt(7, j.job().chunks());
+            job.setLong(8, j.job().lines());
+            job.setLong(9, j.job().bytes());
+            job.addBatch();
+          }
+          case RequestEvent.Ingested i -> {
+            ingested.setInt(1, i.chunksTotal());
+            ingested.setString(2, text(id));
+            ingested.addBatch();
+            addWarnings(c, warning, nextWarning, id, "ingested", i.warnings());
+          }
+          case RequestEvent.ChunkAnalyzed a -> {
+            chunk.setString(1, text(id));
+            chunk.setString(2, text(a.jobId()));
+            chunk.setInt(3, a.index());
+            chunk.setLong(4, a.chunk().ownFrom());
+            chunk.setLong(5, a.chunk().ownTo());
+            chunk.setLong(6, a.chunk().firstStepLine());
+            if (a.chunk().exitStep().isPresent()) {
+              chunk.setString(7, text(a.chunk().exitStep().get()));
+            } else {
+              chunk.setNull(7, Types.VARCHAR);
+            }
+            chunk.addBatch();
+            addWarnings(
+                c, warning, nextWarning, id, "chunk " + a.index() + " " + a.jobId(), a.warnings());
+          }
+          case RequestEvent.Incomplete i -> {
+            incomplete.setString(1, text(id));
+            incomplete.addBatch();
+            addWarnings(c, warning, nextWarning, id, "incomplete " + i.part(), List.of(i.reason()));
+          }
+          case RequestEvent.Failed f -> {
+            failed.setString(1, text(f.error()));
+            failed.setString(2, text(id));
+            failed.addBatch();
+          }
         }
       }
       for (PreparedStatement ps :

@@ -66,6 +66,30 @@ public final class PostgresFindingStore extends JdbcFindingStore {
     }
   }
 
+  /**
+   * Whether the database at {@code url} accepts a connection within {@code timeout}: empty when it
+   * does, else why not (the password masked). Migrates nothing.
+   */
+  public static java.util.Optional<String> probe(String url, java.time.Duration timeout) {
+    String jdbc;
+    try {
+      jdbc = toJdbc(url);
+    } catch (DestillException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("loginTimeout", String.valueOf(Math.max(1, timeout.toSeconds())));
+    props.setProperty("connectTimeout", String.valueOf(Math.max(1, timeout.toSeconds())));
+    try (Connection c = new org.postgresql.Driver().connect(jdbc, props)) {
+      return c != null && c.isValid((int) Math.max(1, timeout.toSeconds()))
+          ? java.util.Optional.empty()
+          : java.util.Optional.of("PostgreSQL at " + redact(jdbc) + " did not answer");
+    } catch (SQLException e) {
+      return java.util.Optional.of(
+          "cannot connect to PostgreSQL at " + redact(jdbc) + ": " + rootMessage(e));
+    }
+  }
+
   /** Accepts {@code postgres://user:pass@host:port/db} (as POSTGRES_DSN often is) or a JDBC URL. */
   static String toJdbc(String url) {
     String u = url.trim();

@@ -1,4 +1,4 @@
-package dev.destill.store;
+package dev.destill.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.destill.core.broker.Message;
+import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.MessageCodec;
 import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.PipelineMessage.AnalysisRequest;
@@ -17,9 +20,6 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.PoisonMessageException;
-import dev.destill.core.store.ChunkRecord;
-import dev.destill.core.store.JobRecord;
-import dev.destill.core.store.RequestEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,31 +50,36 @@ public final class MessageJson implements MessageCodec {
       g.writeStartObject();
       g.writeNumberField("schema_version", PipelineMessage.SCHEMA_VERSION);
       g.writeStringField("request_id", message.requestId());
-      if (message instanceof AnalysisRequest r) {
-        g.writeStringField("type", "analysis_request");
-        strings(g, "targets", r.targets());
-        g.writeStringField("submitted", r.submitted().toString());
-      } else if (message instanceof LogChunk c) {
-        g.writeStringField("type", "log_chunk");
-        g.writeStringField("build_id", c.buildId());
-        job(g, c.job());
-        g.writeNumberField("index", c.index());
-        g.writeNumberField("total", c.total());
-        g.writeNumberField("first_line", c.firstLine());
-        g.writeNumberField("own_from", c.ownFrom());
-        g.writeNumberField("own_to", c.ownTo());
-        g.writeFieldName("data");
-        // The JDK's codec is several times faster than the generic one; base64 needs no escaping.
-        byte[] base64 = Base64.getEncoder().encode(c.data());
-        g.writeRawUTF8String(base64, 0, base64.length);
-      } else if (message instanceof FindingMessage f) {
-        g.writeStringField("type", "finding");
-        g.writeObjectFieldStart("finding");
-        FindingJson.writeFields(g, f.finding());
-        g.writeEndObject();
-      } else if (message instanceof Progress p) {
-        g.writeStringField("type", "progress");
-        event(g, p.event());
+      switch (message) {
+        case AnalysisRequest r -> {
+          g.writeStringField("type", "analysis_request");
+          strings(g, "targets", r.targets());
+          g.writeStringField("submitted", r.submitted().toString());
+        }
+        case LogChunk c -> {
+          g.writeStringField("type", "log_chunk");
+          g.writeStringField("build_id", c.buildId());
+          job(g, c.job());
+          g.writeNumberField("index", c.index());
+          g.writeNumberField("total", c.total());
+          g.writeNumberField("first_line", c.firstLine());
+          g.writeNumberField("own_from", c.ownFrom());
+          g.writeNumberField("own_to", c.ownTo());
+          g.writeFieldName("data");
+          // The JDK's codec is several times faster than the generic one; base64 needs no escaping.
+          byte[] base64 = Base64.getEncoder().encode(c.data());
+          g.writeRawUTF8String(base64, 0, base64.length);
+        }
+        case FindingMessage f -> {
+          g.writeStringField("type", "finding");
+          g.writeObjectFieldStart("finding");
+          FindingJson.writeFields(g, f.finding());
+          g.writeEndObject();
+        }
+        case Progress p -> {
+          g.writeStringField("type", "progress");
+          event(g, p.event());
+        }
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -84,42 +89,50 @@ public final class MessageJson implements MessageCodec {
   }
 
   private static void event(JsonGenerator g, RequestEvent event) throws IOException {
-    if (event instanceof RequestEvent.Submitted s) {
-      g.writeStringField("stage", "submitted");
-      g.writeStringField("target", s.target());
-      g.writeStringField("at", s.at().toString());
-    } else if (event instanceof RequestEvent.Resolved r) {
-      g.writeStringField("stage", "resolved");
-      g.writeStringField("build_id", r.buildId());
-      g.writeStringField("title", r.title());
-    } else if (event instanceof RequestEvent.JobIngested j) {
-      g.writeStringField("stage", "job_ingested");
-      job(g, j.job().info());
-      g.writeNumberField("chunks", j.job().chunks());
-      g.writeNumberField("lines", j.job().lines());
-      g.writeNumberField("bytes", j.job().bytes());
-    } else if (event instanceof RequestEvent.Ingested i) {
-      g.writeStringField("stage", "ingested");
-      g.writeNumberField("chunks_total", i.chunksTotal());
-      strings(g, "warnings", i.warnings());
-    } else if (event instanceof RequestEvent.ChunkAnalyzed c) {
-      g.writeStringField("stage", "chunk_analyzed");
-      g.writeStringField("job_id", c.jobId());
-      g.writeNumberField("index", c.index());
-      g.writeNumberField("own_from", c.chunk().ownFrom());
-      g.writeNumberField("own_to", c.chunk().ownTo());
-      g.writeNumberField("first_step_line", c.chunk().firstStepLine());
-      if (c.chunk().exitStep().isPresent()) {
-        g.writeStringField("exit_step", c.chunk().exitStep().get());
+    switch (event) {
+      case RequestEvent.Submitted s -> {
+        g.writeStringField("stage", "submitted");
+        g.writeStringField("target", s.target());
+        g.writeStringField("at", s.at().toString());
       }
-      strings(g, "warnings", c.warnings());
-    } else if (event instanceof RequestEvent.Incomplete i) {
-      g.writeStringField("stage", "incomplete");
-      g.writeStringField("part", i.part());
-      g.writeStringField("reason", i.reason());
-    } else if (event instanceof RequestEvent.Failed f) {
-      g.writeStringField("stage", "failed");
-      g.writeStringField("error", f.error());
+      case RequestEvent.Resolved r -> {
+        g.writeStringField("stage", "resolved");
+        g.writeStringField("build_id", r.buildId());
+        g.writeStringField("title", r.title());
+      }
+      case RequestEvent.JobIngested j -> {
+        g.writeStringField("stage", "job_ingested");
+        job(g, j.job().info());
+        g.writeNumberField("chunks", j.job().chunks());
+        g.writeNumberField("lines", j.job().lines());
+        g.writeNumberField("bytes", j.job().bytes());
+      }
+      case RequestEvent.Ingested i -> {
+        g.writeStringField("stage", "ingested");
+        g.writeNumberField("chunks_total", i.chunksTotal());
+        strings(g, "warnings", i.warnings());
+      }
+      case RequestEvent.ChunkAnalyzed c -> {
+        g.writeStringField("stage", "chunk_analyzed");
+        g.writeStringField("job_id", c.jobId());
+        g.writeNumberField("index", c.index());
+        g.writeNumberField("own_from", c.chunk().ownFrom());
+        g.writeNumberField("own_to", c.chunk().ownTo());
+        g.writeNumberField("first_step_line", c.chunk().firstStepLine());
+        if (c.chunk().exitStep().isPresent()) {
+          g.writeStringField("exit_step", c.chunk().exitStep().get());
+        }
+        strings(g, "warnings", c.warnings());
+      }
+      case RequestEvent.Incomplete i -> {
+        g.writeStringField("stage", "incomplete");
+        g.writeStringField("part", i.part());
+        g.writeStringField("reason", i.reason());
+      }
+      case RequestEvent.Failed f -> {
+        g.writeStringField("stage", "failed");
+        g.writeStringField("error", f.error());
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.destill.app;
+package dev.destill.app.cli;
 
 /** The exit codes of the destill command. */
 public final class ExitCodes {

@@ -1,4 +1,4 @@
-package dev.destill.app.pipeline;
+package dev.destill.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import dev.destill.core.broker.Message;
 import dev.destill.core.broker.Subscription;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.PipelineMessage;
@@ -18,10 +19,8 @@ import dev.destill.core.pipeline.Topics;
 import dev.destill.core.sink.SinkAgent;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.InMemoryFindingStore;
-import dev.destill.core.store.RequestEvent;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.core.store.StoreBatch;
-import dev.destill.store.MessageJson;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.destill.store;
+package dev.destill.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

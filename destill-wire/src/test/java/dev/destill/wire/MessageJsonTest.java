@@ -1,4 +1,4 @@
-package dev.destill.store;
+package dev.destill.wire;
 
 import static dev.destill.core.store.AbstractFindingStoreTest.chunkAnalyzed;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +10,9 @@ import dev.destill.core.broker.Message;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.RequestEvent;
 import dev.destill.core.model.Severity;
 import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.PipelineMessage.AnalysisRequest;
@@ -18,8 +20,6 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.PoisonMessageException;
-import dev.destill.core.store.JobRecord;
-import dev.destill.core.store.RequestEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.destill.core.store;
+package dev.destill.core.model;
 
 import java.time.Instant;
 import java.util.List;

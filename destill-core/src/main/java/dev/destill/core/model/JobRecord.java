@@ -1,6 +1,5 @@
-package dev.destill.core.store;
+package dev.destill.core.model;
 
-import dev.destill.core.model.JobInfo;
 import java.util.Objects;
 
 /**

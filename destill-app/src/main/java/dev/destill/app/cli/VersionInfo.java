@@ -1,4 +1,4 @@
-package dev.destill.app;
+package dev.destill.app.cli;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,159 @@
+package dev.destill.app.wiring;
+
+import dev.destill.app.config.Settings;
+import dev.destill.app.local.LocalFilesProvider;
+import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
+import dev.destill.core.broker.Broker;
+import dev.destill.core.model.JobState;
+import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.Topics;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.store.FindingStore;
+import dev.destill.kafka.KafkaBroker;
+import dev.destill.provider.CiProviders;
+import dev.destill.store.postgres.PostgresFindingStore;
+import dev.destill.store.sqlite.SqliteFindingStore;
+import dev.destill.wire.MessageJson;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The composition root: builds, from the {@link Settings}, everything commands use (the clock, the
+ * CI providers over one HTTP transport, the message codec, the history and cluster stores, the
+ * Kafka broker) and hands it to every command through its constructor. Nothing else calls {@code
+ * Clock.systemUTC()} or reads the environment. Thread-safe.
+ */
+public final class Services {
+  /** Every HTTP request to a CI API has this timeout. */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Settings settings;
+  private final Clock clock;
+  private final Supplier<InputStream> stdin;
+  private final MessageCodec codec = new MessageJson();
+  private volatile List<CiProvider> remote;
+
+  /**
+   * @param stdin read when a command runs, not before (tests replace {@code System.in} per run)
+   */
+  public Services(Settings settings, Clock clock, Supplier<InputStream> stdin) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.stdin = Objects.requireNonNull(stdin, "stdin");
+  }
+
+  /** The services of the process: its environment, the system clock and standard input. */
+  public static Services forProcess(Map<String, String> env) {
+    return new Services(Settings.of(env), Clock.systemUTC(), () -> System.in);
+  }
+
+  /** The same services with other settings (a command's flags on top). */
+  public Services with(Settings other) {
+    Services s = new Services(other, clock, stdin);
+    s.remote = other.providerEnv().equals(settings.providerEnv()) ? remote : null;
+    return s;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The codec of pipeline messages, local and distributed. */
+  public MessageCodec codec() {
+    return codec;
+  }
+
+  /**
+   * The CI providers alone, for what arrives over the network (distributed mode): a path in a
+   * request must never read files of the host that runs the agent.
+   */
+  public List<CiProvider> remoteProviders() {
+    List<CiProvider> r = remote;
+    if (r == null) {
+      r = CiProviders.remote(settings.providerEnv(), clock, REQUEST_TIMEOUT);
+      remote = r;
+    }
+    return r;
+  }
+
+  /**
+   * The CI providers alone, whose transient failures (5xx, timeouts) are retried within {@code
+   * budget}: an agent waits longer for a provider than a person at a terminal. Not memoized.
+   */
+  public List<CiProvider> remoteProviders(ErrorPolicy.Budget budget) {
+    return CiProviders.remote(settings.providerEnv(), clock, REQUEST_TIMEOUT, budget);
+  }
+
+  /**
+   * Every provider, most specific first; the local-files provider comes last and takes whatever is
+   * not a URL, its logs in state {@code localState}.
+   */
+  public List<CiProvider> providers(JobState localState) {
+    List<CiProvider> all = new ArrayList<>(remoteProviders());
+    all.add(new LocalFilesProvider(localState, stdin.get()));
+    return List.copyOf(all);
+  }
+
+  /**
+   * The history: PostgreSQL when {@link Settings#POSTGRES} is set, otherwise the local SQLite file
+   * in {@link Settings#dataDir()}. The caller closes it.
+   */
+  public FindingStore openHistory() {
+    if (settings.find(Settings.POSTGRES).isPresent()) {
+      return openClusterStore();
+    }
+    return new SqliteFindingStore(historyFile(), clock);
+  }
+
+  /** The local history's file. */
+  public Path historyFile() {
+    return settings.dataDir().resolve("destill.db");
+  }
+
+  /** Whether the history is PostgreSQL's rather than the local file. */
+  public boolean historyIsPostgres() {
+    return settings.find(Settings.POSTGRES).isPresent();
+  }
+
+  /**
+   * The store of distributed mode: PostgreSQL, its schema migrated. The caller closes it.
+   *
+   * @throws DestillException.BadInput when PostgreSQL is not configured
+   */
+  public FindingStore openClusterStore() {
+    return PostgresFindingStore.connect(settings.postgresUrl(), clock);
+  }
+
+  /** Connects to Kafka and creates the pipeline's topics where they are missing. */
+  public Broker connectBroker() {
+    String brokers = settings.kafkaBrokers();
+    int partitions = settings.get(Settings.PARTITIONS);
+    Map<String, Integer> topics = new LinkedHashMap<>();
+    for (String topic : Topics.ALL) {
+      topics.put(topic, partitions);
+    }
+    // Chunks and progress matter only while a request runs; findings and requests stay a week.
+    Map<String, Duration> retention =
+        Map.of(
+            Topics.LOGS, Duration.ofHours(1),
+            Topics.PROGRESS, Duration.ofHours(1),
+            Topics.FINDINGS, Duration.ofDays(7),
+            Topics.REQUESTS, Duration.ofDays(7),
+            Topics.DEAD_LETTER, Duration.ofDays(7));
+    return KafkaBroker.connect(
+        brokers, topics, retention, Duration.ofMillis(settings.get(Settings.MAX_POLL_INTERVAL)));
+  }
+}
