@@ -8,6 +8,7 @@
 #   scripts/dev-cluster.sh status           what runs (exit 0 if both run, 3 otherwise)
 #   scripts/dev-cluster.sh env              the exports for destill: eval "$(... env)"
 #   scripts/dev-cluster.sh clean            stop both and delete their data (keeps the downloads)
+#   scripts/dev-cluster.sh cluster-id [N]   print N (default 1) new Kafka cluster ids, as start draws them
 #
 # Settings (environment):
 #   DESTILL_DEV_DIR                  cache and data   (default ~/.cache/destill/dev-cluster)
@@ -189,6 +190,20 @@ appender.out.layout.pattern=[%d] %p %m (%c)%n
 EOF
 }
 
+# A cluster id is 16 random bytes in URL-safe base64 without padding. One that starts with '-'
+# (one in 64) would be read as an option by the storage tool, so such ids are drawn again, as
+# Kafka's own Uuid.randomUuid does.
+new_cluster_id() {
+  local id
+  while true; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    if [[ "$id" != -* ]]; then
+      echo "$id"
+      return
+    fi
+  done
+}
+
 start_kafka() {
   local pid
   if pid="$(kafka_pid)"; then
@@ -209,9 +224,8 @@ start_kafka() {
   write_kafka_config
   local -a java_cmd=(java -cp "$KAFKA_LIB/*" "-Dlog4j2.configurationFile=$KAFKA_HOME/log4j2.properties")
   if [[ ! -f "$KAFKA_DATA/meta.properties" ]]; then
-    # A cluster id is 16 random bytes in URL-safe base64 without padding.
     local cluster_id
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    cluster_id="$(new_cluster_id)"
     say "formatting kafka storage (cluster id $cluster_id)"
     "${java_cmd[@]}" -Ddestill.dev.loglevel=WARN kafka.tools.StorageTool format \
       -t "$cluster_id" -c "$KAFKA_HOME/server.properties" --standalone >>"$KAFKA_LOG" 2>&1 \
@@ -345,7 +359,7 @@ purge() {
 }
 
 usage() {
-  echo "usage: $0 start | stop [--purge] | status | env | clean" >&2
+  echo "usage: $0 start | stop [--purge] | status | env | clean | cluster-id [N]" >&2
   exit 2
 }
 
@@ -378,5 +392,8 @@ case "${1:-}" in
     ;;
   status) status ;;
   env) print_env ;;
+  cluster-id)
+    for ((n = 0; n < ${2:-1}; n++)); do new_cluster_id; done
+    ;;
   *) usage ;;
 esac

@@ -112,7 +112,7 @@ public final class Cli {
       }
     }
     if (message == null || message.isBlank()) {
-      message = "unexpected " + e.getClass().getSimpleName();
+      message = dev.destill.core.ErrorPolicy.describe(e); // no Java class name for a user
     }
     int nl = message.indexOf('\n');
     return nl < 0 ? message : message.substring(0, nl);

@@ -56,10 +56,20 @@ class HistoryCommandTest {
   void shouldSkipTheHistoryWhenAsked() throws Exception {
     Path log = tmp.resolve("x.log");
     Files.writeString(log, "error: boom\n");
+    // A home of this test's own: what the shared one holds says nothing about this run.
+    Path home = tmp.resolve("home");
+    java.util.Map<String, String> env = java.util.Map.of("DESTILL_HOME", home.toString());
     JsonNode r =
         JSON.readTree(
-            CliRunner.run("analyze", "--no-history", "--format", "json", log.toString()).out());
+            CliRunner.runWithEnv(env, "analyze", "--no-history", "--format", "json", log.toString())
+                .out());
     assertThat(r.get("findings").get(0).has("history")).isFalse();
+    JsonNode listed = JSON.readTree(CliRunner.runWithEnv(env, "history", "--format", "json").out());
+    assertThat(listed).as("nothing written to the history").isEmpty();
+    // The same analysis without the flag is written there: the check above can see a write.
+    CliRunner.runWithEnv(env, "analyze", "--format", "json", log.toString());
+    assertThat(JSON.readTree(CliRunner.runWithEnv(env, "history", "--format", "json").out()))
+        .hasSize(1);
   }
 
   static JsonNode analyze(String... args) throws Exception {

@@ -40,4 +40,33 @@ public class DestillException extends RuntimeException {
       super(message, cause);
     }
   }
+
+  /**
+   * The receiving system refused this data (a constraint, an encoding, a value out of range):
+   * retrying the same data cannot help, but other data goes through. An agent sets the message
+   * aside on the dead-letter topic.
+   */
+  public static class Rejected extends DestillException {
+    private static final long serialVersionUID = 1L;
+
+    public Rejected(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Retrying cannot help and nothing else can go on: a wrong setting, a refused credential, a
+   * schema that does not match. An agent stops with a non-zero exit code.
+   */
+  public static class Fatal extends DestillException {
+    private static final long serialVersionUID = 1L;
+
+    public Fatal(String message) {
+      super(message);
+    }
+
+    public Fatal(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.destill.kafka;
 
 import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Subscription;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,7 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Every Kafka failure surfaces as a {@link DestillException.Retriable} whose message is one line
  * naming the brokers and what to check. Thread-safe; each subscription is used by one thread.
  */
-public final class KafkaBroker implements Broker {
+public final class KafkaBroker implements Broker, KafkaSubscription.Owner {
   /** Partitions for a topic that is used but was not declared to {@link #connect}. */
   public static final int DEFAULT_PARTITIONS = 4;
 
@@ -53,6 +55,19 @@ public final class KafkaBroker implements Broker {
   private static final int API_TIMEOUT_MS = 10_000;
   private static final int REQUEST_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long the producer waits for a broker to answer one produce request. Not the 5 s the admin
+   * client and the consumers use to notice an absent broker: an idempotent producer that gives up
+   * on a request a loaded broker is still appending sends it again behind the batches that follow
+   * it, the broker answers {@code OutOfOrderSequenceException}, and the batches go round until
+   * their delivery timeout expires them ("Expiring N record(s)"). A produce request is therefore
+   * never timed out before the broker can have answered it.
+   */
+  static final int PRODUCER_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** How long a record may take from {@code send} to its acknowledgement, retries included. */
+  static final int DELIVERY_TIMEOUT_MS = 60_000;
+
   private final String bootstrapServers;
   private final Admin admin;
   private final KafkaProducer<String, byte[]> producer;
@@ -62,9 +77,17 @@ public final class KafkaBroker implements Broker {
   private final Object inFlightLock = new Object();
   private long inFlight; // guarded by inFlightLock
   private volatile boolean closed;
+  private final Duration maxPollInterval;
+
+  /** How long a consumer may go between polls before its group drops it, unless told otherwise. */
+  public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(2);
 
   private KafkaBroker(
-      String bootstrapServers, Admin admin, KafkaProducer<String, byte[]> producer) {
+      String bootstrapServers,
+      Admin admin,
+      KafkaProducer<String, byte[]> producer,
+      Duration maxPollInterval) {
+    this.maxPollInterval = maxPollInterval;
     this.bootstrapServers = bootstrapServers;
     this.admin = admin;
     this.producer = producer;
@@ -87,6 +110,18 @@ public final class KafkaBroker implements Broker {
    */
   public static KafkaBroker connect(
       String bootstrapServers, Map<String, Integer> topics, Map<String, Duration> retention) {
+    return connect(bootstrapServers, topics, retention, DEFAULT_MAX_POLL_INTERVAL);
+  }
+
+  /**
+   * Connects as {@link #connect(String, Map, Map)} does; consumers may go {@code maxPollInterval}
+   * between polls ({@code max.poll.interval.ms}) before their group drops them.
+   */
+  public static KafkaBroker connect(
+      String bootstrapServers,
+      Map<String, Integer> topics,
+      Map<String, Duration> retention,
+      Duration maxPollInterval) {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Admin admin = null;
     KafkaProducer<String, byte[]> producer = null;
@@ -97,7 +132,7 @@ public final class KafkaBroker implements Broker {
           .nodes()
           .get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS); // fails fast when nobody listens
       producer = new KafkaProducer<>(producerConfig(bootstrapServers));
-      KafkaBroker broker = new KafkaBroker(bootstrapServers, admin, producer);
+      KafkaBroker broker = new KafkaBroker(bootstrapServers, admin, producer, maxPollInterval);
       broker.createTopics(topics, retention);
       return broker;
     } catch (InterruptedException e) {
@@ -195,7 +230,10 @@ public final class KafkaBroker implements Broker {
     try {
       KafkaSubscription s =
           new KafkaSubscription(
-              this, topic, new KafkaConsumer<>(consumerConfig(bootstrapServers, group, maxPoll)));
+              this,
+              topic,
+              new KafkaConsumer<>(
+                  consumerConfig(bootstrapServers, group, maxPoll, maxPollInterval)));
       subscriptions.add(s);
       return s;
     } catch (KafkaException e) {
@@ -219,27 +257,61 @@ public final class KafkaBroker implements Broker {
     closeQuietly(admin, producer);
   }
 
-  boolean isClosed() {
+  @Override
+  public boolean isClosed() {
     return closed;
   }
 
-  void forget(KafkaSubscription s) {
+  @Override
+  public void forget(KafkaSubscription s) {
     subscriptions.remove(s);
   }
 
-  /** A Kafka failure as the one line a user reads: what failed, where, and what to check. */
-  DestillException.Retriable failure(String what, Exception e) {
+  /**
+   * A Kafka failure as the one line a user reads: what failed, where, and what to check. Whether it
+   * is transient is {@link ErrorPolicy#kafka}'s decision, from Kafka's own {@link
+   * RetriableException} (a timeout counts as one).
+   */
+  @Override
+  public DestillException failure(String what, Exception e) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    String reason =
-        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return new DestillException.Retriable(
+    String reason = ErrorPolicy.describe(cause);
+    boolean retriable =
+        cause instanceof RetriableException
+            || cause instanceof TimeoutException
+            || cause instanceof org.apache.kafka.common.errors.InterruptException;
+    return ErrorPolicy.exception(
+        ErrorPolicy.kafka(retriable),
         what
             + " on Kafka at "
             + bootstrapServers
             + ": "
-            + reason.lines().findFirst().orElse("")
+            + reason
             + " (check DESTILL_KAFKA_BROKERS and that the broker runs)",
         cause);
+  }
+
+  /**
+   * Whether a broker of the cluster answers within {@code timeout}: for a readiness check, which
+   * should ask at most every few seconds.
+   */
+  @Override
+  public boolean reachable(Duration timeout) {
+    if (closed) {
+      return false;
+    }
+    try {
+      return !admin
+          .describeCluster()
+          .nodes()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .isEmpty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      return false;
+    }
   }
 
   /**
@@ -272,7 +344,7 @@ public final class KafkaBroker implements Broker {
 
   private void ensureOpen() {
     if (closed) {
-      throw new DestillException("broker closed");
+      throw new DestillException.Fatal("the connection to Kafka was closed");
     }
   }
 
@@ -400,13 +472,15 @@ public final class KafkaBroker implements Broker {
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, API_TIMEOUT_MS);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, PRODUCER_REQUEST_TIMEOUT_MS);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return config;
   }
 
-  static Map<String, Object> consumerConfig(String bootstrapServers, String group, int maxPoll) {
+  static Map<String, Object> consumerConfig(
+      String bootstrapServers, String group, int maxPoll, Duration maxPollInterval) {
     Map<String, Object> config = common(bootstrapServers);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -416,7 +490,7 @@ public final class KafkaBroker implements Broker {
     // A consumer that dies stops heartbeating; its partitions move on after the session timeout.
     config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
     config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
-    config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 120_000);
+    config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

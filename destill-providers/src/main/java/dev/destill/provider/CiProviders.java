@@ -1,5 +1,6 @@
 package dev.destill.provider;
 
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.provider.buildkite.BuildkiteProvider;
 import dev.destill.provider.github.GitHubProvider;
@@ -25,7 +26,16 @@ public final class CiProviders {
    * @param timeout the timeout of every request
    */
   public static List<CiProvider> remote(Map<String, String> env, Clock clock, Duration timeout) {
-    HttpTransport http = HttpTransport.lazy(clock, Sleeper.REAL, timeout);
+    return remote(env, clock, timeout, ErrorPolicy.INTERACTIVE.transientBudget());
+  }
+
+  /**
+   * As {@link #remote(Map, Clock, Duration)}, retrying transient failures within {@code budget} (an
+   * agent's is longer than a terminal's).
+   */
+  public static List<CiProvider> remote(
+      Map<String, String> env, Clock clock, Duration timeout, ErrorPolicy.Budget budget) {
+    HttpTransport http = HttpTransport.lazy(clock, Sleeper.REAL, timeout, budget);
     return List.of(
         new BuildkiteProvider(http, env),
         new GitHubProvider(http, env),

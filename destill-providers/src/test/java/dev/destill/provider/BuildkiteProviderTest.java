@@ -131,6 +131,31 @@ class BuildkiteProviderTest {
   }
 
   @Test
+  void shouldKeepTheArtifactListsOfAFewBuildsOnly() {
+    api.on(BUILD, Reply.json(resource("/buildkite/build.json")));
+    api.on(BUILD + "/artifacts?per_page=100", Reply.json("[]"));
+    BuildkiteProvider p = provider("bk-token");
+    Build build = p.fetchBuild(URL, events::add);
+    // One process sees build after build: as many as an agent ingests in a day.
+    for (int i = 0; i < 200; i++) {
+      Build another =
+          new Build(
+              "buildkite:acme/shop/" + (1000 + i),
+              build.provider(),
+              build.url(),
+              build.title(),
+              build.state(),
+              build.jobs());
+      p.testReports(another, another.jobs().get(0));
+      p.testReports(another, another.jobs().get(1));
+    }
+    assertThat(p.cachedArtifactLists()).isEqualTo(BuildkiteProvider.ARTIFACT_CACHE_BUILDS);
+    // Each build was listed once for its two jobs.
+    assertThat(api.seen().stream().filter(s -> s.pathAndQuery().contains("/artifacts")).count())
+        .isEqualTo(200);
+  }
+
+  @Test
   void shouldFailFastWithoutAToken() {
     assertThatThrownBy(() -> provider(null).fetchBuild(URL, events::add))
         .isInstanceOf(DestillException.BadInput.class)
@@ -177,10 +202,14 @@ class BuildkiteProviderTest {
     assertThat(waits.get(1)).isGreaterThan(waits.get(0));
 
     api.on(BUILD, Reply.status(500));
+    waits.clear();
+    int before = api.requestCount();
     assertThatThrownBy(() -> provider("t").fetchBuild(URL, events::add))
         .isInstanceOf(DestillException.Retriable.class)
         .hasMessageContaining("500")
         .hasMessageContaining("try again");
+    assertThat(api.requestCount() - before).isEqualTo(HttpTransport.MAX_ATTEMPTS);
+    assertThat(waits).as("no wait after the last attempt").hasSize(HttpTransport.MAX_ATTEMPTS - 1);
   }
 
   @Test

@@ -22,8 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeCiServer implements AutoCloseable {
 
-  /** One response: status, headers, body; {@code truncateAfter} closes the body early. */
-  public record Reply(int status, Map<String, String> headers, byte[] body, int truncateAfter) {
+  /**
+   * One response: status, headers, body; {@code truncateAfter} closes the body early; {@code
+   * bytesPerSecond} (0: as fast as it goes) sends it slowly, as a slow CI service does.
+   */
+  public record Reply(
+      int status, Map<String, String> headers, byte[] body, int truncateAfter, int bytesPerSecond) {
+    public Reply(int status, Map<String, String> headers, byte[] body, int truncateAfter) {
+      this(status, headers, body, truncateAfter, 0);
+    }
+
     public static Reply json(String body) {
       return new Reply(
           200,
@@ -64,7 +72,12 @@ public final class FakeCiServer implements AutoCloseable {
     }
 
     public Reply truncatedAfter(int bytes) {
-      return new Reply(status, headers, body, bytes);
+      return new Reply(status, headers, body, bytes, bytesPerSecond);
+    }
+
+    /** This reply sent at about {@code rate} bytes a second. */
+    public Reply throttled(int rate) {
+      return new Reply(status, headers, body, truncateAfter, rate);
     }
   }
 
@@ -151,10 +164,29 @@ public final class FakeCiServer implements AutoCloseable {
           ex.close();
           return;
         }
-        out.write(body);
+        if (reply.bytesPerSecond() > 0) {
+          writeSlowly(out, body, reply.bytesPerSecond());
+        } else {
+          out.write(body);
+        }
       }
     }
     ex.close();
+  }
+
+  /** Writes a tenth of a second's worth at a time, paced by the clock: a slow server. */
+  private static void writeSlowly(OutputStream out, byte[] body, int rate) throws IOException {
+    int slice = Math.max(1, rate / 10);
+    long start = System.nanoTime();
+    for (int off = 0; off < body.length; off += slice) {
+      out.write(body, off, Math.min(slice, body.length - off));
+      out.flush();
+      long due = start + (long) ((off + slice) * 1e9 / rate);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+    }
   }
 
   @Override

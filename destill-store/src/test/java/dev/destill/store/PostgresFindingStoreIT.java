@@ -2,9 +2,14 @@ package dev.destill.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.JobRecord;
+import dev.destill.core.model.JobState;
 import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.AbstractFindingStoreTest;
 import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.StoreBatch;
 import dev.destill.core.store.StoreBatch.RequestFinding;
 import dev.destill.store.postgres.PostgresFindingStore;
@@ -15,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +50,44 @@ class PostgresFindingStoreIT extends AbstractFindingStoreTest {
       throw new IllegalStateException(e);
     }
     return new PostgresFindingStore(postgres.getPostgresDatabase(), clock);
+  }
+
+  @Override
+  protected boolean breakTheJobsTable() {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE jobs");
+      return true;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void shouldStoreTextWithNulsAndLoneSurrogatesSanitizedInsteadOfRefusingTheBatch() {
+    String nul = "build\u0000step";
+    String lone = "half \uD83D pair";
+    Finding f = finding("f1", "h1", 0.9, 1).withStep("step " + nul + " " + lone);
+    store.apply(
+        new StoreBatch(
+            List.of(new RequestFinding("req-1", f)),
+            List.of(
+                new RequestEvent.Resolved("req-1", "build-1", "title " + nul),
+                new RequestEvent.JobIngested(
+                    "req-1",
+                    new JobRecord(
+                        new JobInfo("job-1", nul + " tests", JobState.FAILED, OptionalInt.empty()),
+                        1,
+                        2,
+                        3)),
+                new RequestEvent.Ingested("req-1", 0, List.of("warning " + nul)))));
+
+    RequestRecord r = store.request("req-1").orElseThrow();
+    assertThat(r.title()).isEqualTo("title build\uFFFDstep");
+    assertThat(r.warnings()).containsExactly("warning build\uFFFDstep");
+    assertThat(store.jobs("req-1").get(0).info().name()).isEqualTo("build\uFFFDstep tests");
+    assertThat(store.findings("req-1").get(0).step())
+        .isEqualTo("step build\uFFFDstep half \uFFFD pair");
   }
 
   @Test

@@ -3,17 +3,12 @@ package dev.destill.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.destill.core.DestillException;
-import dev.destill.core.model.JobInfo;
-import dev.destill.core.model.JobRecord;
-import dev.destill.core.model.JobState;
 import dev.destill.core.model.RequestEvent;
 import dev.destill.core.store.AbstractFindingStoreTest;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
 import dev.destill.core.store.StoreBatch;
-import dev.destill.core.store.StoreBatch.RequestFinding;
 import dev.destill.store.sqlite.SqliteFindingStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,31 +88,17 @@ class SqliteFindingStoreTest extends AbstractFindingStoreTest {
     }
   }
 
-  @Test
-  void shouldApplyNothingOfABatchThatFails() throws Exception {
-    store.apply(new StoreBatch(List.of(), List.of(chunkAnalyzed("req-1", "a", 0, List.of()))));
+  @Override
+  protected boolean breakTheJobsTable() {
     try (Connection c =
             DriverManager.getConnection(
                 "jdbc:sqlite:" + dir.resolve("nested").resolve("destill.db"));
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE jobs");
+      return true;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
-    StoreBatch batch =
-        new StoreBatch(
-            List.of(new RequestFinding("req-1", finding("f1", "h1", 0.9, 1))),
-            List.of(
-                chunkAnalyzed("req-1", "a", 1, List.of("w")),
-                new RequestEvent.JobIngested(
-                    "req-1", new JobRecord(JobInfo.of("a", JobState.FAILED), 2, 10, 100))));
-    assertThatThrownBy(() -> store.apply(batch))
-        .isInstanceOf(DestillException.Retriable.class)
-        .hasMessageStartingWith("applying 1 findings and 2 events failed in the history database")
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
-    RequestRecord r = store.request("req-1").orElseThrow();
-    assertThat(r.chunksDone()).isEqualTo(1);
-    assertThat(r.findings()).isZero();
-    assertThat(r.warnings()).isEmpty();
-    assertThat(store.findings("req-1")).isEmpty();
   }
 
   @Test

@@ -5,10 +5,14 @@ import dev.destill.core.model.ProgressEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where the analysis hands findings and progress to the UI. Thread-safe: analysis threads offer,
- * the UI thread drains.
+ * Where the analysis hands findings and progress to the UI, bounded: while the UI does not drain (a
+ * slow terminal, a suspended screen), at most {@link #CAPACITY} live findings and progress events
+ * wait; the ones beyond are dropped and counted, since the final ranking, which always gets in,
+ * replaces the live findings anyway. Thread-safe: analysis threads offer, the UI thread drains.
  */
 public final class Inbox {
   private sealed interface Item permits One, Progress, Final {}
@@ -19,14 +23,38 @@ public final class Inbox {
 
   private record Final(List<Finding> ranked) implements Item {}
 
+  /** How many live findings and progress events may wait for the UI. */
+  public static final int CAPACITY = 10_000;
+
   private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicLong dropped = new AtomicLong();
 
   public void finding(Finding f) {
-    queue.add(new One(f));
+    offer(new One(f));
   }
 
   public void progress(ProgressEvent e) {
-    queue.add(new Progress(e));
+    offer(new Progress(e));
+  }
+
+  private void offer(Item item) {
+    if (waiting.incrementAndGet() > CAPACITY) {
+      waiting.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
+    }
+    queue.add(item);
+  }
+
+  /** How many items wait now: at most {@link #CAPACITY}, and the final ranking. */
+  public int waiting() {
+    return queue.size();
+  }
+
+  /** How many live findings and progress events were dropped because the UI did not drain. */
+  public long dropped() {
+    return dropped.get();
   }
 
   /** The build's final ranking; it replaces the findings that arrived one by one. */
@@ -42,6 +70,9 @@ public final class Inbox {
     Item item;
     while ((item = queue.poll()) != null) {
       any = true;
+      if (!(item instanceof Final)) {
+        waiting.decrementAndGet();
+      }
       if (item instanceof One o) {
         run.add(o.finding());
         continue;

@@ -145,6 +145,11 @@ public final class MessageJson implements MessageCodec {
         }
         strings(g, "warnings", c.warnings());
       }
+      case RequestEvent.Incomplete i -> {
+        g.writeStringField("stage", "incomplete");
+        g.writeStringField("part", i.part());
+        g.writeStringField("reason", i.reason());
+      }
       case RequestEvent.Failed f -> {
         g.writeStringField("stage", "failed");
         g.writeStringField("error", f.error());
@@ -329,6 +334,7 @@ public final class MessageJson implements MessageCodec {
                   stepLine(o.get("first_step_line")),
                   o.has("exit_step") ? Optional.of(text(o, "exit_step")) : Optional.empty()),
               strings(o.get("warnings")));
+      case "incomplete" -> new RequestEvent.Incomplete(id, text(o, "part"), text(o, "reason"));
       case "failed" -> new RequestEvent.Failed(id, text(o, "error"));
       default -> throw new PoisonMessageException("unknown progress stage '" + stage + "'");
     };

@@ -2,7 +2,7 @@ package dev.destill.app.agent;
 
 import dev.destill.core.pipeline.AgentMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -12,8 +12,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * {@link AgentMetrics} kept in a Prometheus registry of its own (never the global default one), so
@@ -36,13 +40,28 @@ public final class PrometheusAgentMetrics implements AgentMetrics {
   private final Counter messagesOut;
   private final Counter errors;
   private final Histogram batches;
-  private final Gauge lag;
+  // The last lag read per topic, and when: a reading older than STALE is not reported as current.
+  private final Map<String, Reading> lag = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+
+  /** A lag reading older than this is reported as NaN: the agent stopped reading it. */
+  public static final Duration STALE = Duration.ofSeconds(30);
+
+  private record Reading(OptionalLong messages, long at) {}
 
   /**
    * @param agent one of {@link #AGENTS}
    * @throws IllegalArgumentException for any other name
    */
   public PrometheusAgentMetrics(String agent) {
+    this(agent, System::nanoTime);
+  }
+
+  /**
+   * @param nanoTime the clock lag readings are aged by
+   */
+  PrometheusAgentMetrics(String agent, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     if (!AGENTS.contains(agent)) {
       throw new IllegalArgumentException(
           "agent must be one of ingest, analyze, sink, not '" + agent + "'");
@@ -74,12 +93,14 @@ public final class PrometheusAgentMetrics implements AgentMetrics {
             .classicOnly()
             .classicUpperBounds(BATCH_BUCKETS)
             .register(registry);
-    lag =
-        Gauge.builder()
-            .name("destill_consumer_lag")
-            .help("Messages waiting for this agent's consumer group, per topic.")
-            .labelNames("agent", "topic")
-            .register(registry);
+    GaugeWithCallback.builder()
+        .name("destill_consumer_lag")
+        .help(
+            "Messages waiting for this agent's consumer group, per topic; NaN when it cannot be"
+                + " read or was last read more than 30 s ago.")
+        .labelNames("agent", "topic")
+        .callback(cb -> lag.forEach((topic, r) -> cb.call(current(r), agent, topic)))
+        .register(registry);
   }
 
   /** The value of the {@code agent} label. */
@@ -113,8 +134,13 @@ public final class PrometheusAgentMetrics implements AgentMetrics {
   }
 
   @Override
-  public void lag(String topic, long messages) {
-    lag.labelValues(agent, requireTopic(topic)).set(messages);
+  public void lag(String topic, OptionalLong messages) {
+    lag.put(requireTopic(topic), new Reading(messages, nanoTime.getAsLong()));
+  }
+
+  private double current(Reading r) {
+    boolean stale = nanoTime.getAsLong() - r.at() > STALE.toNanos();
+    return stale || r.messages().isEmpty() ? Double.NaN : r.messages().getAsLong();
   }
 
   /** The media type of {@link #writeTo}: Prometheus text format 0.0.4. */

@@ -1,6 +1,7 @@
 package dev.destill.app.analysis;
 
 import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.analyze.ChunkSteps;
 import dev.destill.core.broker.InMemoryBroker;
@@ -57,9 +58,15 @@ public final class AnalysisService {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  /** How long a local sink lets findings wait before it hands them on. */
-  private static final SinkAgent.Settings LOCAL_SINK =
-      new SinkAgent.Settings(100, Duration.ofMillis(50));
+  /** A person waits: transient failures get seconds, and a chunk that trips a bug one try. */
+  private static final ErrorPolicy POLICY = ErrorPolicy.INTERACTIVE;
+
+  /**
+   * A local sink hands on what each poll brought at once: the in-memory store costs nothing to
+   * write, and a poll brings what has gathered (up to 100), so batches grow by themselves while
+   * findings stream in, and a small analysis does not wait for a timer.
+   */
+  private static final SinkAgent.Settings LOCAL_SINK = new SinkAgent.Settings(100, Duration.ZERO);
 
   private final List<CiProvider> providers;
   private final Clock clock;
@@ -166,17 +173,18 @@ public final class AnalysisService {
             AgentMetrics.NONE,
             providers,
             new IngestAgent.Settings(chunkBytes, analyzers, IngestAgent.ChunkKeys.BY_CHUNK, false),
-            watcher::progress));
+            watcher::progress,
+            POLICY));
     for (int i = 0; i < analyzers; i++) {
-      agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false, rules));
+      agents.add(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false, rules, POLICY));
     }
     agents.add(
         new SinkAgent(
-            broker, codec, AgentMetrics.NONE, store, LOCAL_SINK, clock, watcher::applied));
+            broker, codec, AgentMetrics.NONE, store, LOCAL_SINK, clock, watcher::applied, POLICY));
     for (Agent agent : agents) {
-      Thread t = new Thread(agent, "destill-" + agent.name());
+      // Whatever ends an agent's loop before the request is done wakes the watcher with why.
+      Thread t = new Thread(() -> runWatched(agent, watcher), "destill-" + agent.name());
       t.setDaemon(true);
-      t.setUncaughtExceptionHandler((th, e) -> watcher.crashed(e));
       t.start();
       threads.add(t);
     }
@@ -194,6 +202,17 @@ public final class AnalysisService {
     }
     watcher.listener.onProgress(new ProgressEvent.Completed(report.findings().size()));
     return report;
+  }
+
+  private static void runWatched(Agent agent, Watcher watcher) {
+    try {
+      agent.run();
+    } catch (RuntimeException | Error e) {
+      watcher.crashed(agent.name(), ErrorPolicy.describe(e), e);
+      return;
+    }
+    // An agent's loop ends on its own only when it cannot go on.
+    agent.failure().ifPresent(f -> watcher.crashed(agent.name(), f.reason(), null));
   }
 
   private AnalysisReport report(
@@ -300,7 +319,7 @@ public final class AnalysisService {
     private final FindingStore store;
     final AnalysisListener listener;
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile Throwable crash;
+    private volatile DestillException crash;
     private final Set<String> warned = new HashSet<>();
     private final List<RequestEvent> events = new ArrayList<>();
 
@@ -336,6 +355,7 @@ public final class AnalysisService {
             switch (e) {
               case RequestEvent.Ingested i -> i.warnings();
               case RequestEvent.ChunkAnalyzed c -> c.warnings();
+              case RequestEvent.Incomplete i -> List.of(i.reason());
               case RequestEvent.Submitted _,
                   RequestEvent.Resolved _,
                   RequestEvent.JobIngested _,
@@ -352,8 +372,13 @@ public final class AnalysisService {
       }
     }
 
-    void crashed(Throwable e) {
-      crash = e;
+    /** Agent {@code agent} stopped before the request finished, for {@code reason}. */
+    void crashed(String agent, String reason, Throwable cause) {
+      if (crash == null) {
+        crash =
+            new DestillException(
+                "the analysis stopped: the " + agent + " agent failed (" + reason + ")", cause);
+      }
       finished.countDown();
     }
 
@@ -386,7 +411,7 @@ public final class AnalysisService {
         throw new DestillException("analysis interrupted", e);
       }
       if (crash != null) {
-        throw new DestillException("analysis failed: " + crash, crash);
+        throw crash;
       }
       return store.request(requestId).orElseThrow();
     }

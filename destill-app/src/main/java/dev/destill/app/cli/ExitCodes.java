@@ -23,5 +23,23 @@ public final class ExitCodes {
   /** Ctrl-C (SIGINT), in the terminal UI or while printing: 128 + 2, as shells report it. */
   public static final int INTERRUPTED = 130;
 
+  /**
+   * An agent stopped on a failure that retrying cannot help: a wrong setting or credential, a
+   * schema that does not match, a bug outside any one message (EX_SOFTWARE).
+   */
+  public static final int AGENT_FAILED = 70;
+
+  /**
+   * An agent stopped because a service it needs (Kafka, PostgreSQL) stayed away longer than its
+   * retry budget; restarting it later may succeed (EX_TEMPFAIL).
+   */
+  public static final int AGENT_UNAVAILABLE = 75;
+
+  /**
+   * A request that {@code status --wait} waited for finished incomplete: a part of it (a log cut
+   * short, a chunk that could not be analyzed) is missing from its findings.
+   */
+  public static final int REQUEST_INCOMPLETE = 5;
+
   private ExitCodes() {}
 }

@@ -68,6 +68,25 @@ public final class Settings {
           .withType("address")
           .withDefault("0.0.0.0");
 
+  /** How long an agent retries a transient failure before it exits 75. */
+  public static final Setting<Integer> RETRY_SECONDS =
+      Setting.integer(
+          "DESTILL_RETRY_SECONDS",
+          180,
+          1,
+          86_400,
+          "Seconds an agent retries a transient failure (Kafka or PostgreSQL away, a provider's"
+              + " 5xx) before it exits with code 75.");
+
+  /** How long a consumer may go between polls before its group drops it. */
+  public static final Setting<Integer> MAX_POLL_INTERVAL =
+      Setting.integer(
+          "DESTILL_KAFKA_MAX_POLL_INTERVAL_MS",
+          120_000,
+          1_000,
+          3_600_000,
+          "Milliseconds an agent's Kafka consumer may go between polls (max.poll.interval.ms).");
+
   /** The size budget of each answer of the MCP server. */
   public static final Setting<Integer> MCP_BUDGET =
       Setting.integer(
@@ -388,6 +407,8 @@ public final class Settings {
           PARTITIONS,
           METRICS_PORT,
           METRICS_HOST,
+          RETRY_SECONDS,
+          MAX_POLL_INTERVAL,
           MCP_BUDGET,
           MCP_ROOTS,
           BUILDKITE_TOKEN,

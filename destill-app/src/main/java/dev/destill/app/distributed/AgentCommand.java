@@ -2,11 +2,13 @@ package dev.destill.app.distributed;
 
 import dev.destill.app.agent.AgentHttpServer;
 import dev.destill.app.agent.PrometheusAgentMetrics;
+import dev.destill.app.agent.Readiness;
 import dev.destill.app.cli.CommonOptions;
 import dev.destill.app.cli.ExitCodes;
 import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.config.Settings;
 import dev.destill.app.wiring.Services;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
@@ -35,13 +37,16 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionInfo.class,
     description = {
       "Runs one agent of distributed mode until SIGTERM: ingest (fetches builds and cuts logs into"
-          + " chunks), analyze (finds the failures in chunks), sink (writes findings and"
-          + " explanations to PostgreSQL) or explain (asks the model of DESTILL_LLM_URL and"
-          + " DESTILL_LLM_MODEL to explain each completed request; see docs/explain.md).",
+          + " chunks), analyze (finds the failures in chunks) or sink (writes findings to"
+          + " PostgreSQL).",
       "Configured by DESTILL_KAFKA_BROKERS (or REDPANDA_BROKERS), DESTILL_POSTGRES_URL (or"
           + " POSTGRES_DSN; the sink only), DESTILL_KAFKA_PARTITIONS (default 6),"
-          + " DESTILL_METRICS_PORT (default 8080) and DESTILL_METRICS_HOST (default 0.0.0.0), and"
-          + " the CI tokens (the ingest agent). Serves /health, /ready and /metrics."
+          + " DESTILL_METRICS_PORT (default 8080), DESTILL_METRICS_HOST (default 0.0.0.0),"
+          + " DESTILL_RETRY_SECONDS (how long a transient failure is retried, default 180),"
+          + " DESTILL_KAFKA_MAX_POLL_INTERVAL_MS (default 120000), and the CI tokens (the ingest"
+          + " agent). Serves /health, /ready (503 while it cannot make progress) and /metrics.",
+      "Exit codes: 0 stopped by SIGTERM after a clean drain, 70 stopped on a failure retrying"
+          + " cannot help, 75 a service it needs stayed away longer than DESTILL_RETRY_SECONDS."
     })
 public final class AgentCommand implements Callable<Integer> {
   /** How long a stopping agent may take to finish or hand back its work. */
@@ -55,6 +60,9 @@ public final class AgentCommand implements Callable<Integer> {
 
   /** Completed requests the explain agent takes per poll (and batches by fingerprint). */
   static final int EXPLAIN_PER_POLL = 16;
+
+  /** Agents that run beside the main one in the same process (the sink's insight sink). */
+  private final List<Agent> companions = new ArrayList<>();
 
   /** The agents a process can run. */
   public enum Kind {
@@ -104,31 +112,29 @@ public final class AgentCommand implements Callable<Integer> {
       throw new dev.destill.core.DestillException(
           "the explain agent needs DESTILL_LLM_URL and DESTILL_LLM_MODEL (see docs/explain.md)");
     }
+    ErrorPolicy policy =
+        ErrorPolicy.agent(Duration.ofSeconds(settings.get(Settings.RETRY_SECONDS)));
     int port = settings.get(Settings.METRICS_PORT);
     String name = kind.name().toLowerCase(Locale.ROOT);
     PrometheusAgentMetrics metrics = new PrometheusAgentMetrics(name);
     List<AutoCloseable> resources = new ArrayList<>();
+    PrintWriter err = spec.commandLine().getErr();
     try {
       Broker broker = services.connectBroker();
       resources.add(broker);
-      Agent agent = agent(services, broker, metrics, resources);
+      List<Readiness.Check> checks = new ArrayList<>();
+      checks.add(new Readiness.Check("kafka", () -> broker.reachable(Readiness.CHECK_TIMEOUT)));
+      Agent agent = agent(services, broker, metrics, resources, checks, policy);
       AgentHttpServer http =
-          AgentHttpServer.start(settings.get(Settings.METRICS_HOST), port, metrics, agent::ready);
+          AgentHttpServer.start(
+              settings.get(Settings.METRICS_HOST),
+              port,
+              metrics,
+              new Readiness(agent::ready, checks));
       resources.add(0, http);
       Thread worker = new Thread(agent, "destill-" + name);
-      Thread hook =
-          new Thread(
-              () -> {
-                agent.stop();
-                try {
-                  agent.awaitStopped(GRACE);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "destill-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      PrintWriter err = spec.commandLine().getErr();
+      worker.setUncaughtExceptionHandler((t, e) -> {}); // the agent's failure() says why
+      Runnable stop = onTerminate(agent);
       err.println(
           "destill: "
               + name
@@ -137,31 +143,30 @@ public final class AgentCommand implements Callable<Integer> {
               + "; stop it with SIGTERM");
       err.flush();
       worker.start();
-      // The sink process also stores the explain agent's insights, on a thread of its own.
-      Agent companion = companions.isEmpty() ? null : companions.get(0);
-      Thread second =
-          companion == null ? null : new Thread(companion, "destill-" + companion.name());
-      if (second != null) {
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      companion.stop();
-                      try {
-                        companion.awaitStopped(GRACE);
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                    },
-                    "destill-shutdown-" + companion.name()));
-        second.start();
+      List<Thread> beside = new ArrayList<>();
+      for (Agent c : companions) {
+        Thread t = new Thread(c, "destill-" + c.name());
+        t.setUncaughtExceptionHandler((th, e) -> {});
+        beside.add(t);
+        t.start();
       }
       worker.join();
-      if (second != null) {
-        companion.stop();
-        second.join(GRACE.toMillis());
+      for (int i = 0; i < companions.size(); i++) {
+        companions.get(i).stop();
+        beside.get(i).join(GRACE.toMillis());
       }
-      return ExitCodes.OK;
+      stop.run();
+      return agent
+          .failure()
+          .map(
+              f -> {
+                err.println("destill: " + name + " agent stopped: " + f.reason());
+                err.flush();
+                return f.kind() == Agent.Failure.Kind.GAVE_UP
+                    ? ExitCodes.AGENT_UNAVAILABLE
+                    : ExitCodes.AGENT_FAILED;
+              })
+          .orElse(ExitCodes.OK);
     } finally {
       for (AutoCloseable r : resources) {
         try {
@@ -173,14 +178,48 @@ public final class AgentCommand implements Callable<Integer> {
     }
   }
 
-  /** Agents that run beside the main one in the same process (the insight sink). */
-  private final List<Agent> companions = new ArrayList<>();
+  /**
+   * Makes SIGTERM and SIGINT stop the agent and let {@link #call} return its exit code: 0 after a
+   * clean drain. A JVM shutdown hook would exit 143 whatever the drain did, so the signals are
+   * handled directly where the JVM allows it; elsewhere a hook stops the agent. Returns what
+   * removes the hook once the agent stopped on its own.
+   */
+  private static Runnable onTerminate(Agent agent) {
+    try {
+      for (String signal : List.of("TERM", "INT")) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> agent.stop());
+      }
+      return () -> {};
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      Thread hook =
+          new Thread(
+              () -> {
+                agent.stop();
+                try {
+                  agent.awaitStopped(GRACE);
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "destill-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      return () -> {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook runs already.
+        }
+      };
+    }
+  }
 
   private Agent agent(
       Services services,
       Broker broker,
       PrometheusAgentMetrics metrics,
-      List<AutoCloseable> resources) {
+      List<AutoCloseable> resources,
+      List<Readiness.Check> checks,
+      ErrorPolicy policy) {
     MessageCodec codec = services.codec();
     switch (kind) {
       case INGEST -> {
@@ -188,20 +227,23 @@ public final class AgentCommand implements Callable<Integer> {
             broker,
             codec,
             metrics,
-            services.remoteProviders(),
+            services.remoteProviders(policy.transientBudget()),
             new IngestAgent.Settings(
                 Chunker.DEFAULT_TARGET_BYTES,
                 Math.max(1, parallel),
                 IngestAgent.ChunkKeys.BY_BUILD,
                 true),
-            event -> {});
+            event -> {},
+            policy);
       }
       case ANALYZE -> {
-        return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true);
+        return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true, policy);
       }
       case EXPLAIN -> {
         FindingStore store = services.openClusterStore();
         resources.add(store);
+        checks.add(
+            new Readiness.Check("postgresql", () -> store.reachable(Readiness.CHECK_TIMEOUT)));
         dev.destill.llm.OpenAiLanguageModel model =
             new dev.destill.llm.OpenAiLanguageModel(
                 dev.destill.llm.LlmSettings.fromEnvironment(services.settings().llmEnv())
@@ -223,6 +265,9 @@ public final class AgentCommand implements Callable<Integer> {
       case SINK -> {
         FindingStore store = services.openClusterStore();
         resources.add(store);
+        checks.add(
+            new Readiness.Check("postgresql", () -> store.reachable(Readiness.CHECK_TIMEOUT)));
+        // The sink process also stores the explain agent's insights, on a thread of its own.
         companions.add(
             new dev.destill.core.insight.InsightSink(
                 broker,
@@ -238,7 +283,8 @@ public final class AgentCommand implements Callable<Integer> {
             SinkAgent.Settings.DEFAULT,
             services.clock(),
             new dev.destill.core.insight.CompletionAnnouncer(
-                broker, codec, store, services.clock()));
+                broker, codec, store, services.clock()),
+            policy);
       }
     }
     throw new IllegalStateException("unknown agent " + kind);

@@ -12,7 +12,6 @@ import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RequestRecord;
-import dev.destill.core.store.RequestStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -63,8 +62,9 @@ public final class StatusCommand implements Callable<Integer> {
       names = "--wait",
       paramLabel = "SECONDS",
       description =
-          "Wait up to SECONDS for the request to complete or fail; exit 3 when it failed or the"
-              + " time ran out.")
+          "Wait up to SECONDS for the request to finish; exit 3 when it failed or the time ran"
+              + " out, 5 when it finished incomplete (a log cut short, a chunk not analyzed: see"
+              + " its warnings).")
   Integer waitSeconds;
 
   @Override
@@ -149,8 +149,14 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    boolean waitedInVain =
-        waitSeconds != null && (!r.status().isFinal() || r.status() == RequestStatus.FAILED);
-    return waitedInVain ? ExitCodes.INPUT : ExitCodes.OK;
+    if (waitSeconds == null) {
+      return ExitCodes.OK;
+    }
+    return switch (r.status()) {
+      case COMPLETE -> ExitCodes.OK;
+      case INCOMPLETE -> ExitCodes.REQUEST_INCOMPLETE;
+      // Failed, or still running when the time ran out.
+      case FAILED, PENDING, INGESTING, ANALYZING -> ExitCodes.INPUT;
+    };
   }
 }

@@ -100,6 +100,7 @@ public final class McpCommand implements Callable<Integer> {
       stdio.awaitEnd();
     } finally {
       server.closeGracefully();
+      tools.close(); // the spooled logs go with the server
       deleteTree(spool);
     }
     return ExitCodes.OK;

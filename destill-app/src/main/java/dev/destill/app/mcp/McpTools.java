@@ -36,11 +36,12 @@ import java.util.regex.Pattern;
  * What each MCP tool does, independent of the protocol: analyses kept per request id (with their
  * logs, for search), answers built within the token budget. Thread-safe.
  */
-public final class McpTools {
+public final class McpTools implements AutoCloseable {
   /** Largest pasted log accepted by analyze_log. */
   public static final int MAX_TEXT_BYTES = 50 << 20;
 
-  private static final int MAX_SESSIONS = 50;
+  /** How many analyses are kept for drilling down; the oldest goes, with its spooled logs. */
+  static final int MAX_SESSIONS = 50;
 
   private final List<CiProvider> remote;
   private final Clock clock;
@@ -50,8 +51,12 @@ public final class McpTools {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final PathGuard paths;
 
-  /** An analysis the assistant can drill into: its report and where its logs are. */
-  private record Session(AnalysisReport report, Map<String, Supplier<InputStream>> logs) {}
+  /**
+   * An analysis the assistant can drill into: its report, where its logs are, and the spool files
+   * that are deleted with it.
+   */
+  private record Session(
+      AnalysisReport report, Map<String, Supplier<InputStream>> logs, List<Path> files) {}
 
   /**
    * @param paths which local files analyze_log and search_log may read
@@ -97,13 +102,24 @@ public final class McpTools {
       spools.add(s);
       providers.add(s);
     }
-    AnalysisReport report =
-        new AnalysisService(providers, clock).analyze(AnalysisRequest.of(url), progress);
-    Map<String, Supplier<InputStream>> logs = new LinkedHashMap<>();
-    for (SpoolingProvider s : spools) {
-      s.spooled().forEach((job, file) -> logs.put(job, () -> open(file)));
+    AnalysisReport report;
+    try {
+      report = new AnalysisService(providers, clock).analyze(AnalysisRequest.of(url), progress);
+    } catch (RuntimeException e) {
+      spools.forEach(s -> s.spooled().values().forEach(SpoolingProvider::deleteQuietly));
+      throw e;
     }
-    return remember(report, logs, limit);
+    Map<String, Supplier<InputStream>> logs = new LinkedHashMap<>();
+    List<Path> files = new ArrayList<>();
+    for (SpoolingProvider s : spools) {
+      s.spooled()
+          .forEach(
+              (job, file) -> {
+                logs.put(job, () -> open(file));
+                files.add(file);
+              });
+    }
+    return remember(report, logs, files, limit);
   }
 
   public String analyzeLog(String path, String text, int limit) {
@@ -143,17 +159,19 @@ public final class McpTools {
           .forEach(
               j -> logs.put(j.name(), () -> LocalFilesProvider.openFile(paths.check(j.name()))));
     }
-    return remember(report, logs, limit);
+    return remember(report, logs, List.of(), limit);
   }
 
   private String remember(
-      AnalysisReport report, Map<String, Supplier<InputStream>> logs, int limit) {
-    if (sessions.size() >= MAX_SESSIONS) {
-      sessions.keySet().stream().sorted().findFirst().ifPresent(sessions::remove);
+      AnalysisReport report, Map<String, Supplier<InputStream>> logs, List<Path> files, int limit) {
+    synchronized (sessions) {
+      while (sessions.size() >= MAX_SESSIONS) {
+        sessions.keySet().stream().sorted().findFirst().ifPresent(this::forget);
+      }
     }
     // Remembered in the history, so findings say whether earlier builds had them.
     AnalysisReport remembered = HistoryStore.record(store, report);
-    sessions.put(report.requestId(), new Session(remembered, logs));
+    sessions.put(report.requestId(), new Session(remembered, logs, List.copyOf(files)));
     return Manifest.build(remembered, Math.max(1, limit), budgetTokens);
   }
 
@@ -286,6 +304,32 @@ public final class McpTools {
       o.put("last_seen", r.lastSeen().toString());
     }
     return fit(root, "recurring");
+  }
+
+  private void forget(String requestId) {
+    Session s = sessions.remove(requestId);
+    if (s != null) {
+      s.files().forEach(SpoolingProvider::deleteQuietly);
+    }
+  }
+
+  /** How many analyses are kept now: at most {@link #MAX_SESSIONS}. */
+  int sessionCount() {
+    return sessions.size();
+  }
+
+  /** Forgets every analysis and deletes the spool directory with what it holds. */
+  @Override
+  public void close() {
+    synchronized (sessions) {
+      List.copyOf(sessions.keySet()).forEach(this::forget);
+    }
+    try (var files = java.nio.file.Files.list(spoolDir)) {
+      files.forEach(SpoolingProvider::deleteQuietly);
+    } catch (java.io.IOException e) {
+      // Nothing to list: the directory is gone already.
+    }
+    SpoolingProvider.deleteQuietly(spoolDir);
   }
 
   private Session session(String requestId) {

@@ -31,6 +31,15 @@ final class SpoolingProvider implements CiProvider {
     this.dir = dir;
   }
 
+  /** Deletes a spool file; one that cannot be deleted is left to the spool directory's cleanup. */
+  static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // Left behind: McpTools.close deletes the whole directory.
+    }
+  }
+
   /** The spooled log of each job read so far, by job name. */
   Map<String, Path> spooled() {
     return Map.copyOf(spooled);
@@ -67,9 +76,27 @@ final class SpoolingProvider implements CiProvider {
     } catch (IOException e) {
       return in; // no spool: the analysis still runs, search_log will say the log is not kept
     }
-    spooled.put(job.info().name(), file);
+    Path before = spooled.put(job.info().name(), file);
+    if (before != null) {
+      deleteQuietly(before); // the log is read again from its start (a retried download)
+    }
     return new FilterInputStream(in) {
       long written;
+
+      // Skipped bytes go through read, so that the spool holds them too.
+      @Override
+      public long skip(long n) throws IOException {
+        byte[] buf = new byte[8192];
+        long left = n;
+        while (left > 0) {
+          int r = read(buf, 0, (int) Math.min(buf.length, left));
+          if (r < 0) {
+            break;
+          }
+          left -= r;
+        }
+        return n - left;
+      }
 
       @Override
       public int read() throws IOException {

@@ -3,6 +3,7 @@ package dev.destill.app.wiring;
 import dev.destill.app.config.Settings;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.model.JobState;
 import dev.destill.core.pipeline.MessageCodec;
@@ -86,6 +87,14 @@ public final class Services {
       remote = r;
     }
     return r;
+  }
+
+  /**
+   * The CI providers alone, whose transient failures (5xx, timeouts) are retried within {@code
+   * budget}: an agent waits longer for a provider than a person at a terminal. Not memoized.
+   */
+  public List<CiProvider> remoteProviders(ErrorPolicy.Budget budget) {
+    return CiProviders.remote(settings.providerEnv(), clock, REQUEST_TIMEOUT, budget);
   }
 
   /**
@@ -191,6 +200,7 @@ public final class Services {
             Topics.DEAD_LETTER, Duration.ofDays(7),
             Topics.COMPLETED, Duration.ofDays(7),
             Topics.INSIGHTS, Duration.ofDays(7));
-    return KafkaBroker.connect(brokers, topics, retention);
+    return KafkaBroker.connect(
+        brokers, topics, retention, Duration.ofMillis(settings.get(Settings.MAX_POLL_INTERVAL)));
   }
 }

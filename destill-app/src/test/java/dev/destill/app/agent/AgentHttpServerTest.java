@@ -62,7 +62,7 @@ class AgentHttpServerTest {
     metrics.messagesOut("destill.findings", 2);
     metrics.error("poison");
     metrics.batch(Duration.ofMillis(40));
-    metrics.lag("destill.chunks", 11);
+    metrics.lag("destill.chunks", java.util.OptionalLong.of(11));
 
     var response = get("/metrics");
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class PrometheusAgentMetricsTest {
@@ -52,12 +54,36 @@ class PrometheusAgentMetricsTest {
   void shouldReportTheLatestLagPerTopic() {
     var metrics = new PrometheusAgentMetrics("analyze");
 
-    metrics.lag("destill.chunks", 120);
-    metrics.lag("destill.chunks", 7);
+    metrics.lag("destill.chunks", OptionalLong.of(120));
+    metrics.lag("destill.chunks", OptionalLong.of(7));
 
     assertThat(metrics.scrape())
         .contains("# TYPE destill_consumer_lag gauge\n")
         .contains("destill_consumer_lag{agent=\"analyze\",topic=\"destill.chunks\"} 7.0\n");
+  }
+
+  @Test
+  void shouldReportLagThatCannotBeReadAsNaNNotZero() {
+    var metrics = new PrometheusAgentMetrics("analyze");
+
+    metrics.lag("destill.chunks", OptionalLong.of(7));
+    metrics.lag("destill.chunks", OptionalLong.empty());
+
+    assertThat(metrics.scrape())
+        .contains("destill_consumer_lag{agent=\"analyze\",topic=\"destill.chunks\"} NaN\n");
+  }
+
+  @Test
+  void shouldReportLagAsNaNOnceItIsNoLongerRead() {
+    AtomicLong now = new AtomicLong();
+    var metrics = new PrometheusAgentMetrics("sink", now::get);
+    metrics.lag("destill.findings", OptionalLong.of(3));
+    String line = "destill_consumer_lag{agent=\"sink\",topic=\"destill.findings\"} ";
+
+    now.addAndGet(PrometheusAgentMetrics.STALE.toNanos());
+    assertThat(metrics.scrape()).contains(line + "3.0\n");
+    now.addAndGet(1);
+    assertThat(metrics.scrape()).as("an agent that stopped polling").contains(line + "NaN\n");
   }
 
   @Test
@@ -72,9 +98,15 @@ class PrometheusAgentMetricsTest {
   }
 
   @Test
-  void shouldUsePrometheusTextFormat() {
-    assertThat(new PrometheusAgentMetrics("sink").contentType())
-        .isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+  void shouldWriteTheFormatItsContentTypeNames() {
+    var metrics = new PrometheusAgentMetrics("sink");
+    metrics.error("store");
+
+    assertThat(metrics.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+    // Text format 0.0.4, not OpenMetrics: counters keep their _total name and there is no EOF.
+    assertThat(metrics.scrape())
+        .contains("# TYPE destill_errors_total counter\n")
+        .doesNotContain("# EOF");
   }
 
   @Test

@@ -20,6 +20,10 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.Topics;
+import dev.destill.core.provider.Build;
+import dev.destill.core.provider.BuildJob;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.TestReports;
 import dev.destill.core.store.InMemoryFindingStore;
 import dev.destill.wire.MessageJson;
 import java.io.ByteArrayOutputStream;
@@ -33,9 +37,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class AnalysisServiceTest {
@@ -127,6 +135,8 @@ class AnalysisServiceTest {
   @Test
   void shouldStreamFindingsToTheListenerBeforeTheReport() {
     List<Finding> live = Collections.synchronizedList(new ArrayList<>());
+    // What the listener heard, in order: "f" for a finding, "done" for the completion.
+    List<String> heard = Collections.synchronizedList(new ArrayList<>());
     AnalysisReport report =
         service(2048)
             .analyze(
@@ -135,10 +145,66 @@ class AnalysisServiceTest {
                   @Override
                   public void onFinding(Finding finding) {
                     live.add(finding);
+                    heard.add("f");
+                  }
+
+                  @Override
+                  public void onProgress(ProgressEvent event) {
+                    if (event instanceof ProgressEvent.Completed) {
+                      heard.add("done");
+                    }
                   }
                 });
     assertThat(live).isNotEmpty();
     assertThat(live.size()).isGreaterThanOrEqualTo(report.findings().size() - 1);
+    assertThat(heard).as("every finding before the completion").endsWith("done");
+    assertThat(heard.indexOf("done")).isEqualTo(heard.size() - 1);
+  }
+
+  @Test
+  @Timeout(60)
+  void shouldFailWithTheReasonWhenAnAgentDiesInsteadOfWaitingForever() {
+    CiProvider dying =
+        new CiProvider() {
+          @Override
+          public String name() {
+            return "local";
+          }
+
+          @Override
+          public boolean accepts(String target) {
+            return true;
+          }
+
+          @Override
+          public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
+            return new Build(
+                "local:x",
+                "local",
+                target,
+                "x",
+                JobState.FAILED,
+                List.of(new BuildJob(JobInfo.of("x", JobState.FAILED), true, Map.of())));
+          }
+
+          @Override
+          public InputStream openLog(Build build, BuildJob job) {
+            // What no message policy can handle: the agent itself cannot go on.
+            throw new OutOfMemoryError("simulated: no memory left for the log");
+          }
+
+          @Override
+          public TestReports testReports(Build build, BuildJob job) {
+            return TestReports.NONE;
+          }
+        };
+    AnalysisService service = new AnalysisService(List.of(dying), Clock.systemUTC(), 1024);
+
+    assertThatThrownBy(() -> service.analyze(AnalysisRequest.of("x.log"), AnalysisListener.NONE))
+        .isInstanceOf(DestillException.class)
+        .hasMessage(
+            "the analysis stopped: the ingest agent failed (simulated: no memory left for the"
+                + " log)");
   }
 
   @Test
@@ -268,5 +334,96 @@ class AnalysisServiceTest {
       assertThat(AnalysisService.stuck(broker, List.of(analyze), List.of(ended)))
           .contains("the analyze agent stopped");
     }
+  }
+
+  /**
+   * A provider of one failed job whose log breaks off after {@code breakAt} bytes, {@code times}.
+   */
+  private static CiProvider breaking(
+      String job, byte[] log, int breakAt, int times, AtomicInteger opens) {
+    return new CiProvider() {
+      @Override
+      public String name() {
+        return "local";
+      }
+
+      @Override
+      public boolean accepts(String target) {
+        return true;
+      }
+
+      @Override
+      public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
+        return new Build(
+            "local:x",
+            "local",
+            target,
+            "x",
+            JobState.FAILED,
+            List.of(new BuildJob(JobInfo.of(job, JobState.FAILED), true, Map.of())));
+      }
+
+      @Override
+      public InputStream openLog(Build build, BuildJob job) {
+        int open = opens.incrementAndGet();
+        if (open > times) {
+          return new java.io.ByteArrayInputStream(log);
+        }
+        // The connection is cut: the bytes before the cut arrive, then the read fails.
+        return new java.io.FilterInputStream(new java.io.ByteArrayInputStream(log, 0, breakAt)) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0) {
+              throw new IOException("connection reset");
+            }
+            return n;
+          }
+        };
+      }
+
+      @Override
+      public TestReports testReports(Build build, BuildJob job) {
+        return TestReports.NONE;
+      }
+    };
+  }
+
+  @Test
+  void shouldReadOnWhereALogBrokeOffAndFindWhatACleanReadFinds() throws IOException {
+    Path big = bigLog(tmp);
+    byte[] log = Files.readAllBytes(big);
+    List<String> expected = identities(whole(big));
+    String job = big.toString();
+    AtomicInteger opens = new AtomicInteger();
+    AnalysisService service =
+        new AnalysisService(
+            List.of(breaking(job, log, log.length / 3, 1, opens)), Clock.systemUTC(), 8 << 10);
+
+    AnalysisReport report = service.analyze(AnalysisRequest.of("x.log"), AnalysisListener.NONE);
+
+    assertThat(opens).as("opened again once").hasValue(2);
+    assertThat(report.warnings()).noneMatch(w -> w.contains("ended early"));
+    assertThat(identities(report.findings())).isEqualTo(expected);
+  }
+
+  @Test
+  void shouldSayALogEndedEarlyWhenItKeepsBreakingOff() throws IOException {
+    byte[] log = Files.readAllBytes(bigLog(tmp));
+    AtomicInteger opens = new AtomicInteger();
+    AnalysisService service =
+        new AnalysisService(
+            List.of(breaking("x.log", log, log.length / 3, Integer.MAX_VALUE, opens)),
+            Clock.systemUTC(),
+            8 << 10);
+
+    AnalysisReport report = service.analyze(AnalysisRequest.of("x.log"), AnalysisListener.NONE);
+
+    assertThat(opens)
+        .as("the terminal's budget: 4 attempts")
+        .hasValue(dev.destill.core.ErrorPolicy.INTERACTIVE.transientBudget().attempts());
+    assertThat(report.warnings())
+        .anyMatch(w -> w.contains("ended early") && w.contains("4 attempts"));
+    assertThat(report.findings()).isNotEmpty();
   }
 }

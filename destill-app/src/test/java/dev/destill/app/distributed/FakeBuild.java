@@ -110,6 +110,23 @@ public record FakeBuild(int number, byte[] log, List<Planted> planted) {
 
   /** Serves this build on {@code api}, whose base URL + {@code /v2} is BUILDKITE_API_URL. */
   public void serve(FakeCiServer api) {
+    serve(api, FAILED_JOB_NAME, Reply.bytes(log));
+  }
+
+  /** The path of the failed job's log on the fake API. */
+  public String logPath() {
+    return "/v2/organizations/acme/pipelines/shop/builds/"
+        + number
+        + "/jobs/"
+        + failedJobId(number)
+        + "/log.txt";
+  }
+
+  /**
+   * Serves this build with the failed job named {@code failedJobName} as it appears in the API's
+   * JSON (escapes included) and its log as {@code logReply}.
+   */
+  public void serve(FakeCiServer api, String failedJobName, Reply logReply) {
     String build = "/v2/organizations/acme/pipelines/shop/builds/" + number;
     String failed = failedJobId(number);
     String passed = passedJobId(number);
@@ -123,9 +140,8 @@ public record FakeBuild(int number, byte[] log, List<Planted> planted) {
                {"id":"%s","type":"script","name":"%s","state":"failed","exit_status":1},
                {"id":"%s","type":"script","name":"%s","state":"passed","exit_status":0}],
              "pipeline":{"name":"shop","slug":"shop"}}"""
-                .formatted(
-                    number, url(), number, failed, FAILED_JOB_NAME, passed, PASSED_JOB_NAME)));
-    api.on(build + "/jobs/" + failed + "/log.txt", Reply.bytes(log));
+                .formatted(number, url(), number, failed, failedJobName, passed, PASSED_JOB_NAME)));
+    api.on(build + "/jobs/" + failed + "/log.txt", logReply);
     api.on(
         build + "/jobs/" + passed + "/log.txt",
         Reply.text("yarn run v1.22.19\n$ eslint src\nDone in 4.21s.\n"));

@@ -2,6 +2,7 @@ package dev.destill.app.distributed;
 
 import dev.destill.app.config.Settings;
 import dev.destill.app.wiring.Services;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
@@ -25,13 +26,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 
 /**
  * What the distributed ITs run against: a real Kafka (in-process KRaft) and a real PostgreSQL
@@ -87,8 +88,19 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public RunningAgent startIngest() {
-    Broker broker = services().connectBroker();
-    List<CiProvider> remote = services().remoteProviders();
+    return startIngest(Map.of(), ErrorPolicy.AGENT);
+  }
+
+  /**
+   * An ingest agent whose settings add {@code extraEnv} (a short max.poll.interval.ms) and whose
+   * transient failures follow {@code policy}.
+   */
+  public RunningAgent startIngest(Map<String, String> extraEnv, ErrorPolicy policy) {
+    Map<String, String> env = env();
+    env.putAll(extraEnv);
+    Services services = Services.forProcess(env);
+    Broker broker = services.connectBroker();
+    List<CiProvider> remote = services.remoteProviders(policy.transientBudget());
     IngestAgent agent =
         new IngestAgent(
             broker,
@@ -97,14 +109,27 @@ public final class TestCluster implements AutoCloseable {
             remote,
             new IngestAgent.Settings(
                 Chunker.DEFAULT_TARGET_BYTES, 4, IngestAgent.ChunkKeys.BY_BUILD, true),
-            event -> {});
+            event -> {},
+            policy);
     return run(agent, broker, Optional.empty());
   }
 
   public RunningAgent startAnalyze(AgentMetrics metrics) {
+    return startAnalyze(metrics, b -> b, ErrorPolicy.AGENT);
+  }
+
+  /** An analyze agent that publishes through {@code wrap} of its broker (to inject faults). */
+  public RunningAgent startAnalyze(
+      AgentMetrics metrics, java.util.function.UnaryOperator<Broker> wrap, ErrorPolicy policy) {
     Broker broker = services().connectBroker();
     return run(
-        new AnalyzeAgent(broker, new MessageJson(), metrics, AgentCommand.CHUNKS_PER_POLL, true),
+        new AnalyzeAgent(
+            wrap.apply(broker),
+            new MessageJson(),
+            metrics,
+            AgentCommand.CHUNKS_PER_POLL,
+            true,
+            policy),
         broker,
         Optional.empty());
   }
@@ -209,23 +234,11 @@ public final class TestCluster implements AutoCloseable {
   }
 
   static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      Optional<T> v = probe.get();
-      if (v.isPresent()) {
-        return v.get();
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(
-            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
+    return Awaitility.await(what)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(probe::get, Optional::isPresent)
+        .orElseThrow();
   }
 
   /** Stops every agent started here. */
@@ -245,8 +258,8 @@ public final class TestCluster implements AutoCloseable {
     api.close();
     try {
       postgres.close();
-    } catch (IOException e) {
-      // A leftover temporary database is harmless.
+    } catch (IOException | RuntimeException e) {
+      // A leftover temporary database is harmless; a test may have stopped it already.
     }
     kafka.close();
   }

@@ -1,5 +1,6 @@
 package dev.destill.core.analyze;
 
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
 import dev.destill.core.engine.CapWarning;
@@ -13,6 +14,7 @@ import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
@@ -60,7 +62,19 @@ public final class AnalyzeAgent extends Agent {
       int chunksPerPoll,
       boolean observers,
       dev.destill.core.engine.Rules rules) {
-    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll);
+    this(broker, codec, metrics, chunksPerPoll, observers, rules, ErrorPolicy.AGENT);
+  }
+
+  /** Analyzes chunks with {@code rules}, retrying and dead-lettering as {@code policy} says. */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      dev.destill.core.engine.Rules rules,
+      ErrorPolicy policy) {
+    super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll, policy);
     this.observers = observers;
     this.rules = rules;
   }
@@ -70,9 +84,70 @@ public final class AnalyzeAgent extends Agent {
     return "analyze";
   }
 
+  /**
+   * Analyzes chunks with the built-in rules, retrying and dead-lettering as {@code policy} says.
+   */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      ErrorPolicy policy) {
+    this(
+        broker,
+        codec,
+        metrics,
+        chunksPerPoll,
+        observers,
+        dev.destill.core.engine.Rules.standard(),
+        policy);
+  }
+
   @Override
   protected boolean process(List<Message> messages) {
     return each(messages, LogChunk.class, "a log chunk", this::publishFindings);
+  }
+
+  /**
+   * A chunk that could not be analyzed still counts as done, so that its request finishes; the
+   * request says it is incomplete and why.
+   */
+  @Override
+  protected void deadLettered(PipelineMessage message, String reason) {
+    if (!(message instanceof LogChunk chunk)) {
+      return;
+    }
+    String id = chunk.requestId();
+    String part = "chunk " + chunk.index() + " of job " + chunk.job().id();
+    String warning =
+        chunk.job().name()
+            + ": lines "
+            + chunk.ownFrom()
+            + "-"
+            + chunk.ownTo()
+            + " could not be analyzed ("
+            + reason
+            + "); they are on "
+            + Topics.DEAD_LETTER;
+    ChunkRecord record =
+        new ChunkRecord(
+            chunk.job().id(),
+            chunk.index(),
+            chunk.ownFrom(),
+            chunk.ownTo(),
+            java.util.OptionalLong.empty(),
+            java.util.Optional.empty());
+    List<Progress> events =
+        List.of(
+            new Progress(new RequestEvent.Incomplete(id, part, warning)),
+            new Progress(new RequestEvent.ChunkAnalyzed(id, record, List.of())));
+    for (Progress p : events) {
+      publish(Topics.FINDINGS, id, p);
+      if (observers) {
+        publish(Topics.PROGRESS, id, p);
+      }
+    }
   }
 
   private void publishFindings(LogChunk chunk) {

@@ -34,6 +34,14 @@ public interface Broker extends AutoCloseable {
    */
   Subscription subscribe(String topic, String group, int maxPoll);
 
+  /**
+   * Whether the broker answers now, within {@code timeout}: for a readiness check. An in-process
+   * broker always does until closed.
+   */
+  default boolean reachable(Duration timeout) {
+    return true;
+  }
+
   /** How many messages a poll returns at most, unless the subscriber says otherwise. */
   int DEFAULT_MAX_POLL = 100;
 

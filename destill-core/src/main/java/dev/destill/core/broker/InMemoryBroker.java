@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -164,9 +165,19 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
+  @Override
+  public boolean reachable(Duration timeout) {
+    lock.lock();
+    try {
+      return !closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void ensureOpen() {
     if (closed) {
-      throw new DestillException("broker closed");
+      throw new DestillException.Fatal("broker closed");
     }
   }
 
@@ -255,6 +266,7 @@ public final class InMemoryBroker implements Broker {
     private final Group group;
     private final int maxPoll;
     private boolean open = true;
+    private boolean paused;
     private int nextPartition;
 
     MemorySubscription(String topic, Group group, int maxPoll) {
@@ -269,7 +281,7 @@ public final class InMemoryBroker implements Broker {
       lock.lock();
       try {
         while (open && !closed) {
-          List<Message> batch = take();
+          List<Message> batch = paused ? List.of() : take();
           if (!batch.isEmpty() || remaining <= 0) {
             return batch;
           }
@@ -329,17 +341,61 @@ public final class InMemoryBroker implements Broker {
     }
 
     @Override
-    public long lag() {
+    public void pause() {
       lock.lock();
       try {
+        paused = true;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void resume() {
+      lock.lock();
+      try {
+        paused = false;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void commit(List<Message> processed) {
+      lock.lock();
+      try {
+        if (!open) {
+          return;
+        }
+        for (Message m : processed) {
+          int p = m.partition();
+          if (m.topic().equals(topic) && group.owner[p] == this) {
+            group.committed[p] = Math.max(group.committed[p], m.offset() + 1);
+          }
+        }
+        topics.get(topic).trim();
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public OptionalLong lag() {
+      lock.lock();
+      try {
+        if (!open || closed) {
+          return OptionalLong.empty();
+        }
         Partition[] parts = topics.get(topic).partitions;
         long lag = 0;
         for (int p = 0; p < partitions; p++) {
-          if (open && group.owner[p] == this) {
+          if (group.owner[p] == this) {
             lag += parts[p].end() - Math.max(group.position[p], parts[p].start);
           }
         }
-        return lag;
+        return OptionalLong.of(lag);
       } finally {
         lock.unlock();
       }

@@ -2,6 +2,7 @@ package dev.destill.core.broker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A consumer's view of a topic within its group. Not thread-safe: one thread polls and commits.
@@ -13,14 +14,37 @@ public interface Subscription extends AutoCloseable {
   /** The next messages, waiting up to {@code timeout}; empty when none arrived. */
   List<Message> poll(Duration timeout);
 
-  /** Marks every message returned by {@link #poll} so far as processed. */
+  /**
+   * Marks every message returned by {@link #poll} so far as processed.
+   *
+   * @throws dev.destill.core.DestillException.Retriable when the commit failed in a way that a
+   *     later commit can make good; what failed is committed again by the next call
+   */
   void commit();
 
   /**
-   * How many messages on this subscription's assigned partitions it has not polled yet; 0 when
-   * unknown (for instance before the group assigned it any partition). May lag behind publishes.
+   * Marks {@code processed} (messages returned by {@link #poll}, each partition's in order) and
+   * every earlier message of their partitions as processed, and no other: what a stopping agent
+   * finished of a poll.
    */
-  long lag();
+  void commit(List<Message> processed);
+
+  /**
+   * How many messages on this subscription's assigned partitions it has not polled yet; empty when
+   * that cannot be read (the broker is away, no partition is assigned yet). May lag behind
+   * publishes.
+   */
+  OptionalLong lag();
+
+  /**
+   * Stops delivering messages until {@link #resume}: {@link #poll} returns nothing, but keeps the
+   * subscription in its group (and its partitions), so that work taking longer than the broker
+   * waits between polls does not cost the subscription its place.
+   */
+  void pause();
+
+  /** Delivers messages again after {@link #pause}. */
+  void resume();
 
   @Override
   void close();

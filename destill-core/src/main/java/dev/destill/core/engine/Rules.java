@@ -192,6 +192,36 @@ public final class Rules {
    * @return the match, or empty when the line is not a candidate
    */
   public Optional<Match> match(String visible, boolean red) {
+    try {
+      return match(visible, red, System.nanoTime() + LINE_BUDGET.toNanos());
+    } catch (BoundedText.Expired e) {
+      // A line whose matching outlasts its budget is not classified: one pathological line must
+      // not stall its chunk. Such lines are counted.
+      EXPIRED.increment();
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * How long the rules may take over one line; a normal line takes microseconds. Past it, the line
+   * is left unclassified.
+   */
+  public static final java.time.Duration LINE_BUDGET = java.time.Duration.ofMillis(20);
+
+  private static final java.util.concurrent.atomic.LongAdder EXPIRED =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /** How many lines ran out of {@link #LINE_BUDGET} in this process so far. */
+  public static long linesOverBudget() {
+    return EXPIRED.sum();
+  }
+
+  /** Whether {@code pattern} finds a match in {@code text} before {@code deadline} (nanoTime). */
+  static boolean find(java.util.regex.Pattern pattern, String text, long deadline) {
+    return pattern.matcher(new BoundedText(text, deadline)).find();
+  }
+
+  private Optional<Match> match(String visible, boolean red, long deadline) {
     boolean ghError = visible.contains("##[error]");
     String text = LineCleaner.stripDecorations(visible);
     // Bounded input: no regex ever sees more than MAX_MATCH_CHARS of a line.
@@ -209,7 +239,7 @@ public final class Rules {
     Rule hit = null;
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i);
-      if (has(present, i) && rule.pattern.matcher(rule.lower ? lower : text).find()) {
+      if (has(present, i) && find(rule.pattern, rule.lower ? lower : text, deadline)) {
         hit = rule;
         break;
       }

@@ -5,7 +5,6 @@ import dev.destill.core.model.FindingSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,13 @@ import java.util.Set;
  * stays, counts add up), and each job keeps {@code perJob} distinct findings, the strongest of each
  * template family first ({@link FamilyCap}); a weaker one is only counted. Test failures, exit
  * summaries and end-of-log candidates are always kept, since ranking builds on them. So memory
- * stays bounded however long the log is. Not thread-safe.
+ * stays bounded however long the log is. The ids of the last {@link #idWindow} findings are
+ * remembered (a chunk is redelivered right after its first delivery). Not thread-safe.
  */
 public final class StrongestFindings {
   private final int perJob;
-  private final Set<String> ids = new HashSet<>();
+  private final Set<String> ids;
+  private final int idWindow;
   private final Map<String, Finding> byKey = new LinkedHashMap<>();
   private final Map<String, FamilyCap<String>> weakest = new HashMap<>();
   private final Map<String, Integer> dropped = new LinkedHashMap<>();
@@ -31,6 +32,28 @@ public final class StrongestFindings {
       throw new IllegalArgumentException("perJob must be at least 1");
     }
     this.perJob = perJob;
+    // Far more than the findings of the few chunks that can be in flight at once.
+    this.idWindow = Math.max(1024, 16 * perJob);
+    this.ids =
+        java.util.Collections.newSetFromMap(
+            new LinkedHashMap<>() {
+              private static final long serialVersionUID = 1L;
+
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > idWindow;
+              }
+            });
+  }
+
+  /** How many recent finding ids are remembered to ignore a redelivery. */
+  public int idWindow() {
+    return idWindow;
+  }
+
+  /** How many finding ids are remembered now: at most {@link #idWindow}. */
+  public int idsRemembered() {
+    return ids.size();
   }
 
   private static String key(Finding f) {

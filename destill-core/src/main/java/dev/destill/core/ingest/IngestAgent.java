@@ -1,6 +1,7 @@
 package dev.destill.core.ingest;
 
 import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
 import dev.destill.core.junit.JUnitParser;
@@ -13,6 +14,7 @@ import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
+import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.PipelineMessage.AnalysisRequest;
 import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
@@ -93,7 +95,22 @@ public final class IngestAgent extends Agent {
       List<CiProvider> providers,
       Settings settings,
       Consumer<ProgressEvent> progress) {
-    super(broker, codec, metrics, Topics.REQUESTS, Topics.INGEST_GROUP, 1);
+    this(broker, codec, metrics, providers, settings, progress, ErrorPolicy.AGENT);
+  }
+
+  /**
+   * @param progress receives the providers' progress (jobs found, bytes read), for a local display
+   * @param policy how long a log cut short is read again, and what is dead-lettered
+   */
+  public IngestAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      List<CiProvider> providers,
+      Settings settings,
+      Consumer<ProgressEvent> progress,
+      ErrorPolicy policy) {
+    super(broker, codec, metrics, Topics.REQUESTS, Topics.INGEST_GROUP, 1, policy);
     this.providers = List.copyOf(providers);
     this.settings = settings;
     this.progress = progress;
@@ -104,20 +121,29 @@ public final class IngestAgent extends Agent {
     return "ingest";
   }
 
+  /** A request may take minutes (a large log from a slow provider): it is ingested off the loop. */
   @Override
-  protected boolean process(List<Message> messages) {
-    return each(messages, AnalysisRequest.class, "an analysis request", this::ingestSafely);
+  protected boolean offLoop() {
+    return true;
   }
 
-  private void ingestSafely(AnalysisRequest request) {
-    try {
-      ingest(request);
-    } catch (DestillException.Retriable e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // A bug must not stop the agent or lose the request: it fails, with the reason.
-      LOG.error("ingest agent: request {} failed", request.requestId(), e);
-      emit(new RequestEvent.Failed(request.requestId(), "internal error: " + e));
+  @Override
+  protected boolean process(List<Message> messages) {
+    return each(messages, AnalysisRequest.class, "an analysis request", this::ingest);
+  }
+
+  /** A request that could not be ingested (a bug met on its way) fails, with the reason. */
+  @Override
+  protected void deadLettered(PipelineMessage message, String reason) {
+    if (message instanceof AnalysisRequest request) {
+      emit(
+          new RequestEvent.Failed(
+              request.requestId(),
+              "could not be ingested: "
+                  + reason
+                  + " (the request is on "
+                  + Topics.DEAD_LETTER
+                  + ")"));
     }
   }
 
@@ -226,7 +252,12 @@ public final class IngestAgent extends Agent {
       progress.accept(new ProgressEvent.JobStarted(name));
       Cut cut = new Cut(requestId, buildId, w.job.info());
       try {
-        cut.read(w, warnings);
+        cut.read(w, warnings)
+            .ifPresent(
+                why ->
+                    emit(
+                        new RequestEvent.Incomplete(
+                            requestId, "log of " + w.job.info().id(), why)));
         log = Optional.of(cut);
         progress.accept(new ProgressEvent.JobFinished(name, cut.lines, cut.bytes, 0));
       } catch (DestillException e) {
@@ -269,32 +300,57 @@ public final class IngestAgent extends Agent {
       this.job = job;
     }
 
-    void read(Work w, List<String> warnings) {
+    /**
+     * Reads the log; a connection cut mid-log is read again from where it broke (the bytes already
+     * cut are skipped) within the policy's budget. Returns empty, or why the log stayed short.
+     */
+    Optional<String> read(Work w, List<String> warnings) {
       Chunker chunker = new Chunker(settings.chunkBytes(), this::append, this::cut);
       byte[] buf = new byte[READ_BUFFER];
-      try (InputStream in = Utf16.toUtf8(w.provider.openLog(w.build, w.job))) {
-        int n;
-        long reported = 0;
-        while ((n = in.read(buf)) > 0) {
-          chunker.accept(buf, 0, n);
-          trim(chunker.retainFrom());
-          if (chunker.bytesRead() - reported >= READING_EVERY) {
-            reported = chunker.bytesRead();
-            progress.accept(new ProgressEvent.JobReading(job.name(), reported));
+      long consumed = 0;
+      long reported = 0;
+      Optional<String> cutShort = Optional.empty();
+      ErrorPolicy.Budget budget = policy.transientBudget();
+      for (int failed = 0; ; ) {
+        try (InputStream in = Utf16.toUtf8(w.provider.openLog(w.build, w.job))) {
+          in.skipNBytes(consumed);
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            chunker.accept(buf, 0, n);
+            consumed += n;
+            trim(chunker.retainFrom());
+            if (chunker.bytesRead() - reported >= READING_EVERY) {
+              reported = chunker.bytesRead();
+              progress.accept(new ProgressEvent.JobReading(job.name(), reported));
+            }
           }
+          break;
+        } catch (IOException | DestillException.Retriable e) {
+          failed++;
+          if (!budget.allowsAnother(failed) || stopping()) {
+            // What was read so far is still analyzed: a truncated log still shows its errors.
+            String warning =
+                "log of "
+                    + job.name()
+                    + " ended early after "
+                    + chunker.lines()
+                    + " lines ("
+                    + describe(e)
+                    + (failed > 1 ? ", " + failed + " attempts" : "")
+                    + "); showing what was read";
+            warnings.add(warning);
+            progress.accept(new ProgressEvent.Warning(warning));
+            cutShort = Optional.of(warning);
+            break;
+          }
+          LOG.warn(
+              "ingest agent: log of {} broke off after {} bytes ({}); reading on in {} ms",
+              job.name(),
+              consumed,
+              describe(e),
+              budget.backoff(failed).toMillis());
+          pause(budget.backoff(failed));
         }
-      } catch (IOException e) {
-        // What was read so far is still analyzed: a truncated log still shows its errors.
-        String warning =
-            "log of "
-                + job.name()
-                + " ended early after "
-                + chunker.lines()
-                + " lines ("
-                + describe(e)
-                + "); showing what was read";
-        warnings.add(warning);
-        progress.accept(new ProgressEvent.Warning(warning));
       }
       chunker.finish();
       lines = chunker.lines();
@@ -302,6 +358,7 @@ public final class IngestAgent extends Agent {
       if (held != null) {
         publish(held, published + 1);
       }
+      return cutShort;
     }
 
     private void append(byte[] b, int off, int n) {
@@ -372,7 +429,7 @@ public final class IngestAgent extends Agent {
             + "a Buildkite, GitHub Actions or GitLab build URL");
   }
 
-  private static String describe(IOException e) {
+  private static String describe(Exception e) {
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m;
   }
@@ -388,7 +445,10 @@ public final class IngestAgent extends Agent {
       if (cause instanceof RuntimeException re) {
         throw re;
       }
-      throw new DestillException("ingest failed: " + cause, cause);
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new DestillException("ingest failed: " + ErrorPolicy.describe(cause), cause);
     }
   }
 

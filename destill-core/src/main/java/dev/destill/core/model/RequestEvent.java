@@ -80,6 +80,19 @@ public sealed interface RequestEvent {
     }
   }
 
+  /**
+   * A part of the request could not be read or analyzed (a log cut short after its retries, a chunk
+   * dead-lettered): the request still finishes, as {@link RequestStatus#INCOMPLETE}, with {@code
+   * reason} among its warnings. {@code part} names the part, so that a replay adds nothing.
+   */
+  record Incomplete(String requestId, String part, String reason) implements RequestEvent {
+    public Incomplete {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(part, "part");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
   /** The request cannot be completed. */
   record Failed(String requestId, String error) implements RequestEvent {
     public Failed {

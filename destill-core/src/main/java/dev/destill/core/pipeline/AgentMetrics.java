@@ -1,6 +1,7 @@
 package dev.destill.core.pipeline;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * What an agent reports about its work, for a metrics endpoint. Implementations are thread-safe and
@@ -22,6 +23,9 @@ public interface AgentMetrics {
   /** One batch (a poll's messages, or one sink write) took {@code latency}. */
   default void batch(Duration latency) {}
 
-  /** Messages of {@code topic} waiting for this agent's consumer group. */
-  default void lag(String topic, long messages) {}
+  /**
+   * Messages of {@code topic} waiting for this agent's consumer group; empty when the lag cannot be
+   * read (the broker is away) or is no longer read (the agent stopped).
+   */
+  default void lag(String topic, OptionalLong messages) {}
 }

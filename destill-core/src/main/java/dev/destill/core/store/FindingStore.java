@@ -69,6 +69,14 @@ public interface FindingStore extends AutoCloseable {
   /** The hashes that occurred in the most builds, most first. */
   List<RecurringFailure> recurringFailures(int limit);
 
+  /**
+   * Whether the store answers now, within about {@code timeout}: for a readiness check. An
+   * in-memory store always does.
+   */
+  default boolean reachable(java.time.Duration timeout) {
+    return true;
+  }
+
   @Override
   void close();
 }

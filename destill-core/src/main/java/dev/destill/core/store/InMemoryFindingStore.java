@@ -71,6 +71,7 @@ public final class InMemoryFindingStore implements FindingStore {
     boolean resolved;
     boolean ingested;
     boolean failed;
+    final Set<String> incompleteParts = new HashSet<>();
     final List<String> warnings = new ArrayList<>();
     final Map<String, JobRecord> jobs = new LinkedHashMap<>();
     final Map<Chunk, ChunkRecord> chunks = new LinkedHashMap<>();
@@ -166,6 +167,11 @@ public final class InMemoryFindingStore implements FindingStore {
             e.warnings.addAll(c.warnings());
           }
         }
+        case RequestEvent.Incomplete i -> {
+          if (e.incompleteParts.add(i.part())) {
+            e.warnings.add(i.reason());
+          }
+        }
         case RequestEvent.Failed f -> {
           e.failed = true;
           e.error = e.error.isEmpty() ? f.error() : e.error;
@@ -176,7 +182,13 @@ public final class InMemoryFindingStore implements FindingStore {
       e.chunksDone = e.chunks.size();
       if (!e.status.isFinal()) {
         e.status =
-            RequestStatus.derive(e.failed, e.resolved, e.ingested, e.chunksTotal, e.chunksDone);
+            RequestStatus.derive(
+                e.failed,
+                e.resolved,
+                e.ingested,
+                e.chunksTotal,
+                e.chunksDone,
+                !e.incompleteParts.isEmpty());
       }
       e.updated = now;
     }

@@ -8,6 +8,8 @@ public enum RequestStatus {
   INGESTING,
   ANALYZING,
   COMPLETE,
+  /** Finished, but a part could not be read or analyzed: the warnings say which. */
+  INCOMPLETE,
   FAILED;
 
   public String id() {
@@ -15,21 +17,27 @@ public enum RequestStatus {
   }
 
   public boolean isFinal() {
-    return this == COMPLETE || this == FAILED;
+    return this == COMPLETE || this == INCOMPLETE || this == FAILED;
   }
 
   /**
    * Where a request is, from what a store knows of it: failed when any agent gave up on it,
-   * complete once every job was ingested and every chunk analyzed, analyzing once chunks are being
-   * analyzed or all are published, ingesting once its build was resolved.
+   * complete once every job was ingested and every chunk analyzed (incomplete when a part of it
+   * could not be), analyzing once chunks are being analyzed or all are published, ingesting once
+   * its build was resolved.
    */
   public static RequestStatus derive(
-      boolean failed, boolean resolved, boolean ingested, int chunksTotal, int chunksDone) {
+      boolean failed,
+      boolean resolved,
+      boolean ingested,
+      int chunksTotal,
+      int chunksDone,
+      boolean incomplete) {
     if (failed) {
       return FAILED;
     }
     if (ingested && chunksDone >= chunksTotal) {
-      return COMPLETE;
+      return incomplete ? INCOMPLETE : COMPLETE;
     }
     if (ingested || chunksDone > 0) {
       return ANALYZING;

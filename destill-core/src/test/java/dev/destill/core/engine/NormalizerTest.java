@@ -19,6 +19,24 @@ class NormalizerTest {
   }
 
   @Test
+  void shouldHashDifferentFailuresDifferently() {
+    String[] failures = {
+      "ERROR connection to the database refused",
+      "ERROR connection to the cache refused",
+      "ERROR connection to the database timed out",
+      "cannot find symbol applyDiscount in CartService.java",
+      "cannot find symbol applyCoupon in CartService.java",
+      "panic: runtime error: index out of range",
+      "panic: runtime error: invalid memory address or nil pointer dereference",
+    };
+    java.util.Set<String> hashes = new java.util.HashSet<>();
+    for (String f : failures) {
+      hashes.add(Hashing.sha256Hex(Normalizer.normalize(f)));
+    }
+    assertThat(hashes).as("one hash per failure").hasSize(failures.length);
+  }
+
+  @Test
   void shouldKeepFileAndLineAtPresentationLevel() {
     assertThat(
             Normalizer.present("/home/runner/work/app/src/Cart.java:87: error: cannot find symbol"))

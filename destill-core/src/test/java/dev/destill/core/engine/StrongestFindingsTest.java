@@ -52,6 +52,19 @@ class StrongestFindingsTest {
   }
 
   @Test
+  void shouldRememberABoundedNumberOfIdsHoweverManyFindingsArrive() {
+    StrongestFindings s = new StrongestFindings(10);
+    for (int i = 0; i < 100_000; i++) {
+      s.add(f("id-" + i, "h" + (i % 7), i, 0.5));
+    }
+    assertThat(s.idsRemembered()).isEqualTo(s.idWindow()).isLessThan(100_000);
+    assertThat(s.size()).isEqualTo(7);
+    // A redelivery of the latest findings still adds nothing.
+    assertThat(s.add(f("id-99999", "h0", 99_999, 0.5))).isFalse();
+    assertThat(s.kept().stream().mapToInt(Finding::recurrence).sum()).isEqualTo(100_000);
+  }
+
+  @Test
   void shouldKeepTheStrongestAndCountTheRest() {
     StrongestFindings s = new StrongestFindings(2);
     s.add(f("a", "h1", 1, 0.9));

@@ -89,13 +89,11 @@ class TriageTest {
   void shouldOrderByTierThenConfidence() {
     JobScan job = scan("j", JobState.FAILED, "error: a\nwarning: b\nFATAL: c\nsomething failed\n");
     List<Finding> ranked = Triage.rank(List.of(job), List.of());
-    for (int i = 1; i < ranked.size(); i++) {
-      Finding prev = ranked.get(i - 1);
-      Finding cur = ranked.get(i);
-      assertThat(
-              prev.tier() < cur.tier()
-                  || (prev.tier() == cur.tier() && prev.confidence() >= cur.confidence()))
-          .isTrue();
-    }
+    // The warning came second in the log; ranking moves it last, behind the lower tiers.
+    assertThat(ranked)
+        .extracting(Finding::message)
+        .containsExactly("error: a", "FATAL: c", "something failed", "warning: b");
+    assertThat(ranked).extracting(Finding::tier).containsExactly(1, 1, 2, 3);
+    assertThat(ranked.get(1).confidence()).isGreaterThan(ranked.get(2).confidence());
   }
 }

@@ -530,6 +530,38 @@ public abstract class AbstractFindingStoreTest {
         .isEqualTo("f2");
   }
 
+  /**
+   * Makes every later write of a job fail inside the store (a SQL store drops its jobs table), or
+   * returns false when the store has no such way to fail.
+   */
+  protected boolean breakTheJobsTable() {
+    return false;
+  }
+
+  @Test
+  void shouldApplyNothingOfABatchThatFails() {
+    store.apply(new StoreBatch(List.of(), List.of(chunkAnalyzed("req-1", "a", 0, List.of()))));
+    org.junit.jupiter.api.Assumptions.assumeTrue(breakTheJobsTable(), "the store cannot fail");
+    StoreBatch batch =
+        new StoreBatch(
+            List.of(new RequestFinding("req-1", finding("f1", "h1", 0.9, 1))),
+            List.of(
+                chunkAnalyzed("req-1", "a", 1, List.of("w")),
+                new RequestEvent.JobIngested(
+                    "req-1",
+                    new JobRecord(
+                        dev.destill.core.model.JobInfo.of("a", JobState.FAILED), 2, 10, 100))));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.apply(batch))
+        .isInstanceOf(dev.destill.core.DestillException.class)
+        .hasMessageStartingWith("applying 1 findings and 2 events failed in ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    RequestRecord r = store.request("req-1").orElseThrow();
+    assertThat(r.chunksDone()).as("the chunk of the failed batch").isEqualTo(1);
+    assertThat(r.findings()).isZero();
+    assertThat(r.warnings()).isEmpty();
+    assertThat(store.findings("req-1")).isEmpty();
+  }
+
   @Test
   void shouldKnowNothingOfAnUnknownRequest() {
     store.apply(wholeRequest("req-1"));

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,7 +48,22 @@ public final class BuildkiteProvider implements CiProvider {
 
   private final HttpTransport http;
   private final Map<String, String> env;
-  private final Map<String, List<JsonNode>> artifactsByBuild = new ConcurrentHashMap<>();
+
+  /** How many builds' artifact lists are kept: the jobs of a build ask for it in turn. */
+  public static final int ARTIFACT_CACHE_BUILDS = 8;
+
+  // The artifact list of the latest builds, least recently used dropped first: an agent that runs
+  // for weeks sees many builds. Listing under the map's lock also lists each build once.
+  private final Map<String, List<JsonNode>> artifactsByBuild =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<JsonNode>> eldest) {
+              return size() > ARTIFACT_CACHE_BUILDS;
+            }
+          });
 
   public BuildkiteProvider(HttpTransport http, Map<String, String> env) {
     this.http = http;
@@ -59,6 +73,11 @@ public final class BuildkiteProvider implements CiProvider {
   @Override
   public String name() {
     return "buildkite";
+  }
+
+  /** How many builds' artifact lists are cached now: at most {@link #ARTIFACT_CACHE_BUILDS}. */
+  public int cachedArtifactLists() {
+    return artifactsByBuild.size();
   }
 
   @Override

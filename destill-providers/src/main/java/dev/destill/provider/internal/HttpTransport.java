@@ -3,6 +3,7 @@ package dev.destill.provider.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.model.ProgressEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +32,8 @@ import java.util.function.Function;
  * host, and every failure turned into one line that says what to do. Thread-safe.
  */
 public final class HttpTransport {
-  /** Attempts per request, the first included. */
-  public static final int MAX_ATTEMPTS = 4;
+  /** Attempts per request at a terminal, the first included. */
+  public static final int MAX_ATTEMPTS = ErrorPolicy.INTERACTIVE.transientBudget().attempts();
 
   /** The longest a rate limit is waited out before giving up. */
   public static final Duration MAX_RATE_LIMIT_WAIT = Duration.ofSeconds(60);
@@ -52,13 +53,14 @@ public final class HttpTransport {
   private final Sleeper sleeper;
   private final Duration timeout;
   private final Duration download;
+  private final ErrorPolicy.Budget budget;
 
   /**
    * @param timeout the longest wait for a response's headers, and then for each next part of its
    *     body
    */
   public HttpTransport(HttpClient client, Clock clock, Sleeper sleeper, Duration timeout) {
-    this(client, clock, sleeper, timeout, MAX_DOWNLOAD);
+    this(client, clock, sleeper, timeout, MAX_DOWNLOAD, ErrorPolicy.INTERACTIVE.transientBudget());
   }
 
   /**
@@ -66,7 +68,33 @@ public final class HttpTransport {
    */
   public HttpTransport(
       HttpClient client, Clock clock, Sleeper sleeper, Duration timeout, Duration download) {
-    this(() -> client, clock, sleeper, timeout, download);
+    this(client, clock, sleeper, timeout, download, ErrorPolicy.INTERACTIVE.transientBudget());
+  }
+
+  /**
+   * @param budget how often a transient failure (a timeout, 5xx, 429) is tried, with what backoff
+   */
+  public HttpTransport(
+      HttpClient client,
+      Clock clock,
+      Sleeper sleeper,
+      Duration timeout,
+      ErrorPolicy.Budget budget) {
+    this(client, clock, sleeper, timeout, MAX_DOWNLOAD, budget);
+  }
+
+  /**
+   * @param download the longest one response may take, headers and body
+   * @param budget how often a transient failure (a timeout, 5xx, 429) is tried, with what backoff
+   */
+  public HttpTransport(
+      HttpClient client,
+      Clock clock,
+      Sleeper sleeper,
+      Duration timeout,
+      Duration download,
+      ErrorPolicy.Budget budget) {
+    this(() -> client, clock, sleeper, timeout, download, budget);
     Objects.requireNonNull(client, "client");
     if (client.followRedirects() != HttpClient.Redirect.NEVER) {
       // Such a client would carry the token to storage hosts behind our back.
@@ -80,12 +108,14 @@ public final class HttpTransport {
       Clock clock,
       Sleeper sleeper,
       Duration timeout,
-      Duration download) {
+      Duration download,
+      ErrorPolicy.Budget budget) {
     this.client = client;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.download = Objects.requireNonNull(download, "download");
+    this.budget = Objects.requireNonNull(budget, "budget");
   }
 
   /**
@@ -93,8 +123,16 @@ public final class HttpTransport {
    * which costs a noticeable part of a second that analyses of local files should not pay.
    */
   public static HttpTransport lazy(Clock clock, Sleeper sleeper, Duration timeout) {
+    return lazy(clock, sleeper, timeout, ErrorPolicy.INTERACTIVE.transientBudget());
+  }
+
+  /**
+   * As {@link #lazy(Clock, Sleeper, Duration)}, retrying transient failures within {@code budget}.
+   */
+  public static HttpTransport lazy(
+      Clock clock, Sleeper sleeper, Duration timeout, ErrorPolicy.Budget budget) {
     return new HttpTransport(
-        new Memo<>(HttpTransport::defaultClient), clock, sleeper, timeout, MAX_DOWNLOAD);
+        new Memo<>(HttpTransport::defaultClient), clock, sleeper, timeout, MAX_DOWNLOAD, budget);
   }
 
   /** A thread-safe supplier that computes its value once. */
@@ -290,9 +328,10 @@ public final class HttpTransport {
 
   private HttpResponse<InputStream> sendWithRetries(
       URI uri, ApiAccess auth, ApiAccess access, String accept) {
-    Duration backoff = Duration.ofMillis(500);
-    DestillException last = null;
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (int attempt = 1; ; attempt++) {
+      // There is no wait after the last attempt: its failure is thrown at once.
+      boolean last = !budget.allowsAnother(attempt);
+      Duration backoff = budget.backoff(attempt);
       HttpRequest.Builder request =
           HttpRequest.newBuilder(uri)
               .timeout(timeout)
@@ -307,33 +346,33 @@ public final class HttpTransport {
         BoundedBody body = new BoundedBody(uri.getHost(), timeout, download);
         response = client.get().send(request.build(), info -> body);
       } catch (HttpTimeoutException e) {
-        last =
-            new DestillException.Retriable(
-                access.service()
-                    + " did not answer within "
-                    + timeout.toSeconds()
-                    + " s for "
-                    + redact(uri)
-                    + " ("
-                    + attempt
-                    + " attempts); try again later",
-                e);
+        if (last) {
+          throw new DestillException.Retriable(
+              access.service()
+                  + " did not answer within "
+                  + timeout.toSeconds()
+                  + " s for "
+                  + redact(uri)
+                  + " ("
+                  + attempt
+                  + " attempts); try again later",
+              e);
+        }
         sleeper.sleep(backoff);
-        backoff = backoff.multipliedBy(2);
         continue;
       } catch (IOException e) {
-        last =
-            new DestillException.Retriable(
-                "cannot reach "
-                    + access.service()
-                    + " at "
-                    + uri.getHost()
-                    + " ("
-                    + describe(e)
-                    + "); check the URL and your network",
-                e);
+        if (last) {
+          throw new DestillException.Retriable(
+              "cannot reach "
+                  + access.service()
+                  + " at "
+                  + uri.getHost()
+                  + " ("
+                  + describe(e)
+                  + "); check the URL and your network",
+              e);
+        }
         sleeper.sleep(backoff);
-        backoff = backoff.multipliedBy(2);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -344,7 +383,7 @@ public final class HttpTransport {
       if (status == 429 || (status == 403 && rateWait.isPresent())) {
         close(response.body());
         Duration wait = rateWait.orElse(backoff);
-        if (wait.compareTo(MAX_RATE_LIMIT_WAIT) > 0 || attempt == MAX_ATTEMPTS) {
+        if (wait.compareTo(MAX_RATE_LIMIT_WAIT) > 0 || last) {
           throw new DestillException.Retriable(
               access.service()
                   + " rate limit reached; try again in "
@@ -354,20 +393,20 @@ public final class HttpTransport {
         sleeper.sleep(wait);
         continue;
       }
-      if (status >= 500) {
+      if (ErrorPolicy.httpStatus(status) == ErrorPolicy.Verdict.RETRY) {
         close(response.body());
-        last =
-            new DestillException.Retriable(
-                access.service()
-                    + " returned "
-                    + status
-                    + " for "
-                    + redact(uri)
-                    + " after "
-                    + attempt
-                    + " attempts; the service has trouble, try again later");
+        if (last) {
+          throw new DestillException.Retriable(
+              access.service()
+                  + " returned "
+                  + status
+                  + " for "
+                  + redact(uri)
+                  + " after "
+                  + attempt
+                  + " attempts; the service has trouble, try again later");
+        }
         sleeper.sleep(backoff);
-        backoff = backoff.multipliedBy(2);
         continue;
       }
       if (status == 401) {
@@ -415,7 +454,6 @@ public final class HttpTransport {
       }
       return response;
     }
-    throw last;
   }
 
   /** How long the server asks us to wait, from Retry-After or an exhausted rate limit. */

@@ -8,6 +8,8 @@ public enum Status {
   PENDING,
   RUNNING,
   COMPLETE,
+  /** Finished, but a part (a log cut short, a chunk that could not be analyzed) is missing. */
+  INCOMPLETE,
   FAILED;
 
   public String id() {
@@ -15,7 +17,7 @@ public enum Status {
   }
 
   public boolean isFinal() {
-    return this == COMPLETE || this == FAILED;
+    return this == COMPLETE || this == INCOMPLETE || this == FAILED;
   }
 
   /** The API's status of a stored request: ingesting and analyzing are both running. */
@@ -24,6 +26,7 @@ public enum Status {
       case PENDING -> PENDING;
       case INGESTING, ANALYZING -> RUNNING;
       case COMPLETE -> COMPLETE;
+      case INCOMPLETE -> INCOMPLETE;
       case FAILED -> FAILED;
     };
   }

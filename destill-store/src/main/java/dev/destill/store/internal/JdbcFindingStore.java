@@ -1,6 +1,7 @@
 package dev.destill.store.internal;
 
 import dev.destill.core.DestillException;
+import dev.destill.core.ErrorPolicy;
 import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.History;
@@ -90,25 +91,54 @@ public abstract class JdbcFindingStore implements FindingStore {
     return TS.format(instant);
   }
 
+  /**
+   * An SQL failure as one line, as the exception {@link ErrorPolicy#sqlState} picks for its
+   * SQLState: retriable when the connection or the server is away, rejected when the database
+   * refuses this data, fatal otherwise.
+   */
   protected final DestillException failure(String what, SQLException e) {
     String message = String.valueOf(e.getMessage());
-    return new DestillException.Retriable(
-        what + " failed in " + describe() + ": " + message.lines().findFirst().orElse(message), e);
+    return ErrorPolicy.exception(
+        ErrorPolicy.sqlState(e.getSQLState()),
+        what + " failed in " + describe() + ": " + message.lines().findFirst().orElse(message),
+        e);
+  }
+
+  /**
+   * Text as this database stores it; every string parameter goes through here. PostgreSQL overrides
+   * it: it refuses NUL characters and lone surrogates.
+   */
+  protected String text(String s) {
+    return s;
+  }
+
+  /** A JSON document as this database stores it: {@link #text} by default. */
+  protected String json(String s) {
+    return text(s);
+  }
+
+  @Override
+  public boolean reachable(java.time.Duration timeout) {
+    try (Connection c = connection()) {
+      return c.isValid((int) Math.max(1, timeout.toSeconds()));
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /** Sets the parameters of {@link #insertRequestSql()}. */
-  private static void bindRequest(PreparedStatement ps, RequestRecord r) throws SQLException {
-    ps.setString(1, r.id());
-    ps.setString(2, r.target());
-    ps.setString(3, r.buildId());
-    ps.setString(4, r.title());
-    ps.setString(5, r.status().id());
+  private void bindRequest(PreparedStatement ps, RequestRecord r) throws SQLException {
+    ps.setString(1, text(r.id()));
+    ps.setString(2, text(r.target()));
+    ps.setString(3, text(r.buildId()));
+    ps.setString(4, text(r.title()));
+    ps.setString(5, text(r.status().id()));
     ps.setInt(6, r.chunksTotal());
     ps.setInt(7, r.chunksDone());
     ps.setInt(8, r.findings());
-    ps.setString(9, r.error());
-    ps.setString(10, ts(r.created()));
-    ps.setString(11, ts(r.updated()));
+    ps.setString(9, text(r.error()));
+    ps.setString(10, text(ts(r.created())));
+    ps.setString(11, text(ts(r.updated())));
     ps.setBoolean(12, false); // a Submitted event says what was submitted
   }
 
@@ -117,14 +147,14 @@ public abstract class JdbcFindingStore implements FindingStore {
         "request_warnings (request_id, source, n, ord, text) VALUES (?, ?, ?, ?, ?)");
   }
 
-  private static void addWarning(
+  private void addWarning(
       PreparedStatement ps, String requestId, String source, int n, int ord, String text)
       throws SQLException {
-    ps.setString(1, requestId);
-    ps.setString(2, source);
+    ps.setString(1, text(requestId));
+    ps.setString(2, text(source));
     ps.setInt(3, n);
     ps.setInt(4, ord);
-    ps.setString(5, text);
+    ps.setString(5, text(text));
     ps.addBatch();
   }
 
@@ -136,11 +166,11 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   /** The next free {@code ord} of a request's rows in {@code table}. */
-  private static int nextOrder(Connection c, String table, String requestId) throws SQLException {
+  private int nextOrder(Connection c, String table, String requestId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT COALESCE(MAX(ord), -1) + 1 FROM " + table + " WHERE request_id = ?")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getInt(1);
@@ -159,7 +189,7 @@ public abstract class JdbcFindingStore implements FindingStore {
 
   private Optional<RequestRecord> request(Connection c, String requestId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT * FROM requests WHERE id = ?")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
@@ -173,7 +203,7 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   /** Warnings in arrival order, by request, of the requests {@code where} selects. */
-  private static Map<String, List<String>> warnings(Connection c, String where, Object parameter)
+  private Map<String, List<String>> warnings(Connection c, String where, Object parameter)
       throws SQLException {
     Map<String, List<String>> out = new HashMap<>();
     try (PreparedStatement ps =
@@ -257,7 +287,7 @@ public abstract class JdbcFindingStore implements FindingStore {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT id FROM requests WHERE id = ? " + forUpdate())) {
         for (String id : requestIds) {
-          ps.setString(1, id);
+          ps.setString(1, text(id));
           ps.executeQuery().close();
         }
       }
@@ -273,14 +303,14 @@ public abstract class JdbcFindingStore implements FindingStore {
     try (PreparedStatement ps = c.prepareStatement(insertFindingSql())) {
       for (RequestFinding rf : findings) {
         Finding f = rf.finding();
-        ps.setString(1, rf.requestId());
-        ps.setString(2, f.id());
-        ps.setString(3, f.hash());
+        ps.setString(1, text(rf.requestId()));
+        ps.setString(2, text(f.id()));
+        ps.setString(3, text(f.hash()));
         ps.setInt(4, take(c, next, "findings", rf.requestId(), 1));
         ps.setDouble(5, f.confidence());
         ps.setInt(6, f.tier());
-        ps.setString(7, ts(now));
-        ps.setString(8, FindingJson.write(f));
+        ps.setString(7, text(ts(now)));
+        ps.setString(8, json(FindingJson.write(f)));
         ps.setString(9, Finding.FINGERPRINT);
         ps.addBatch();
       }
@@ -289,7 +319,7 @@ public abstract class JdbcFindingStore implements FindingStore {
   }
 
   /** Reserves {@code count} consecutive {@code ord}s of a request's rows in {@code table}. */
-  private static int take(
+  private int take(
       Connection c, Map<String, Integer> next, String table, String requestId, int count)
       throws SQLException {
     Integer ord = next.get(requestId);
@@ -330,6 +360,8 @@ public abstract class JdbcFindingStore implements FindingStore {
                     "chunks (request_id, job_id, idx, own_from, own_to, first_step_line, exit_step)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)"));
         PreparedStatement warning = c.prepareStatement(insertWarningSql());
+        PreparedStatement incomplete =
+            c.prepareStatement("UPDATE requests SET incomplete = TRUE WHERE id = ?");
         PreparedStatement failed =
             c.prepareStatement(
                 "UPDATE requests SET failed = TRUE, "
@@ -338,25 +370,25 @@ public abstract class JdbcFindingStore implements FindingStore {
         String id = event.requestId();
         switch (event) {
           case RequestEvent.Submitted s -> {
-            submitted.setString(1, s.target());
-            submitted.setString(2, ts(s.at()));
-            submitted.setString(3, id);
+            submitted.setString(1, text(s.target()));
+            submitted.setString(2, text(ts(s.at())));
+            submitted.setString(3, text(id));
             submitted.addBatch();
           }
           case RequestEvent.Resolved r -> {
-            resolved.setString(1, r.buildId());
-            resolved.setString(2, r.title());
-            resolved.setString(3, r.project());
-            resolved.setString(4, id);
+            resolved.setString(1, text(r.buildId()));
+            resolved.setString(2, text(r.title()));
+            resolved.setString(3, text(r.project()));
+            resolved.setString(4, text(id));
             resolved.addBatch();
           }
           case RequestEvent.JobIngested j -> {
             JobInfo info = j.job().info();
-            job.setString(1, id);
-            job.setString(2, info.id());
+            job.setString(1, text(id));
+            job.setString(2, text(info.id()));
             job.setInt(3, take(c, nextJob, "jobs", id, 1));
-            job.setString(4, info.name());
-            job.setString(5, info.state().id());
+            job.setString(4, text(info.name()));
+            job.setString(5, text(info.state().id()));
             if (info.exitStatus().isPresent()) {
               job.setInt(6, info.exitStatus().getAsInt());
             } else {
@@ -369,20 +401,20 @@ public abstract class JdbcFindingStore implements FindingStore {
           }
           case RequestEvent.Ingested i -> {
             ingested.setInt(1, i.chunksTotal());
-            ingested.setString(2, id);
+            ingested.setString(2, text(id));
             ingested.addBatch();
             addWarnings(c, warning, nextWarning, id, "ingested", i.warnings());
           }
           case RequestEvent.ChunkAnalyzed a -> {
-            chunk.setString(1, id);
-            chunk.setString(2, a.jobId());
+            chunk.setString(1, text(id));
+            chunk.setString(2, text(a.jobId()));
             chunk.setInt(3, a.index());
             chunk.setLong(4, a.chunk().ownFrom());
             chunk.setLong(5, a.chunk().ownTo());
             // The column is NOT NULL: "no step line" is stored as the largest long.
             chunk.setLong(6, a.chunk().firstStepLine().orElse(Long.MAX_VALUE));
             if (a.chunk().exitStep().isPresent()) {
-              chunk.setString(7, a.chunk().exitStep().get());
+              chunk.setString(7, text(a.chunk().exitStep().get()));
             } else {
               chunk.setNull(7, Types.VARCHAR);
             }
@@ -390,15 +422,20 @@ public abstract class JdbcFindingStore implements FindingStore {
             addWarnings(
                 c, warning, nextWarning, id, "chunk " + a.index() + " " + a.jobId(), a.warnings());
           }
+          case RequestEvent.Incomplete i -> {
+            incomplete.setString(1, text(id));
+            incomplete.addBatch();
+            addWarnings(c, warning, nextWarning, id, "incomplete " + i.part(), List.of(i.reason()));
+          }
           case RequestEvent.Failed f -> {
-            failed.setString(1, f.error());
-            failed.setString(2, id);
+            failed.setString(1, text(f.error()));
+            failed.setString(2, text(id));
             failed.addBatch();
           }
         }
       }
       for (PreparedStatement ps :
-          List.of(submitted, resolved, job, ingested, chunk, warning, failed)) {
+          List.of(submitted, resolved, job, ingested, chunk, warning, incomplete, failed)) {
         ps.executeBatch();
       }
     }
@@ -408,7 +445,7 @@ public abstract class JdbcFindingStore implements FindingStore {
    * Adds an event's warnings, keyed by the event ({@code source}) and their position in it, so that
    * a replayed event adds none.
    */
-  private static void addWarnings(
+  private void addWarnings(
       Connection c,
       PreparedStatement ps,
       Map<String, Integer> next,
@@ -457,7 +494,7 @@ public abstract class JdbcFindingStore implements FindingStore {
       throws SQLException {
     try (PreparedStatement read =
             c.prepareStatement(
-                "SELECT status, failed, resolved, ingested, chunks_total, "
+                "SELECT status, failed, resolved, ingested, chunks_total, incomplete, "
                     + "(SELECT COUNT(*) FROM chunks WHERE request_id = r.id) AS done, "
                     + "(SELECT COUNT(*) FROM findings WHERE request_id = r.id) AS found "
                     + "FROM requests r WHERE id = ?");
@@ -466,23 +503,28 @@ public abstract class JdbcFindingStore implements FindingStore {
                 "UPDATE requests SET chunks_done = ?, findings = ?, status = ?, updated = ? "
                     + "WHERE id = ?")) {
       for (String id : requestIds) {
-        read.setString(1, id);
+        read.setString(1, text(id));
         try (ResultSet rs = read.executeQuery()) {
           if (!rs.next()) {
             throw new SQLException("request " + id + " vanished during the batch");
           }
           RequestStatus status = RequestStatus.valueOf(rs.getString(1).toUpperCase(Locale.ROOT));
-          int done = rs.getInt(6);
+          int done = rs.getInt(7);
           if (!status.isFinal()) {
             status =
                 RequestStatus.derive(
-                    rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), rs.getInt(5), done);
+                    rs.getBoolean(2),
+                    rs.getBoolean(3),
+                    rs.getBoolean(4),
+                    rs.getInt(5),
+                    done,
+                    rs.getBoolean(6));
           }
           write.setInt(1, done);
-          write.setInt(2, rs.getInt(7));
-          write.setString(3, status.id());
-          write.setString(4, ts(now));
-          write.setString(5, id);
+          write.setInt(2, rs.getInt(8));
+          write.setString(3, text(status.id()));
+          write.setString(4, text(ts(now)));
+          write.setString(5, text(id));
           write.addBatch();
         }
       }
@@ -497,7 +539,7 @@ public abstract class JdbcFindingStore implements FindingStore {
             c.prepareStatement(
                 "SELECT job_id, name, state, exit_status, chunks, lines, bytes FROM jobs "
                     + "WHERE request_id = ? ORDER BY ord, job_id")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       List<JobRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -522,7 +564,7 @@ public abstract class JdbcFindingStore implements FindingStore {
             c.prepareStatement(
                 "SELECT job_id, idx, own_from, own_to, first_step_line, exit_step FROM chunks "
                     + "WHERE request_id = ? ORDER BY job_id, idx")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       List<ChunkRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -550,7 +592,7 @@ public abstract class JdbcFindingStore implements FindingStore {
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT " + bodyText() + " FROM findings WHERE request_id = ? ORDER BY ord, id")) {
-      ps.setString(1, requestId);
+      ps.setString(1, text(requestId));
       List<Finding> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -623,8 +665,8 @@ public abstract class JdbcFindingStore implements FindingStore {
                   + "WHERE build_id <> ? AND project = ? GROUP BY build_id) latest "
                   + "ON latest.build_id = r.build_id AND latest.created = r.created "
                   + "ORDER BY r.created DESC LIMIT ?")) {
-        ps.setString(1, excludingBuildId);
-        ps.setString(2, project);
+        ps.setString(1, text(excludingBuildId));
+        ps.setString(2, text(project));
         ps.setInt(3, window);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -643,7 +685,7 @@ public abstract class JdbcFindingStore implements FindingStore {
                       + "AND request_id IN ("
                       + in
                       + ")")) {
-            ps.setString(1, hash);
+            ps.setString(1, text(hash));
             ps.setString(2, Finding.FINGERPRINT);
             for (int i = 0; i < requestIds.size(); i++) {
               ps.setString(i + 3, requestIds.get(i));
@@ -660,10 +702,10 @@ public abstract class JdbcFindingStore implements FindingStore {
             c.prepareStatement(
                 "SELECT MIN(r.created), MAX(r.created) FROM findings f JOIN requests r ON r.id = f.request_id "
                     + "WHERE f.hash = ? AND f.fp = ? AND r.build_id <> ? AND r.project = ?")) {
-          ps.setString(1, hash);
+          ps.setString(1, text(hash));
           ps.setString(2, Finding.FINGERPRINT);
-          ps.setString(3, excludingBuildId);
-          ps.setString(4, project);
+          ps.setString(3, text(excludingBuildId));
+          ps.setString(4, text(project));
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next() && rs.getString(1) != null) {
               first = Instant.parse(rs.getString(1));

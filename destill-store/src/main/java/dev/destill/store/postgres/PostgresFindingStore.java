@@ -26,7 +26,9 @@ public final class PostgresFindingStore extends JdbcFindingStore {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbc);
     config.setMaximumPoolSize(4);
-    config.setConnectionTimeout(10_000);
+    // A pool that cannot hand out a connection within 3 s fails the attempt; the error policy
+    // retries it within its budget, and /ready asks no longer than this.
+    config.setConnectionTimeout(3_000);
     config.setPoolName("destill");
     try {
       HikariDataSource ds = new HikariDataSource(config);
@@ -170,6 +172,18 @@ public final class PostgresFindingStore extends JdbcFindingStore {
   @Override
   protected String bodyText() {
     return "body::text";
+  }
+
+  /** NUL characters and lone surrogates, which PostgreSQL refuses, become U+FFFD. */
+  @Override
+  protected String text(String s) {
+    return PostgresText.clean(s);
+  }
+
+  /** As {@link #text}, and JSON's {@code \\u0000} escape too, which JSONB refuses. */
+  @Override
+  protected String json(String s) {
+    return PostgresText.cleanJson(s);
   }
 
   @Override

@@ -77,6 +77,10 @@ public final class SqliteFindingStore extends JdbcFindingStore {
     ALTER TABLE findings ADD COLUMN fp TEXT NOT NULL DEFAULT 'fp-v2';
     DROP INDEX IF EXISTS findings_hash;
     CREATE INDEX findings_hash ON findings(hash, fp);
+    """,
+    // 5: a request that finished with a part it could not read or analyze.
+    """
+    ALTER TABLE requests ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
     """
   };
 
