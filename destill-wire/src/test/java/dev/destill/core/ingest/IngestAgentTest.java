@@ -73,7 +73,13 @@ class IngestAgentTest {
         AgentMetrics.NONE,
         List.of(provider),
         new IngestAgent.Settings(256, 2, IngestAgent.ChunkKeys.BY_BUILD, observers),
-        progress::add);
+        progress::add,
+        // One attempt: a broken log is not read again (reading on is tested in
+        // AnalysisServiceTest).
+        new dev.destill.core.ErrorPolicy(
+            new dev.destill.core.ErrorPolicy.Budget(
+                1, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)),
+            1));
   }
 
   private void stage() {
