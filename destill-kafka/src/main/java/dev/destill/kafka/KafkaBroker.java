@@ -37,9 +37,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The {@link Broker} port on Apache Kafka: one idempotent producer shared by all publishers, one
- * consumer per {@link Subscription} (group id = the group, offsets committed by hand). Topics are
- * created on {@link #connect} and on first use when missing.
+ * The {@link Broker} port on Apache Kafka: one producer (one request in flight) shared by all
+ * publishers, one consumer per {@link Subscription} (group id = the group, offsets committed by
+ * hand). Topics are created on {@link #connect} and on first use when missing.
  *
  * <p>Every Kafka failure surfaces as a {@link DestillException.Retriable} whose message is one line
  * naming the brokers and what to check. Thread-safe; each subscription is used by one thread.
@@ -466,7 +466,13 @@ public final class KafkaBroker implements Broker, KafkaSubscription.Owner {
     Map<String, Object> config = common(bootstrapServers);
     config.remove(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // Not idempotent: on a freshly created topic the idempotent producer could lose its sequence
+    // ("OutOfOrderSequenceException" on every retry until the batch expired), even with a produce
+    // timeout the broker always meets. One request in flight keeps each key's order through
+    // retries instead; a retried batch may be written twice, which the consumers already absorb
+    // (findings and events carry ids and the store applies them idempotently).
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // A chunk's findings (a few hundred KB) go out in one request rather than many of 16 KB.
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
