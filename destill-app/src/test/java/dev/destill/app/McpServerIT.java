@@ -38,6 +38,7 @@ class McpServerIT {
 
   static FakeCiServer api;
   static McpSyncClient client;
+  static dev.destill.llm.FakeChatServer chat;
   static McpSchema.InitializeResult initialized;
   static final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
 
@@ -65,6 +66,7 @@ class McpServerIT {
                 + Files.readString(Path.of("..", "examples", "buildkite-go-panic.log"))));
     api.on(BUILD + "/jobs/0190a1b2-0000-4000-8000-000000000003/log.txt", Reply.text("lint ok\n"));
     api.on(BUILD + "/artifacts?per_page=100", Reply.json("[]"));
+    chat = new dev.destill.llm.FakeChatServer();
     Path jar = Path.of("target", "destill.jar").toAbsolutePath();
     ServerParameters params =
         ServerParameters.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString())
@@ -77,6 +79,10 @@ class McpServerIT {
                     "bkua_test_token_0123456789abcdef",
                     "GITHUB_TOKEN",
                     "ghp_mcp_it_token_never_sent",
+                    "DESTILL_LLM_URL",
+                    chat.baseUrl(),
+                    "DESTILL_LLM_MODEL",
+                    "local-model",
                     // The server's history goes to a folder of this test, not the user's.
                     "DESTILL_HOME",
                     Files.createTempDirectory("destill-mcp-it").toString()))
@@ -97,6 +103,7 @@ class McpServerIT {
       client.closeGracefully();
     }
     api.close();
+    chat.close();
   }
 
   static String text(CallToolResult r) {
@@ -278,7 +285,7 @@ class McpServerIT {
     CallToolResult regex = call("search_log", Map.of("request_id", "req-x", "pattern", "("));
     assertThat(regex.isError()).isTrue();
     // The server survives all of it.
-    assertThat(client.listTools().tools()).hasSize(5);
+    assertThat(client.listTools().tools()).hasSize(6);
   }
 
   @Test
@@ -289,5 +296,34 @@ class McpServerIT {
     assertThat(r.isError()).isTrue();
     assertThat(text(r)).contains("GITHUB_API_URL").doesNotContain("ghp_mcp_it_token_never_sent");
     assertThat(api.seen()).noneMatch(s -> s.pathAndQuery().contains("/acme/w"));
+  }
+
+  @Test
+  void shouldExplainAnAnalysisWithTheLinesItCitesAndReuseIt() throws Exception {
+    CallToolResult analyzed = call("analyze_build", Map.of("url", "https://buildkite.com/acme/shop/builds/42"));
+    String manifest = text(analyzed);
+    String requestId =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(manifest)
+            .path("request_id")
+            .asText();
+    java.util.regex.Matcher line = java.util.regex.Pattern.compile("\"line\":(\\d+)").matcher(manifest);
+    assertThat(line.find()).as(manifest).isTrue();
+    long cited = Long.parseLong(line.group(1));
+    int before = chat.requests().size();
+    chat.then(dev.destill.llm.FakeChatServer.answer("The handler dereferenced a nil map.", "", cited));
+
+    CallToolResult r = call("explain_failure", Map.of("request_id", requestId));
+
+    assertThat(r.isError()).as(text(r)).isFalse();
+    assertThat(text(r)).contains("The handler dereferenced a nil map.").contains("cited_lines");
+    assertThat(r.structuredContent().toString()).contains("\"line\"").contains(String.valueOf(cited));
+    assertThat(chat.requests()).hasSize(before + 1);
+    assertThat(chat.requests().get(before).body().toString())
+        .contains("<log-excerpt")
+        .doesNotContain("ghp_aaaa");
+    CallToolResult again = call("explain_failure", Map.of("request_id", requestId));
+    assertThat(text(again)).contains("\"cached\":");
+    assertThat(chat.requests()).hasSize(before + 1);
   }
 }

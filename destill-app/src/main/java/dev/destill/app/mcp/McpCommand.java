@@ -76,7 +76,8 @@ public final class McpCommand implements Callable<Integer> {
             spool,
             PathGuard.of(
                 services.settings().find(Settings.MCP_ROOTS).orElse(""),
-                Path.of("").toAbsolutePath()));
+                Path.of("").toAbsolutePath()),
+            services.settings().llmEnv());
     McpJsonMapper json = McpJsonDefaults.getMapper();
     StdioGuard stdio = new StdioGuard(System.in, System.out);
     McpSyncServer server =
@@ -251,7 +252,31 @@ public final class McpCommand implements Callable<Integer> {
             {"type":"object","properties":{
               "note":{"type":"string"},"recurring":{"type":"array","items":{"type":"object"}}},
              "required":["recurring"]}""",
-            (a, p) -> tools.recurringFailures(integer(a, "limit", 10))));
+            (a, p) -> tools.recurringFailures(integer(a, "limit", 10))),
+        tool(
+            json,
+            "explain_failure",
+            "Explain a failure with an LLM",
+            true,
+            "Ask the language model configured on the server (DESTILL_LLM_URL, DESTILL_LLM_MODEL) to"
+                + " explain an earlier analysis: the likely root cause, the log lines that show it"
+                + " (returned verbatim in cited_lines), a fix and a confidence. Only the top findings"
+                + " go out, secrets masked and within a token budget; the same failure explained"
+                + " before is reused unless refresh is true. Fails with one line when no model is"
+                + " configured.",
+            """
+            {"type":"object","properties":{
+              "request_id":{"type":"string","minLength":1,"description":"The request_id of analyze_build or analyze_log"},
+              "refresh":{"type":"boolean","description":"Ask again even when an explanation is cached"}},
+             "required":["request_id"]}""",
+            """
+            {"type":"object","properties":{
+              "request_id":{"type":"string"},"root_cause":{"type":"string"},
+              "evidence":{"type":"array","items":{"type":"object"}},"fix":{"type":"string"},
+              "confidence":{"type":"string"},"model":{"type":"string"},"cached":{"type":"boolean"},
+              "cited_lines":{"type":"array","items":{"type":"object"}},"note":{"type":"string"}},
+             "required":["request_id","root_cause","evidence","confidence","model","cited_lines"]}""",
+            (a, p) -> tools.explainFailure(str(a, "request_id"), bool(a, "refresh"))));
   }
 
   private static SyncToolSpecification tool(
@@ -366,5 +391,16 @@ public final class McpCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new DestillException.BadInput(key + " must be a whole number, was '" + v + "'");
     }
+  }
+
+  static boolean bool(Map<String, Object> args, String key) {
+    Object v = args.get(key);
+    if (v == null) {
+      return false;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw new DestillException.BadInput(key + " must be true or false");
   }
 }

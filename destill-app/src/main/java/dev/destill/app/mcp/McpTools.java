@@ -76,6 +76,76 @@ public final class McpTools implements AutoCloseable {
     this.paths = paths;
   }
 
+  /**
+   * @param llmEnv the explanation settings (DESTILL_LLM_*), for explain_failure
+   */
+  public McpTools(
+      List<CiProvider> remote,
+      Clock clock,
+      FindingStore store,
+      int budgetTokens,
+      Path spoolDir,
+      PathGuard paths,
+      Map<String, String> llmEnv) {
+    this(remote, clock, store, budgetTokens, spoolDir, paths);
+    this.llmEnv = Map.copyOf(llmEnv);
+  }
+
+  private Map<String, String> llmEnv = Map.of();
+  // Explanations of analyses whose history keeps none (a store without explanation tables).
+  private final dev.destill.core.explain.InMemoryExplanationStore explanations =
+      new dev.destill.core.explain.InMemoryExplanationStore(MAX_SESSIONS);
+
+  /**
+   * explain_failure: asks the configured model to explain an earlier analysis, and returns the
+   * explanation with the verbatim lines it cites. Nothing is sent unless DESTILL_LLM_URL and
+   * DESTILL_LLM_MODEL are set; the same failure explained before is reused.
+   */
+  public String explainFailure(String requestId, boolean refresh) {
+    Session s = session(requestId);
+    dev.destill.core.explain.ExplainOutcome outcome =
+        dev.destill.app.explain.ExplainRunner.explain(
+            llmEnv,
+            HistoryStore.explanations(store)
+                .orElse((dev.destill.core.explain.ExplanationStore) explanations),
+            s.report(),
+            refresh
+                ? dev.destill.core.explain.Explainer.Mode.REFRESH
+                : dev.destill.core.explain.Explainer.Mode.NORMAL,
+            false,
+            t -> {},
+            clock);
+    return switch (outcome) {
+      case dev.destill.core.explain.ExplainOutcome.Explained e -> {
+        ObjectNode o = dev.destill.wire.ExplanationJson.toNode(e.explanation());
+        o.put("request_id", requestId);
+        ArrayNode cited = o.putArray("cited_lines");
+        for (dev.destill.core.explain.EvidenceLine l : e.explanation().evidence()) {
+          cited
+              .addObject()
+              .put("job", l.job())
+              .put("line", l.line())
+              .put(
+                  "text",
+                  Secrets.mask(
+                      dev.destill.core.explain.CitedLines.text(s.report().findings(), l)
+                          .orElse("")));
+        }
+        o.put(
+            "note",
+            "An LLM's reading of the findings: check it against cited_lines before acting on it.");
+        yield o.toString();
+      }
+      case dev.destill.core.explain.ExplainOutcome.Failed f ->
+          throw new DestillException("explanation failed: " + f.reason());
+      case dev.destill.core.explain.ExplainOutcome.NothingToExplain n ->
+          throw new DestillException.BadInput(
+              "analysis " + requestId + " has no findings to explain");
+      case dev.destill.core.explain.ExplainOutcome.DryRun d ->
+          throw new IllegalStateException("explain_failure never dry-runs");
+    };
+  }
+
   /** Which local paths analyze_log and search_log may read. */
   public PathGuard paths() {
     return paths;
