@@ -55,12 +55,12 @@ keys k
 expect "moves up"                      "detail 1/"
 keys / C O M P I L A T I O N
 expect "shows the search prompt"       "/COMPILATION"
-expect "counts matches while typing"   "1/2 (2 findings)"
+expect "counts matches while typing"   "1/3 (3 findings)"
 keys Enter
-expect "keeps the count after Enter"   "'COMPILATION' 1/2 (2 findings)"
+expect "keeps the count after Enter"   "'COMPILATION' 1/3 (3 findings)"
 expect "selects the match"             "detail 2/"
 keys n
-expect "goes to the next match"        "'COMPILATION' 2/2"
+expect "goes to the next match"        "'COMPILATION' 2/3"
 keys Escape
 expect "clears the search"             "q quit"
 keys / R e c o m p i l i n g Enter

@@ -209,7 +209,8 @@ class McpServerIT {
             "analyze_log",
             "get_finding_details",
             "search_log",
-            "recurring_failures");
+            "recurring_failures",
+            "explain_failure");
     assertThat(client.listTools().tools())
         .allSatisfy(
             t -> {
@@ -300,24 +301,27 @@ class McpServerIT {
 
   @Test
   void shouldExplainAnAnalysisWithTheLinesItCitesAndReuseIt() throws Exception {
-    CallToolResult analyzed = call("analyze_build", Map.of("url", "https://buildkite.com/acme/shop/builds/42"));
+    CallToolResult analyzed =
+        call("analyze_build", Map.of("url", "https://buildkite.com/acme/shop/builds/42"));
     String manifest = text(analyzed);
     String requestId =
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(manifest)
             .path("request_id")
             .asText();
-    java.util.regex.Matcher line = java.util.regex.Pattern.compile("\"line\":(\\d+)").matcher(manifest);
+    java.util.regex.Matcher line =
+        java.util.regex.Pattern.compile("\"lines\":\"(\\d+)").matcher(manifest);
     assertThat(line.find()).as(manifest).isTrue();
     long cited = Long.parseLong(line.group(1));
     int before = chat.requests().size();
-    chat.then(dev.destill.llm.FakeChatServer.answer("The handler dereferenced a nil map.", "", cited));
+    chat.then(
+        dev.destill.llm.FakeChatServer.answer("The handler dereferenced a nil map.", "", cited));
 
     CallToolResult r = call("explain_failure", Map.of("request_id", requestId));
 
     assertThat(r.isError()).as(text(r)).isFalse();
     assertThat(text(r)).contains("The handler dereferenced a nil map.").contains("cited_lines");
-    assertThat(r.structuredContent().toString()).contains("\"line\"").contains(String.valueOf(cited));
+    assertThat(r.structuredContent().toString()).contains(String.valueOf(cited));
     assertThat(chat.requests()).hasSize(before + 1);
     assertThat(chat.requests().get(before).body().toString())
         .contains("<log-excerpt")
