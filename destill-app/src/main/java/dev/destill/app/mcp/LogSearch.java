@@ -1,6 +1,7 @@
 package dev.destill.app.mcp;
 
 import dev.destill.core.DestillException;
+import dev.destill.core.engine.BoundedText;
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.engine.Secrets;
 import java.io.BufferedInputStream;
@@ -169,10 +170,10 @@ public final class LogSearch {
   }
 
   static boolean matches(Pattern pattern, String text) {
-    Matcher m = pattern.matcher(new Deadline(text, System.nanoTime() + MATCH_BUDGET_NANOS));
+    Matcher m = pattern.matcher(new BoundedText(text, System.nanoTime() + MATCH_BUDGET_NANOS));
     try {
       return m.find();
-    } catch (Deadline.Expired e) {
+    } catch (BoundedText.Expired e) {
       throw new DestillException.BadInput(
           "pattern is too slow on this log (catastrophic backtracking?); " + "simplify it");
     }
@@ -197,48 +198,5 @@ public final class LogSearch {
     }
     String s = buf.toString(StandardCharsets.UTF_8);
     return s.length() > MAX_LINE_CHARS ? s.substring(0, MAX_LINE_CHARS) : s;
-  }
-
-  /** A CharSequence that stops a regex that runs past its deadline. */
-  static final class Deadline implements CharSequence {
-    static final class Expired extends RuntimeException {
-      private static final long serialVersionUID = 1L;
-
-      Expired() {
-        super(null, null, false, false);
-      }
-    }
-
-    private final String text;
-    private final long deadline;
-    private int calls;
-
-    Deadline(String text, long deadline) {
-      this.text = text;
-      this.deadline = deadline;
-    }
-
-    @Override
-    public int length() {
-      return text.length();
-    }
-
-    @Override
-    public char charAt(int index) {
-      if ((++calls & 0x3ff) == 0 && System.nanoTime() > deadline) {
-        throw new Expired();
-      }
-      return text.charAt(index);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return new Deadline(text.substring(start, end), deadline);
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
   }
 }

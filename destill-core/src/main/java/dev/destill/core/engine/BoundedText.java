@@ -4,14 +4,14 @@ package dev.destill.core.engine;
  * A line as a regex sees it, with a time budget: once the budget is spent, reading it throws {@link
  * Expired}, which ends a match that backtracks without end. The clock is read only every {@link
  * #CHECK_EVERY} characters, so a normal match pays an increment and a mask per character. Not
- * thread-safe: one match at a time.
+ * thread-safe: one match at a time. The engine's rules and the MCP server's log search use it.
  */
-final class BoundedText implements CharSequence {
+public final class BoundedText implements CharSequence {
   /** How many characters are read between two looks at the clock (a power of two). */
   static final int CHECK_EVERY = 1024;
 
   /** Thrown when a match outlasts its budget; carries no stack trace, so it is cheap. */
-  static final class Expired extends RuntimeException {
+  public static final class Expired extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     Expired() {
@@ -26,7 +26,7 @@ final class BoundedText implements CharSequence {
   /**
    * @param deadline a {@link System#nanoTime} value
    */
-  BoundedText(String text, long deadline) {
+  public BoundedText(String text, long deadline) {
     this.text = text;
     this.deadline = deadline;
   }
