@@ -31,6 +31,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -411,15 +412,24 @@ public final class KafkaBroker implements Broker, KafkaSubscription.Owner {
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(API_TIMEOUT_MS);
     while (true) {
-      boolean led =
-          admin
-              .describeTopics(topics)
-              .allTopicNames()
-              .get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-              .values()
-              .stream()
-              .flatMap(d -> d.partitions().stream())
-              .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      boolean led;
+      try {
+        led =
+            admin
+                .describeTopics(topics)
+                .allTopicNames()
+                .get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .values()
+                .stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      } catch (ExecutionException e) {
+        // A topic just created may not be in the metadata of the broker that answers yet.
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        led = false;
+      }
       if (led) {
         return;
       }
