@@ -134,7 +134,10 @@ class ArchitectureTest {
         .definedBy("dev.destill.core.engine..")
         .layer("ports")
         .definedBy(
-            "dev.destill.core.store..", "dev.destill.core.broker..", "dev.destill.core.provider..")
+            "dev.destill.core.store..",
+            "dev.destill.core.broker..",
+            "dev.destill.core.provider..",
+            "dev.destill.core.stats..")
         // Test reports come from a provider and are read before the pipeline runs on them.
         .layer("reports")
         .definedBy("dev.destill.core.junit..")
