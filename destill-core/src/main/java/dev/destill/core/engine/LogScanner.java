@@ -37,30 +37,39 @@ public final class LogScanner {
   private final Rules rules;
   private final ScoringPolicy policy;
   private final Prefilter prefilter;
+  private final LineFilter filter;
 
   // The rules' keywords, and what marks a private key block, whose body is masked in the stream.
   private static final Prefilter SCAN_PREFILTER = scanPrefilter(Rules.standard());
+  private static final LineFilter SCAN_FILTER = scanFilter(Rules.standard());
+
+  private static List<String> scanWords(Rules rules) {
+    return java.util.stream.Stream.concat(
+            rules.catalogue().prefilter().stream(), java.util.stream.Stream.of("private key"))
+        .toList();
+  }
 
   private static Prefilter scanPrefilter(Rules rules) {
-    return new Prefilter(
-        java.util.stream.Stream.concat(
-                rules.catalogue().prefilter().stream(), java.util.stream.Stream.of("private key"))
-            .toList());
+    return new Prefilter(scanWords(rules));
+  }
+
+  private static LineFilter scanFilter(Rules rules) {
+    return new LineFilter(scanWords(rules), LineFilter.STEP_WORDS);
   }
 
   // Ring buffer of the last RING lines' leading bytes; slot = line number % RING.
   private final byte[][] ringBytes = new byte[RING][];
   private final int[] ringLen = new int[RING];
   private final long[] ringTotal = new long[RING];
-  private final boolean[] ringHit = new boolean[RING];
   // Lines of a private key's body: they show as the mask wherever they are shown.
   private final boolean[] ringKey = new boolean[RING];
   private final Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
 
   private long line; // number of the line being assembled
   private long bytes;
-  private int pfState;
+  private int dfa = LineFilter.START;
   private boolean pfHit;
+  private boolean stepHit;
 
   private String step = "";
   // The first line that named a step; before it, a chunk's lines are in the step its predecessor
@@ -95,6 +104,7 @@ public final class LogScanner {
     this.rules = rules;
     this.policy = rules.policy();
     this.prefilter = rules == Rules.standard() ? SCAN_PREFILTER : scanPrefilter(rules);
+    this.filter = rules == Rules.standard() ? SCAN_FILTER : scanFilter(rules);
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
@@ -112,27 +122,29 @@ public final class LogScanner {
       throw new IllegalStateException("scanner already finished");
     }
     int end = off + len;
-    int i = off;
     bytes += len;
-    while (i < end) {
-      int nl = indexOf(buf, (byte) '\n', i, end);
-      int segEnd = nl < 0 ? end : nl;
-      appendToLine(buf, i, segEnd);
-      if (nl < 0) {
-        break;
+    // One table lookup per byte finds both the ends of lines and the words worth decoding for.
+    int[] table = filter.table;
+    byte[] classOf = filter.byteClass;
+    int s = dfa;
+    int lineStart = off;
+    for (int i = off; i < end; i++) {
+      s = table[s + classOf[buf[i] & 0xff]];
+      if (s < 0) {
+        s = ~s;
+        int kind = filter.kind(s);
+        if ((kind & LineFilter.NEWLINE) != 0) {
+          appendToLine(buf, lineStart, i);
+          endLine();
+          lineStart = i + 1;
+        } else {
+          pfHit |= (kind & LineFilter.RULE) != 0;
+          stepHit |= (kind & LineFilter.STEP) != 0;
+        }
       }
-      endLine();
-      i = nl + 1;
     }
-  }
-
-  private static int indexOf(byte[] buf, byte b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (buf[i] == b) {
-        return i;
-      }
-    }
-    return -1;
+    appendToLine(buf, lineStart, end);
+    dfa = s;
   }
 
   private void appendToLine(byte[] buf, int from, int to) {
@@ -140,14 +152,6 @@ public final class LogScanner {
       return;
     }
     int slot = (int) (line % RING);
-    if (!pfHit) {
-      int r = prefilter.find(pfState, buf, from, to);
-      if (r >= 0) {
-        pfHit = true;
-      } else {
-        pfState = -1 - r;
-      }
-    }
     int have = ringLen[slot];
     int room = MAX_LINE_BYTES - have;
     int n = Math.min(room, to - from);
@@ -167,7 +171,6 @@ public final class LogScanner {
 
   private void endLine() {
     int slot = (int) (line % RING);
-    ringHit[slot] = pfHit;
     readCutMark(slot);
     if (pfHit || keys.inside()) {
       // Only lines with "private key" can open or close a block: others pass as body lines.
@@ -192,10 +195,9 @@ public final class LogScanner {
     int next = (int) (line % RING);
     ringLen[next] = 0;
     ringTotal[next] = 0;
-    ringHit[next] = false;
     ringKey[next] = false;
-    pfState = 0;
     pfHit = false;
+    stepHit = false;
   }
 
   private static final byte[] CUT_MARK =
@@ -255,7 +257,8 @@ public final class LogScanner {
 
   private void processLine(int slot) {
     boolean needText = pfHit || open != null;
-    boolean marker = mayBeStepMarker(slot);
+    // Only a line holding one of LineFilter.STEP_WORDS can start a step.
+    boolean marker = stepHit;
     if (!needText && !marker) {
       return;
     }
@@ -271,7 +274,9 @@ public final class LogScanner {
     String decoded = decode(slot);
     String visible = pfHit ? longLineView(decoded) : decoded;
     String text = LineCleaner.stripPrefix(visible);
-    if (updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible))
+    if (marker
+        && updateStep(
+            visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible))
         && firstStepLine == Long.MAX_VALUE) {
       firstStepLine = line;
     }
@@ -410,24 +415,6 @@ public final class LogScanner {
       }
     }
     return false;
-  }
-
-  private boolean mayBeStepMarker(int slot) {
-    int n = ringLen[slot];
-    if (n < 4) {
-      return false;
-    }
-    byte first = ringBytes[slot][0];
-    return first == '#'
-        || first == 't'
-        || first == 's'
-        || first == '['
-        || first == '-'
-        || first == '+'
-        || first == '~'
-        || (first >= '0' && first <= '9')
-        || first == '_'
-        || first == 0x1b;
   }
 
   private static final byte[] TRAVIS_TIME_START =
