@@ -67,6 +67,9 @@ public final class LogScanner {
   // ended in.
   private long firstStepLine = Long.MAX_VALUE;
   private Optional<String> exitStep = Optional.empty();
+  // The last "--- " step line and the step before it, to undo it when a diff's "+++ " follows.
+  private long dashLine = Long.MIN_VALUE;
+  private String stepBeforeDash = "";
   private OpenBlock open;
   private final ArrayDeque<PendingFinding> pending = new ArrayDeque<>();
   private final Map<String, Acc> byHash = new HashMap<>();
@@ -503,12 +506,25 @@ public final class LogScanner {
       step = clip(text.strip());
       return true;
     }
+    // "--- expected" then "+++ actual" is a unified diff's header (minitest, diff -u), not two
+    // Buildkite groups: the step stays what it was before the "---" line.
+    if (text.startsWith("+++ ") && dashLine == line - 1) {
+      step = stepBeforeDash;
+      if (firstStepLine == dashLine) {
+        firstStepLine = Long.MAX_VALUE;
+      }
+      return false;
+    }
     if (text.length() > 4
         && (text.startsWith("--- ") || text.startsWith("+++ ") || text.startsWith("~~~ "))
         && !text.startsWith("--- FAIL")
         && !text.startsWith("--- PASS")
         && !text.startsWith("--- a/")
         && !text.startsWith("+++ b/")) {
+      if (text.startsWith("--- ")) {
+        stepBeforeDash = step;
+        dashLine = line;
+      }
       step = clip(text.substring(4).strip());
       return true;
     }

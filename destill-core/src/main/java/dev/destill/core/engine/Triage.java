@@ -136,7 +136,7 @@ public final class Triage {
     }
     List<Finding> adjusted = new ArrayList<>(list.size());
     for (List<Finding> jobFindings : byJob.values()) {
-      adjusted.addAll(linkConsequences(jobFindings));
+      adjusted.addAll(TestDetails.demote(linkConsequences(jobFindings), POLICY));
     }
 
     // 4. Tiers, demotions, and folding across jobs.
