@@ -8,9 +8,7 @@ import dev.destill.core.model.Severity;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,15 +74,16 @@ public final class LogScanner {
   // ended in.
   private long firstStepLine = Long.MAX_VALUE;
   private Optional<String> exitStep = Optional.empty();
+  // The last "--- " step line and the step before it, to undo it when a diff's "+++ " follows.
+  private long dashLine = Long.MIN_VALUE;
+  private String stepBeforeDash = "";
   private OpenBlock open;
   private final ArrayDeque<PendingFinding> pending = new ArrayDeque<>();
-  private final Map<String, Acc> byHash = new HashMap<>();
   private static final int MAX_SKETCHES = 100_000;
   private final java.util.Set<Integer> sketches = new java.util.HashSet<>();
   private final RecentSet rejected;
-  private final FamilyCap<Acc> weakest;
+  private final FindingFold fold;
   private boolean finished;
-  private long dropped;
 
   public LogScanner(JobInfo job, ScanOptions options) {
     this(job, options, new LineCache());
@@ -108,8 +107,7 @@ public final class LogScanner {
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
-    this.weakest =
-        new FamilyCap<>(options.maxDistinct(), Comparator.comparingDouble((Acc a) -> a.confidence));
+    this.fold = new FindingFold(options.maxDistinct());
     this.line = options.firstLine();
     for (int i = 0; i < RING; i++) {
       ringBytes[i] = new byte[256];
@@ -490,12 +488,25 @@ public final class LogScanner {
       step = clip(text.strip());
       return true;
     }
+    // "--- expected" then "+++ actual" is a unified diff's header (minitest, diff -u), not two
+    // Buildkite groups: the step stays what it was before the "---" line.
+    if (text.startsWith("+++ ") && dashLine == line - 1) {
+      step = stepBeforeDash;
+      if (firstStepLine == dashLine) {
+        firstStepLine = Long.MAX_VALUE;
+      }
+      return false;
+    }
     if (text.length() > 4
         && (text.startsWith("--- ") || text.startsWith("+++ ") || text.startsWith("~~~ "))
         && !text.startsWith("--- FAIL")
         && !text.startsWith("--- PASS")
         && !text.startsWith("--- a/")
         && !text.startsWith("+++ b/")) {
+      if (text.startsWith("--- ")) {
+        stepBeforeDash = step;
+        dashLine = line;
+      }
       step = clip(text.substring(4).strip());
       return true;
     }
@@ -528,16 +539,13 @@ public final class LogScanner {
     confidence = Math.max(0.01, Math.min(policy.maxLogConfidence(), confidence));
     // When the job already holds as many findings as it may, a weaker one is only counted
     // (before hashing it: in error-heavy logs most blocks end here).
-    String family = FamilyCap.family(b.headText);
-    if (weakest.wouldDrop(family, Acc.probe(confidence))) {
-      dropped++;
+    String family = FindingFold.family(b.headText);
+    if (b.kind != Kind.CONSEQUENCE && fold.dropsAtOnce(job.name(), family, confidence, b.head)) {
       return;
     }
     // Repeats are recognized on the unmasked text; only a new finding pays for masking.
     String identity = Hashing.sha256Hex(Normalizer.normalize(b.keyText()));
-    Acc existing = byHash.get(identity);
-    if (existing != null) {
-      existing.count++;
+    if (fold.recur(identity)) {
       return;
     }
     String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
@@ -573,15 +581,7 @@ public final class LogScanner {
             Optional.empty(),
             signals,
             Optional.empty());
-    Acc acc = new Acc(identity, f);
-    byHash.put(identity, acc);
-    weakest
-        .add(acc, family)
-        .ifPresent(
-            drop -> {
-              byHash.remove(drop.identity);
-              dropped++;
-            });
+    fold.add(identity, f, family);
   }
 
   // Key bodies are already the mask (their state is kept in the stream, across blocks).
@@ -613,10 +613,7 @@ public final class LogScanner {
       }
     }
     long lines = line - options.firstLine();
-    List<Finding> findings = new ArrayList<>(byHash.size());
-    for (Acc acc : byHash.values()) {
-      findings.add(acc.count > 1 ? acc.finding.withRecurrence(acc.count) : acc.finding);
-    }
+    List<Finding> findings = fold.kept();
     findings.sort(Comparator.comparingLong(Finding::line));
     // The last non-blank lines: what a reader looks at when no line says "error".
     List<String> tail = new ArrayList<>();
@@ -633,7 +630,15 @@ public final class LogScanner {
       tailLine = l;
     }
     return new JobScan(
-        job, lines, bytes, findings, tailLine, maskEach(tail), dropped, firstStepLine, exitStep);
+        job,
+        lines,
+        bytes,
+        findings,
+        tailLine,
+        maskEach(tail),
+        fold.dropped(job.name()),
+        firstStepLine,
+        exitStep);
   }
 
   private static final class OpenBlock {
@@ -724,30 +729,6 @@ public final class LogScanner {
 
     void add(long h) {
       table[(int) (h ^ (h >>> 32)) & mask] = h;
-    }
-  }
-
-  private static final class Acc {
-    final String identity;
-    final Finding finding;
-    final double confidence;
-    int count = 1;
-
-    Acc(String identity, Finding finding) {
-      this.identity = identity;
-      this.finding = finding;
-      this.confidence = finding.confidence();
-    }
-
-    private Acc(double confidence) {
-      this.identity = "";
-      this.finding = null;
-      this.confidence = confidence;
-    }
-
-    /** A stand-in of a given confidence, to ask the cap whether a newcomer would stay. */
-    static Acc probe(double confidence) {
-      return new Acc(confidence);
     }
   }
 }
