@@ -74,6 +74,36 @@ public final class LineTemplates {
     return skeleton != 0 && loose.contains(skeleton) ? Match.NEAR : Match.NEW;
   }
 
+  /**
+   * True when the line is a known line with one word added ({@code > Task :test FAILED} where the
+   * baseline had {@code > Task :test}): the nearest neighbour of its template in the baseline is
+   * one token away, LogJuicer's distance with a threshold of one word. Costs one look-up per word,
+   * so it is for a finding's first line, not for every line.
+   */
+  public boolean knownButOneWord(String visibleLine) {
+    String template = Normalizer.normalize(visibleLine);
+    String[] words = template.split(" ");
+    if (words.length < 2 || words.length > 64) {
+      return false;
+    }
+    StringBuilder b = new StringBuilder(template.length());
+    for (int skip = 0; skip < words.length; skip++) {
+      b.setLength(0);
+      for (int i = 0; i < words.length; i++) {
+        if (i != skip) {
+          if (!b.isEmpty()) {
+            b.append(' ');
+          }
+          b.append(words[i]);
+        }
+      }
+      if (exact.contains(hash(b.toString()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Lines of the baseline read (blank ones too). */
   public long lines() {
     return lines;

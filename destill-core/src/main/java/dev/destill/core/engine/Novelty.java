@@ -16,6 +16,12 @@ public enum Novelty {
   /** No baseline was compared for the finding's job. */
   UNKNOWN("");
 
+  /**
+   * The signal of an exit summary whose preceding output the baseline printed too: the output
+   * before the exit is then no explanation of its own.
+   */
+  public static final String CONTEXT_KNOWN = "context-known-in-baseline";
+
   private final String signal;
 
   Novelty(String signal) {

@@ -55,6 +55,21 @@ public final class NoveltyRanking {
     return out;
   }
 
+  /**
+   * The output before an exit, as {@link Triage} made it from {@code consequence}: known, and
+   * lower, when the baseline printed that output too.
+   */
+  static Finding outputBeforeExit(Finding tail, Finding consequence, ScoringPolicy policy) {
+    if (!consequence.signals().contains(Novelty.CONTEXT_KNOWN)) {
+      return tail;
+    }
+    List<String> s = new ArrayList<>(tail.signals());
+    s.add(Novelty.KNOWN.signal());
+    return tail.withSignals(s)
+        .withConfidence(
+            LogScanner.round(Math.max(0.01, tail.confidence() - policy.baseline().knownPenalty())));
+  }
+
   private static Finding adjusted(Finding f, ScoringPolicy.Baseline b, double max) {
     if (f.source() != FindingSource.LOG || Triage.isCandidate(f)) {
       return f;

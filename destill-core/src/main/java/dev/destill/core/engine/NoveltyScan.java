@@ -227,6 +227,26 @@ public final class NoveltyScan {
     int textLines = 0;
     for (long l = from; l <= to && l < line; l++) {
       int at = (int) (l - options.firstLine());
+      boolean oneWordMore =
+          l == f.line() && policy.oneWordIsKnown() && templates.knownButOneWord(f.message());
+      if (fresh.get(at) && !oneWordMore) {
+        return Novelty.NEW;
+      }
+      if (!blank.get(at)) {
+        textLines++;
+      }
+    }
+    return textLines > 0 ? Novelty.KNOWN : Novelty.UNKNOWN;
+  }
+
+  /**
+   * The novelty of the lines just before a finding (the output a failing command printed before its
+   * exit summary): new when one of them is, known when all with text are.
+   */
+  Novelty contextNovelty(Finding f, int lines) {
+    int textLines = 0;
+    for (long l = Math.max(options.firstLine(), f.line() - lines); l < f.line() && l < line; l++) {
+      int at = (int) (l - options.firstLine());
       if (fresh.get(at)) {
         return Novelty.NEW;
       }
@@ -242,13 +262,18 @@ public final class NoveltyScan {
     List<Finding> out = new ArrayList<>(findings.size());
     for (Finding f : findings) {
       Novelty n = novelty(f);
-      if (n == Novelty.UNKNOWN || Novelty.of(f) == n) {
-        out.add(f);
-      } else {
-        List<String> s = new ArrayList<>(f.signals());
+      List<String> s = new ArrayList<>(f.signals());
+      if (n != Novelty.UNKNOWN && Novelty.of(f) != n) {
         s.add(n.signal());
-        out.add(f.withSignals(s));
       }
+      // Ranking shows the output before an exit summary when nothing explains the failure; the
+      // baseline says whether that output is the usual one.
+      if (Role.of(f) == Role.CONSEQUENCE
+          && contextNovelty(f, ScoringPolicy.DEFAULT.outputBeforeExitLines()) == Novelty.KNOWN
+          && !s.contains(Novelty.CONTEXT_KNOWN)) {
+        s.add(Novelty.CONTEXT_KNOWN);
+      }
+      out.add(s.size() == f.signals().size() ? f : f.withSignals(s));
     }
     return out;
   }

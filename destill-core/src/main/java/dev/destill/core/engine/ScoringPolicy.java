@@ -69,6 +69,8 @@ public record ScoringPolicy(
    * @param newLinesWindow how far (in lines) before the failure a run may end and still count
    * @param newLinesMax the most runs per job kept as candidates, those nearest the failure
    * @param nearIsKnown whether a line whose skeleton of words only is in the baseline is known
+   * @param oneWordIsKnown whether a finding's first line that is a known line plus one word is
+   *     known
    */
   public record Baseline(
       double knownPenalty,
@@ -78,7 +80,8 @@ public record ScoringPolicy(
       int newLinesMaxLines,
       int newLinesWindow,
       int newLinesMax,
-      boolean nearIsKnown) {}
+      boolean nearIsKnown,
+      boolean oneWordIsKnown) {}
 
   /** The policy the engine uses. */
   public static final ScoringPolicy DEFAULT =
@@ -113,9 +116,10 @@ public record ScoringPolicy(
               0.5, // newLinesConfidence
               2, // newLinesMinLines
               10, // newLinesMaxLines
-              400, // newLinesWindow
+              60, // newLinesWindow
               2, // newLinesMax
-              true)); // nearIsKnown
+              true, // nearIsKnown
+              true)); // oneWordIsKnown
 
   /**
    * The tier of a finding from its confidence and role alone: 1 likely cause, 2 related, 3 noise.
