@@ -1,6 +1,5 @@
 package dev.destill.live.otlp;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
@@ -10,7 +9,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
@@ -51,7 +49,9 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    */
   public static OtlpGrpcReceiver start(
       String host, int port, OtlpExport export, int maxMessageBytes) {
-    MethodDescriptor<ExportLogsServiceRequest, ExportLogsServiceResponse> method =
+    // Requests arrive as bytes and are parsed in the handler: a malformed one is then answered
+    // INVALID_ARGUMENT with the reason, where a failing marshaller would give gRPC's UNKNOWN.
+    MethodDescriptor<byte[], ExportLogsServiceResponse> method =
         LogsServiceGrpc.getExportMethod().toBuilder(new RequestMarshaller(), responses()).build();
     ServerServiceDefinition service =
         ServerServiceDefinition.builder(LogsServiceGrpc.SERVICE_NAME)
@@ -79,9 +79,18 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   private static void export(
-      OtlpExport export,
-      ExportLogsServiceRequest request,
-      StreamObserver<ExportLogsServiceResponse> out) {
+      OtlpExport export, byte[] bytes, StreamObserver<ExportLogsServiceResponse> out) {
+    ExportLogsServiceRequest request;
+    try {
+      request = ExportLogsServiceRequest.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      LOG.debug("malformed OTLP/gRPC request: {}", e.getMessage());
+      out.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("malformed OTLP logs request: " + e.getMessage())
+              .asRuntimeException());
+      return;
+    }
     switch (export.export(request)) {
       case OtlpExport.Outcome.Done d -> {
         out.onNext(d.response());
@@ -128,29 +137,17 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     return io.grpc.protobuf.ProtoUtils.marshaller(ExportLogsServiceResponse.getDefaultInstance());
   }
 
-  /**
-   * Parses requests so that a malformed one is {@code INVALID_ARGUMENT} with the reason, not gRPC's
-   * generic {@code INTERNAL}: the client should not retry it.
-   */
-  private static final class RequestMarshaller
-      implements MethodDescriptor.Marshaller<ExportLogsServiceRequest> {
+  /** The request's bytes as they came; within the server's inbound message limit. */
+  private static final class RequestMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     @Override
-    public InputStream stream(ExportLogsServiceRequest value) {
-      return new ByteArrayInputStream(value.toByteArray());
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
     }
 
     @Override
-    public ExportLogsServiceRequest parse(InputStream stream) {
+    public byte[] parse(InputStream stream) {
       try {
-        CodedInputStream in = CodedInputStream.newInstance(stream);
-        in.setSizeLimit(Integer.MAX_VALUE);
-        ExportLogsServiceRequest r = ExportLogsServiceRequest.parseFrom(in);
-        return r;
-      } catch (InvalidProtocolBufferException e) {
-        LOG.debug("malformed OTLP/gRPC request: {}", e.getMessage());
-        throw new StatusRuntimeException(
-            Status.INVALID_ARGUMENT.withDescription(
-                "malformed OTLP logs request: " + e.getMessage()));
+        return stream.readAllBytes();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -185,6 +185,9 @@ public final class SyslogReceiver implements AutoCloseable {
           }
         }
         handUdp(batch);
+      } catch (java.nio.channels.ClosedSelectorException
+          | java.nio.channels.ClosedChannelException e) {
+        return;
       } catch (IOException e) {
         if (!closed) {
           LOG.warn("syslog over UDP: {}", e.getMessage());
