@@ -65,6 +65,21 @@ public final class TestServer implements AutoCloseable {
     return LiveSources.Config.httpOnly("127.0.0.1", token).withPorts(0, 0, 0, -1);
   }
 
+  /** POSTs {@code body} with the JDK's client; {@code auth} blank for none. */
+  public static java.net.http.HttpResponse<String> post(
+      String url, String type, byte[] body, String auth) throws Exception {
+    java.net.http.HttpRequest.Builder b =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .header("Content-Type", type)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+    if (!auth.isEmpty()) {
+      b.header("Authorization", auth);
+    }
+    try (java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient()) {
+      return c.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
   public String url() {
     return server.url();
   }

@@ -1,6 +1,6 @@
 package dev.destill.live.otlp;
 
-import static dev.destill.live.otlp.OtlpReceiverTest.post;
+import static dev.destill.live.TestServer.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

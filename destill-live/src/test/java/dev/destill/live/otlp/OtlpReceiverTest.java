@@ -25,9 +25,6 @@ import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.resources.Resource;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -153,26 +150,13 @@ class OtlpReceiverTest {
     Optional<String> token = Optional.of("s3cret-token");
     try (TestServer s = new TestServer(TestServer.config(token), token)) {
       HttpResponse<String> r =
-          post(s.url() + "/v1/logs", "application/x-protobuf", new byte[0], "");
+          TestServer.post(s.url() + "/v1/logs", "application/x-protobuf", new byte[0], "");
       assertThat(r.statusCode()).isEqualTo(401);
       HttpResponse<String> wrong =
-          post(s.url() + "/v1/logs", "application/x-protobuf", new byte[0], "Bearer nope");
+          TestServer.post(
+              s.url() + "/v1/logs", "application/x-protobuf", new byte[0], "Bearer nope");
       assertThat(wrong.statusCode()).isEqualTo(401);
       assertThat(wrong.body()).contains("wrong bearer token").doesNotContain("s3cret");
-    }
-  }
-
-  static HttpResponse<String> post(String url, String type, byte[] body, String auth)
-      throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(url))
-            .header("Content-Type", type)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (!auth.isEmpty()) {
-      b.header("Authorization", auth);
-    }
-    try (HttpClient c = HttpClient.newHttpClient()) {
-      return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
   }
 }
