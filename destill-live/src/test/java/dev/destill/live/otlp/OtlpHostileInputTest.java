@@ -99,9 +99,24 @@ class OtlpHostileInputTest {
       assertThat(utf8.statusCode()).isEqualTo(400);
       assertThat(utf8.body()).contains("UTF-8");
 
-      HttpResponse<String> big =
-          post(url, "application/x-protobuf", request(10, "x".repeat(10_000)).toByteArray(), "");
-      assertThat(big.statusCode()).isEqualTo(413);
+      // Small on the wire, too large once gunzipped: the limit holds after decompression (and the
+      // whole body is sent before the answer, so the client always reads it).
+      java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+      try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+        gz.write(request(10, "x".repeat(10_000)).toByteArray());
+      }
+      try (var client = java.net.http.HttpClient.newHttpClient()) {
+        HttpResponse<String> big =
+            client.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .header("Content-Type", "application/x-protobuf")
+                    .header("Content-Encoding", "gzip")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(413);
+      }
 
       HttpResponse<String> many =
           post(url, "application/x-protobuf", request(101, "ok").toByteArray(), "");
