@@ -117,9 +117,9 @@ class SyslogReceiverTest {
           "-p",
           "local0.crit",
           "crashed");
-      live.stop(Duration.ofSeconds(5));
-
+      // Wait before stopping: stop closes TCP connections whose last bytes may not be read yet.
       awaitLines(4);
+      live.stop(Duration.ofSeconds(5));
       assertThat(stats.counts())
           .extracting(LineCount::stream, LineCount::level)
           .containsExactlyInAnyOrder(
