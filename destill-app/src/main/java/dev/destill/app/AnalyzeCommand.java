@@ -131,7 +131,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "Ask the model set by DESTILL_LLM_URL and DESTILL_LLM_MODEL to explain the top findings"
               + " (off unless both are set; see docs/explain.md). MODE: on (the default; reuses the"
               + " explanation of the same failure), refresh (asks again), dry-run (prints exactly"
-              + " what would be sent and sends nothing). Prints the list instead of the UI.")
+              + " what would be sent and sends nothing). In the interactive UI, key e shows it.")
   dev.destill.core.explain.Explainer.Mode explain;
 
   @Option(
