@@ -183,7 +183,9 @@ public final class ClusterAnalyses implements Analyses {
       uploads.remove(target);
       uploadsHeld.decrementAndGet();
       if (e instanceof RejectedExecutionException) {
-        throw new DestillException("the server is stopping; send the log again later", e);
+        // Answered 429 with Retry-After: another replica (or this one restarted) takes it.
+        throw new Overloaded(
+            "the server is stopping; send the log again later", Duration.ofSeconds(10));
       }
       throw e;
     }
