@@ -131,7 +131,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "Ask the model set by DESTILL_LLM_URL and DESTILL_LLM_MODEL to explain the top findings"
               + " (off unless both are set; see docs/explain.md). MODE: on (the default; reuses the"
               + " explanation of the same failure), refresh (asks again), dry-run (prints exactly"
-              + " what would be sent and sends nothing). Prints the list instead of the UI.")
+              + " what would be sent and sends nothing). In the interactive UI, key e shows it.")
   dev.destill.core.explain.Explainer.Mode explain;
 
   @Option(
@@ -167,7 +167,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     boolean tui =
         !formatOption.given()
             && !display.noTui()
-            && explain == null
+            && explain != dev.destill.core.explain.Explainer.Mode.DRY_RUN
             && Tui.available(services.settings());
     if (targets.contains("-") && Tui.stdinIsTerminal()) {
       if (tui) {
@@ -188,8 +188,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
               services.settings(),
               l ->
                   remember(
-                      service.analyze(request, l),
-                      m -> l.onProgress(new ProgressEvent.Warning(m))));
+                      service.analyze(request, l), m -> l.onProgress(new ProgressEvent.Warning(m))),
+              report -> explainBehindTheUi(report, format));
       if (shown.interrupted()) {
         return ExitCodes.INTERRUPTED;
       }
@@ -290,11 +290,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
    */
   private java.util.Optional<AnalysisReport> explained(
       AnalysisReport report, Format format, PrintWriter out, PrintWriter err) {
+    boolean json = format == Format.JSON || format == Format.JSONL;
+    return explained(report, format, out, err, !json && System.console() != null);
+  }
+
+  private java.util.Optional<AnalysisReport> explained(
+      AnalysisReport report, Format format, PrintWriter out, PrintWriter err, boolean stream) {
     if (explain == null) {
       return java.util.Optional.of(report);
     }
     boolean json = format == Format.JSON || format == Format.JSONL;
-    boolean stream = !json && System.console() != null;
     if (noHistory) {
       return dev.destill.app.explain.Explaining.run(
           services.settings().llmEnv(),
@@ -318,6 +323,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
           out,
           err,
           services.clock());
+    }
+  }
+
+  /**
+   * The report explained for the UI: nothing is streamed and nothing written to the terminal the UI
+   * draws on; a failure is a warning of the report, which the UI shows.
+   */
+  private AnalysisReport explainBehindTheUi(AnalysisReport report, Format format) {
+    if (explain == null) {
+      return report;
+    }
+    PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+    try {
+      return explained(report, format, quiet, quiet, false).orElse(report);
+    } catch (DestillException e) {
+      return report.withWarning("explanation: " + Cli.oneLine(e));
     }
   }
 

@@ -47,6 +47,7 @@ public final class Renderer {
     "  r                 re-rank with the findings that arrived",
     "  y                 copy the finding (OSC 52)",
     "  o                 open the job log at the finding in $PAGER",
+    "  e                 the model's explanation (with --explain) / the finding",
     "  Ctrl-L            redraw the screen",
     "  ? / q             this help / quit",
   };
@@ -137,7 +138,12 @@ public final class Renderer {
     g.clearModifiers();
     String filters = m.filters().isEmpty() ? "" : "  [" + m.filters() + "]";
     String fresh = m.newSinceRank() > 0 ? "  +" + m.newSinceRank() + " new (r)" : "";
-    put(g, 0, 1, clip(" " + m.summary() + filters + "  sort: " + m.sort().label + fresh, w));
+    String explained = m.explanation().isPresent() ? "  explained (e)" : "";
+    put(
+        g,
+        0,
+        1,
+        clip(" " + m.summary() + filters + "  sort: " + m.sort().label + fresh + explained, w));
 
     int row = 2;
     List<TriageModel.Row> rows = m.rows();
@@ -177,9 +183,11 @@ public final class Renderer {
       g.enableModifiers(SGR.BOLD);
       String pane = m.focus() == TriageModel.Focus.DETAIL ? "detail (focused)" : "detail";
       String which =
-          m.shownHit().isPresent()
-              ? "log match " + m.matchSummary() + " "
-              : rows.isEmpty() ? "" : (m.selected() + 1) + "/" + rows.size() + " ";
+          m.showsExplanation()
+              ? "explanation (e: the finding) "
+              : m.shownHit().isPresent()
+                  ? "log match " + m.matchSummary() + " "
+                  : rows.isEmpty() ? "" : (m.selected() + 1) + "/" + rows.size() + " ";
       put(g, 0, row, rule("── " + pane + " " + which, w));
       g.clearModifiers();
       row++;

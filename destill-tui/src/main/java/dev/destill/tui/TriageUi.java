@@ -273,6 +273,7 @@ public final class TriageUi {
       case '?' -> model.toggleHelp();
       case 'y' -> copy();
       case 'o' -> open();
+      case 'e' -> model.toggleExplanation();
       default -> {}
     }
     return true;

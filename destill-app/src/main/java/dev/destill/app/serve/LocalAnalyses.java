@@ -71,6 +71,7 @@ public final class LocalAnalyses implements Analyses {
   private final AtomicInteger accepted = new AtomicInteger();
   private final RecentDeliveries deliveries;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final Optional<InProcessExplain> explain;
 
   /**
    * @param remote the CI providers, configured with the server's tokens
@@ -85,6 +86,22 @@ public final class LocalAnalyses implements Analyses {
       Clock clock,
       int maxConcurrent,
       int maxQueued) {
+    this(remote, history, metrics, clock, maxConcurrent, maxQueued, Map.of());
+  }
+
+  /**
+   * @param llmEnv the explanation settings ({@code DESTILL_LLM_*}): when they name a model, every
+   *     complete analysis is explained in this process by the explain agent, and its document gains
+   *     the explanation once there is one
+   */
+  public LocalAnalyses(
+      List<CiProvider> remote,
+      FindingStore history,
+      ServerMetrics metrics,
+      Clock clock,
+      int maxConcurrent,
+      int maxQueued,
+      Map<String, String> llmEnv) {
     this.remote = List.copyOf(remote);
     List<CiProvider> all = new ArrayList<>(remote);
     all.add(uploads);
@@ -98,6 +115,15 @@ public final class LocalAnalyses implements Analyses {
         Executors.newFixedThreadPool(
             maxConcurrent, Thread.ofPlatform().name("destill-analysis-", 1).daemon().factory());
     this.deliveries = new RecentDeliveries(10_000, Duration.ofDays(1), clock);
+    this.explain = InProcessExplain.start(llmEnv, history, clock);
+  }
+
+  /** The report with its explanation, once the explain agent stored one. */
+  private AnalysisReport explained(AnalysisReport report) {
+    return explain
+        .flatMap(x -> x.explanations().explanationOf(report.requestId()))
+        .map(report::withExplanation)
+        .orElse(report);
   }
 
   @Override
@@ -133,12 +159,14 @@ public final class LocalAnalyses implements Analyses {
   private void run(Entry e, String target) {
     e.start();
     Optional<AnalysisReport> saved = Optional.empty();
+    boolean inHistory = false;
     String error = "";
     try {
       AnalysisReport report =
           service.analyze(new AnalysisRequest(List.of(target), parallelism), e.id, e);
       try {
         saved = Optional.of(HistoryStore.record(history, report));
+        inHistory = true;
       } catch (RuntimeException ex) {
         LOG.warn("analysis {} not saved to the history: {}", e.id, oneLine(ex));
         saved = Optional.of(report);
@@ -157,6 +185,10 @@ public final class LocalAnalyses implements Analyses {
     if (saved.isPresent()) {
       e.complete(saved.get());
       metrics.analysisFinished("complete", took);
+      if (inHistory && !saved.get().findings().isEmpty()) {
+        // The explain agent reads the analysis from the history, as the distributed one does.
+        explain.ifPresent(x -> x.completed(e.id));
+      }
     } else {
       e.fail(error);
       metrics.analysisFinished("failed", took);
@@ -296,7 +328,11 @@ public final class LocalAnalyses implements Analyses {
       Thread.currentThread().interrupt();
       workers.shutdownNow();
     }
-    history.close();
+    try {
+      explain.ifPresent(InProcessExplain::close);
+    } finally {
+      history.close();
+    }
   }
 
   @Override
@@ -394,7 +430,7 @@ public final class LocalAnalyses implements Analyses {
                       warnings,
                       created,
                       new StoreBatch(List.of(), List.of())));
-      return Documents.of(r, status, error, top);
+      return Documents.of(explained(r), status, error, top);
     }
 
     synchronized Listing listing() {

@@ -55,7 +55,8 @@ public final class Serve implements AutoCloseable {
                 metrics,
                 services.clock(),
                 settings.maxConcurrentAnalyses(),
-                settings.maxQueuedAnalyses());
+                settings.maxQueuedAnalyses(),
+                s.llmEnv());
     try {
       DestillServer server =
           DestillServer.start(settings, analyses, metrics, services.clock(), extra);

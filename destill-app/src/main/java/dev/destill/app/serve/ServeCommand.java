@@ -82,6 +82,12 @@ public final class ServeCommand implements Callable<Integer> {
     wrap("Folder of the local SQLite history (one-process mode).", lines);
     lines.add("  BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN (and *_API_URL)");
     wrap("Read the builds that webhooks and API requests name (docs/providers.md).", lines);
+    lines.add("  " + Settings.LLM_URL.variable() + ", " + Settings.LLM_MODEL.variable());
+    wrap(
+        "Both set: one-process mode explains every complete analysis in this process (the"
+            + " explain agent), and the analysis gains an explanation; the other DESTILL_LLM_*"
+            + " settings apply (docs/explain.md). Unset: nothing leaves the machine.",
+        lines);
     lines.add("");
     lines.add("docs/server.md shows how to point GitHub, Buildkite and GitLab webhooks here.");
     return lines.toArray(String[]::new);

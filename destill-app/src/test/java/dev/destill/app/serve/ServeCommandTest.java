@@ -15,7 +15,8 @@ class ServeCommandTest {
     CliRunner.Result r = CliRunner.run("serve", "--help");
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(r.out()).contains("--host", "--port", "--auth-reads", "DESTILL_KAFKA_BROKERS");
+    assertThat(r.out())
+        .contains("--host", "--port", "--auth-reads", "DESTILL_KAFKA_BROKERS", "DESTILL_LLM_MODEL");
     for (Setting<?> s : Settings.SERVER) {
       assertThat(r.out()).contains(s.variable());
     }
