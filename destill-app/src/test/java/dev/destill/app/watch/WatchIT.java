@@ -60,8 +60,7 @@ class WatchIT {
       } while (!next.contains("ELIFECYCLE"));
       assertThat(new ObjectMapper().readTree(next).get("file").asText()).isEqualTo(log.toString());
       // SIGTERM, as a service manager stops it (Process.destroy would close our end of the pipe).
-      assertThat(
-              new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor())
+      assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor())
           .isZero();
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       for (String l : out.lines().toList()) {
