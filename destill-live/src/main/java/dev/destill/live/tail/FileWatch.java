@@ -165,14 +165,16 @@ public final class FileWatch implements AutoCloseable {
   }
 
   /**
-   * Polls on {@code executor} every {@code interval} until {@link #close}. A poll that read a whole
-   * {@link #MAX_BYTES_PER_POLL} of a file is followed by the next one at once.
+   * Polls once on the calling thread, so that the files there when this returns are the ones read
+   * from their end, then on {@code executor} every {@code interval} until {@link #close}. A poll
+   * that read a whole {@link #MAX_BYTES_PER_POLL} of a file is followed by the next one at once.
    */
   public void start(ScheduledExecutorService executor, Duration interval) {
     synchronized (lock) {
       if (schedule != null) {
         throw new IllegalStateException("already started");
       }
+      pollOnce();
       schedule =
           executor.scheduleWithFixedDelay(
               () -> {
@@ -184,7 +186,7 @@ public final class FileWatch implements AutoCloseable {
                   listener.failed("watch", oneLine(e));
                 }
               },
-              0,
+              interval.toMillis(),
               interval.toMillis(),
               TimeUnit.MILLISECONDS);
     }
