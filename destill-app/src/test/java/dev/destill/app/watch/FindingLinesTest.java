@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.destill.live.StreamKey;
+import dev.destill.live.record.StreamKey;
 import dev.destill.live.window.Window;
 import dev.destill.live.window.WindowAnalysis;
 import dev.destill.live.window.WindowAnalyzer;
