@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
       "",
       "At a terminal the interactive UI shows the findings as they come (q quits). With --format"
           + " jsonl, or when standard output is not a terminal, each finding is printed as one JSON"
-          + " line as soon as it is found; --format text prints one line per finding."
+          + " line as soon as it is found; --format text prints one line per finding. --top limits"
+          + " the findings printed of each window."
     },
     footer = {
       "",
@@ -178,6 +179,11 @@ public final class WatchCommand implements Callable<Integer> {
                 });
     Runtime.getRuntime().addShutdownHook(hook);
     say(err, "watching " + String.join(", ", files) + " (Ctrl-C stops)");
+    for (FileWatch.Spec s : specs) {
+      if (!s.glob() && !Files.exists(s.dir().resolve(s.name()))) {
+        say(err, s.display() + " does not exist yet; waiting for it");
+      }
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {
