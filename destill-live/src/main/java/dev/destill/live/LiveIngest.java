@@ -2,6 +2,7 @@ package dev.destill.live;
 
 import dev.destill.core.stats.StatsSink;
 import dev.destill.core.store.FindingStore;
+import dev.destill.live.record.LiveRecord;
 import dev.destill.live.stats.LineCounter;
 import dev.destill.live.window.StreamWindows;
 import dev.destill.live.window.Trigger;

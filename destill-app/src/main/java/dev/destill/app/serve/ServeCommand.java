@@ -59,6 +59,14 @@ public final class ServeCommand implements Callable<Integer> {
       description = "API reads need a bearer token too (as DESTILL_SERVER_AUTH_READS=true).")
   boolean authReads;
 
+  @Option(
+      names = "--watch",
+      paramLabel = "GLOB",
+      description =
+          "Follow the files GLOB names ('/var/log/app/*.log', quoted; repeatable) as destill watch"
+              + " does; each error's window is analyzed and saved as a live:file/PATH analysis.")
+  List<String> watch = new ArrayList<>();
+
   /** The footer of --help: every setting, from its one declaration, within 80 columns. */
   public static String[] footer() {
     List<String> lines = new ArrayList<>();
@@ -116,11 +124,22 @@ public final class ServeCommand implements Callable<Integer> {
                 .withFlag(Settings.SERVER_AUTH_READS, authReads ? Boolean.TRUE : null));
     ServerSettings settings = withFlags.serverSettings();
     Serve serve = Serve.start(withFlags, settings, List.of());
+    java.util.Optional<WatchedFiles> watched;
+    try {
+      watched =
+          watch.isEmpty()
+              ? java.util.Optional.empty()
+              : java.util.Optional.of(WatchedFiles.start(withFlags, watch));
+    } catch (RuntimeException e) {
+      serve.stop(java.time.Duration.ZERO);
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  watched.ifPresent(w -> w.stop(settings.drain()));
                   serve.stop(settings.drain());
                   stopped.countDown();
                 },
@@ -140,6 +159,7 @@ public final class ServeCommand implements Callable<Integer> {
             + (hooks.isEmpty() ? "none configured" : String.join(", ", hooks))
             + "; API writes "
             + (settings.writeToken().isPresent() ? "need DESTILL_SERVER_TOKEN" : "disabled")
+            + (watch.isEmpty() ? "" : "; watching " + String.join(", ", watch))
             + "; stop it with SIGTERM");
     err.flush();
     stopped.await();

@@ -6,7 +6,7 @@ import dev.destill.core.stats.Level;
 import dev.destill.live.Admission;
 import dev.destill.live.HttpAccess;
 import dev.destill.live.LiveIngest;
-import dev.destill.live.Severities;
+import dev.destill.live.record.Severities;
 import dev.destill.server.Routes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
