@@ -1,0 +1,341 @@
+package dev.destill.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.destill.server.analysis.Labels;
+import dev.destill.server.analysis.Status;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Page 2, one analysis, from its API document (the {@code analyze --format json} contract plus
+ * {@code request_id} and {@code status}): the jobs and their states, the explanation when one is
+ * stored, and the ranked findings with their block and numbered lines, the context behind a
+ * disclosure, job and step, how often earlier builds showed them (linked to the fingerprint), a
+ * link to the build on the CI provider's host, a copy button and a permalink each. Pure: the same
+ * document gives the same HTML. Thread-safe (stateless).
+ */
+final class AnalysisPage {
+  /** The most findings a page shows (the API's own bound). */
+  static final int MAX_FINDINGS = 500;
+
+  private AnalysisPage() {}
+
+  /**
+   * The page body.
+   *
+   * @param doc the API document
+   * @param search show only findings whose lines contain this (case-insensitive); blank: all
+   */
+  static String body(JsonNode doc, String search) {
+    StringBuilder sb = new StringBuilder(64 * 1024);
+    String rid = doc.path("request_id").asText();
+    String title = doc.path("title").asText();
+    if (title.isBlank()) {
+      title = doc.path("input").asText(rid);
+    }
+    Optional<String> ci = ciLink(doc.path("input").asText());
+    Status status = Status.parse(doc.path("status").asText()).orElse(Status.PENDING);
+    sb.append("<h1 class=\"title\">").append(Html.text(title)).append("</h1>");
+    sb.append("<p class=\"meta\">");
+    AnalysesPage.status(sb, status);
+    sb.append(" <span class=\"rid\">").append(Html.text(rid)).append("</span>");
+    if (ci.isPresent()) {
+      sb.append(" · <a class=\"ci\" rel=\"noopener noreferrer\" target=\"_blank\" href=\"")
+          .append(Html.attr(ci.get()))
+          .append("\">Open the build on ")
+          .append(Html.text(host(ci.get())))
+          .append("</a>");
+    }
+    sb.append(" · <a href=\"/api/v1/analyses/")
+        .append(Html.attr(Html.segment(rid)))
+        .append("?top=500\">JSON</a></p>");
+    if (!status.isFinal()) {
+      sb.append("<p class=\"notice\">This analysis is ")
+          .append(status.id())
+          .append(": the findings so far are shown unranked. Reload to see more.</p>");
+    }
+    if (doc.hasNonNull("error")) {
+      sb.append("<p class=\"notice error\">It failed: ")
+          .append(Html.text(doc.path("error").asText()))
+          .append("</p>");
+    }
+    jobs(sb, doc.path("jobs"));
+    explanation(sb, doc);
+    warnings(sb, doc.path("warnings"));
+    findings(sb, doc, ci, search);
+    return sb.toString();
+  }
+
+  /** The build URL as a link, when it is a build URL of a CI provider on its own host. */
+  static Optional<String> ciLink(String input) {
+    Labels l = Labels.ofUrl(input);
+    if (l.provider().isEmpty() || l.provider().equals("upload")) {
+      return Optional.empty();
+    }
+    return Html.externalLink(input);
+  }
+
+  private static String host(String url) {
+    return java.net.URI.create(url).getHost();
+  }
+
+  private static void jobs(StringBuilder sb, JsonNode jobs) {
+    sb.append("<section class=\"jobs\" aria-labelledby=\"jobs-h\"><h2 id=\"jobs-h\">Jobs</h2>");
+    if (jobs.isEmpty()) {
+      sb.append("<p>No jobs yet.</p></section>");
+      return;
+    }
+    sb.append("<table><thead><tr><th scope=\"col\">Job</th><th scope=\"col\">State</th>")
+        .append("<th scope=\"col\">Lines</th><th scope=\"col\">Exit</th></tr></thead><tbody>");
+    for (JsonNode j : jobs) {
+      String state = j.path("state").asText();
+      sb.append("<tr><td data-label=\"Job\">")
+          .append(Html.text(j.path("name").asText()))
+          .append("</td><td data-label=\"State\"><span class=\"js js-")
+          .append(Html.attr(state.replaceAll("[^a-z]", "")))
+          .append("\">")
+          .append(Html.text(state))
+          .append("</span></td><td data-label=\"Lines\" class=\"num\">")
+          .append(j.path("lines").asLong())
+          .append("</td><td data-label=\"Exit\" class=\"num\">")
+          .append(j.has("exit_status") ? String.valueOf(j.path("exit_status").asInt()) : "–")
+          .append("</td></tr>");
+    }
+    sb.append("</tbody></table></section>");
+  }
+
+  private static void explanation(StringBuilder sb, JsonNode doc) {
+    JsonNode e = doc.path("explanation");
+    if (!e.isObject()) {
+      return;
+    }
+    sb.append("<section class=\"explanation\" aria-labelledby=\"expl-h\">")
+        .append("<h2 id=\"expl-h\">Explanation</h2>")
+        .append("<p class=\"by\">By the model ")
+        .append(Html.text(e.path("model").asText()))
+        .append(", confidence ")
+        .append(Html.text(e.path("confidence").asText()));
+    if (e.path("cached").asBoolean()) {
+      sb.append(", reused from ").append(Html.text(e.path("cached_from").asText()));
+    }
+    sb.append(". Check it against the lines it cites.</p>")
+        .append("<p class=\"cause\"><strong>Root cause:</strong> ")
+        .append(Html.text(e.path("root_cause").asText()))
+        .append("</p>");
+    if (!e.path("fix").asText().isBlank()) {
+      sb.append("<p><strong>Suggested fix:</strong> ")
+          .append(Html.text(e.path("fix").asText()))
+          .append("</p>");
+    }
+    if (e.path("evidence").size() > 0) {
+      sb.append("<p>Cited lines: ");
+      boolean first = true;
+      for (JsonNode ev : e.path("evidence")) {
+        String job = ev.path("job").asText();
+        long line = ev.path("line").asLong();
+        Optional<String> at = findingAt(doc.path("findings"), job, line);
+        sb.append(first ? "" : ", ");
+        first = false;
+        if (at.isPresent()) {
+          sb.append("<a href=\"#finding-").append(Html.attr(at.get())).append("\">");
+        }
+        sb.append(Html.text(job)).append(':').append(line);
+        if (at.isPresent()) {
+          sb.append("</a>");
+        }
+      }
+      sb.append("</p>");
+    }
+    if (!e.path("verified").asBoolean(true)) {
+      sb.append("<p class=\"notice\">Some lines it cites were not among those it was sent;")
+          .append(" they are left out.</p>");
+    }
+    sb.append("</section>");
+  }
+
+  private static Optional<String> findingAt(JsonNode findings, String job, long line) {
+    for (JsonNode f : findings) {
+      if (f.path("job").asText().equals(job)
+          && f.path("line").asLong() <= line
+          && line <= f.path("end_line").asLong()) {
+        return Optional.of(f.path("id").asText());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void warnings(StringBuilder sb, JsonNode warnings) {
+    if (warnings.isEmpty()) {
+      return;
+    }
+    sb.append("<section class=\"warnings\" aria-labelledby=\"warn-h\">")
+        .append("<h2 id=\"warn-h\">Warnings</h2><ul>");
+    for (JsonNode w : warnings) {
+      sb.append("<li>").append(Html.text(w.asText())).append("</li>");
+    }
+    sb.append("</ul></section>");
+  }
+
+  private static void findings(StringBuilder sb, JsonNode doc, Optional<String> ci, String search) {
+    JsonNode all = doc.path("findings");
+    int total = doc.path("total_findings").asInt(all.size());
+    String needle = search.strip().toLowerCase(Locale.ROOT);
+    sb.append("<section class=\"findings\" aria-labelledby=\"find-h\">")
+        .append("<h2 id=\"find-h\">Findings</h2>")
+        .append("<form class=\"filters\" method=\"get\" role=\"search\">")
+        .append("<label>Search the findings <input type=\"search\" id=\"search\" name=\"q\"")
+        .append(" value=\"")
+        .append(Html.attr(search))
+        .append("\"></label><button type=\"submit\">Search</button></form>");
+    int shown = 0;
+    StringBuilder list = new StringBuilder(all.size() * 2048);
+    for (JsonNode f : all) {
+      if (!needle.isEmpty() && !contains(f, needle)) {
+        continue;
+      }
+      shown++;
+      finding(list, f, ci);
+    }
+    sb.append("<p class=\"count\">");
+    if (total == 0) {
+      sb.append("No findings.");
+    } else {
+      sb.append(shown).append(" of ").append(total).append(total == 1 ? " finding" : " findings");
+      if (total > all.size()) {
+        sb.append(" (the page shows the first ").append(all.size()).append(")");
+      }
+      sb.append(". Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> context, ")
+          .append("<kbd>y</kbd> copy, <kbd>o</kbd> open in CI, <kbd>?</kbd> help.");
+    }
+    sb.append("</p><ol class=\"findings\">").append(list).append("</ol></section>");
+  }
+
+  private static boolean contains(JsonNode f, String needle) {
+    for (JsonNode line : f.path("block")) {
+      if (line.asText().toLowerCase(Locale.ROOT).contains(needle)) {
+        return true;
+      }
+    }
+    return f.path("job").asText().toLowerCase(Locale.ROOT).contains(needle)
+        || f.path("step").asText().toLowerCase(Locale.ROOT).contains(needle);
+  }
+
+  private static void finding(StringBuilder sb, JsonNode f, Optional<String> ci) {
+    String id = "finding-" + f.path("id").asText();
+    String eid = Html.attr(id);
+    int tier = f.path("tier").asInt();
+    long line = f.path("line").asLong();
+    long end = f.path("end_line").asLong();
+    sb.append("<li class=\"finding tier-")
+        .append(tier)
+        .append("\" id=\"")
+        .append(eid)
+        .append("\" tabindex=\"-1\"");
+    ci.ifPresent(u -> sb.append(" data-ci=\"").append(Html.attr(u)).append('"'));
+    sb.append("><div class=\"head\"><a class=\"permalink\" href=\"#")
+        .append(eid)
+        .append("\" title=\"Permalink\">#")
+        .append(f.path("rank").asInt())
+        .append("</a> <span class=\"tier\">tier ")
+        .append(tier)
+        .append("</span> <span class=\"conf\">")
+        .append(String.format(Locale.ROOT, "%.2f", f.path("confidence").asDouble()))
+        .append("</span> <span class=\"sev sev-")
+        .append(Html.attr(f.path("severity").asText().replaceAll("[^a-z]", "")))
+        .append("\">")
+        .append(Html.text(f.path("severity").asText()))
+        .append("</span>");
+    novelty(sb, f);
+    sb.append("</div><h3 class=\"msg\"><code>")
+        .append(Html.text(f.path("message").asText()))
+        .append("</code></h3><p class=\"where\"><span class=\"job\">")
+        .append(Html.text(f.path("job").asText()))
+        .append("</span>");
+    String step = f.path("step").asText();
+    if (!step.isBlank()) {
+      sb.append(" › <span class=\"step\">").append(Html.text(step)).append("</span>");
+    }
+    if (line > 0) {
+      sb.append(" · line").append(end > line ? "s " : " ").append(line);
+      if (end > line) {
+        sb.append("–").append(end);
+      }
+    }
+    if (f.path("recurrence").asInt() > 1) {
+      sb.append(" · ×").append(f.path("recurrence").asInt()).append(" in this build");
+    }
+    JsonNode h = f.path("history");
+    String hash = f.path("hash").asText();
+    if (h.isObject()) {
+      sb.append(" · <a class=\"seen\" href=\"/failures?hash=")
+          .append(Html.attr(Html.query(hash)))
+          .append("\">seen in ")
+          .append(h.path("builds_seen").asInt())
+          .append(" of the last ")
+          .append(h.path("builds_known").asInt())
+          .append(" builds</a>");
+    } else {
+      sb.append(" · <a class=\"seen\" href=\"/failures?hash=")
+          .append(Html.attr(Html.query(hash)))
+          .append("\">fingerprint</a>");
+    }
+    sb.append("</p>");
+    String blockId = eid + "-lines";
+    sb.append("<pre class=\"block\" id=\"").append(blockId).append("\">");
+    lines(sb, f.path("block"), line, "");
+    sb.append("</pre>");
+    JsonNode pre = f.path("pre_context");
+    JsonNode post = f.path("post_context");
+    if (pre.size() + post.size() > 0) {
+      sb.append("<details class=\"context\"><summary>Context: ")
+          .append(pre.size())
+          .append(" lines before, ")
+          .append(post.size())
+          .append(" after</summary><pre>");
+      lines(sb, pre, line > 0 ? line - pre.size() : 0, "");
+      lines(sb, f.path("block"), line, "hit");
+      lines(sb, post, line > 0 ? end + 1 : 0, "");
+      sb.append("</pre></details>");
+    }
+    sb.append("<div class=\"actions\"><button type=\"button\" class=\"copy\" data-copy=\"")
+        .append(blockId)
+        .append("\">Copy lines</button>");
+    if (ci.isPresent()) {
+      sb.append(" <a class=\"open-ci\" rel=\"noopener noreferrer\" target=\"_blank\" href=\"")
+          .append(Html.attr(ci.get()))
+          .append("\">Open in CI</a>");
+    }
+    sb.append("</div></li>");
+  }
+
+  /**
+   * Novelty against the last green build, when the document has it: a clean spot for the field
+   * {@code novelty} of the baseline work. Absent, nothing is shown.
+   */
+  private static void novelty(StringBuilder sb, JsonNode f) {
+    JsonNode n = f.path("novelty");
+    if (n.isMissingNode() || n.isNull()) {
+      return;
+    }
+    String v = n.isTextual() ? n.asText() : n.path("state").asText(n.toString());
+    sb.append(" <span class=\"novelty\">").append(Html.text(v)).append("</span>");
+  }
+
+  private static void lines(StringBuilder sb, JsonNode lines, long first, String cls) {
+    long n = first;
+    for (JsonNode l : lines) {
+      sb.append("<span class=\"l");
+      if (!cls.isEmpty()) {
+        sb.append(' ').append(cls);
+      }
+      sb.append("\">");
+      if (first > 0) {
+        sb.append("<span class=\"n\" aria-hidden=\"true\">").append(n).append("</span>");
+      }
+      sb.append("<span class=\"t\">");
+      Html.text(sb, l.asText());
+      sb.append("</span></span>\n");
+      n++;
+    }
+  }
+}
