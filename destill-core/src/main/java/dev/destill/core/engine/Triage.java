@@ -295,17 +295,12 @@ public final class Triage {
     // failure, then ranked below it.
     List<String> lines = new ArrayList<>(pre.subList(start, pre.size()));
     lines.add(consequence.message());
-    return Optional.of(
-        tail(
-            job,
-            job,
-            consequence.step(),
-            first,
-            lines,
-            explained
-                ? POLICY.outputBeforeExitExplainedConfidence()
-                : POLICY.outputBeforeExitConfidence(),
-            TAIL));
+    double confidence =
+        explained
+            ? POLICY.outputBeforeExitExplainedConfidence()
+            : POLICY.outputBeforeExitConfidence();
+    Finding tail = tail(job, job, consequence.step(), first, lines, confidence, TAIL);
+    return Optional.of(NoveltyRanking.outputBeforeExit(tail, consequence, POLICY));
   }
 
   private static Finding tail(
