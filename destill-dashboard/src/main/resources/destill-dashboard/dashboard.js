@@ -138,6 +138,10 @@
     if (b) {
       copyText(linesOf(b.dataset.copy), b);
     }
+    var l = e.target.closest && e.target.closest('button.copy-link');
+    if (l) {
+      copyText(location.origin + location.pathname + location.search + '#' + l.dataset.anchor, l);
+    }
     var h = e.target.closest && e.target.closest('button.help-open');
     if (h) {
       help();

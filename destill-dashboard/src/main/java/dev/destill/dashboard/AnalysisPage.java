@@ -1,7 +1,6 @@
 package dev.destill.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.destill.server.analysis.Labels;
 import dev.destill.server.analysis.Status;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,7 +32,8 @@ final class AnalysisPage {
     if (title.isBlank()) {
       title = doc.path("input").asText(rid);
     }
-    Optional<String> ci = ciLink(doc.path("input").asText());
+    String input = doc.path("input").asText();
+    Optional<String> ci = CiLinks.build(input);
     Status status = Status.parse(doc.path("status").asText()).orElse(Status.PENDING);
     sb.append("<h1 class=\"title\">").append(Html.text(title)).append("</h1>");
     sb.append("<p class=\"meta\">");
@@ -43,7 +43,7 @@ final class AnalysisPage {
       sb.append(" · <a class=\"ci\" rel=\"noopener noreferrer\" target=\"_blank\" href=\"")
           .append(Html.attr(ci.get()))
           .append("\">Open the build on ")
-          .append(Html.text(host(ci.get())))
+          .append(Html.text(CiLinks.host(ci.get())))
           .append("</a>");
     }
     sb.append(" · <a href=\"/api/v1/analyses/")
@@ -60,23 +60,11 @@ final class AnalysisPage {
           .append("</p>");
     }
     jobs(sb, doc.path("jobs"));
+    baseline(sb, doc.path("baseline"));
     explanation(sb, doc);
     warnings(sb, doc.path("warnings"));
-    findings(sb, doc, ci, search);
+    findings(sb, doc, input, search);
     return sb.toString();
-  }
-
-  /** The build URL as a link, when it is a build URL of a CI provider on its own host. */
-  static Optional<String> ciLink(String input) {
-    Labels l = Labels.ofUrl(input);
-    if (l.provider().isEmpty() || l.provider().equals("upload")) {
-      return Optional.empty();
-    }
-    return Html.externalLink(input);
-  }
-
-  private static String host(String url) {
-    return java.net.URI.create(url).getHost();
   }
 
   private static void jobs(StringBuilder sb, JsonNode jobs) {
@@ -176,7 +164,51 @@ final class AnalysisPage {
     sb.append("</ul></section>");
   }
 
-  private static void findings(StringBuilder sb, JsonNode doc, Optional<String> ci, String search) {
+  /**
+   * The passing build the failed jobs were compared with ({@code baseline}), when the document
+   * says: which one, how it was chosen, and how many lines it knew; or why there was none.
+   */
+  private static void baseline(StringBuilder sb, JsonNode b) {
+    if (!b.isObject()) {
+      return;
+    }
+    sb.append("<section class=\"baseline\" aria-labelledby=\"base-h\">")
+        .append("<h2 id=\"base-h\">Baseline</h2><p>");
+    String note = b.path("note").asText();
+    if (!b.path("found").asBoolean(b.hasNonNull("source"))) {
+      sb.append("No passing build to compare with");
+      if (!note.isBlank()) {
+        sb.append(" (").append(Html.text(note)).append(')');
+      }
+      sb.append(": every finding's novelty is unknown.</p></section>");
+      return;
+    }
+    String source = b.path("source").asText();
+    sb.append("Compared with ");
+    Optional<String> link = CiLinks.build(source);
+    if (link.isPresent()) {
+      sb.append("<a class=\"base\" rel=\"noopener noreferrer\" target=\"_blank\" href=\"")
+          .append(Html.attr(link.get()))
+          .append("\">")
+          .append(Html.text(source))
+          .append("</a>");
+    } else {
+      sb.append("<span class=\"base\">").append(Html.text(source)).append("</span>");
+    }
+    if (!note.isBlank()) {
+      sb.append(" (").append(Html.text(note)).append(')');
+    }
+    sb.append(": ")
+        .append(b.path("jobs").asInt())
+        .append(b.path("jobs").asInt() == 1 ? " failed job" : " failed jobs")
+        .append(" compared, <span class=\"lines-known\">")
+        .append(b.path("lines_known").asLong())
+        .append("</span> lines it also had, <span class=\"lines-new\">")
+        .append(b.path("lines_new").asLong())
+        .append("</span> new.</p></section>");
+  }
+
+  private static void findings(StringBuilder sb, JsonNode doc, String input, String search) {
     JsonNode all = doc.path("findings");
     int total = doc.path("total_findings").asInt(all.size());
     String needle = search.strip().toLowerCase(Locale.ROOT);
@@ -194,7 +226,7 @@ final class AnalysisPage {
         continue;
       }
       shown++;
-      finding(list, f, ci);
+      finding(list, f, CiLinks.at(input, f.path("line").asLong()));
     }
     sb.append("<p class=\"count\">");
     if (total == 0) {
@@ -299,26 +331,45 @@ final class AnalysisPage {
     }
     sb.append("<div class=\"actions\"><button type=\"button\" class=\"copy\" data-copy=\"")
         .append(blockId)
-        .append("\">Copy lines</button>");
+        .append("\">Copy lines</button> <button type=\"button\" class=\"copy-link\"")
+        .append(" data-anchor=\"")
+        .append(eid)
+        .append("\">Copy link</button>");
     if (ci.isPresent()) {
       sb.append(" <a class=\"open-ci\" rel=\"noopener noreferrer\" target=\"_blank\" href=\"")
           .append(Html.attr(ci.get()))
-          .append("\">Open in CI</a>");
+          .append("\">Open in CI")
+          .append(ci.get().contains("#L") ? " at line " + line : "")
+          .append(" (")
+          .append(Html.text(CiLinks.host(ci.get())))
+          .append(")</a>");
     }
     sb.append("</div></li>");
   }
 
   /**
-   * Novelty against the last green build, when the document has it: a clean spot for the field
-   * {@code novelty} of the baseline work. Absent, nothing is shown.
+   * Novelty against the baseline (the last green build), when the document has it: {@code new} (the
+   * passing build did not have the line), {@code known} (it did) or {@code unknown} (nothing to
+   * compare with). Absent, nothing is shown; another value is shown as text, unstyled.
    */
   private static void novelty(StringBuilder sb, JsonNode f) {
     JsonNode n = f.path("novelty");
-    if (n.isMissingNode() || n.isNull()) {
+    if (!n.isTextual() || n.asText().isBlank()) {
       return;
     }
-    String v = n.isTextual() ? n.asText() : n.path("state").asText(n.toString());
-    sb.append(" <span class=\"novelty\">").append(Html.text(v)).append("</span>");
+    String v = n.asText();
+    String title =
+        switch (v) {
+          case "new" -> "not in the passing build compared with";
+          case "known" -> "the passing build compared with has it too";
+          case "unknown" -> "no passing build to compare with";
+          default -> "";
+        };
+    sb.append(" <span class=\"novelty");
+    if (!title.isEmpty()) {
+      sb.append(" nov-").append(v).append("\" title=\"").append(title);
+    }
+    sb.append("\">").append(Html.text(v)).append("</span>");
   }
 
   private static void lines(StringBuilder sb, JsonNode lines, long first, String cls) {
