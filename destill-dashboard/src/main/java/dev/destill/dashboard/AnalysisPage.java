@@ -26,7 +26,8 @@ final class AnalysisPage {
    * @param search show only findings whose lines contain this (case-insensitive); blank: all
    */
   static String body(JsonNode doc, String search) {
-    StringBuilder sb = new StringBuilder(64 * 1024);
+    // Sized for the findings' lines (about 12 KiB of HTML each with their context), grown rarely.
+    StringBuilder sb = new StringBuilder(64 * 1024 + doc.path("findings").size() * 12 * 1024);
     String rid = doc.path("request_id").asText();
     String title = doc.path("title").asText();
     if (title.isBlank()) {
@@ -86,7 +87,7 @@ final class AnalysisPage {
           .append("</span></td><td data-label=\"Lines\" class=\"num\">")
           .append(j.path("lines").asLong())
           .append("</td><td data-label=\"Exit\" class=\"num\">")
-          .append(j.has("exit_status") ? String.valueOf(j.path("exit_status").asInt()) : "–")
+          .append(j.has("exit_status") ? String.valueOf(j.path("exit_status").asInt()) : "&ndash;")
           .append("</td></tr>");
     }
     sb.append("</tbody></table></section>");
@@ -220,13 +221,10 @@ final class AnalysisPage {
         .append(Html.attr(search))
         .append("\"></label><button type=\"submit\">Search</button></form>");
     int shown = 0;
-    StringBuilder list = new StringBuilder(all.size() * 2048);
     for (JsonNode f : all) {
-      if (!needle.isEmpty() && !contains(f, needle)) {
-        continue;
+      if (needle.isEmpty() || contains(f, needle)) {
+        shown++;
       }
-      shown++;
-      finding(list, f, CiLinks.at(input, f.path("line").asLong()));
     }
     sb.append("<p class=\"count\">");
     if (total == 0) {
@@ -239,7 +237,14 @@ final class AnalysisPage {
       sb.append(". Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> context, ")
           .append("<kbd>y</kbd> copy, <kbd>o</kbd> open in CI, <kbd>?</kbd> help.");
     }
-    sb.append("</p><ol class=\"findings\">").append(list).append("</ol></section>");
+    sb.append("</p><ol class=\"findings\">");
+    java.util.function.LongFunction<Optional<String>> ci = CiLinks.forInput(input);
+    for (JsonNode f : all) {
+      if (needle.isEmpty() || contains(f, needle)) {
+        finding(sb, f, ci.apply(f.path("line").asLong()));
+      }
+    }
+    sb.append("</ol></section>");
   }
 
   private static boolean contains(JsonNode f, String needle) {
@@ -271,9 +276,9 @@ final class AnalysisPage {
         .append("</a> <span class=\"tier\">tier ")
         .append(tier)
         .append("</span> <span class=\"conf\">")
-        .append(String.format(Locale.ROOT, "%.2f", f.path("confidence").asDouble()))
+        .append(twoPlaces(f.path("confidence").asDouble()))
         .append("</span> <span class=\"sev sev-")
-        .append(Html.attr(f.path("severity").asText().replaceAll("[^a-z]", "")))
+        .append(cssName(f.path("severity").asText()))
         .append("\">")
         .append(Html.text(f.path("severity").asText()))
         .append("</span>");
@@ -285,12 +290,12 @@ final class AnalysisPage {
         .append("</span>");
     String step = f.path("step").asText();
     if (!step.isBlank()) {
-      sb.append(" › <span class=\"step\">").append(Html.text(step)).append("</span>");
+      sb.append(" &rsaquo; <span class=\"step\">").append(Html.text(step)).append("</span>");
     }
     if (line > 0) {
       sb.append(" · line").append(end > line ? "s " : " ").append(line);
       if (end > line) {
-        sb.append("–").append(end);
+        sb.append("&ndash;").append(end);
       }
     }
     if (f.path("recurrence").asInt() > 1) {
@@ -370,6 +375,27 @@ final class AnalysisPage {
       sb.append(" nov-").append(v).append("\" title=\"").append(title);
     }
     sb.append("\">").append(Html.text(v)).append("</span>");
+  }
+
+  /** {@code v} with two decimals, as {@code %.2f} gives it (0..1 here). */
+  static String twoPlaces(double v) {
+    long c = Math.round(v * 100);
+    String sign = c < 0 ? "-" : "";
+    c = Math.abs(c);
+    long frac = c % 100;
+    return sign + (c / 100) + "." + (frac < 10 ? "0" : "") + frac;
+  }
+
+  /** The letters a to z of {@code s}, for a class name. */
+  private static String cssName(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static void lines(StringBuilder sb, JsonNode lines, long first, String cls) {

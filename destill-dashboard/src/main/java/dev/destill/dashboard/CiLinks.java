@@ -77,6 +77,16 @@ final class CiLinks {
     }
   }
 
+  /** {@link #at} for every line of one input, the URL read once. */
+  static java.util.function.LongFunction<Optional<String>> forInput(String input) {
+    Optional<String> base = at(input, 0);
+    if (base.isEmpty()) {
+      return line -> base;
+    }
+    boolean lines = !base.get().equals(at(input, 1).orElse(base.get()));
+    return line -> lines && line > 0 ? Optional.of(base.get() + "#L" + line) : base;
+  }
+
   /** The host of a link this class made, as the page names it. */
   static String host(String link) {
     String h = URI.create(link).getHost();

@@ -169,6 +169,18 @@ public final class Dashboard implements Routes {
         });
   }
 
+  /**
+   * The whole HTML of an analysis's page for its API document, as {@code GET /analyses/{id}}
+   * answers it to a reader without a session: the document parsed and rendered. For the benchmark
+   * of the page (bench's {@code AnalysisPageBenchmark}).
+   *
+   * @throws IOException when the document is not JSON
+   */
+  public static String analysisPage(String document) throws IOException {
+    JsonNode n = Summaries.JSON.readTree(document);
+    return Layout.page("Analysis", Layout.Nav.NONE, AnalysisPage.body(n, ""), "", false);
+  }
+
   /** A page that answers 404, with its body. */
   private static final class NotFound extends RuntimeException {
     private static final long serialVersionUID = 1L;

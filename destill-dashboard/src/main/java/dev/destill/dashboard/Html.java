@@ -41,7 +41,13 @@ public final class Html {
 
   private static void escape(StringBuilder out, String s, boolean markControls) {
     int n = s.length();
-    for (int i = 0; i < n; i++) {
+    // Most log text needs nothing: its plain start is copied at once.
+    int plain = 0;
+    while (plain < n && isPlain(s.charAt(plain))) {
+      plain++;
+    }
+    out.append(s, 0, plain);
+    for (int i = plain; i < n; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '&' -> out.append("&amp;");
@@ -61,7 +67,7 @@ public final class Html {
           } else if (isControl(c)) {
             String code = String.format(Locale.ROOT, "U+%04X", (int) c);
             if (markControls) {
-              out.append("<span class=\"ctl\">⟨").append(code).append("⟩</span>");
+              out.append("<span class=\"ctl\">&#10216;").append(code).append("&#10217;</span>");
             } else {
               out.append('⟨').append(code).append('⟩');
             }
@@ -71,6 +77,14 @@ public final class Html {
         }
       }
     }
+  }
+
+  /** True for a character that is shown as it is. */
+  private static boolean isPlain(char c) {
+    if (c < 0x80) {
+      return c >= 0x20 && c != 0x7f && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+    }
+    return !Character.isSurrogate(c) && !isControl(c);
   }
 
   /** True for characters that would act on the page rather than show: controls and bidi marks. */

@@ -36,7 +36,7 @@ class AnalysisPageTest {
         .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
         .contains("&lt;img src=x onerror=alert(2)&gt;")
         .contains("&amp;amp; &amp;lt;b&amp;gt;")
-        .contains("⟨U+202E⟩")
+        .contains("&#10216;U+202E&#10217;")
         .contains("&quot;&gt;&lt;svg onload=alert(4)&gt;")
         .contains("\uFFFD");
     // No tag the page has carries an event handler: log text never becomes an attribute.
@@ -192,6 +192,15 @@ class AnalysisPageTest {
     String html = AnalysisPage.body(doc, "nullpointer");
     assertThat(html).contains("1 of 3 findings").contains("NullPointerException here");
     assertThat(html).doesNotContain("cannot find symbol 1<");
+  }
+
+  @Test
+  void shouldShowConfidenceWithTwoDecimals() {
+    for (double v : new double[] {0, 0.005, 0.1, 0.456, 0.99, 0.999, 1}) {
+      assertThat(AnalysisPage.twoPlaces(v))
+          .as("%s", v)
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", v));
+    }
   }
 
   private static java.util.List<String> hrefs(String html) {

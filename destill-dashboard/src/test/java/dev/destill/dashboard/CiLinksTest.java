@@ -22,6 +22,22 @@ class CiLinksTest {
   }
 
   @Test
+  void shouldGiveTheSameLinksReadOnceForAllLines() {
+    for (String u :
+        new String[] {
+          "https://gitlab.com/g/r/-/jobs/5",
+          "https://github.com/a/b/actions/runs/1",
+          "https://buildkite.com/o/p/builds/9",
+          "javascript:alert(1)"
+        }) {
+      var once = CiLinks.forInput(u);
+      for (long line : new long[] {0, 1, 77}) {
+        assertThat(once.apply(line)).as(u + " " + line).isEqualTo(CiLinks.at(u, line));
+      }
+    }
+  }
+
+  @Test
   void shouldNotLinkAnythingElse() {
     for (String bad :
         new String[] {
