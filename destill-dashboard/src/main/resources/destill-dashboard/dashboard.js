@@ -252,6 +252,40 @@
     });
   }
 
+  // The stats page: lines and errors of one source per bucket.
+  function drawStats() {
+    if (typeof window.uPlot !== 'function') {
+      return;
+    }
+    var colors = palette();
+    var cs = getComputedStyle(root);
+    var bad = cs.getPropertyValue('--bad').trim() || '#b3261e';
+    document.querySelectorAll('.stats-chart[data-xs]').forEach(function (el) {
+      var xs = JSON.parse(el.dataset.xs);
+      var lines = JSON.parse(el.dataset.lines);
+      var errors = JSON.parse(el.dataset.errors);
+      if (el.chart) {
+        el.chart.destroy();
+      }
+      el.chart = new window.uPlot({
+        width: Math.max(240, el.clientWidth || 600),
+        height: 160,
+        cursor: { show: false },
+        scales: { x: { time: true } },
+        axes: [
+          { stroke: colors.muted, grid: { stroke: colors.grid }, ticks: { stroke: colors.grid } },
+          { stroke: colors.muted, grid: { stroke: colors.grid }, ticks: { stroke: colors.grid } }
+        ],
+        series: [
+          {},
+          { label: 'lines', stroke: colors.accent, width: 2, points: { show: false } },
+          { label: 'errors', stroke: bad, width: 2, points: { show: false } }
+        ]
+      }, [xs, lines, errors], el);
+      el.dataset.drawn = 'true';
+    });
+  }
+
   // A permalink (#finding-ID) selects its finding, on load and when the anchor changes.
   function selectAnchor() {
     var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
@@ -268,10 +302,14 @@
     selectAnchor();
     window.addEventListener('hashchange', selectAnchor);
     drawCharts();
+    drawStats();
     var timer = null;
     window.addEventListener('resize', function () {
       clearTimeout(timer);
-      timer = setTimeout(drawCharts, 200);
+      timer = setTimeout(function () {
+        drawCharts();
+        drawStats();
+      }, 200);
     });
     // A live update replaces the rows: the selected one stays selected (and focused).
     var kept = null;

@@ -1,6 +1,9 @@
 package dev.destill.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.destill.core.stats.StatsQuery;
+import dev.destill.core.stats.StatsReport;
+import dev.destill.core.stats.StatsStore;
 import dev.destill.server.Routes;
 import dev.destill.server.ServerSettings;
 import dev.destill.server.analysis.Analyses;
@@ -42,21 +45,23 @@ public final class Dashboard implements Routes {
   private final Summaries summaries;
   private final AnalysesPage list;
   private final Recurring recurring;
-  private final Supplier<Optional<JsonNode>> stats;
+  private final Optional<StatsStore> stats;
+  private final Clock clock;
   private final Assets assets = Assets.load();
   private BooleanSupplier draining = () -> false;
 
   /**
-   * @param stats the hot stats document when the server has live stats; empty when it has none
+   * @param stats the hot stats when the server has live sources; empty when it has none
    */
   public Dashboard(
-      Analyses analyses, ServerSettings settings, Clock clock, Supplier<Optional<JsonNode>> stats) {
+      Analyses analyses, ServerSettings settings, Clock clock, Optional<StatsStore> stats) {
     this.analyses = analyses;
     this.auth = new Auth(settings, clock);
     this.summaries = new Summaries(analyses);
     this.list = new AnalysesPage(analyses, summaries);
     this.recurring = new Recurring(analyses, summaries, clock);
     this.stats = stats;
+    this.clock = clock;
   }
 
   @Override
@@ -84,8 +89,7 @@ public final class Dashboard implements Routes {
                   return RecurringPage.body(
                       recurring.top(days, hash, RecurringPage.SHOWN), days, hash);
                 }));
-    routes.get(
-        "/stats", ctx -> page(ctx, "Stats", Layout.Nav.STATS, () -> StatsPage.body(stats.get())));
+    routes.get("/stats", ctx -> page(ctx, "Stats", Layout.Nav.STATS, () -> stats(ctx)));
     routes.get("/events/analyses", this::events);
   }
 
@@ -207,6 +211,23 @@ public final class Dashboard implements Routes {
     }
     return new AnalysesPage.Filter(
         provider, param(ctx, "pipeline"), param(ctx, "branch"), status, param(ctx, "q"), offset);
+  }
+
+  private String stats(Context ctx) {
+    int hours = 1;
+    try {
+      int h = Integer.parseInt(param(ctx, "hours"));
+      if (StatsPage.WINDOWS.containsKey(h)) {
+        hours = h;
+      }
+    } catch (NumberFormatException e) {
+      // the last hour
+    }
+    Instant now = clock.instant();
+    StatsQuery q =
+        StatsQuery.last(now, Duration.ofHours(hours), StatsPage.WINDOWS.get(hours), StatsPage.TOP);
+    int h = hours;
+    return StatsPage.body(stats.map(s -> StatsReport.of(s, q, now)), h);
   }
 
   private static int days(Context ctx) {

@@ -69,7 +69,7 @@ class DashboardServerTest {
             analyses,
             new ServerMetrics(),
             clock,
-            List.of(new Dashboard(analyses, s, clock, Optional::empty)));
+            List.of(new Dashboard(analyses, s, clock, Optional.empty())));
   }
 
   private HttpResponse<String> get(String path, String... headers) throws Exception {

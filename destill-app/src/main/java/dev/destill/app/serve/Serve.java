@@ -59,8 +59,9 @@ public final class Serve implements AutoCloseable {
                 settings.maxQueuedAnalyses());
     try {
       List<Routes> routes = new java.util.ArrayList<>(extra);
-      // The web dashboard reads the same analyses as the API; this server has no hot stats yet.
-      routes.add(new Dashboard(analyses, settings, services.clock(), java.util.Optional::empty));
+      // The web dashboard reads the same analyses as the API; serve wires no hot stats yet (its
+      // stats page says so), the live sources will hand their StatsStore here.
+      routes.add(new Dashboard(analyses, settings, services.clock(), java.util.Optional.empty()));
       DestillServer server =
           DestillServer.start(settings, analyses, metrics, services.clock(), routes);
       return new Serve(server, analyses, distributed);
