@@ -105,7 +105,9 @@ final class AnalysisPage {
         .append(", confidence ")
         .append(Html.text(e.path("confidence").asText()));
     if (e.path("cached").asBoolean()) {
-      sb.append(", reused from ").append(Html.text(e.path("cached_from").asText()));
+      String from = e.path("cached_from").asText();
+      sb.append(", reused from ")
+          .append(from.isBlank() ? "an earlier analysis of the same failure" : Html.text(from));
     }
     sb.append(". Check it against the lines it cites.</p>")
         .append("<p class=\"cause\"><strong>Root cause:</strong> ")
@@ -303,7 +305,7 @@ final class AnalysisPage {
     }
     JsonNode h = f.path("history");
     String hash = f.path("hash").asText();
-    if (h.isObject()) {
+    if (h.isObject() && h.path("builds_known").asInt() > 0) {
       sb.append(" · <a class=\"seen\" href=\"/failures?hash=")
           .append(Html.attr(Html.query(hash)))
           .append("\">seen in ")
@@ -411,7 +413,8 @@ final class AnalysisPage {
       }
       sb.append("<span class=\"t\">");
       Html.text(sb, l.asText());
-      sb.append("</span></span>\n");
+      // Each line is a block (the style sheet's), so no newline between them.
+      sb.append("</span></span>");
       n++;
     }
   }

@@ -115,7 +115,7 @@ final class RecurringPage {
               for (String line : s.block()) {
                 sb.append("<span class=\"l\"><span class=\"t\">");
                 Html.text(sb, line);
-                sb.append("</span></span>\n");
+                sb.append("</span></span>");
               }
               sb.append("</pre></figure>");
             });

@@ -143,6 +143,15 @@ class AnalysisPageTest {
             "<a class=\"seen\" href=\"/failures?hash="
                 + f.path("hash").asText()
                 + "\">seen in 3 of the last 20 builds</a>");
+    // No earlier build known: no "0 of the last 0", the fingerprint's link alone.
+    h.put("builds_seen", 0);
+    h.put("builds_known", 0);
+    assertThat(AnalysisPage.body(doc, ""))
+        .doesNotContain("of the last 0")
+        .contains(
+            "<a class=\"seen\" href=\"/failures?hash="
+                + f.path("hash").asText()
+                + "\">fingerprint</a>");
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class StoredAnalyses implements Analyses {
   final List<Listing> listings = new CopyOnWriteArrayList<>();
   final Map<String, String> documents = new ConcurrentHashMap<>();
+  final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   final List<Query> asked = new CopyOnWriteArrayList<>();
 
   @Override
@@ -30,7 +31,7 @@ final class StoredAnalyses implements Analyses {
 
   @Override
   public Optional<Snapshot> snapshot(String requestId) {
-    return Optional.empty();
+    return Optional.ofNullable(snapshots.get(requestId));
   }
 
   @Override
