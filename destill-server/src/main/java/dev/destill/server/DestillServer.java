@@ -148,7 +148,7 @@ public final class DestillServer implements AutoCloseable {
               hooks.register(routes);
               api.register(routes);
               for (Routes r : extra) {
-                r.register(routes);
+                r.register(routes, server::isDraining);
               }
             });
     try {

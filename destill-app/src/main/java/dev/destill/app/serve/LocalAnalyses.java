@@ -59,6 +59,9 @@ public final class LocalAnalyses implements Analyses {
   /** Requests of the history a listing looks through. */
   private static final int LISTED = 5_000;
 
+  /** The most stored analyses one listing reads (a filter that matches few reads up to this). */
+  private static final int MAX_LISTED = 1_000_000;
+
   private final List<CiProvider> remote;
   private final UploadProvider uploads = new UploadProvider();
   private final AnalysisService service;
@@ -269,13 +272,26 @@ public final class LocalAnalyses implements Analyses {
         seen.add(e.id);
       }
     }
-    for (RequestRecord r : history.recentRequests(LISTED)) {
-      if (seen.add(r.id())) {
-        all.add(listing(r, Labels.ofUrl(r.target())));
+    // The store keeps them newest first: read as many as the page needs (its offset and limit,
+    // more when filters leave some out), never the whole history.
+    long wanted = (long) q.offset() + q.limit();
+    int read = (int) Math.min(MAX_LISTED, Math.max(LISTED, wanted + all.size()));
+    while (true) {
+      List<Listing> page = new ArrayList<>(all);
+      Set<String> ids = new HashSet<>(seen);
+      List<RequestRecord> stored = history.recentRequests(read);
+      for (RequestRecord r : stored) {
+        if (ids.add(r.id())) {
+          page.add(listing(r, Labels.ofUrl(r.target())));
+        }
       }
+      page.sort(Comparator.comparing(Listing::created).reversed());
+      List<Listing> matching = page.stream().filter(q::matches).toList();
+      if (matching.size() >= wanted || stored.size() < read || read >= MAX_LISTED) {
+        return matching.stream().skip(q.offset()).limit(q.limit()).toList();
+      }
+      read = (int) Math.min(MAX_LISTED, (long) read * 4);
     }
-    all.sort(Comparator.comparing(Listing::created).reversed());
-    return all.stream().filter(q::matches).skip(q.offset()).limit(q.limit()).toList();
   }
 
   static Listing listing(RequestRecord r, Labels labels) {

@@ -3,6 +3,7 @@ package dev.destill.app.serve;
 import dev.destill.app.config.Settings;
 import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
+import dev.destill.dashboard.Dashboard;
 import dev.destill.server.DestillServer;
 import dev.destill.server.Routes;
 import dev.destill.server.ServerMetrics;
@@ -58,8 +59,12 @@ public final class Serve implements AutoCloseable {
                 settings.maxQueuedAnalyses(),
                 s.llmEnv());
     try {
+      List<Routes> routes = new java.util.ArrayList<>(extra);
+      // The web dashboard reads the same analyses as the API; serve wires no hot stats yet (its
+      // stats page says so), the live sources will hand their StatsStore here.
+      routes.add(new Dashboard(analyses, settings, services.clock(), java.util.Optional.empty()));
       DestillServer server =
-          DestillServer.start(settings, analyses, metrics, services.clock(), extra);
+          DestillServer.start(settings, analyses, metrics, services.clock(), routes);
       return new Serve(server, analyses, distributed);
     } catch (RuntimeException e) {
       analyses.close();
