@@ -107,6 +107,9 @@ final class BaselineReader {
     }
     CiProvider p = provider(target, providers);
     boolean local = p.id().equals(ProviderId.LOCAL);
+    if (local && !Files.exists(Path.of(target))) {
+      throw new DestillException.BadInput("--baseline " + target + ": no such file or directory");
+    }
     // The baseline's own resolution is not the analysis's: only its warnings are passed on.
     Build build =
         p.fetchBuild(
