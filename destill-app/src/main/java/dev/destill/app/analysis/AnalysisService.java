@@ -171,8 +171,17 @@ public final class AnalysisService {
       Instant started) {
     int analyzers = request.parallelism();
     InMemoryBaselines baselines = new InMemoryBaselines();
+    // The baseline's warnings (a log that is gone, a failed lookup) are the report's too.
+    List<String> baselineWarnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Consumer<ProgressEvent> baselineProgress =
+        e -> {
+          if (e instanceof ProgressEvent.Warning w && !baselineWarnings.contains(w.message())) {
+            baselineWarnings.add(w.message());
+          }
+          watcher.progress(e);
+        };
     Optional<BaselineReader.Resolved> baseline =
-        BaselineReader.resolve(request.baseline(), request.targets(), providers, watcher::progress);
+        BaselineReader.resolve(request.baseline(), request.targets(), providers, baselineProgress);
     baseline.ifPresent(b -> baselines.register(requestId, b.loader()));
     agents.add(
         new IngestAgent(
@@ -208,6 +217,11 @@ public final class AnalysisService {
     AnalysisReport report = report(store, done, request, started, watcher.events());
     if (baseline.isPresent()) {
       report = report.withBaseline(summary(baseline.get(), baselines.counts(requestId)));
+    }
+    for (String w : baselineWarnings) {
+      if (!report.warnings().contains(w)) {
+        report = report.withWarning(w);
+      }
     }
     for (String w : report.warnings()) {
       watcher.progress(new ProgressEvent.Warning(w));
