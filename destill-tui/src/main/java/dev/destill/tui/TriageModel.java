@@ -1,6 +1,7 @@
 package dev.destill.tui;
 
 import dev.destill.core.engine.LineCleaner;
+import dev.destill.core.engine.Novelty;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.ProgressEvent;
@@ -86,6 +87,7 @@ public final class TriageModel {
   private int newSinceRank;
 
   private int tierFilter; // 0 = all, 1 = tier 1, 2 = tiers 1-2
+  private boolean hideKnown; // findings the baseline shows too are hidden
   private String jobFilter = "";
   private Severity severityFilter;
   private Sort sort = Sort.CONFIDENCE;
@@ -366,6 +368,9 @@ public final class TriageModel {
     if (severityFilter != null) {
       parts.add(severityFilter.id() + "+");
     }
+    if (hideKnown) {
+      parts.add("known hidden");
+    }
     return String.join(", ", parts);
   }
 
@@ -588,6 +593,17 @@ public final class TriageModel {
     status = "sorted by " + sort.label;
   }
 
+  /** Hides the findings the baseline shows too (novelty known), or shows them again. */
+  public void toggleHideKnown() {
+    hideKnown = !hideKnown;
+    afterFilter();
+  }
+
+  /** True when findings the baseline shows too are hidden. */
+  public boolean hideKnown() {
+    return hideKnown;
+  }
+
   /** 0 shows every tier, 1 only tier 1, 2 tiers 1 and 2. */
   public void tierFilter(int tier) {
     tierFilter = tier;
@@ -721,6 +737,7 @@ public final class TriageModel {
     tierFilter = 0;
     jobFilter = "";
     severityFilter = null;
+    hideKnown = false;
     afterFilter();
   }
 
@@ -734,6 +751,9 @@ public final class TriageModel {
   }
 
   private boolean visible(Finding f) {
+    if (hideKnown && Novelty.of(f) == Novelty.KNOWN) {
+      return false;
+    }
     return visible(f, tierFilter, jobFilter, severityFilter);
   }
 
