@@ -102,6 +102,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
   String jobState = "failed";
 
   @Option(
+      names = "--baseline",
+      paramLabel = "BASELINE",
+      description =
+          "Compare with a passing run: a log file (or .gz), a directory of logs paired with the"
+              + " targets by file name, a passing build's URL (jobs paired by name and matrix"
+              + " values), or auto: the last green build of the same pipeline on the branch, else"
+              + " the default branch (default: auto, which applies to build URLs). Findings the"
+              + " baseline shows too rank lower; new ones are marked (docs/baseline.md).")
+  String baseline;
+
+  @Option(names = "--no-baseline", description = "Compare with no passing run.")
+  boolean noBaseline;
+
+  @Option(
       names = "--fail-on",
       paramLabel = "CONFIDENCE",
       description =
@@ -181,7 +195,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       err.flush();
     }
     if (tui) {
-      AnalysisRequest request = new AnalysisRequest(targets, parallel);
+      AnalysisRequest request = new AnalysisRequest(targets, parallel, baselineChoice());
       Tui.Result shown =
           Tui.run(
               request.input(),
@@ -204,7 +218,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try {
           report =
               remember(
-                  service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
+                  service.analyze(
+                      new AnalysisRequest(List.of(target), parallel, baselineChoice()), listener),
                   warn(err));
         } catch (DestillException e) {
           // One input that cannot be read does not cost the others their analysis.
@@ -227,7 +242,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
     } else {
       AnalysisReport report =
-          remember(service.analyze(new AnalysisRequest(targets, parallel), listener), warn(err));
+          remember(
+              service.analyze(new AnalysisRequest(targets, parallel, baselineChoice()), listener),
+              warn(err));
       java.util.Optional<AnalysisReport> explained = explained(report, format, out, err);
       if (explained.isEmpty()) {
         out.flush();
@@ -352,7 +369,24 @@ public final class AnalyzeCommand implements Callable<Integer> {
     };
   }
 
+  private dev.destill.app.analysis.BaselineChoice baselineChoice() {
+    if (noBaseline) {
+      return dev.destill.app.analysis.BaselineChoice.NONE;
+    }
+    return baseline == null
+        ? dev.destill.app.analysis.BaselineChoice.AUTO
+        : dev.destill.app.analysis.BaselineChoice.parse(baseline);
+  }
+
   private void validate() {
+    if (noBaseline && baseline != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--baseline and --no-baseline exclude each other");
+    }
+    if (baseline != null && baseline.isBlank()) {
+      throw new ParameterException(
+          spec.commandLine(), "--baseline needs a file, a directory, a URL or auto");
+    }
     if (context < 0) {
       throw new ParameterException(
           spec.commandLine(), "--context must be 0 or more, was " + context);

@@ -44,6 +44,7 @@ public final class Renderer {
     "  f                 pick a filter: tier, severity, job; or clear",
     "  0 / 1 / 2         all tiers / tier 1 only / tiers 1 and 2",
     "  s                 change the sort (confidence, position, ...)",
+    "  x                 hide / show findings the baseline (green build) has too",
     "  r                 re-rank with the findings that arrived",
     "  y                 copy the finding (OSC 52)",
     "  o                 open the job log at the finding in $PAGER",
@@ -384,7 +385,10 @@ public final class Renderer {
       head.append(String.format(Locale.ROOT, " %-" + HISTORY_WIDTH + "s", shortHistory(f)));
     }
     String message = shortenPaths(LineCleaner.stripDecorations(f.message()).replace('\t', ' '));
-    return clip(head + "  " + message, w);
+    // A finding the baseline does not have is new since the last green build.
+    String mark =
+        dev.destill.core.engine.Novelty.of(f) == dev.destill.core.engine.Novelty.NEW ? "NEW " : "";
+    return clip(head + "  " + mark + message, w);
   }
 
   /** How often a row's finding recurs in this build, in at most five characters. */

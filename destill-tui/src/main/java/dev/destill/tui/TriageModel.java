@@ -1,6 +1,7 @@
 package dev.destill.tui;
 
 import dev.destill.core.engine.LineCleaner;
+import dev.destill.core.engine.Novelty;
 import dev.destill.core.explain.CitedLines;
 import dev.destill.core.explain.Confidence;
 import dev.destill.core.explain.EvidenceLine;
@@ -90,6 +91,7 @@ public final class TriageModel {
   private int newSinceRank;
 
   private int tierFilter; // 0 = all, 1 = tier 1, 2 = tiers 1-2
+  private boolean hideKnown; // findings the baseline shows too are hidden
   private String jobFilter = "";
   private Severity severityFilter;
   private Sort sort = Sort.CONFIDENCE;
@@ -480,6 +482,9 @@ public final class TriageModel {
     if (severityFilter != null) {
       parts.add(severityFilter.id() + "+");
     }
+    if (hideKnown) {
+      parts.add("known hidden");
+    }
     return String.join(", ", parts);
   }
 
@@ -706,6 +711,17 @@ public final class TriageModel {
     status = "sorted by " + sort.label;
   }
 
+  /** Hides the findings the baseline shows too (novelty known), or shows them again. */
+  public void toggleHideKnown() {
+    hideKnown = !hideKnown;
+    afterFilter();
+  }
+
+  /** True when findings the baseline shows too are hidden. */
+  public boolean hideKnown() {
+    return hideKnown;
+  }
+
   /** 0 shows every tier, 1 only tier 1, 2 tiers 1 and 2. */
   public void tierFilter(int tier) {
     tierFilter = tier;
@@ -839,6 +855,7 @@ public final class TriageModel {
     tierFilter = 0;
     jobFilter = "";
     severityFilter = null;
+    hideKnown = false;
     afterFilter();
   }
 
@@ -852,6 +869,9 @@ public final class TriageModel {
   }
 
   private boolean visible(Finding f) {
+    if (hideKnown && Novelty.of(f) == Novelty.KNOWN) {
+      return false;
+    }
     return visible(f, tierFilter, jobFilter, severityFilter);
   }
 

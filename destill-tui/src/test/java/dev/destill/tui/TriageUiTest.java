@@ -12,6 +12,7 @@ import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
+import dev.destill.core.engine.Novelty;
 import dev.destill.core.explain.Confidence;
 import dev.destill.core.explain.EvidenceLine;
 import dev.destill.core.explain.Explanation;
@@ -284,6 +285,35 @@ class TriageUiTest {
     keys(ui, 'f', KeyType.End, KeyType.Enter);
     assertThat(model.filters()).isEmpty();
     assertThat(model.rows()).hasSize(3);
+  }
+
+  @Test
+  void shouldMarkNewFindingsAndHideKnownOnesWithOneKey() throws IOException {
+    model.add(
+        f("d", 1, 0.95, "build.log", 300, "error: the new failure")
+            .withSignals(List.of("rule", Novelty.NEW.signal())));
+    model.add(
+        f("e", 2, 0.5, "build.log", 310, "error: flaky cache miss")
+            .withSignals(List.of("rule", Novelty.KNOWN.signal())));
+    TriageUi ui = ui("true");
+    keys(ui, 'r');
+    assertThat(lineWith("the new failure")).contains("NEW error: the new failure");
+    assertThat(lineWith("flaky cache miss")).doesNotContain("NEW");
+    assertThat(model.rows()).hasSize(5);
+    keys(ui, 'x');
+    assertThat(model.hideKnown()).isTrue();
+    assertThat(model.filters()).isEqualTo("known hidden");
+    assertThat(model.rows()).hasSize(4);
+    assertThat(screen(terminal)).doesNotContain("flaky cache miss").contains("the new failure");
+    keys(ui, 'x');
+    assertThat(model.rows()).hasSize(5);
+    assertThat(screen(terminal)).contains("flaky cache miss");
+    keys(ui, '?');
+    assertThat(screen(terminal)).contains("hide / show findings the baseline");
+  }
+
+  private String lineWith(String text) {
+    return text(terminal).stream().filter(l -> l.contains(text)).findFirst().orElseThrow();
   }
 
   @Test
