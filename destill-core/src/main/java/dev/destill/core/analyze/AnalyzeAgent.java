@@ -21,6 +21,8 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
+import dev.destill.core.stats.JobCounts;
+import dev.destill.core.stats.StatsSink;
 import dev.destill.core.store.Baselines;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +82,7 @@ public final class AnalyzeAgent extends Agent {
       boolean observers,
       dev.destill.core.engine.Rules rules,
       ErrorPolicy policy) {
-    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, Baselines.NONE);
+    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, null, null);
   }
 
   /**
@@ -96,10 +98,77 @@ public final class AnalyzeAgent extends Agent {
       dev.destill.core.engine.Rules rules,
       ErrorPolicy policy,
       Baselines baselines) {
+    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, null, null, baselines);
+  }
+
+  /**
+   * Analyzes chunks with {@code rules} and adds each chunk's line counts ({@link JobCounts}) to
+   * {@code stats}, in the minute {@code clock} says; {@code stats} is flushed after each poll. A
+   * statistics sink that fails is logged and does not hold the analysis up.
+   */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      dev.destill.core.engine.Rules rules,
+      ErrorPolicy policy,
+      StatsSink stats,
+      java.time.Clock clock) {
+    this(
+        broker,
+        codec,
+        metrics,
+        chunksPerPoll,
+        observers,
+        rules,
+        policy,
+        stats,
+        clock,
+        Baselines.NONE);
+  }
+
+  /**
+   * Analyzes chunks with {@code rules}, counting lines into {@code stats} (when not null) and
+   * comparing a failed job's lines with the baseline {@code baselines} pairs it with.
+   */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      dev.destill.core.engine.Rules rules,
+      ErrorPolicy policy,
+      StatsSink stats,
+      java.time.Clock clock,
+      Baselines baselines) {
     super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll, policy);
     this.observers = observers;
     this.rules = rules;
-    this.baselines = baselines;
+    this.baselines = Objects.requireNonNull(baselines, "baselines");
+    if ((stats == null) != (clock == null)) {
+      throw new IllegalArgumentException("statistics need a clock");
+    }
+    this.stats = java.util.Optional.ofNullable(stats);
+    this.clock = clock;
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnalyzeAgent.class);
+  private final java.util.Optional<StatsSink> stats;
+  private final java.time.Clock clock;
+
+  @Override
+  protected void afterPoll(dev.destill.core.broker.Subscription sub) {
+    stats.ifPresent(
+        s -> {
+          try {
+            s.flush();
+          } catch (RuntimeException e) {
+            LOG.warn("analyze agent: the statistics were not written: {}", e.getMessage());
+          }
+        });
   }
 
   @Override
@@ -178,6 +247,21 @@ public final class AnalyzeAgent extends Agent {
     Optional<LineTemplates> baseline = baselines.templates(id, chunk.job());
     Result result = analyze(chunk, cache, rules, baseline);
     result.counts().ifPresent(c -> baselines.counted(id, chunk.job().name(), c));
+    if (stats.isPresent()) {
+      try {
+        stats
+            .get()
+            .add(
+                JobCounts.of(
+                    clock.instant(),
+                    dev.destill.core.model.Projects.of(chunk.buildId()),
+                    chunk.job().name(),
+                    chunk.ownTo() - chunk.ownFrom() + 1,
+                    result.findings()));
+      } catch (RuntimeException e) {
+        LOG.warn("analyze agent: the statistics were not counted: {}", e.getMessage());
+      }
+    }
     for (Finding f : result.findings()) {
       publish(Topics.FINDINGS, id, new FindingMessage(id, f));
     }

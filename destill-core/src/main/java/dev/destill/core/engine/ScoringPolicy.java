@@ -20,6 +20,8 @@ package dev.destill.core.engine;
  * @param firstInStepBonus added to the first convincing finding of that step
  * @param firstInStepMin the confidence from which a finding counts as the step's first error
  * @param outsideStepPenalty taken from a finding outside the failing step
+ * @param detailElsewherePenalty taken from a test failure line whose detail another finding of the
+ *     job holds (a go parent test with a failed subtest, a cargo test with its captured output)
  * @param causeMin the confidence from which a finding counts as a cause a consequence follows
  * @param convincingMin the confidence from which a finding explains a failure without fallback
  * @param outputBeforeExitConfidence the confidence of the output before the failing exit
@@ -47,6 +49,7 @@ public record ScoringPolicy(
     double firstInStepBonus,
     double firstInStepMin,
     double outsideStepPenalty,
+    double detailElsewherePenalty,
     double causeMin,
     double convincingMin,
     double outputBeforeExitConfidence,
@@ -101,6 +104,7 @@ public record ScoringPolicy(
           0.03, // firstInStepBonus
           0.5, // firstInStepMin
           0.1, // outsideStepPenalty
+          0.05, // detailElsewherePenalty
           0.4, // causeMin
           0.6, // convincingMin
           0.65, // outputBeforeExitConfidence

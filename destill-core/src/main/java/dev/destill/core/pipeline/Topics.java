@@ -28,15 +28,19 @@ public final class Topics {
   /** Explanations of requests (from the explain agent), for the sink. */
   public static final String INSIGHTS = "destill.insights";
 
+  /** Batches of line counts for the hot statistics; key: the counts' source. */
+  public static final String STATS = "destill.stats";
+
   public static final String INGEST_GROUP = "destill-ingest";
   public static final String ANALYZE_GROUP = "destill-analyze";
   public static final String SINK_GROUP = "destill-postgres-sink";
   public static final String EXPLAIN_GROUP = "destill-explain";
   public static final String INSIGHT_SINK_GROUP = "destill-insight-sink";
+  public static final String STATS_GROUP = "destill-stats-sink";
 
   /** Every topic the pipeline uses. */
   public static final List<String> ALL =
-      List.of(REQUESTS, LOGS, FINDINGS, PROGRESS, DEAD_LETTER, COMPLETED, INSIGHTS);
+      List.of(REQUESTS, LOGS, FINDINGS, PROGRESS, DEAD_LETTER, COMPLETED, INSIGHTS, STATS);
 
   private Topics() {}
 }
