@@ -67,16 +67,22 @@ final class BaselineReader {
       return Optional.empty();
     }
     String target = targets.get(0);
-    CiProvider p = provider(target, providers);
-    if (p.id().equals(ProviderId.LOCAL)) {
+    Optional<CiProvider> accepting = providers.stream().filter(c -> c.accepts(target)).findFirst();
+    // A target no provider takes is the analysis's own error, said once by the analysis.
+    if (accepting.isEmpty() || accepting.get().id().equals(ProviderId.LOCAL)) {
       return Optional.empty();
     }
+    CiProvider p = accepting.get();
     Optional<PassingBuild> green;
     try {
       green = p.lastGreen(target, progress);
-    } catch (DestillException e) {
+    } catch (DestillException.Retriable e) {
       warn(progress, "baseline: could not look for the last green build (" + e.getMessage() + ")");
       return Optional.of(none("the last green build could not be looked up"));
+    } catch (DestillException e) {
+      // A bad token, a refused host, a build that is not there: fetching the failed build says
+      // the same in its own one line, so the baseline only notes it.
+      return Optional.of(none("the last green build could not be looked up: " + e.getMessage()));
     }
     if (green.isEmpty()) {
       return Optional.of(
