@@ -166,7 +166,12 @@ public final class LocalAnalyses implements Analyses {
     String error = "";
     try {
       AnalysisReport report =
-          service.analyze(new AnalysisRequest(List.of(target), parallelism), e.id, e);
+          // A build is compared with its last green build, as `analyze URL` does by default.
+          service.analyze(
+              new AnalysisRequest(
+                  List.of(target), parallelism, dev.destill.app.analysis.BaselineChoice.AUTO),
+              e.id,
+              e);
       try {
         saved = Optional.of(HistoryStore.record(history, report));
         inHistory = true;
