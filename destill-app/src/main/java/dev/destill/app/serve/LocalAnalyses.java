@@ -77,6 +77,7 @@ public final class LocalAnalyses implements Analyses {
    * @param history where complete analyses are saved; closed with this
    * @param maxConcurrent analyses run at once
    * @param maxQueued analyses accepted and not finished before submissions get 429
+   * @param stats where each analysis adds its jobs' line counts (not closed by this)
    */
   public LocalAnalyses(
       List<CiProvider> remote,
@@ -84,11 +85,12 @@ public final class LocalAnalyses implements Analyses {
       ServerMetrics metrics,
       Clock clock,
       int maxConcurrent,
-      int maxQueued) {
+      int maxQueued,
+      dev.destill.core.stats.StatsSink stats) {
     this.remote = List.copyOf(remote);
     List<CiProvider> all = new ArrayList<>(remote);
     all.add(uploads);
-    this.service = new AnalysisService(all, clock);
+    this.service = new AnalysisService(all, clock).withStats(stats);
     this.history = history;
     this.metrics = metrics;
     this.clock = clock;

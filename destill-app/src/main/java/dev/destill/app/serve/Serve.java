@@ -22,10 +22,17 @@ public final class Serve implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean stopped =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Serve(DestillServer server, Analyses analyses, boolean distributed) {
+  private final dev.destill.core.stats.StatsStore stats;
+
+  private Serve(
+      DestillServer server,
+      Analyses analyses,
+      boolean distributed,
+      dev.destill.core.stats.StatsStore stats) {
     this.server = server;
     this.analyses = analyses;
     this.distributed = distributed;
+    this.stats = stats;
   }
 
   /**
@@ -46,24 +53,46 @@ public final class Serve implements AutoCloseable {
     }
     boolean distributed = services.distributed();
     ServerMetrics metrics = new ServerMetrics();
-    Analyses analyses =
-        distributed
-            ? ClusterAnalyses.connect(services, settings.maxQueuedAnalyses())
-            : new LocalAnalyses(
-                services.remoteProviders(),
-                services.openHistory(),
-                metrics,
-                services.clock(),
-                settings.maxConcurrentAnalyses(),
-                settings.maxQueuedAnalyses());
+    // The hot statistics: this replica's DuckDB file, or PostgreSQL in distributed mode, where
+    // the agents count and the sink agent writes.
+    dev.destill.core.stats.StatsStore stats = services.openStats("serve");
+    Analyses analyses;
     try {
-      DestillServer server =
-          DestillServer.start(settings, analyses, metrics, services.clock(), extra);
-      return new Serve(server, analyses, distributed);
+      analyses =
+          distributed
+              ? ClusterAnalyses.connect(services, settings.maxQueuedAnalyses())
+              : new LocalAnalyses(
+                  services.remoteProviders(),
+                  services.openHistory(),
+                  metrics,
+                  services.clock(),
+                  settings.maxConcurrentAnalyses(),
+                  settings.maxQueuedAnalyses(),
+                  stats);
     } catch (RuntimeException e) {
-      analyses.close();
+      stats.close();
       throw e;
     }
+    try {
+      List<Routes> routes = new java.util.ArrayList<>();
+      routes.add(new dev.destill.server.StatsRoutes(stats, services.clock(), settings));
+      routes.addAll(extra);
+      DestillServer server =
+          DestillServer.start(settings, analyses, metrics, services.clock(), routes);
+      return new Serve(server, analyses, distributed, stats);
+    } catch (RuntimeException e) {
+      analyses.close();
+      stats.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The hot statistics this server answers {@code GET /api/v1/stats} from and counts into (live
+   * sources and {@code --watch} add their lines here). Closed with the server.
+   */
+  public dev.destill.core.stats.StatsStore stats() {
+    return stats;
   }
 
   public String url() {
@@ -96,10 +125,18 @@ public final class Serve implements AutoCloseable {
     long start = System.nanoTime();
     boolean drained = server.drain(deadline);
     Duration left = deadline.minusNanos(System.nanoTime() - start);
-    if (analyses instanceof LocalAnalyses local) {
-      local.shutdown(left.isNegative() ? Duration.ZERO : left);
-    } else {
-      analyses.close();
+    try {
+      if (analyses instanceof LocalAnalyses local) {
+        local.shutdown(left.isNegative() ? Duration.ZERO : left);
+      } else {
+        analyses.close();
+      }
+    } finally {
+      try {
+        stats.close();
+      } catch (RuntimeException e) {
+        // Counts not yet written are lost; the server is going away either way.
+      }
     }
     return drained;
   }
