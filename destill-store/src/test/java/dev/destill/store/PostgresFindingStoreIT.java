@@ -42,14 +42,7 @@ class PostgresFindingStoreIT extends AbstractFindingStoreTest {
   @Override
   protected FindingStore newStore() {
     // Each test starts from an empty database, migrated from scratch.
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA public CASCADE");
-      s.execute("CREATE SCHEMA public");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return new PostgresFindingStore(postgres.getPostgresDatabase(), clock);
+    return new PostgresFindingStore(EmptySchema.of(postgres), clock);
   }
 
   @Override

@@ -12,9 +12,6 @@ import dev.destill.store.postgres.PostgresFindingStore;
 import dev.destill.store.postgres.PostgresStatsStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -41,14 +38,8 @@ class PostgresStatsStoreIT extends AbstractStatsStoreTest {
 
   @Override
   protected StatsStore newStore() {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA public CASCADE");
-      s.execute("CREATE SCHEMA public");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return new PostgresStatsStore(postgres.getPostgresDatabase(), clock, Duration.ofDays(30));
+    // Each test starts from an empty database, migrated from scratch.
+    return new PostgresStatsStore(EmptySchema.of(postgres), clock, Duration.ofDays(30));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.destill.core.analyze.AnalyzeAgent;
 import dev.destill.core.analyze.ChunkSteps;
 import dev.destill.core.broker.InMemoryBroker;
 import dev.destill.core.engine.CapWarning;
+import dev.destill.core.engine.FindingFold;
 import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.ingest.Chunker;
@@ -304,7 +305,7 @@ public final class AnalysisService {
     }
     List<Finding> findings =
         ChunkSteps.inherit(store.findings(requestId), store.chunks(requestId), names);
-    Triage.Kept kept = Triage.strongest(findings, ScanOptions.defaults().maxDistinct());
+    FindingFold.Kept kept = Triage.strongest(findings, ScanOptions.defaults().maxDistinct());
     return new Ranked(
         summaries,
         Triage.rank(kept.findings(), states),

@@ -44,8 +44,9 @@ import picocli.CommandLine.Spec;
           + "finding lines read up to the first hit, overall and per source.",
       "",
       "A case is hit at k when one of the top k findings' line ranges (only its first 10 "
-          + "lines count) overlaps a gold range. A case's passing baseline log, when it has "
-          + "one, is analyzed as a passed job of the same build.",
+          + "lines count) overlaps a gold range. A case's passing log, when it has one, is "
+          + "its baseline, as 'destill analyze --baseline PASSING FAILED' takes it (see "
+          + "docs/baseline.md); --no-baseline measures without them.",
       "",
       "--format prints text (a table) or json (one object per group)."
     })
@@ -102,6 +103,11 @@ public final class EvalCommand implements Callable<Integer> {
       description = "Group the table by source (default) or ecosystem (the case's language).")
   String by = "source";
 
+  @Option(
+      names = "--no-baseline",
+      description = "Do not compare the cases that have a passing log with it (figures without).")
+  boolean noBaseline;
+
   @Option(names = "--limit", paramLabel = "N", description = "Only the first N cases.")
   Integer limit;
 
@@ -139,7 +145,7 @@ public final class EvalCommand implements Callable<Integer> {
       throw new DestillException.BadInput(
           "no cases to evaluate in " + dir + (source == null ? "" : " with source " + source));
     }
-    List<Evaluation.CaseResult> results = Evaluation.run(dir, cases, parallel);
+    List<Evaluation.CaseResult> results = Evaluation.run(dir, cases, parallel, !noBaseline);
     PrintWriter out = spec.commandLine().getOut();
     if (format == Format.JSON) {
       printJson(results, out, by.equals("ecosystem"));

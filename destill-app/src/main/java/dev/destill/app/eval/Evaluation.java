@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.JobScan;
+import dev.destill.core.engine.LineTemplates;
 import dev.destill.core.engine.LogScanner;
+import dev.destill.core.engine.NoveltyRanking;
+import dev.destill.core.engine.NoveltyScan;
 import dev.destill.core.engine.ScanOptions;
+import dev.destill.core.engine.ScoringPolicy;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
@@ -19,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +32,7 @@ import java.util.concurrent.Future;
 
 /**
  * Runs the engine over labeled cases: each case's log as a failed job and, when there is one, its
- * passing baseline as a passed job of the same build, exactly as a user analyzing both would.
+ * passing log as the baseline it is compared with, as {@code destill analyze --baseline} does.
  */
 public final class Evaluation {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,6 +90,15 @@ public final class Evaluation {
 
   /** Evaluates every case, {@code parallelism} at a time; results keep the cases' order. */
   public static List<CaseResult> run(Path dir, List<EvalCase> cases, int parallelism) {
+    return run(dir, cases, parallelism, true);
+  }
+
+  /**
+   * Evaluates every case, {@code parallelism} at a time, comparing each with its baseline when it
+   * has one and {@code baselines} is true; results keep the cases' order.
+   */
+  public static List<CaseResult> run(
+      Path dir, List<EvalCase> cases, int parallelism, boolean baselines) {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             parallelism,
@@ -96,7 +110,7 @@ public final class Evaluation {
     try {
       List<Future<CaseResult>> futures = new ArrayList<>();
       for (EvalCase c : cases) {
-        futures.add(pool.submit(() -> evaluate(dir, c)));
+        futures.add(pool.submit(() -> evaluate(dir, c, baselines)));
       }
       List<CaseResult> results = new ArrayList<>();
       for (Future<CaseResult> f : futures) {
@@ -116,32 +130,62 @@ public final class Evaluation {
     }
   }
 
-  /** Analyzes one case and scores it. */
+  /** Analyzes one case, with its baseline when it has one, and scores it. */
   public static CaseResult evaluate(Path dir, EvalCase c) {
-    List<JobScan> scans = new ArrayList<>();
-    scans.add(scan(dir.resolve(c.log()), JobInfo.of("failed", JobState.FAILED)));
-    c.baseline()
-        .ifPresent(b -> scans.add(scan(dir.resolve(b), JobInfo.of("baseline", JobState.PASSED))));
-    List<Finding> ranked = new ArrayList<>();
-    for (Finding f : Triage.rank(scans, List.of())) {
-      if (f.job().equals("failed")) {
-        ranked.add(f); // only lines of the failed log can hit its gold ranges
-      }
+    return evaluate(dir, c, true);
+  }
+
+  /**
+   * Analyzes one case and scores it. With {@code baselines}, a case's passing log is its baseline,
+   * as {@code destill analyze --baseline PASSING FAILED} takes it: the failed log's lines are
+   * compared with its templates.
+   */
+  public static CaseResult evaluate(Path dir, EvalCase c, boolean baselines) {
+    JobInfo job = JobInfo.of("failed", JobState.FAILED);
+    Optional<LineTemplates> templates =
+        baselines ? c.baseline().map(b -> templates(dir.resolve(b))) : Optional.empty();
+    LogScanner scanner = new LogScanner(job, ScanOptions.defaults());
+    Optional<NoveltyScan> novelty =
+        templates.map(
+            t -> new NoveltyScan(job, t, ScanOptions.defaults(), ScoringPolicy.DEFAULT.baseline()));
+    read(
+        dir.resolve(c.log()),
+        (buf, n) -> {
+          scanner.accept(buf, 0, n);
+          novelty.ifPresent(s -> s.accept(buf, 0, n));
+        });
+    JobScan scan = scanner.finish();
+    List<Finding> findings = new ArrayList<>(scan.findings());
+    Triage.endOfLog(scan).ifPresent(findings::add);
+    if (novelty.isPresent()) {
+      NoveltyScan.Result r = novelty.get().finish();
+      findings = new ArrayList<>(novelty.get().mark(findings));
+      findings.addAll(r.runs());
     }
+    List<Finding> ranked =
+        Triage.rank(NoveltyRanking.adjust(findings), Map.of(job.name(), JobState.FAILED));
     return new CaseResult(c, Scoring.score(ranked, c.gold()), ranked);
   }
 
-  static JobScan scan(Path file, JobInfo job) {
-    LogScanner scanner = new LogScanner(job, ScanOptions.defaults());
+  static LineTemplates templates(Path file) {
+    LineTemplates.Builder b = LineTemplates.builder();
+    read(file, (buf, n) -> b.accept(buf, 0, n));
+    return b.build();
+  }
+
+  private interface Sink {
+    void accept(byte[] buf, int n);
+  }
+
+  private static void read(Path file, Sink sink) {
     byte[] buf = new byte[1 << 16];
     try (InputStream in = LocalFilesProvider.openFile(file)) {
       int n;
       while ((n = in.read(buf)) > 0) {
-        scanner.accept(buf, 0, n);
+        sink.accept(buf, n);
       }
     } catch (IOException e) {
       throw new DestillException.BadInput("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return scanner.finish();
   }
 }

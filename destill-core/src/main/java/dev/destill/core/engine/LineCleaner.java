@@ -43,12 +43,58 @@ public final class LineCleaner {
         end = i;
       }
     }
-    String decoded = new String(buf, start, end - start, StandardCharsets.UTF_8);
-    String text = stripAnsi(decoded);
+    String text = asciiVisible(buf, start, end);
+    if (text == null) {
+      text = stripAnsi(new String(buf, start, end - start, StandardCharsets.UTF_8));
+    }
     if (totalLen > len) {
       text = text + " [... " + (totalLen - len) + " more bytes]";
     }
     return text;
+  }
+
+  /**
+   * {@link #stripAnsi} of an ASCII line, done on its bytes: what most lines are, and ASCII decodes
+   * to itself, so stripping before decoding gives the same text. Null when the line holds a byte
+   * outside ASCII, which the UTF-8 decoder must see first.
+   */
+  private static String asciiVisible(byte[] buf, int from, int to) {
+    int i = from;
+    while (i < to) {
+      byte b = buf[i];
+      if (b < 0x20 || b == 0x7f) { // negative: not ASCII
+        break;
+      }
+      if (b == '_' && startsWith(buf, i, to, BK_T)) {
+        break;
+      }
+      i++;
+    }
+    if (i == to) {
+      return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+    for (int k = i; k < to; k++) {
+      if (buf[k] < 0) {
+        return null;
+      }
+    }
+    byte[] out = new byte[to - from];
+    int n = i - from;
+    System.arraycopy(buf, from, out, 0, n);
+    while (i < to) {
+      byte b = buf[i];
+      if (b == 0x1b) {
+        i = skipEscape(buf, i, to);
+      } else if (b == '_' && startsWith(buf, i, to, BK_T)) {
+        i = skipBuildkiteTimestamp(buf, i, to);
+      } else if ((b < 0x20 && b != '\t') || b == 0x7f) {
+        i++;
+      } else {
+        out[n++] = b;
+        i++;
+      }
+    }
+    return new String(out, 0, n, StandardCharsets.ISO_8859_1);
   }
 
   /** Convenience for tests and small inputs. */

@@ -8,9 +8,7 @@ import dev.destill.core.model.Severity;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,45 +35,55 @@ public final class LogScanner {
   private final Rules rules;
   private final ScoringPolicy policy;
   private final Prefilter prefilter;
+  private final LineFilter filter;
 
   // The rules' keywords, and what marks a private key block, whose body is masked in the stream.
   private static final Prefilter SCAN_PREFILTER = scanPrefilter(Rules.standard());
+  private static final LineFilter SCAN_FILTER = scanFilter(Rules.standard());
+
+  private static List<String> scanWords(Rules rules) {
+    return java.util.stream.Stream.concat(
+            rules.catalogue().prefilter().stream(), java.util.stream.Stream.of("private key"))
+        .toList();
+  }
 
   private static Prefilter scanPrefilter(Rules rules) {
-    return new Prefilter(
-        java.util.stream.Stream.concat(
-                rules.catalogue().prefilter().stream(), java.util.stream.Stream.of("private key"))
-            .toList());
+    return new Prefilter(scanWords(rules));
+  }
+
+  private static LineFilter scanFilter(Rules rules) {
+    return new LineFilter(scanWords(rules), LineFilter.STEP_WORDS);
   }
 
   // Ring buffer of the last RING lines' leading bytes; slot = line number % RING.
   private final byte[][] ringBytes = new byte[RING][];
   private final int[] ringLen = new int[RING];
   private final long[] ringTotal = new long[RING];
-  private final boolean[] ringHit = new boolean[RING];
   // Lines of a private key's body: they show as the mask wherever they are shown.
   private final boolean[] ringKey = new boolean[RING];
   private final Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
 
   private long line; // number of the line being assembled
   private long bytes;
-  private int pfState;
+  private int dfa = LineFilter.START;
   private boolean pfHit;
+  private boolean stepHit;
 
   private String step = "";
   // The first line that named a step; before it, a chunk's lines are in the step its predecessor
   // ended in.
   private long firstStepLine = Long.MAX_VALUE;
   private Optional<String> exitStep = Optional.empty();
+  // The last "--- " step line and the step before it, to undo it when a diff's "+++ " follows.
+  private long dashLine = Long.MIN_VALUE;
+  private String stepBeforeDash = "";
   private OpenBlock open;
   private final ArrayDeque<PendingFinding> pending = new ArrayDeque<>();
-  private final Map<String, Acc> byHash = new HashMap<>();
   private static final int MAX_SKETCHES = 100_000;
   private final java.util.Set<Integer> sketches = new java.util.HashSet<>();
   private final RecentSet rejected;
-  private final FamilyCap<Acc> weakest;
+  private final FindingFold fold;
   private boolean finished;
-  private long dropped;
 
   public LogScanner(JobInfo job, ScanOptions options) {
     this(job, options, new LineCache());
@@ -95,11 +103,11 @@ public final class LogScanner {
     this.rules = rules;
     this.policy = rules.policy();
     this.prefilter = rules == Rules.standard() ? SCAN_PREFILTER : scanPrefilter(rules);
+    this.filter = rules == Rules.standard() ? SCAN_FILTER : scanFilter(rules);
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
-    this.weakest =
-        new FamilyCap<>(options.maxDistinct(), Comparator.comparingDouble((Acc a) -> a.confidence));
+    this.fold = new FindingFold(options.maxDistinct());
     this.line = options.firstLine();
     for (int i = 0; i < RING; i++) {
       ringBytes[i] = new byte[256];
@@ -112,27 +120,29 @@ public final class LogScanner {
       throw new IllegalStateException("scanner already finished");
     }
     int end = off + len;
-    int i = off;
     bytes += len;
-    while (i < end) {
-      int nl = indexOf(buf, (byte) '\n', i, end);
-      int segEnd = nl < 0 ? end : nl;
-      appendToLine(buf, i, segEnd);
-      if (nl < 0) {
-        break;
+    // One table lookup per byte finds both the ends of lines and the words worth decoding for.
+    int[] table = filter.table;
+    byte[] classOf = filter.byteClass;
+    int s = dfa;
+    int lineStart = off;
+    for (int i = off; i < end; i++) {
+      s = table[s + classOf[buf[i] & 0xff]];
+      if (s < 0) {
+        s = ~s;
+        int kind = filter.kind(s);
+        if ((kind & LineFilter.NEWLINE) != 0) {
+          appendToLine(buf, lineStart, i);
+          endLine();
+          lineStart = i + 1;
+        } else {
+          pfHit |= (kind & LineFilter.RULE) != 0;
+          stepHit |= (kind & LineFilter.STEP) != 0;
+        }
       }
-      endLine();
-      i = nl + 1;
     }
-  }
-
-  private static int indexOf(byte[] buf, byte b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (buf[i] == b) {
-        return i;
-      }
-    }
-    return -1;
+    appendToLine(buf, lineStart, end);
+    dfa = s;
   }
 
   private void appendToLine(byte[] buf, int from, int to) {
@@ -140,14 +150,6 @@ public final class LogScanner {
       return;
     }
     int slot = (int) (line % RING);
-    if (!pfHit) {
-      int r = prefilter.find(pfState, buf, from, to);
-      if (r >= 0) {
-        pfHit = true;
-      } else {
-        pfState = -1 - r;
-      }
-    }
     int have = ringLen[slot];
     int room = MAX_LINE_BYTES - have;
     int n = Math.min(room, to - from);
@@ -167,7 +169,6 @@ public final class LogScanner {
 
   private void endLine() {
     int slot = (int) (line % RING);
-    ringHit[slot] = pfHit;
     readCutMark(slot);
     if (pfHit || keys.inside()) {
       // Only lines with "private key" can open or close a block: others pass as body lines.
@@ -192,10 +193,9 @@ public final class LogScanner {
     int next = (int) (line % RING);
     ringLen[next] = 0;
     ringTotal[next] = 0;
-    ringHit[next] = false;
     ringKey[next] = false;
-    pfState = 0;
     pfHit = false;
+    stepHit = false;
   }
 
   private static final byte[] CUT_MARK =
@@ -255,7 +255,8 @@ public final class LogScanner {
 
   private void processLine(int slot) {
     boolean needText = pfHit || open != null;
-    boolean marker = mayBeStepMarker(slot);
+    // Only a line holding one of LineFilter.STEP_WORDS can start a step.
+    boolean marker = stepHit;
     if (!needText && !marker) {
       return;
     }
@@ -271,7 +272,9 @@ public final class LogScanner {
     String decoded = decode(slot);
     String visible = pfHit ? longLineView(decoded) : decoded;
     String text = LineCleaner.stripPrefix(visible);
-    if (updateStep(visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible))
+    if (marker
+        && updateStep(
+            visible, text, startsWith(slot, TRAVIS_TIME_START), travisMarkers(slot, visible))
         && firstStepLine == Long.MAX_VALUE) {
       firstStepLine = line;
     }
@@ -412,24 +415,6 @@ public final class LogScanner {
     return false;
   }
 
-  private boolean mayBeStepMarker(int slot) {
-    int n = ringLen[slot];
-    if (n < 4) {
-      return false;
-    }
-    byte first = ringBytes[slot][0];
-    return first == '#'
-        || first == 't'
-        || first == 's'
-        || first == '['
-        || first == '-'
-        || first == '+'
-        || first == '~'
-        || (first >= '0' && first <= '9')
-        || first == '_'
-        || first == 0x1b;
-  }
-
   private static final byte[] TRAVIS_TIME_START =
       "travis_time:start".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -503,12 +488,25 @@ public final class LogScanner {
       step = clip(text.strip());
       return true;
     }
+    // "--- expected" then "+++ actual" is a unified diff's header (minitest, diff -u), not two
+    // Buildkite groups: the step stays what it was before the "---" line.
+    if (text.startsWith("+++ ") && dashLine == line - 1) {
+      step = stepBeforeDash;
+      if (firstStepLine == dashLine) {
+        firstStepLine = Long.MAX_VALUE;
+      }
+      return false;
+    }
     if (text.length() > 4
         && (text.startsWith("--- ") || text.startsWith("+++ ") || text.startsWith("~~~ "))
         && !text.startsWith("--- FAIL")
         && !text.startsWith("--- PASS")
         && !text.startsWith("--- a/")
         && !text.startsWith("+++ b/")) {
+      if (text.startsWith("--- ")) {
+        stepBeforeDash = step;
+        dashLine = line;
+      }
       step = clip(text.substring(4).strip());
       return true;
     }
@@ -541,16 +539,13 @@ public final class LogScanner {
     confidence = Math.max(0.01, Math.min(policy.maxLogConfidence(), confidence));
     // When the job already holds as many findings as it may, a weaker one is only counted
     // (before hashing it: in error-heavy logs most blocks end here).
-    String family = FamilyCap.family(b.headText);
-    if (weakest.wouldDrop(family, Acc.probe(confidence))) {
-      dropped++;
+    String family = FindingFold.family(b.headText);
+    if (b.kind != Kind.CONSEQUENCE && fold.dropsAtOnce(job.name(), family, confidence, b.head)) {
       return;
     }
     // Repeats are recognized on the unmasked text; only a new finding pays for masking.
     String identity = Hashing.sha256Hex(Normalizer.normalize(b.keyText()));
-    Acc existing = byHash.get(identity);
-    if (existing != null) {
-      existing.count++;
+    if (fold.recur(identity)) {
       return;
     }
     String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
@@ -586,15 +581,7 @@ public final class LogScanner {
             Optional.empty(),
             signals,
             Optional.empty());
-    Acc acc = new Acc(identity, f);
-    byHash.put(identity, acc);
-    weakest
-        .add(acc, family)
-        .ifPresent(
-            drop -> {
-              byHash.remove(drop.identity);
-              dropped++;
-            });
+    fold.add(identity, f, family);
   }
 
   // Key bodies are already the mask (their state is kept in the stream, across blocks).
@@ -626,10 +613,7 @@ public final class LogScanner {
       }
     }
     long lines = line - options.firstLine();
-    List<Finding> findings = new ArrayList<>(byHash.size());
-    for (Acc acc : byHash.values()) {
-      findings.add(acc.count > 1 ? acc.finding.withRecurrence(acc.count) : acc.finding);
-    }
+    List<Finding> findings = fold.kept();
     findings.sort(Comparator.comparingLong(Finding::line));
     // The last non-blank lines: what a reader looks at when no line says "error".
     List<String> tail = new ArrayList<>();
@@ -646,7 +630,15 @@ public final class LogScanner {
       tailLine = l;
     }
     return new JobScan(
-        job, lines, bytes, findings, tailLine, maskEach(tail), dropped, firstStepLine, exitStep);
+        job,
+        lines,
+        bytes,
+        findings,
+        tailLine,
+        maskEach(tail),
+        fold.dropped(job.name()),
+        firstStepLine,
+        exitStep);
   }
 
   private static final class OpenBlock {
@@ -737,30 +729,6 @@ public final class LogScanner {
 
     void add(long h) {
       table[(int) (h ^ (h >>> 32)) & mask] = h;
-    }
-  }
-
-  private static final class Acc {
-    final String identity;
-    final Finding finding;
-    final double confidence;
-    int count = 1;
-
-    Acc(String identity, Finding finding) {
-      this.identity = identity;
-      this.finding = finding;
-      this.confidence = finding.confidence();
-    }
-
-    private Acc(double confidence) {
-      this.identity = "";
-      this.finding = null;
-      this.confidence = confidence;
-    }
-
-    /** A stand-in of a given confidence, to ask the cap whether a newcomer would stay. */
-    static Acc probe(double confidence) {
-      return new Acc(confidence);
     }
   }
 }

@@ -20,6 +20,8 @@ package dev.destill.core.engine;
  * @param firstInStepBonus added to the first convincing finding of that step
  * @param firstInStepMin the confidence from which a finding counts as the step's first error
  * @param outsideStepPenalty taken from a finding outside the failing step
+ * @param detailElsewherePenalty taken from a test failure line whose detail another finding of the
+ *     job holds (a go parent test with a failed subtest, a cargo test with its captured output)
  * @param causeMin the confidence from which a finding counts as a cause a consequence follows
  * @param convincingMin the confidence from which a finding explains a failure without fallback
  * @param outputBeforeExitConfidence the confidence of the output before the failing exit
@@ -29,6 +31,7 @@ package dev.destill.core.engine;
  * @param endOfLogLines the most lines of the end of a log shown
  * @param tier1Min the confidence from which a finding is tier 1 (likely cause)
  * @param tier2Min below this confidence a finding is tier 3 (noise)
+ * @param baseline how a baseline (a passing run of the same job) moves findings
  */
 public record ScoringPolicy(
     double redScore,
@@ -46,6 +49,7 @@ public record ScoringPolicy(
     double firstInStepBonus,
     double firstInStepMin,
     double outsideStepPenalty,
+    double detailElsewherePenalty,
     double causeMin,
     double convincingMin,
     double outputBeforeExitConfidence,
@@ -54,7 +58,33 @@ public record ScoringPolicy(
     double endOfLogConfidence,
     int endOfLogLines,
     double tier1Min,
-    double tier2Min) {
+    double tier2Min,
+    Baseline baseline) {
+
+  /**
+   * What a baseline does to ranking ({@link NoveltyRanking}).
+   *
+   * @param knownPenalty taken from a finding whose lines the baseline shows too
+   * @param newBonus added to a finding with a line the baseline does not have
+   * @param newLinesConfidence the confidence of a run of new lines with no error word
+   * @param newLinesMinLines the fewest non-blank new lines a run needs to become a candidate
+   * @param newLinesMaxLines the most lines of a run a candidate shows
+   * @param newLinesWindow how far (in lines) before the failure a run may end and still count
+   * @param newLinesMax the most runs per job kept as candidates, those nearest the failure
+   * @param nearIsKnown whether a line whose skeleton of words only is in the baseline is known
+   * @param oneWordIsKnown whether a finding's first line that is a known line plus one word is
+   *     known
+   */
+  public record Baseline(
+      double knownPenalty,
+      double newBonus,
+      double newLinesConfidence,
+      int newLinesMinLines,
+      int newLinesMaxLines,
+      int newLinesWindow,
+      int newLinesMax,
+      boolean nearIsKnown,
+      boolean oneWordIsKnown) {}
 
   /** The policy the engine uses. */
   public static final ScoringPolicy DEFAULT =
@@ -74,6 +104,7 @@ public record ScoringPolicy(
           0.03, // firstInStepBonus
           0.5, // firstInStepMin
           0.1, // outsideStepPenalty
+          0.05, // detailElsewherePenalty
           0.4, // causeMin
           0.6, // convincingMin
           0.65, // outputBeforeExitConfidence
@@ -82,7 +113,17 @@ public record ScoringPolicy(
           0.35, // endOfLogConfidence
           8, // endOfLogLines
           0.6, // tier1Min
-          0.3); // tier2Min
+          0.3, // tier2Min
+          new Baseline(
+              0.3, // knownPenalty
+              0.05, // newBonus
+              0.5, // newLinesConfidence
+              2, // newLinesMinLines
+              10, // newLinesMaxLines
+              60, // newLinesWindow
+              2, // newLinesMax
+              true, // nearIsKnown
+              true)); // oneWordIsKnown
 
   /**
    * The tier of a finding from its confidence and role alone: 1 likely cause, 2 related, 3 noise.

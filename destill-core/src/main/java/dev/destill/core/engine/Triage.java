@@ -29,30 +29,17 @@ public final class Triage {
   private Triage() {}
 
   /**
-   * What {@link #strongest} kept.
-   *
-   * @param findings at most the limit of distinct findings per job, duplicates folded
-   * @param dropped per job, how many weaker distinct findings were left out (only jobs with some)
+   * Folds duplicates within each job and keeps each job's {@code perJob} most likely distinct
+   * causes ({@link FindingFold}), as one pass over a whole log would: chunks of a log are analyzed
+   * apart, so together they may hold many more. Each finding id counts once. Sorted by job, then
+   * line.
    */
-  public record Kept(List<Finding> findings, Map<String, Integer> dropped) {
-    public Kept {
-      findings = List.copyOf(findings);
-      dropped = Map.copyOf(dropped);
-    }
-  }
-
-  /**
-   * Folds duplicates within each job (the lowest line stays, counts add up) and keeps each job's
-   * {@code perJob} most likely distinct findings, as one pass over a whole log would: chunks of a
-   * log are analyzed apart, so together they may hold many more. Test failures, exit summaries and
-   * end-of-log candidates are always kept, since ranking builds on them.
-   */
-  public static Kept strongest(List<Finding> findings, int perJob) {
+  public static FindingFold.Kept strongest(List<Finding> findings, int perJob) {
     StrongestFindings kept = new StrongestFindings(perJob);
     findings.forEach(kept::add);
-    List<Finding> list = kept.kept();
+    List<Finding> list = new ArrayList<>(kept.kept());
     list.sort(Comparator.comparing(Finding::job).thenComparingLong(Finding::line));
-    return new Kept(list, kept.dropped());
+    return new FindingFold.Kept(list, kept.dropped());
   }
 
   /**
@@ -108,18 +95,7 @@ public final class Triage {
     }
 
     // 1. Fold duplicates within each job (chunks of one job may report the same hash).
-    Map<String, Finding> perJobHash = new LinkedHashMap<>();
-    for (Finding f : input) {
-      String key = f.job() + "\u0000" + f.hash();
-      Finding seen = perJobHash.get(key);
-      if (seen == null) {
-        perJobHash.put(key, f);
-      } else {
-        Finding keep = f.line() < seen.line() ? f : seen;
-        perJobHash.put(key, keep.withRecurrence(seen.recurrence() + f.recurrence()));
-      }
-    }
-    List<Finding> list = new ArrayList<>(perJobHash.values());
+    List<Finding> list = FindingFold.withinJobs(input);
 
     // 2. Hashes that a passing job shows too are noise for this failure.
     Set<String> passingHashes = new HashSet<>();
@@ -136,12 +112,11 @@ public final class Triage {
     }
     List<Finding> adjusted = new ArrayList<>(list.size());
     for (List<Finding> jobFindings : byJob.values()) {
-      adjusted.addAll(linkConsequences(jobFindings));
+      adjusted.addAll(TestDetails.demote(linkConsequences(jobFindings), POLICY));
     }
 
-    // 4. Tiers, demotions, and folding across jobs.
-    Map<String, Finding> byHash = new LinkedHashMap<>();
-    Map<String, Integer> counts = new HashMap<>();
+    // 4. Tiers and demotions, then one finding per hash across jobs.
+    List<Finding> tiered = new ArrayList<>(adjusted.size());
     for (Finding f : adjusted) {
       JobState state = stateOf(f, jobStates);
       double c = f.confidence();
@@ -153,17 +128,9 @@ public final class Triage {
         signals.add("also-in-passing-job");
       }
       Finding g = f.withConfidence(LogScanner.round(c)).withSignals(signals);
-      g = g.withTier(tierOf(g, state, passingHashes));
-      counts.merge(g.hash(), g.recurrence(), Integer::sum);
-      Finding best = byHash.get(g.hash());
-      if (best == null || better(g, state, best, stateOf(best, jobStates))) {
-        byHash.put(g.hash(), g);
-      }
+      tiered.add(g.withTier(tierOf(g, state, passingHashes)));
     }
-    List<Finding> ranked = new ArrayList<>(byHash.size());
-    for (Finding f : byHash.values()) {
-      ranked.add(f.withRecurrence(counts.get(f.hash())));
-    }
+    List<Finding> ranked = new ArrayList<>(FindingFold.acrossJobs(tiered, jobStates));
     List<String> jobOrder = new ArrayList<>(byJob.keySet());
     ranked.sort(
         Comparator.comparingInt(Finding::tier)
@@ -175,19 +142,6 @@ public final class Triage {
 
   private static JobState stateOf(Finding f, Map<String, JobState> states) {
     return states.getOrDefault(f.job(), JobState.UNKNOWN);
-  }
-
-  // The representative of a hash across jobs: one from a job that did not pass, then the likeliest.
-  private static boolean better(Finding a, JobState aState, Finding b, JobState bState) {
-    boolean aPassed = aState == JobState.PASSED;
-    boolean bPassed = bState == JobState.PASSED;
-    if (aPassed != bPassed) {
-      return bPassed;
-    }
-    if (a.confidence() != b.confidence()) {
-      return a.confidence() > b.confidence();
-    }
-    return a.tier() < b.tier();
   }
 
   private static int tierOf(Finding f, JobState state, Set<String> passingHashes) {
@@ -341,17 +295,12 @@ public final class Triage {
     // failure, then ranked below it.
     List<String> lines = new ArrayList<>(pre.subList(start, pre.size()));
     lines.add(consequence.message());
-    return Optional.of(
-        tail(
-            job,
-            job,
-            consequence.step(),
-            first,
-            lines,
-            explained
-                ? POLICY.outputBeforeExitExplainedConfidence()
-                : POLICY.outputBeforeExitConfidence(),
-            TAIL));
+    double confidence =
+        explained
+            ? POLICY.outputBeforeExitExplainedConfidence()
+            : POLICY.outputBeforeExitConfidence();
+    Finding tail = tail(job, job, consequence.step(), first, lines, confidence, TAIL);
+    return Optional.of(NoveltyRanking.outputBeforeExit(tail, consequence, POLICY));
   }
 
   private static Finding tail(

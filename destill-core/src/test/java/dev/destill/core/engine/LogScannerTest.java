@@ -338,4 +338,16 @@ class LogScannerTest {
     assertThat(f.message()).contains("error: deep failure").endsWith(" more bytes]");
     assertThat(f.message()).doesNotContain("\u001b");
   }
+
+  @Test
+  void shouldNotTakeADiffHeaderForBuildkiteSteps() {
+    JobScan s =
+        scan(
+            "--- :test_tube: Unit tests\nFailure:\nFooTest#test_bar [foo_test.rb:3]:\n--- expected\n"
+                + "+++ actual\n@@ -1 +1 @@\n-1\n+2\nerror: boom\n");
+    assertThat(at(s, 9).step()).isEqualTo(":test_tube: Unit tests");
+    JobScan noStep = scan("Failure:\n--- expected\n+++ actual\nerror: boom\n");
+    assertThat(at(noStep, 4).step()).isEmpty();
+    assertThat(noStep.stepLine()).isEmpty();
+  }
 }

@@ -96,4 +96,55 @@ class TriageTest {
     assertThat(ranked).extracting(Finding::tier).containsExactly(1, 1, 2, 3);
     assertThat(ranked.get(1).confidence()).isGreaterThan(ranked.get(2).confidence());
   }
+
+  @Test
+  void shouldRankAFailedGoSubtestAboveItsParent() {
+    JobScan job =
+        scan(
+            "test",
+            JobState.FAILED,
+            "=== RUN   TestAlpha\n--- FAIL: TestAlpha (0.02s)\n    --- PASS: TestAlpha/ok (0.00s)\n"
+                + "    --- FAIL: TestAlpha/meetups (0.00s)\n        repo_test.go:131: expected 'a' but"
+                + " actual is 'b'\nFAIL\texample.com/x\t0.1s\n"
+                + "##[error]Process completed with exit code 1.\n");
+    List<Finding> ranked = Triage.rank(List.of(job), List.of());
+    assertThat(ranked.get(0).message()).contains("TestAlpha/meetups");
+    Finding parent =
+        ranked.stream()
+            .filter(f -> f.message().startsWith("--- FAIL: TestAlpha "))
+            .findFirst()
+            .orElseThrow();
+    assertThat(parent.signals()).contains("detail-elsewhere");
+  }
+
+  @Test
+  void shouldNotLowerAGoTestWithoutAFailedSubtest() {
+    JobScan job =
+        scan(
+            "test",
+            JobState.FAILED,
+            "--- FAIL: TestAlpha (0.02s)\n    a_test.go:3: boom\n--- FAIL: TestAlphabet (0.01s)\n"
+                + "    a_test.go:9: bang\n##[error]Process completed with exit code 1.\n");
+    List<Finding> ranked = Triage.rank(List.of(job), List.of());
+    assertThat(ranked)
+        .filteredOn(f -> f.signals().contains("go-test-fail"))
+        .hasSize(2)
+        .allSatisfy(f -> assertThat(f.signals()).doesNotContain("detail-elsewhere"));
+  }
+
+  @Test
+  void shouldRankACargoTestsCapturedOutputAboveItsFailedLine() {
+    JobScan job =
+        scan(
+            "test",
+            JobState.FAILED,
+            "running 2 tests\ntest parses ... ok\ntest renders ... FAILED\n\nfailures:\n\n"
+                + "---- renders stdout ----\nthread 'renders' panicked at 'grid mismatch',"
+                + " src/lib.rs:3:5\n\nfailures:\n    renders\n\n"
+                + "test result: FAILED. 1 passed; 1 failed; 0 ignored\n"
+                + "##[error]Process completed with exit code 101.\n");
+    List<Finding> ranked = Triage.rank(List.of(job), List.of());
+    assertThat(ranked.get(0).message()).isEqualTo("---- renders stdout ----");
+    assertThat(ranked.get(1).message()).isEqualTo("test renders ... FAILED");
+  }
 }

@@ -55,18 +55,14 @@ public final class JdbcStatsQueries {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, q.stepMinutes());
       bind(ps, 2, q);
-      List<Volume> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
+      return rows(
+          ps,
+          rs ->
               new Volume(
                   rs.getString(1),
                   Instant.ofEpochSecond(rs.getLong(2) * 60),
                   rs.getLong(3),
                   rs.getLong(4)));
-        }
-      }
-      return out;
     }
   }
 
@@ -80,13 +76,7 @@ public final class JdbcStatsQueries {
             + " GROUP BY source ORDER BY source";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, 1, q);
-      List<Total> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Total(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-        }
-      }
-      return out;
+      return rows(ps, rs -> new Total(rs.getString(1), rs.getLong(2), rs.getLong(3)));
     }
   }
 
@@ -102,13 +92,8 @@ public final class JdbcStatsQueries {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int at = bind(ps, 1, q);
       ps.setInt(at, q.limit());
-      List<Template> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Template(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-        }
-      }
-      return out;
+      return rows(
+          ps, rs -> new Template(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
     }
   }
 
@@ -128,19 +113,29 @@ public final class JdbcStatsQueries {
       }
       ps.setLong(at++, Math.floorDiv(since.getEpochSecond(), 60));
       ps.setInt(at, q.limit());
-      List<NewTemplate> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
+      return rows(
+          ps,
+          rs ->
               new NewTemplate(
                   rs.getString(1),
                   rs.getString(2),
                   Instant.ofEpochSecond(rs.getLong(3) * 60),
                   rs.getLong(4)));
-        }
-      }
-      return out;
     }
+  }
+
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private static <T> List<T> rows(PreparedStatement ps, Row<T> row) throws SQLException {
+    List<T> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(row.read(rs));
+      }
+    }
+    return out;
   }
 
   /** Deletes rows of minutes before {@code cutoff} from {@code table}. */

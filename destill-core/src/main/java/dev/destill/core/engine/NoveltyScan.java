@@ -1,0 +1,285 @@
+package dev.destill.core.engine;
+
+import dev.destill.core.model.Finding;
+import dev.destill.core.model.FindingSource;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.Severity;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Compares the lines of one log (or one chunk of it, as {@link LogScanner} reads it) with a
+ * baseline's {@link LineTemplates}: counts the lines it owns that are known and new, marks findings
+ * {@link Novelty#NEW} or {@link Novelty#KNOWN}, and turns runs of new lines into candidate
+ * findings, since a diff or a checker's prose holds no error word for the rules to find. Not
+ * thread-safe: one per log or chunk.
+ */
+public final class NoveltyScan {
+  /** The signal of a candidate made of a run of new lines. */
+  public static final String NEW_LINES = "new-lines";
+
+  /** The most runs one chunk keeps: the last ones, nearest its end. */
+  static final int MAX_RUNS = 32;
+
+  /** Lines of a finding whose novelty decides its own, as the eval counts them. */
+  static final int FINDING_LINES = 10;
+
+  /**
+   * Lines of a log compared with a baseline.
+   *
+   * @param known lines whose template the baseline has
+   * @param near lines whose skeleton only the baseline has (counted as known when the policy says)
+   * @param fresh lines the baseline has nothing like
+   */
+  public record Counts(long known, long near, long fresh) {
+    public static final Counts NONE = new Counts(0, 0, 0);
+
+    public Counts plus(Counts o) {
+      return new Counts(known + o.known, near + o.near, fresh + o.fresh);
+    }
+  }
+
+  /**
+   * What a scan found.
+   *
+   * @param counts lines of the owned range by their match
+   * @param runs candidates made of runs of new lines starting in the owned range, last {@link
+   *     #MAX_RUNS}
+   */
+  public record Result(Counts counts, List<Finding> runs) {
+    public Result {
+      runs = List.copyOf(runs);
+    }
+  }
+
+  private final JobInfo job;
+  private final LineTemplates templates;
+  private final ScanOptions options;
+  private final ScoringPolicy.Baseline policy;
+  private final byte[] buf = new byte[LogScanner.MAX_LINE_BYTES];
+  private final BitSet fresh = new BitSet();
+  private final BitSet blank = new BitSet();
+  private final Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
+  private final ArrayDeque<Finding> runs = new ArrayDeque<>();
+  private int len;
+  private long total;
+  private long line;
+  private long known;
+  private long near;
+  private long freshCount;
+  private boolean finished;
+  // The open run of new lines: where it starts, what it shows, how many of its lines have text.
+  private long runStart = -1;
+  private long runEnd;
+  private int runTextLines;
+  private final List<String> runLines = new ArrayList<>();
+
+  public NoveltyScan(
+      JobInfo job, LineTemplates templates, ScanOptions options, ScoringPolicy.Baseline policy) {
+    this.job = job;
+    this.templates = templates;
+    this.options = options;
+    this.policy = policy;
+    this.line = options.firstLine();
+  }
+
+  /** Feeds the next bytes of the log. */
+  public void accept(byte[] data, int off, int n) {
+    if (finished) {
+      throw new IllegalStateException("already finished");
+    }
+    int end = off + n;
+    for (int i = off; i < end; i++) {
+      byte b = data[i];
+      if (b == '\n') {
+        endLine();
+      } else {
+        if (len < buf.length) {
+          buf[len++] = b;
+        }
+        total++;
+      }
+    }
+  }
+
+  private void endLine() {
+    String visible = LineCleaner.visible(buf, 0, len, total);
+    len = 0;
+    total = 0;
+    boolean keyBody = keys.body(visible);
+    LineTemplates.Match m = keyBody ? LineTemplates.Match.KNOWN : templates.match(visible);
+    int at = (int) (line - options.firstLine());
+    boolean own = line >= options.ownFrom() && line <= options.ownTo();
+    switch (m) {
+      case BLANK -> blank.set(at);
+      case KNOWN -> known += own ? 1 : 0;
+      case NEAR -> near += own ? 1 : 0;
+      case NEW -> freshCount += own ? 1 : 0;
+    }
+    boolean isNew =
+        m == LineTemplates.Match.NEW || (m == LineTemplates.Match.NEAR && !policy.nearIsKnown());
+    if (isNew) {
+      fresh.set(at);
+      if (runStart < 0) {
+        if (own) {
+          runStart = line;
+        }
+      }
+      if (runStart >= 0) {
+        runEnd = line;
+        runTextLines++;
+        if (runLines.size() < policy.newLinesMaxLines()) {
+          // Blank lines inside the run, then this one.
+          while (runLines.size() < line - runStart && runLines.size() < policy.newLinesMaxLines()) {
+            runLines.add("");
+          }
+          if (runLines.size() < policy.newLinesMaxLines()) {
+            runLines.add(Secrets.mask(LineCleaner.stripPrefix(visible)));
+          }
+        }
+      }
+    } else if (m != LineTemplates.Match.BLANK) {
+      closeRun();
+    }
+    line++;
+  }
+
+  private void closeRun() {
+    if (runStart >= 0 && runTextLines >= policy.newLinesMinLines()) {
+      long shownEnd = runStart + runLines.size() - 1;
+      runs.addLast(candidate(runStart, Math.min(shownEnd, runEnd), List.copyOf(runLines)));
+      if (runs.size() > MAX_RUNS) {
+        runs.removeFirst();
+      }
+    }
+    runStart = -1;
+    runTextLines = 0;
+    runLines.clear();
+  }
+
+  private Finding candidate(long first, long last, List<String> lines) {
+    return candidate(
+        Hashing.sha256Hex(job.id() + ":" + first + ":new-lines").substring(0, 16),
+        job.name(),
+        policy.newLinesConfidence(),
+        first,
+        lines.subList(0, (int) (last - first + 1)));
+  }
+
+  /** The same candidate showing only its first {@code lines}. */
+  static Finding candidate(Finding run, List<String> lines) {
+    return candidate(run.id(), run.job(), run.confidence(), run.line(), lines).withStep(run.step());
+  }
+
+  private static Finding candidate(
+      String id, String job, double confidence, long first, List<String> shown) {
+    String normalized = Normalizer.normalize(String.join(" ", shown));
+    String hash = Hashing.sha256Hex(normalized);
+    long last = first + shown.size() - 1;
+    return new Finding(
+        id,
+        hash,
+        Severity.ERROR,
+        confidence,
+        2,
+        job,
+        "",
+        first,
+        last,
+        shown.get(0),
+        normalized,
+        shown,
+        List.of(),
+        List.of(),
+        1,
+        FindingSource.LOG,
+        Optional.empty(),
+        List.of(NEW_LINES, Novelty.NEW.signal()),
+        Optional.empty());
+  }
+
+  /** Ends the scan; a last line without {@code \n} counts. */
+  public Result finish() {
+    if (!finished) {
+      if (total > 0) {
+        endLine();
+      }
+      closeRun();
+      finished = true;
+    }
+    return new Result(new Counts(known, near, freshCount), new ArrayList<>(runs));
+  }
+
+  /**
+   * The novelty of a finding of this log: new when one of its first {@value #FINDING_LINES} lines
+   * with text is new, known when all are known; its own when it already has one.
+   */
+  public Novelty novelty(Finding f) {
+    Novelty marked = Novelty.of(f);
+    if (marked != Novelty.UNKNOWN || f.source() != FindingSource.LOG) {
+      return marked;
+    }
+    long from = Math.max(f.line(), options.firstLine());
+    long to = Math.min(f.endLine(), f.line() + FINDING_LINES - 1);
+    int textLines = 0;
+    for (long l = from; l <= to && l < line; l++) {
+      int at = (int) (l - options.firstLine());
+      boolean oneWordMore =
+          l == f.line() && policy.oneWordIsKnown() && templates.knownButOneWord(f.message());
+      if (fresh.get(at) && !oneWordMore) {
+        return Novelty.NEW;
+      }
+      if (!blank.get(at)) {
+        textLines++;
+      }
+    }
+    return textLines > 0 ? Novelty.KNOWN : Novelty.UNKNOWN;
+  }
+
+  /**
+   * The novelty of the lines just before a finding (the output a failing command printed before its
+   * exit summary): new when one of them is, known when all with text are.
+   */
+  Novelty contextNovelty(Finding f, int lines) {
+    int textLines = 0;
+    for (long l = Math.max(options.firstLine(), f.line() - lines); l < f.line() && l < line; l++) {
+      int at = (int) (l - options.firstLine());
+      if (fresh.get(at)) {
+        return Novelty.NEW;
+      }
+      if (!blank.get(at)) {
+        textLines++;
+      }
+    }
+    return textLines > 0 ? Novelty.KNOWN : Novelty.UNKNOWN;
+  }
+
+  /** The findings with their novelty as a signal. */
+  public List<Finding> mark(List<Finding> findings) {
+    List<Finding> out = new ArrayList<>(findings.size());
+    for (Finding f : findings) {
+      Novelty n = novelty(f);
+      List<String> s = new ArrayList<>(f.signals());
+      if (n != Novelty.UNKNOWN && Novelty.of(f) != n) {
+        s.add(n.signal());
+      }
+      // Ranking shows the output before an exit summary when nothing explains the failure; the
+      // baseline says whether that output is the usual one.
+      if (Role.of(f) == Role.CONSEQUENCE
+          && contextNovelty(f, ScoringPolicy.DEFAULT.outputBeforeExitLines()) == Novelty.KNOWN
+          && !s.contains(Novelty.CONTEXT_KNOWN)) {
+        s.add(Novelty.CONTEXT_KNOWN);
+      }
+      out.add(s.size() == f.signals().size() ? f : f.withSignals(s));
+    }
+    return out;
+  }
+
+  /** True for a candidate made of a run of new lines. */
+  public static boolean isNewLines(Finding f) {
+    return f.signals().contains(NEW_LINES);
+  }
+}
