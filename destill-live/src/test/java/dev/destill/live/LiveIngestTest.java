@@ -8,6 +8,8 @@ import dev.destill.core.stats.Level;
 import dev.destill.core.store.InMemoryFindingStore;
 import dev.destill.core.store.RecurringFailure;
 import dev.destill.core.store.RequestRecord;
+import dev.destill.live.ingest.LiveIngest;
+import dev.destill.live.ingest.LiveSettings;
 import dev.destill.live.window.WindowPolicy;
 import java.time.Clock;
 import java.time.Duration;

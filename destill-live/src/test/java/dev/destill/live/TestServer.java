@@ -2,6 +2,7 @@ package dev.destill.live;
 
 import dev.destill.core.store.InMemoryFindingStore;
 import dev.destill.core.store.RecurringFailure;
+import dev.destill.live.sources.LiveSources;
 import dev.destill.server.DestillServer;
 import dev.destill.server.ServerMetrics;
 import dev.destill.server.ServerSettings;

@@ -2,7 +2,7 @@ package dev.destill.live.otlp;
 
 import dev.destill.core.store.InMemoryFindingStore;
 import dev.destill.live.CollectingStatsSink;
-import dev.destill.live.LiveSources;
+import dev.destill.live.sources.LiveSources;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;

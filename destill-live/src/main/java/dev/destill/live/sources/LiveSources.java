@@ -1,8 +1,11 @@
-package dev.destill.live;
+package dev.destill.live.sources;
 
 import dev.destill.core.DestillException;
 import dev.destill.core.stats.StatsSink;
 import dev.destill.core.store.FindingStore;
+import dev.destill.live.HttpAccess;
+import dev.destill.live.ingest.LiveIngest;
+import dev.destill.live.ingest.LiveSettings;
 import dev.destill.live.otlp.OtlpExport;
 import dev.destill.live.otlp.OtlpGrpcReceiver;
 import dev.destill.live.otlp.OtlpHttpRoutes;

@@ -1,7 +1,9 @@
-package dev.destill.live;
+package dev.destill.live.ingest;
 
 import dev.destill.core.stats.StatsSink;
 import dev.destill.core.store.FindingStore;
+import dev.destill.live.Admission;
+import dev.destill.live.LiveRecord;
 import dev.destill.live.stats.LineCounter;
 import dev.destill.live.window.StreamWindows;
 import dev.destill.live.window.Trigger;

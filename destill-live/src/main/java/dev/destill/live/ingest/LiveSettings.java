@@ -1,4 +1,4 @@
-package dev.destill.live;
+package dev.destill.live.ingest;
 
 import dev.destill.live.window.WindowPolicy;
 import java.time.Duration;
