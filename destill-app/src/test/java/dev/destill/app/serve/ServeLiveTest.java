@@ -173,12 +173,33 @@ class ServeLiveTest {
   }
 
   @Test
-  void shouldTurnTheGrpcReceiverOffAndListTheFlagsInHelp() {
+  void shouldTurnTheListenersOffAndRefuseHostileOtlpAndGoOnServing() throws Exception {
     LiveSources.Config off = live().withPorts(-1, -1, -1, -1);
     try (ServeFixture f = ServeFixture.start(home, Map.of(), Optional.of(off))) {
       assertThat(f.serve.live().orElseThrow().otlpGrpcPort()).isEmpty();
       assertThat(f.serve.live().orElseThrow().syslog()).isEmpty();
       assertThat(ServeCommand.liveSummary(f.serve)).isEqualTo("POST /v1/logs, /api/v1/logs");
+
+      // Hostile OTLP/HTTP: clear one-line refusals, and the server goes on serving.
+      Map<String, String> proto =
+          Map.of(
+              "Authorization",
+              "Bearer " + ServeFixture.TOKEN,
+              "Content-Type",
+              "application/x-protobuf");
+      HttpResponse<String> garbage =
+          f.post("/v1/logs", proto, new byte[] {(byte) 0xff, (byte) 0xff, 0x7f, 0x01});
+      assertThat(garbage.statusCode()).isEqualTo(400);
+      assertThat(garbage.body()).doesNotContain("\tat ").doesNotContain(ServeFixture.TOKEN);
+      java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+        gz.write(new byte[9 << 20]);
+      }
+      Map<String, String> gzip = new java.util.HashMap<>(proto);
+      gzip.put("Content-Encoding", "gzip");
+      assertThat(f.post("/v1/logs", gzip, zipped.toByteArray()).statusCode()).isEqualTo(413);
+      assertThat(f.get("/health", Map.of()).statusCode()).isEqualTo(200);
+      assertThat(f.get("/api/v1/stats", Map.of()).statusCode()).isEqualTo(200);
     }
     assertThat(ServeCommand.port("--otlp-grpc-port", "off")).isEqualTo(-1);
     assertThat(ServeCommand.port("--otlp-grpc-port", "4317")).isEqualTo(4317);
