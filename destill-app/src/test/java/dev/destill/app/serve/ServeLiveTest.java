@@ -200,7 +200,16 @@ class ServeLiveTest {
       assertThat(f.post("/v1/logs", gzip, zipped.toByteArray()).statusCode()).isEqualTo(413);
       assertThat(f.get("/health", Map.of()).statusCode()).isEqualTo(200);
       assertThat(f.get("/api/v1/stats", Map.of()).statusCode()).isEqualTo(200);
+      JsonNode paths = json(f.get("/api/v1/openapi.json", Map.of())).path("paths");
+      assertThat(paths.has("/api/v1/stats") && paths.has("/api/v1/logs") && paths.has("/v1/logs"))
+          .isTrue();
     }
+    assertThat(dev.destill.app.CliRunner.run("serve", "--help").out())
+        .contains("--otlp-grpc-port=N|off")
+        .contains("--syslog-udp-port=N")
+        .contains("--syslog-tcp-port=N")
+        .contains("--syslog-tls-port=N")
+        .contains("(default: 4317)");
     assertThat(ServeCommand.port("--otlp-grpc-port", "off")).isEqualTo(-1);
     assertThat(ServeCommand.port("--otlp-grpc-port", "4317")).isEqualTo(4317);
     org.assertj.core.api.Assertions.assertThatThrownBy(
