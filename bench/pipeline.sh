@@ -5,9 +5,9 @@
 #
 #   bench/pipeline.sh            200 MB generated log (gen_logs.py mix, seed 1) as 8 builds
 #
-# A build's chunks are keyed by build id, so they stay on one partition and one analyze agent:
-# agents share work across builds, not within one. The log is therefore served as BUILDS builds
-# (default 8) of one job each, every job a consecutive slice of the log.
+# Chunks are keyed by build, job and chunk index, so even one build's chunks spread over the
+# analyze agents. The log is served as BUILDS builds (default 8; BUILDS=1 for one big build) of
+# one job each, every job a consecutive slice of the log.
 #
 # Settings (environment):
 #   BUILDS                 how many builds the log is split into (default 8)

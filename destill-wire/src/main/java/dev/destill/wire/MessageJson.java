@@ -35,9 +35,11 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * Pipeline messages as JSON objects: {@code {"schema_version": 1, "type": ..., ...}}, field names
- * in snake case, a log chunk's bytes in base64 (logs need not be valid UTF-8). Readers refuse other
- * schema versions and unknown types as poison. Thread-safe.
+ * Pipeline messages on the wire. Small messages are JSON objects: {@code {"schema_version": 1,
+ * "type": ..., ...}}, field names in snake case. A log chunk is binary ({@link ChunkWire}): a
+ * versioned header, then the log's bytes as they are, so that half a megabyte of log is neither
+ * base64-encoded nor parsed. Chunks written as JSON (schema 1, bytes in base64) still decode.
+ * Readers refuse other versions and unknown types as poison. Thread-safe.
  */
 public final class MessageJson implements MessageCodec {
   private static final JsonFactory FACTORY = new JsonFactory();
@@ -45,6 +47,14 @@ public final class MessageJson implements MessageCodec {
 
   @Override
   public byte[] encode(PipelineMessage message) {
+    if (message instanceof LogChunk c) {
+      return ChunkWire.encode(c);
+    }
+    return json(message);
+  }
+
+  /** {@code message} as JSON, as schema 1 writes it (a chunk's bytes in base64). */
+  static byte[] json(PipelineMessage message) {
     ByteArrayOutputStream out =
         new ByteArrayOutputStream(
             message instanceof LogChunk c ? c.data().length * 4 / 3 + 1024 : 1024);
@@ -203,6 +213,9 @@ public final class MessageJson implements MessageCodec {
 
   @Override
   public PipelineMessage decode(byte[] bytes) {
+    if (ChunkWire.isChunk(bytes)) {
+      return ChunkWire.decode(bytes);
+    }
     // Streamed, so that a chunk's base64 data is decoded straight from the bytes, never held as a
     // string; the small fields become a tree.
     ObjectNode o = JSON.createObjectNode();

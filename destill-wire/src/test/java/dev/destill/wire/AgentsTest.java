@@ -82,6 +82,57 @@ class AgentsTest {
     return out;
   }
 
+  /** A codec that counts what it encodes and decodes. */
+  private static final class CountingCodec implements dev.destill.core.pipeline.MessageCodec {
+    final MessageJson json = new MessageJson();
+    final AtomicInteger encoded = new AtomicInteger();
+    final AtomicInteger decoded = new AtomicInteger();
+
+    @Override
+    public byte[] encode(PipelineMessage message) {
+      encoded.incrementAndGet();
+      return json.encode(message);
+    }
+
+    @Override
+    public PipelineMessage decode(byte[] bytes) {
+      decoded.incrementAndGet();
+      return json.decode(bytes);
+    }
+
+    @Override
+    public byte[] deadLetter(Message original, String reason) {
+      return json.deadLetter(original, reason);
+    }
+  }
+
+  @Test
+  void shouldPassMessagesInMemoryWithoutEncodingThem() {
+    CountingCodec counting = new CountingCodec();
+    InMemoryFindingStore store = new InMemoryFindingStore(Clock.systemUTC());
+    start(new AnalyzeAgent(broker, counting, AgentMetrics.NONE, 1, false));
+    start(
+        new SinkAgent(
+            broker,
+            counting,
+            AgentMetrics.NONE,
+            store,
+            new SinkAgent.Settings(10, Duration.ZERO),
+            Clock.systemUTC(),
+            b -> {}));
+    broker.publish(
+        Topics.FINDINGS,
+        "req-mem",
+        counting.carry(
+            new PipelineMessage.Progress(new RequestEvent.Ingested("req-mem", 1, List.of()))));
+    broker.publish(Topics.LOGS, "k", counting.carry(chunk("req-mem", "ok\nERROR: disk full\n")));
+
+    await(() -> store.request("req-mem").map(r -> r.chunksDone() == 1).orElse(false));
+    assertThat(store.findings("req-mem")).isNotEmpty();
+    assertThat(counting.encoded).as("messages encoded").hasValue(0);
+    assertThat(counting.decoded).as("messages decoded").hasValue(0);
+  }
+
   @Test
   void shouldSetPoisonMessagesAsideWithTheReasonAndGoOn() throws Exception {
     start(new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false));

@@ -22,6 +22,7 @@ import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.PoisonMessageException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -53,6 +54,59 @@ class MessageJsonTest {
     assertThat(List.of(back.index(), back.total())).containsExactly(2, 5);
     assertThat(List.of(back.firstLine(), back.ownFrom(), back.ownTo()))
         .containsExactly(80L, 100L, 200L);
+  }
+
+  @Test
+  void shouldWriteAChunkAsItsRawBytesBehindABinaryHeaderNotBase64() {
+    byte[] data = "line one\nERROR: x\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+    LogChunk c = new LogChunk("req-1", "gh:1", JOB, 0, 1, 1, 1, 200, data);
+    byte[] wire = codec.encode(c);
+
+    assertThat(wire[0]).as("not JSON").isEqualTo((byte) 0);
+    assertThat(wire[3]).as("version").isEqualTo((byte) ChunkWire.VERSION);
+    assertThat(wire.length).isLessThan(data.length + 100);
+    assertThat(Arrays.copyOfRange(wire, wire.length - data.length, wire.length)).isEqualTo(data);
+    assertThat(roundTrip(c)).usingRecursiveComparison().isEqualTo(c);
+  }
+
+  @Test
+  void shouldRoundTripAChunkOfAJobWithoutAnExitStatus() {
+    LogChunk c =
+        new LogChunk(
+            "req-ü", "b", JobInfo.of("naïve job", JobState.RUNNING), 3, 0, 5, 6, 7, new byte[0]);
+    assertThat(roundTrip(c)).usingRecursiveComparison().isEqualTo(c);
+  }
+
+  @Test
+  void shouldStillReadAChunkWrittenAsJsonBySchemaOne() {
+    byte[] data = {'o', 'k', '\n', (byte) 0xff};
+    LogChunk c = new LogChunk("req-1", "gh:1", JOB, 2, 5, 80, 100, 200, data);
+    byte[] old = MessageJson.json(c);
+
+    assertThat(new String(old, StandardCharsets.UTF_8))
+        .contains("\"schema_version\":1")
+        .contains("\"data\":\"" + java.util.Base64.getEncoder().encodeToString(data) + "\"");
+    assertThat(codec.decode(old)).usingRecursiveComparison().isEqualTo(c);
+  }
+
+  @Test
+  void shouldRefuseABinaryChunkOfAnotherVersionOrCutShortWithTheReason() {
+    byte[] wire = codec.encode(new LogChunk("req-1", "b", JOB, 0, 1, 1, 1, 1, new byte[10]));
+    byte[] newer = wire.clone();
+    newer[3] = 9;
+
+    assertThatThrownBy(() -> codec.decode(newer))
+        .isInstanceOf(PoisonMessageException.class)
+        .hasMessage("unknown log chunk version 9 (this agent reads 2)");
+    assertThatThrownBy(() -> codec.decode(Arrays.copyOf(wire, 20)))
+        .isInstanceOf(PoisonMessageException.class)
+        .hasMessageStartingWith("malformed log_chunk:");
+    assertThatThrownBy(() -> codec.decode(Arrays.copyOf(wire, wire.length - 1)))
+        .isInstanceOf(PoisonMessageException.class)
+        .hasMessage("malformed log_chunk: data of 10 bytes announced, 9 present");
+    assertThatThrownBy(() -> codec.decode(new byte[] {0, 'D', 'C'}))
+        .isInstanceOf(PoisonMessageException.class)
+        .hasMessage("unknown log chunk version (none) (this agent reads 2)");
   }
 
   @Test

@@ -224,7 +224,7 @@ public final class AnalysisService {
     broker.publish(
         Topics.REQUESTS,
         requestId,
-        codec.encode(new PipelineMessage.AnalysisRequest(requestId, request.targets(), started)));
+        codec.carry(new PipelineMessage.AnalysisRequest(requestId, request.targets(), started)));
     RequestRecord done = watcher.await(() -> stuck(broker, agents, threads));
     if (done.status() == RequestStatus.FAILED) {
       throw new DestillException(done.error());

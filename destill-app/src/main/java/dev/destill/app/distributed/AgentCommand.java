@@ -232,7 +232,7 @@ public final class AgentCommand implements Callable<Integer> {
             new IngestAgent.Settings(
                 Chunker.DEFAULT_TARGET_BYTES,
                 Math.max(1, parallel),
-                IngestAgent.ChunkKeys.BY_BUILD,
+                IngestAgent.ChunkKeys.BY_CHUNK,
                 true),
             event -> {},
             policy);

@@ -108,7 +108,7 @@ public final class TestCluster implements AutoCloseable {
             AgentMetrics.NONE,
             remote,
             new IngestAgent.Settings(
-                Chunker.DEFAULT_TARGET_BYTES, 4, IngestAgent.ChunkKeys.BY_BUILD, true),
+                Chunker.DEFAULT_TARGET_BYTES, 4, IngestAgent.ChunkKeys.BY_CHUNK, true),
             event -> {},
             policy);
     return run(agent, broker, Optional.empty());

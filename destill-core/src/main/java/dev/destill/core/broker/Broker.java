@@ -16,6 +16,16 @@ public interface Broker extends AutoCloseable {
    */
   void publish(String topic, String key, byte[] value);
 
+  /**
+   * Publishes one value that the broker may carry as it is: a broker whose messages leave the
+   * process sends {@link Encodable#encode}'s bytes (this default), an in-process one hands the
+   * object itself to its consumers ({@link Message#carried}), so that nothing is encoded and
+   * decoded again. Otherwise as {@link #publish(String, String, byte[])}.
+   */
+  default void publish(String topic, String key, Encodable value) {
+    publish(topic, key, value.encode());
+  }
+
   /** Flushes what was published so far, waiting up to {@code timeout}. */
   void flush(Duration timeout);
 

@@ -90,9 +90,24 @@ public final class InMemoryBroker implements Broker {
    */
   @Override
   public void publish(String topic, String key, byte[] value) {
+    append(topic, key, Objects.requireNonNull(value, "value").clone());
+  }
+
+  /**
+   * Keeps {@code value} itself, not its bytes: consumers get the object back ({@link
+   * Message#carried}) and nothing is encoded unless one asks for {@link Message#value}.
+   *
+   * @throws DestillException when the broker is closed, also while waiting for room
+   */
+  @Override
+  public void publish(String topic, String key, Encodable value) {
+    append(topic, key, Objects.requireNonNull(value, "value"));
+  }
+
+  /** Appends {@code value}, a byte array (a copy) or an {@link Encodable}. */
+  private void append(String topic, String key, Object copy) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(key, "key");
-    byte[] copy = Objects.requireNonNull(value, "value").clone();
     lock.lock();
     try {
       Topic t = topic(topic);
@@ -228,7 +243,7 @@ public final class InMemoryBroker implements Broker {
       return start + messages.size();
     }
 
-    void append(String key, byte[] value) {
+    void append(String key, Object value) {
       messages.addLast(new Entry(key, value));
     }
 
@@ -240,7 +255,14 @@ public final class InMemoryBroker implements Broker {
     }
   }
 
-  private record Entry(String key, byte[] value) {}
+  /** A message held: its key, and its value as bytes or as the {@link Encodable} published. */
+  private record Entry(String key, Object value) {
+    Message at(String topic, int partition, long offset) {
+      return value instanceof Encodable e
+          ? new Message(topic, partition, offset, key, e)
+          : new Message(topic, partition, offset, key, ((byte[]) value).clone());
+    }
+  }
 
   /** A consumer group on one topic: its committed offsets and who owns which partition. */
   private final class Group {
@@ -313,7 +335,7 @@ public final class InMemoryBroker implements Broker {
         long offset = from;
         for (; offset < part.end() && batch.size() < maxPoll; offset++) {
           Entry e = entries[(int) (offset - part.start)];
-          batch.add(new Message(topic, p, offset, e.key(), e.value().clone()));
+          batch.add(e.at(topic, p, offset));
         }
         group.position[p] = offset;
       }

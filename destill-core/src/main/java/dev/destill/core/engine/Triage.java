@@ -293,7 +293,9 @@ public final class Triage {
     long first = consequence.line() - pre.size() + start;
     // The output and the exit line that ends it; a candidate even when a finding explains the
     // failure, then ranked below it.
-    List<String> lines = new ArrayList<>(pre.subList(start, pre.size()));
+    // Shown lines, whichever way the consequence reached us (an object keeps its raw context, the
+    // wire keeps the displayed one): the hash must not depend on the path.
+    List<String> lines = new ArrayList<>(LineCleaner.display(pre.subList(start, pre.size())));
     lines.add(consequence.message());
     double confidence =
         explained

@@ -62,7 +62,7 @@ public final class IngestAgent extends Agent {
   public enum ChunkKeys {
     /** By build id: one build's chunks stay in order on one partition. */
     BY_BUILD,
-    /** By chunk: one build's chunks spread over every analyze agent (one large local log). */
+    /** By chunk: one build's chunks spread over every analyze agent (local and distributed). */
     BY_CHUNK
   }
 

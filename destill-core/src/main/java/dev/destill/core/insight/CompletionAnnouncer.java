@@ -42,7 +42,7 @@ public final class CompletionAnnouncer implements Consumer<StoreBatch> {
     for (String id : touched) {
       if (store.request(id).map(r -> r.status() == RequestStatus.COMPLETE).orElse(false)) {
         broker.publish(
-            Topics.COMPLETED, id, codec.encode(new RequestCompleted(id, clock.instant())));
+            Topics.COMPLETED, id, codec.carry(new RequestCompleted(id, clock.instant())));
         any = true;
       }
     }

@@ -168,7 +168,7 @@ public final class ExplainAgent extends Agent {
       return false;
     }
     for (Insight i : insights) {
-      broker.publish(Topics.INSIGHTS, i.requestId(), codec.encode(i));
+      broker.publish(Topics.INSIGHTS, i.requestId(), codec.carry(i));
     }
     broker.flush(FLUSH);
     metrics.messagesOut(Topics.INSIGHTS, insights.size());

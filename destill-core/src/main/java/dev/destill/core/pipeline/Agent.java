@@ -431,7 +431,7 @@ public abstract class Agent implements Runnable {
       return Optional.empty();
     }
     try {
-      return Optional.of(codec.decode(m.value()));
+      return Optional.of(codec.read(m));
     } catch (PoisonMessageException e) {
       deadLetter(m, e.getMessage());
       return Optional.empty();
@@ -455,7 +455,7 @@ public abstract class Agent implements Runnable {
   }
 
   protected final void publish(String topic, String key, PipelineMessage message) {
-    broker.publish(topic, key, codec.encode(message));
+    broker.publish(topic, key, codec.carry(message));
     metrics.messagesOut(topic, 1);
   }
 

@@ -7,7 +7,12 @@ public final class Topics {
   /** Analysis requests; key: request id. */
   public static final String REQUESTS = "destill.requests";
 
-  /** Log chunks; key: build id, so one build's chunks stay in order. */
+  /**
+   * Log chunks; key: build, job and chunk index, so that one build's chunks spread over every
+   * analyze agent. Their order does not matter: each chunk is analyzed alone, and a request is
+   * complete when the store has counted every chunk's {@code ChunkAnalyzed} event (once each, by
+   * job and index) against the total that ingestion announced on the findings topic.
+   */
   public static final String LOGS = "destill.logs.raw";
 
   /**

@@ -44,6 +44,41 @@ class InMemoryBrokerTest extends BrokerContractTest {
   }
 
   @Test
+  void shouldCarryAnEncodableItselfToEveryGroupWithoutEncodingIt() {
+    java.util.concurrent.atomic.AtomicInteger encoded =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Encodable value =
+        () -> {
+          encoded.incrementAndGet();
+          return bytes("v");
+        };
+    try (InMemoryBroker b = new InMemoryBroker(2, 8)) {
+      Subscription one = b.subscribe("t", "one");
+      Subscription two = b.subscribe("t", "two");
+      b.publish("t", "k", value);
+
+      Message first = one.poll(Duration.ZERO).get(0);
+      Message second = two.poll(Duration.ZERO).get(0);
+
+      assertThat(first.carried()).containsSame(value);
+      assertThat(second.carried()).containsSame(value);
+      assertThat(encoded).as("nothing asked for bytes").hasValue(0);
+      assertThat(first.value()).isEqualTo(bytes("v"));
+      assertThat(encoded).as("bytes are made when asked for").hasValue(1);
+    }
+  }
+
+  @Test
+  void shouldCarryBytesAsBytes() {
+    try (InMemoryBroker b = new InMemoryBroker(2, 8)) {
+      Subscription s = b.subscribe("t", "g");
+      b.publish("t", "k", bytes("v"));
+
+      assertThat(s.poll(Duration.ZERO).get(0).carried()).isEmpty();
+    }
+  }
+
+  @Test
   void shouldBlockPublishAtCapacityUntilTheGroupCommits() throws Exception {
     try (InMemoryBroker small = new InMemoryBroker(2, 3)) {
       Subscription s = small.subscribe("t", "g");
