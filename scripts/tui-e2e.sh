@@ -124,6 +124,18 @@ keys "npm ERR! code ELIFECYCLE" Enter C-d
 expect "analyzes what was typed"       "npm ERR! code ELIFECYCLE"
 expect "then exits"                    "EXIT=0"
 
+live="$home/live.log"
+printf '[INFO] old line, before the watch\n' > "$live"
+start watch bin/destill watch "$live"
+expect "watch opens on the file"       "watch $live"
+printf '[INFO] Compiling 3 files\n[ERROR] /src/App.java:[3,8] cannot find symbol\n[INFO] BUILD FAILURE\n' >> "$live"
+expect "shows a finding as it is written" "cannot find symbol" 60
+mv "$live" "$live.1"
+printf 'npm ERR! code ELIFECYCLE\n' > "$live"
+expect "follows the file across a rotation" "npm ERR! code ELIFECYCLE" 60
+keys C-c
+expect "watch exits 130 on Ctrl-C"     "EXIT=130"
+
 big="$home/big.log"
 { for _ in $(seq 1 8); do cat "$log"; done; } > "$home/some.log"
 for _ in $(seq 1 600); do cat "$home/some.log"; done > "$big" # 23 MB

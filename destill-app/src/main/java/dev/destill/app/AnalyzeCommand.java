@@ -102,6 +102,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
   String jobState = "failed";
 
   @Option(
+      names = "--baseline",
+      paramLabel = "BASELINE",
+      description =
+          "Compare with a passing run: a log file (or .gz), a directory of logs paired with the"
+              + " targets by file name, a passing build's URL (jobs paired by name and matrix"
+              + " values), or auto: the last green build of the same pipeline on the branch, else"
+              + " the default branch (default: auto, which applies to build URLs). Findings the"
+              + " baseline shows too rank lower; new ones are marked (docs/baseline.md).")
+  String baseline;
+
+  @Option(names = "--no-baseline", description = "Compare with no passing run.")
+  boolean noBaseline;
+
+  @Option(
       names = "--fail-on",
       paramLabel = "CONFIDENCE",
       description =
@@ -133,7 +147,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "Ask the model set by DESTILL_LLM_URL and DESTILL_LLM_MODEL to explain the top findings"
               + " (off unless both are set; see docs/explain.md). MODE: on (the default; reuses the"
               + " explanation of the same failure), refresh (asks again), dry-run (prints exactly"
-              + " what would be sent and sends nothing). Prints the list instead of the UI.")
+              + " what would be sent and sends nothing). In the interactive UI, key e shows it.")
   dev.destill.core.explain.Explainer.Mode explain;
 
   @Option(
@@ -170,7 +184,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     boolean tui =
         !formatOption.given()
             && !display.noTui()
-            && explain == null
+            && explain != dev.destill.core.explain.Explainer.Mode.DRY_RUN
             && Tui.available(services.settings());
     if (targets.contains("-") && Tui.stdinIsTerminal()) {
       if (tui) {
@@ -184,15 +198,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
       err.flush();
     }
     if (tui) {
-      AnalysisRequest request = new AnalysisRequest(targets, parallel);
+      AnalysisRequest request = new AnalysisRequest(targets, parallel, baselineChoice());
       Tui.Result shown =
           Tui.run(
               request.input(),
               services.settings(),
               l ->
                   remember(
-                      service.analyze(request, l),
-                      m -> l.onProgress(new ProgressEvent.Warning(m))));
+                      service.analyze(request, l), m -> l.onProgress(new ProgressEvent.Warning(m))),
+              report -> explainBehindTheUi(report, format));
       if (shown.interrupted()) {
         return ExitCodes.INTERRUPTED;
       }
@@ -207,7 +221,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try {
           report =
               remember(
-                  service.analyze(new AnalysisRequest(List.of(target), parallel), listener),
+                  service.analyze(
+                      new AnalysisRequest(List.of(target), parallel, baselineChoice()), listener),
                   warn(err));
         } catch (DestillException e) {
           // One input that cannot be read does not cost the others their analysis.
@@ -230,7 +245,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
     } else {
       AnalysisReport report =
-          remember(service.analyze(new AnalysisRequest(targets, parallel), listener), warn(err));
+          remember(
+              service.analyze(new AnalysisRequest(targets, parallel, baselineChoice()), listener),
+              warn(err));
       java.util.Optional<AnalysisReport> explained = explained(report, format, out, err);
       if (explained.isEmpty()) {
         out.flush();
@@ -305,11 +322,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
    */
   private java.util.Optional<AnalysisReport> explained(
       AnalysisReport report, Format format, PrintWriter out, PrintWriter err) {
+    boolean json = format == Format.JSON || format == Format.JSONL;
+    return explained(report, format, out, err, !json && System.console() != null);
+  }
+
+  private java.util.Optional<AnalysisReport> explained(
+      AnalysisReport report, Format format, PrintWriter out, PrintWriter err, boolean stream) {
     if (explain == null) {
       return java.util.Optional.of(report);
     }
     boolean json = format == Format.JSON || format == Format.JSONL;
-    boolean stream = !json && System.console() != null;
     if (noHistory) {
       return dev.destill.app.explain.Explaining.run(
           services.settings().llmEnv(),
@@ -336,6 +358,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The report explained for the UI: nothing is streamed and nothing written to the terminal the UI
+   * draws on; a failure is a warning of the report, which the UI shows.
+   */
+  private AnalysisReport explainBehindTheUi(AnalysisReport report, Format format) {
+    if (explain == null) {
+      return report;
+    }
+    PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+    try {
+      return explained(report, format, quiet, quiet, false).orElse(report);
+    } catch (DestillException e) {
+      return report.withWarning("explanation: " + Cli.oneLine(e));
+    }
+  }
+
   /** Warnings to stderr, one line each; the UI shows them in its status line instead. */
   private static java.util.function.Consumer<String> warn(PrintWriter err) {
     return m -> {
@@ -346,7 +384,24 @@ public final class AnalyzeCommand implements Callable<Integer> {
     };
   }
 
+  private dev.destill.app.analysis.BaselineChoice baselineChoice() {
+    if (noBaseline) {
+      return dev.destill.app.analysis.BaselineChoice.NONE;
+    }
+    return baseline == null
+        ? dev.destill.app.analysis.BaselineChoice.AUTO
+        : dev.destill.app.analysis.BaselineChoice.parse(baseline);
+  }
+
   private void validate() {
+    if (noBaseline && baseline != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--baseline and --no-baseline exclude each other");
+    }
+    if (baseline != null && baseline.isBlank()) {
+      throw new ParameterException(
+          spec.commandLine(), "--baseline needs a file, a directory, a URL or auto");
+    }
     if (context < 0) {
       throw new ParameterException(
           spec.commandLine(), "--context must be 0 or more, was " + context);

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       dev.destill.app.rules.RulesCommand.class,
       dev.destill.app.mcp.McpCommand.class,
       dev.destill.app.serve.ServeCommand.class,
+      dev.destill.app.watch.WatchCommand.class,
       dev.destill.app.explain.ExplainCommand.class,
       dev.destill.app.stats.StatsCommand.class,
       CompletionCommand.class,

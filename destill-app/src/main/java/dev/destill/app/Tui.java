@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** Runs an analysis behind the interactive terminal UI, findings appearing as they are found. */
 final class Tui {
@@ -65,6 +66,20 @@ final class Tui {
   static Result run(
       String title, Settings settings, Function<AnalysisListener, AnalysisReport> analysis)
       throws IOException {
+    return run(title, settings, analysis, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #run(String, Settings, Function)}, then {@code explain} adds the model's
+   * explanation to the finished report while its ranking is already on screen; the UI shows it (key
+   * {@code e}) when there is one, and any warning it adds in the status line.
+   */
+  static Result run(
+      String title,
+      Settings settings,
+      Function<AnalysisListener, AnalysisReport> analysis,
+      UnaryOperator<AnalysisReport> explain)
+      throws IOException {
     Inbox inbox = new Inbox();
     AtomicReference<AnalysisReport> result = new AtomicReference<>();
     Thread worker =
@@ -89,6 +104,12 @@ final class Tui {
                 result.set(report);
                 inbox.ranked(report.findings());
                 inbox.progress(new ProgressEvent.Completed(report.findings().size()));
+                AnalysisReport explained = explain.apply(report);
+                result.set(explained);
+                explained.warnings().stream()
+                    .skip(report.warnings().size())
+                    .forEach(w -> inbox.progress(new ProgressEvent.Warning(w)));
+                explained.explanation().ifPresent(inbox::explanation);
               } catch (DestillException e) {
                 inbox.progress(new ProgressEvent.Warning(e.getMessage()));
                 inbox.progress(new ProgressEvent.Completed(0));

@@ -106,6 +106,12 @@ class ExplainCommandTest {
         .contains("Explanation (by local-model")
         .contains("cause:      The artifact server refused the upload (403).")
         .contains("13 | ERROR: upload failed: 403 Forbidden");
+    CliRunner.Result markdown =
+        run("view", "--format", "markdown", JSON.readTree(r.out()).path("request_id").asText());
+    assertThat(markdown.out())
+        .contains("### Explanation")
+        .contains("- **Cause:** The artifact server refused the upload \\(403\\).")
+        .contains("13 | ERROR: upload failed: 403 Forbidden");
   }
 
   @Test

@@ -77,6 +77,7 @@ public final class DestillServer implements AutoCloseable {
       Clock clock,
       List<Routes> extra) {
     Objects.requireNonNull(analyses, "analyses");
+    settings.keystore().ifPresent(ks -> readable(ks, settings.keystorePassword().orElseThrow()));
     DestillServer server = new DestillServer(settings, metrics, clock);
     metrics.queueDepth(analyses::queueDepth);
     List<Webhook> webhooks = webhooks(settings, clock);
@@ -147,7 +148,7 @@ public final class DestillServer implements AutoCloseable {
               hooks.register(routes);
               api.register(routes);
               for (Routes r : extra) {
-                r.register(routes);
+                r.register(routes, server::isDraining);
               }
             });
     try {
@@ -175,6 +176,33 @@ public final class DestillServer implements AutoCloseable {
     }
     s.gitlabToken().ifPresent(token -> all.add(new GitLabWebhook(token)));
     return all;
+  }
+
+  /**
+   * Opens the keystore once before the server starts, so that a wrong password or a file that is
+   * not a keystore is told as such (Jetty would report it as a failure to listen).
+   */
+  private static void readable(java.nio.file.Path keystore, String password) {
+    try {
+      java.security.KeyStore ks =
+          java.security.KeyStore.getInstance(keystore.toFile(), password.toCharArray());
+      if (ks.size() == 0) {
+        throw new DestillException.BadInput(
+            "DESTILL_SERVER_KEYSTORE "
+                + keystore
+                + " holds no key: add the server's key and certificate");
+      }
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      boolean missing = !java.nio.file.Files.isReadable(keystore);
+      throw new DestillException.BadInput(
+          "cannot read DESTILL_SERVER_KEYSTORE "
+              + keystore
+              + (missing
+                  ? ": no such readable file"
+                  : ": not a PKCS12 or JKS keystore, or DESTILL_SERVER_KEYSTORE_PASSWORD is not its"
+                      + " password"),
+          e);
+    }
   }
 
   private static void tls(org.eclipse.jetty.server.Server server, ServerSettings s) {

@@ -10,4 +10,12 @@ import io.javalin.config.RoutesConfig;
 @FunctionalInterface
 public interface Routes {
   void register(RoutesConfig routes);
+
+  /**
+   * Registers the routes, with a way to know that the server drains: long answers (event streams)
+   * should end when {@code draining} turns true, so that stopping does not wait for them.
+   */
+  default void register(RoutesConfig routes, java.util.function.BooleanSupplier draining) {
+    register(routes);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.destill.tui;
 
+import dev.destill.core.explain.Explanation;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.ProgressEvent;
 import java.util.ArrayList;
@@ -12,16 +13,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * Where the analysis hands findings and progress to the UI, bounded: while the UI does not drain (a
  * slow terminal, a suspended screen), at most {@link #CAPACITY} live findings and progress events
  * wait; the ones beyond are dropped and counted, since the final ranking, which always gets in,
- * replaces the live findings anyway. Thread-safe: analysis threads offer, the UI thread drains.
+ * replaces the live findings anyway (and the explanation, which always gets in too). Thread-safe:
+ * analysis threads offer, the UI thread drains.
  */
 public final class Inbox {
-  private sealed interface Item permits One, Progress, Final {}
+  private sealed interface Item permits One, Progress, Final, Explained {}
 
   private record One(Finding finding) implements Item {}
 
   private record Progress(ProgressEvent event) implements Item {}
 
   private record Final(List<Finding> ranked) implements Item {}
+
+  private record Explained(Explanation explanation) implements Item {}
 
   /** How many live findings and progress events may wait for the UI. */
   public static final int CAPACITY = 10_000;
@@ -62,6 +66,11 @@ public final class Inbox {
     queue.add(new Final(List.copyOf(ranked)));
   }
 
+  /** The model's explanation of the build; like the ranking, it always gets in. */
+  public void explanation(Explanation e) {
+    queue.add(new Explained(e));
+  }
+
   /** Applies everything that arrived to {@code model}; true when anything did. */
   public boolean drainTo(TriageModel model) {
     boolean any = false;
@@ -70,7 +79,7 @@ public final class Inbox {
     Item item;
     while ((item = queue.poll()) != null) {
       any = true;
-      if (!(item instanceof Final)) {
+      if (!(item instanceof Final) && !(item instanceof Explained)) {
         waiting.decrementAndGet();
       }
       if (item instanceof One o) {
@@ -85,6 +94,8 @@ public final class Inbox {
         model.progress(p.event());
       } else if (item instanceof Final f) {
         model.replaceAll(f.ranked());
+      } else if (item instanceof Explained e) {
+        model.explained(e.explanation());
       }
     }
     if (!run.isEmpty()) {

@@ -44,9 +44,11 @@ public final class Renderer {
     "  f                 pick a filter: tier, severity, job; or clear",
     "  0 / 1 / 2         all tiers / tier 1 only / tiers 1 and 2",
     "  s                 change the sort (confidence, position, ...)",
+    "  x                 hide / show findings the baseline (green build) has too",
     "  r                 re-rank with the findings that arrived",
     "  y                 copy the finding (OSC 52)",
     "  o                 open the job log at the finding in $PAGER",
+    "  e                 the model's explanation (with --explain) / the finding",
     "  Ctrl-L            redraw the screen",
     "  ? / q             this help / quit",
   };
@@ -137,7 +139,12 @@ public final class Renderer {
     g.clearModifiers();
     String filters = m.filters().isEmpty() ? "" : "  [" + m.filters() + "]";
     String fresh = m.newSinceRank() > 0 ? "  +" + m.newSinceRank() + " new (r)" : "";
-    put(g, 0, 1, clip(" " + m.summary() + filters + "  sort: " + m.sort().label + fresh, w));
+    String explained = m.explanation().isPresent() ? "  explained (e)" : "";
+    put(
+        g,
+        0,
+        1,
+        clip(" " + m.summary() + filters + "  sort: " + m.sort().label + fresh + explained, w));
 
     int row = 2;
     List<TriageModel.Row> rows = m.rows();
@@ -177,9 +184,11 @@ public final class Renderer {
       g.enableModifiers(SGR.BOLD);
       String pane = m.focus() == TriageModel.Focus.DETAIL ? "detail (focused)" : "detail";
       String which =
-          m.shownHit().isPresent()
-              ? "log match " + m.matchSummary() + " "
-              : rows.isEmpty() ? "" : (m.selected() + 1) + "/" + rows.size() + " ";
+          m.showsExplanation()
+              ? "explanation (e: the finding) "
+              : m.shownHit().isPresent()
+                  ? "log match " + m.matchSummary() + " "
+                  : rows.isEmpty() ? "" : (m.selected() + 1) + "/" + rows.size() + " ";
       put(g, 0, row, rule("── " + pane + " " + which, w));
       g.clearModifiers();
       row++;
@@ -376,7 +385,10 @@ public final class Renderer {
       head.append(String.format(Locale.ROOT, " %-" + HISTORY_WIDTH + "s", shortHistory(f)));
     }
     String message = shortenPaths(LineCleaner.stripDecorations(f.message()).replace('\t', ' '));
-    return clip(head + "  " + message, w);
+    // A finding the baseline does not have is new since the last green build.
+    String mark =
+        dev.destill.core.engine.Novelty.of(f) == dev.destill.core.engine.Novelty.NEW ? "NEW " : "";
+    return clip(head + "  " + mark + message, w);
   }
 
   /** How often a row's finding recurs in this build, in at most five characters. */

@@ -1,6 +1,11 @@
 package dev.destill.tui;
 
 import dev.destill.core.engine.LineCleaner;
+import dev.destill.core.engine.Novelty;
+import dev.destill.core.explain.CitedLines;
+import dev.destill.core.explain.Confidence;
+import dev.destill.core.explain.EvidenceLine;
+import dev.destill.core.explain.Explanation;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.FindingSource;
 import dev.destill.core.model.ProgressEvent;
@@ -86,6 +91,7 @@ public final class TriageModel {
   private int newSinceRank;
 
   private int tierFilter; // 0 = all, 1 = tier 1, 2 = tiers 1-2
+  private boolean hideKnown; // findings the baseline shows too are hidden
   private String jobFilter = "";
   private Severity severityFilter;
   private Sort sort = Sort.CONFIDENCE;
@@ -96,6 +102,10 @@ public final class TriageModel {
   private boolean moreLogHits; // the log search stopped at its limit
   private int match = -1; // index of the current match: findings first, then log hits
   private LogHit shownHit; // shown in the detail pane instead of the selected finding
+
+  private Explanation explanation; // the model's, once there is one
+  private boolean showExplanation; // the detail pane shows it instead of the selected finding
+  private final List<Finding> all = new ArrayList<>(); // every finding, for the cited lines
 
   private boolean help;
   private List<MenuItem> menu; // the filter picker, when open
@@ -122,6 +132,7 @@ public final class TriageModel {
 
   /** Findings arrived; the rows are ranked again once, however many there are. */
   public void addAll(List<Finding> findings) {
+    all.addAll(findings);
     boolean added = false;
     for (Finding f : findings) {
       Row existing = byHash.get(f.hash());
@@ -149,6 +160,8 @@ public final class TriageModel {
     seenWhileReading = Math.max(seenWhileReading, total());
     this.ranked = true;
     byHash.clear();
+    all.clear();
+    all.addAll(ranked);
     for (Finding f : ranked) {
       Row existing = byHash.get(f.hash());
       byHash.put(
@@ -191,6 +204,109 @@ public final class TriageModel {
         done = true;
       }
     }
+  }
+
+  /** The model explained the failure: {@code e} shows it. */
+  public void explained(Explanation e) {
+    explanation = e;
+    status = "explanation ready: e shows it";
+  }
+
+  /** The model's explanation, once there is one. */
+  public Optional<Explanation> explanation() {
+    return Optional.ofNullable(explanation);
+  }
+
+  /** Whether the detail pane shows the explanation rather than the selected finding. */
+  public boolean showsExplanation() {
+    return showExplanation && explanation != null;
+  }
+
+  /** Shows the explanation in the detail pane, or the selected finding again. */
+  public void toggleExplanation() {
+    if (explanation == null) {
+      status =
+          "no explanation: run with --explain (DESTILL_LLM_URL and DESTILL_LLM_MODEL set) to ask"
+              + " the model";
+      return;
+    }
+    showExplanation = !showExplanation;
+    shownHit = null;
+    detailTop = 0;
+    detailLeft = 0;
+    detailScrolled = false;
+  }
+
+  /** Where the model's prose is cut into lines: the detail pane does not wrap notes. */
+  private static final int PROSE = 72;
+
+  /**
+   * The explanation as detail lines: who wrote it, the cause, the fix and the confidence, then each
+   * cited line verbatim under its number, so the model's words can be checked.
+   */
+  private List<DetailLine> explanationDetail(Explanation e) {
+    List<DetailLine> lines = new ArrayList<>();
+    String origin =
+        "Explanation by "
+            + e.model()
+            + e.cachedFrom().map(r -> ", reused from " + r).orElse("")
+            + "  (the model's words: check them against the lines below)";
+    lines.add(new DetailLine(-1, origin, DetailLine.Kind.TITLE));
+    prose(lines, "cause:      ", e.rootCause());
+    if (!e.fix().isEmpty()) {
+      prose(lines, "fix:        ", e.fix());
+    }
+    String confidence =
+        e.confidence() == Confidence.INSUFFICIENT
+            ? "not enough evidence"
+            : e.confidence().wireName();
+    lines.add(new DetailLine(-1, "confidence: " + confidence, DetailLine.Kind.NOTE));
+    lines.add(new DetailLine(-1, "", DetailLine.Kind.NOTE));
+    if (e.evidence().isEmpty()) {
+      lines.add(new DetailLine(-1, "it cites no line of the log", DetailLine.Kind.NOTE));
+    }
+    boolean oneJob = e.evidence().stream().map(EvidenceLine::job).distinct().count() <= 1;
+    String job = "";
+    for (EvidenceLine l : e.evidence()) {
+      if (!oneJob && !l.job().equals(job)) {
+        job = l.job();
+        lines.add(new DetailLine(-1, job, DetailLine.Kind.TITLE));
+      }
+      String text =
+          CitedLines.text(all, l).map(LineCleaner::display).orElse("(line not among the findings)");
+      lines.add(new DetailLine(l.line(), text, DetailLine.Kind.ERROR));
+    }
+    if (!e.verified()) {
+      List<String> rejected = new ArrayList<>();
+      for (EvidenceLine l : e.rejectedEvidence()) {
+        rejected.add((l.job().isEmpty() ? "" : l.job() + ":") + l.line());
+      }
+      lines.add(new DetailLine(-1, "", DetailLine.Kind.NOTE));
+      prose(
+          lines,
+          "note:       ",
+          "it also cites lines that were not sent to it ("
+              + String.join(", ", rejected)
+              + "); treat it with care");
+    }
+    return lines;
+  }
+
+  /** {@code text} cut at spaces into lines of about {@link #PROSE} columns, the first labeled. */
+  private static void prose(List<DetailLine> lines, String label, String text) {
+    String indent = " ".repeat(label.length());
+    StringBuilder line = new StringBuilder(label);
+    for (String word : text.strip().split("\\s+")) {
+      if (line.length() > label.length() && line.length() + 1 + word.length() > PROSE) {
+        lines.add(new DetailLine(-1, line.toString(), DetailLine.Kind.NOTE));
+        line = new StringBuilder(indent);
+      }
+      if (line.length() > label.length()) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(new DetailLine(-1, line.toString(), DetailLine.Kind.NOTE));
   }
 
   // ---- what the renderer reads ----
@@ -315,7 +431,7 @@ public final class TriageModel {
       return detailTop;
     }
     // A log line starts with its title (which job, which line); a finding with its context.
-    return shownHit != null ? 0 : Math.max(0, detailAnchor() - 3);
+    return shownHit != null || showsExplanation() ? 0 : Math.max(0, detailAnchor() - 3);
   }
 
   public int detailLeft() {
@@ -366,11 +482,17 @@ public final class TriageModel {
     if (severityFilter != null) {
       parts.add(severityFilter.id() + "+");
     }
+    if (hideKnown) {
+      parts.add("known hidden");
+    }
     return String.join(", ", parts);
   }
 
   /** The detail pane's lines for the selected finding. */
   public List<DetailLine> detail() {
+    if (showsExplanation()) {
+      return explanationDetail(explanation);
+    }
     if (shownHit != null) {
       return hitDetail(shownHit);
     }
@@ -509,6 +631,7 @@ public final class TriageModel {
     }
     userMoved = true;
     shownHit = null;
+    showExplanation = false; // picking a finding shows it
     selected = Math.max(0, Math.min(n - 1, selected + delta));
     resetDetail();
     keepVisible(viewRows);
@@ -586,6 +709,17 @@ public final class TriageModel {
     sort = Sort.values()[(sort.ordinal() + 1) % Sort.values().length];
     rerank();
     status = "sorted by " + sort.label;
+  }
+
+  /** Hides the findings the baseline shows too (novelty known), or shows them again. */
+  public void toggleHideKnown() {
+    hideKnown = !hideKnown;
+    afterFilter();
+  }
+
+  /** True when findings the baseline shows too are hidden. */
+  public boolean hideKnown() {
+    return hideKnown;
   }
 
   /** 0 shows every tier, 1 only tier 1, 2 tiers 1 and 2. */
@@ -721,6 +855,7 @@ public final class TriageModel {
     tierFilter = 0;
     jobFilter = "";
     severityFilter = null;
+    hideKnown = false;
     afterFilter();
   }
 
@@ -734,6 +869,9 @@ public final class TriageModel {
   }
 
   private boolean visible(Finding f) {
+    if (hideKnown && Novelty.of(f) == Novelty.KNOWN) {
+      return false;
+    }
     return visible(f, tierFilter, jobFilter, severityFilter);
   }
 

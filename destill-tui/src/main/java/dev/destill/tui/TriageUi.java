@@ -266,6 +266,7 @@ public final class TriageUi {
       case '1' -> model.tierFilter(1);
       case '2' -> model.tierFilter(2);
       case 's' -> model.cycleSort();
+      case 'x' -> model.toggleHideKnown();
       case 'r' -> {
         model.rerank();
         model.setStatus("re-ranked");
@@ -273,6 +274,7 @@ public final class TriageUi {
       case '?' -> model.toggleHelp();
       case 'y' -> copy();
       case 'o' -> open();
+      case 'e' -> model.toggleExplanation();
       default -> {}
     }
     return true;

@@ -12,11 +12,16 @@ import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
+import dev.destill.core.engine.Novelty;
+import dev.destill.core.explain.Confidence;
+import dev.destill.core.explain.EvidenceLine;
+import dev.destill.core.explain.Explanation;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.ProgressEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,6 +96,63 @@ class TriageUiTest {
     new Renderer(true).draw(s.newTextGraphics(), s.getTerminalSize(), model);
     s.refresh();
     return text(other);
+  }
+
+  static Explanation explanation(Optional<String> reusedFrom, EvidenceLine... cited) {
+    return new Explanation(
+        "CartService calls a method that was renamed in PriceService; the compiler cannot find"
+            + " the old name, so the module and then the whole build failed.",
+        List.of(cited),
+        List.of(new EvidenceLine("build.log", 999)),
+        "Rename the call in CartService.java to the new method name.",
+        Confidence.HIGH,
+        "local-model",
+        "v1",
+        reusedFrom,
+        Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void shouldShowTheExplanationWithTheCitedLinesVerbatimOnE() throws IOException {
+    TriageUi ui = ui("true");
+    keys(ui, 'e');
+    assertThat(text(terminal).get(23)).as("nothing to show yet").contains("no explanation");
+
+    Inbox inbox = new Inbox();
+    inbox.explanation(
+        explanation(
+            Optional.of("req-earlier"),
+            new EvidenceLine("build.log", 120),
+            new EvidenceLine("build.log", 160)));
+    inbox.drainTo(model);
+    ui.redraw();
+    assertThat(text(terminal).get(1)).contains("explained (e)");
+    assertThat(text(terminal).get(23)).contains("explanation ready");
+
+    keys(ui, 'e');
+    String shown = screen(terminal);
+    assertThat(shown)
+        .contains("Explanation by local-model, reused from req-earlier")
+        .contains("cause:      CartService calls a method that was renamed in PriceService;")
+        .contains("            the compiler cannot find the old name")
+        .contains("fix:        Rename the call in CartService.java")
+        .contains("confidence: high")
+        .contains("cites lines that were not sent to it")
+        .contains("(build.log:999); treat it with care");
+    List<String> lines = text(terminal);
+    assertThat(lines)
+        .as("each cited line under its number, verbatim")
+        .anySatisfy(l -> assertThat(l).contains("   120 │ [ERROR]").contains("CartService.java"))
+        .anySatisfy(
+            l -> assertThat(l).contains("   160 │ [ERROR]").contains("com/acme/PriceService"));
+
+    keys(ui, 'j');
+    assertThat(screen(terminal))
+        .as("moving in the list shows the finding again")
+        .doesNotContain("Explanation by")
+        .contains("── detail 2/3");
+    keys(ui, 'e', 'e');
+    assertThat(screen(terminal)).doesNotContain("Explanation by");
   }
 
   @Test
@@ -223,6 +285,35 @@ class TriageUiTest {
     keys(ui, 'f', KeyType.End, KeyType.Enter);
     assertThat(model.filters()).isEmpty();
     assertThat(model.rows()).hasSize(3);
+  }
+
+  @Test
+  void shouldMarkNewFindingsAndHideKnownOnesWithOneKey() throws IOException {
+    model.add(
+        f("d", 1, 0.95, "build.log", 300, "error: the new failure")
+            .withSignals(List.of("rule", Novelty.NEW.signal())));
+    model.add(
+        f("e", 2, 0.5, "build.log", 310, "error: flaky cache miss")
+            .withSignals(List.of("rule", Novelty.KNOWN.signal())));
+    TriageUi ui = ui("true");
+    keys(ui, 'r');
+    assertThat(lineWith("the new failure")).contains("NEW error: the new failure");
+    assertThat(lineWith("flaky cache miss")).doesNotContain("NEW");
+    assertThat(model.rows()).hasSize(5);
+    keys(ui, 'x');
+    assertThat(model.hideKnown()).isTrue();
+    assertThat(model.filters()).isEqualTo("known hidden");
+    assertThat(model.rows()).hasSize(4);
+    assertThat(screen(terminal)).doesNotContain("flaky cache miss").contains("the new failure");
+    keys(ui, 'x');
+    assertThat(model.rows()).hasSize(5);
+    assertThat(screen(terminal)).contains("flaky cache miss");
+    keys(ui, '?');
+    assertThat(screen(terminal)).contains("hide / show findings the baseline");
+  }
+
+  private String lineWith(String text) {
+    return text(terminal).stream().filter(l -> l.contains(text)).findFirst().orElseThrow();
   }
 
   @Test

@@ -66,6 +66,7 @@ public final class FindingJson {
     lines(g, "pre_context", LineCleaner.display(f.preContext()));
     lines(g, "post_context", LineCleaner.display(f.postContext()));
     g.writeNumberField("recurrence", f.recurrence());
+    g.writeStringField("novelty", dev.destill.core.engine.Novelty.of(f).label());
     g.writeStringField("source", f.source().id());
     if (f.test().isPresent()) {
       TestCase t = f.test().get();

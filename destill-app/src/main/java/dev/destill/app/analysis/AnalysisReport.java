@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param stored what the pipeline stored for it (raw findings and request events), to be saved to a
  *     history; empty for a report read back from one
  * @param explanation the LLM's explanation, when one was asked for and given
+ * @param baseline which baseline failed jobs were compared with, when one was asked for
  */
 public record AnalysisReport(
     String requestId,
@@ -34,8 +35,10 @@ public record AnalysisReport(
     List<String> warnings,
     Instant started,
     StoreBatch stored,
-    Optional<Explanation> explanation) {
+    Optional<Explanation> explanation,
+    Optional<BaselineSummary> baseline) {
   public AnalysisReport {
+    Objects.requireNonNull(baseline, "baseline");
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(buildId, "buildId");
@@ -69,7 +72,50 @@ public record AnalysisReport(
         warnings,
         started,
         stored,
+        Optional.empty(),
         Optional.empty());
+  }
+
+  /** A report with an explanation, perhaps, and no baseline. */
+  public AnalysisReport(
+      String requestId,
+      String input,
+      String buildId,
+      String title,
+      List<JobSummary> jobs,
+      List<Finding> findings,
+      List<String> warnings,
+      Instant started,
+      StoreBatch stored,
+      Optional<Explanation> explanation) {
+    this(
+        requestId,
+        input,
+        buildId,
+        title,
+        jobs,
+        findings,
+        warnings,
+        started,
+        stored,
+        explanation,
+        Optional.empty());
+  }
+
+  /** The same report, saying which baseline it was compared with. */
+  public AnalysisReport withBaseline(BaselineSummary b) {
+    return new AnalysisReport(
+        requestId,
+        input,
+        buildId,
+        title,
+        jobs,
+        findings,
+        warnings,
+        started,
+        stored,
+        explanation,
+        Optional.of(b));
   }
 
   /** The same report with other findings (history added, say). */
@@ -84,7 +130,8 @@ public record AnalysisReport(
         warnings,
         started,
         stored,
-        explanation);
+        explanation,
+        baseline);
   }
 
   /** The same report with an explanation. */
@@ -99,7 +146,8 @@ public record AnalysisReport(
         warnings,
         started,
         stored,
-        Optional.of(e));
+        Optional.of(e),
+        baseline);
   }
 
   /** The same report with one more warning. */
@@ -107,6 +155,16 @@ public record AnalysisReport(
     List<String> more = new ArrayList<>(warnings);
     more.add(warning);
     return new AnalysisReport(
-        requestId, input, buildId, title, jobs, findings, more, started, stored, explanation);
+        requestId,
+        input,
+        buildId,
+        title,
+        jobs,
+        findings,
+        more,
+        started,
+        stored,
+        explanation,
+        baseline);
   }
 }

@@ -9,9 +9,11 @@ import java.util.List;
  *
  * @param targets one build URL, or one or more local paths
  * @param parallelism how many job logs are read at once
+ * @param baseline what failed jobs are compared with
  */
-public record AnalysisRequest(List<String> targets, int parallelism) {
+public record AnalysisRequest(List<String> targets, int parallelism, BaselineChoice baseline) {
   public AnalysisRequest {
+    java.util.Objects.requireNonNull(baseline, "baseline");
     targets = List.copyOf(targets);
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("nothing to analyze");
@@ -19,6 +21,16 @@ public record AnalysisRequest(List<String> targets, int parallelism) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
+  }
+
+  /** A request without a baseline. */
+  public AnalysisRequest(List<String> targets, int parallelism) {
+    this(targets, parallelism, BaselineChoice.NONE);
+  }
+
+  /** The same request compared with {@code choice}. */
+  public AnalysisRequest withBaseline(BaselineChoice choice) {
+    return new AnalysisRequest(targets, parallelism, choice);
   }
 
   public static AnalysisRequest of(String... targets) {

@@ -7,6 +7,8 @@ import dev.destill.core.analyze.ChunkSteps;
 import dev.destill.core.broker.InMemoryBroker;
 import dev.destill.core.engine.CapWarning;
 import dev.destill.core.engine.FindingFold;
+import dev.destill.core.engine.NoveltyRanking;
+import dev.destill.core.engine.NoveltyScan;
 import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.ingest.Chunker;
@@ -24,6 +26,7 @@ import dev.destill.core.pipeline.Topics;
 import dev.destill.core.provider.CiProvider;
 import dev.destill.core.sink.SinkAgent;
 import dev.destill.core.store.FindingStore;
+import dev.destill.core.store.InMemoryBaselines;
 import dev.destill.core.store.InMemoryFindingStore;
 import dev.destill.core.store.RequestRecord;
 import dev.destill.core.store.RequestStatus;
@@ -189,6 +192,19 @@ public final class AnalysisService {
       String requestId,
       Instant started) {
     int analyzers = request.parallelism();
+    InMemoryBaselines baselines = new InMemoryBaselines();
+    // The baseline's warnings (a log that is gone, a failed lookup) are the report's too.
+    List<String> baselineWarnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Consumer<ProgressEvent> baselineProgress =
+        e -> {
+          if (e instanceof ProgressEvent.Warning w && !baselineWarnings.contains(w.message())) {
+            baselineWarnings.add(w.message());
+          }
+          watcher.progress(e);
+        };
+    Optional<BaselineReader.Resolved> baseline =
+        BaselineReader.resolve(request.baseline(), request.targets(), providers, baselineProgress);
+    baseline.ifPresent(b -> baselines.register(requestId, b.loader()));
     agents.add(
         new IngestAgent(
             broker,
@@ -209,7 +225,8 @@ public final class AnalysisService {
               rules,
               POLICY,
               stats.orElse(null),
-              stats.isPresent() ? clock : null));
+              stats.isPresent() ? clock : null,
+              baselines));
     }
     agents.add(
         new SinkAgent(
@@ -230,11 +247,31 @@ public final class AnalysisService {
       throw new DestillException(done.error());
     }
     AnalysisReport report = report(store, done, request, started, watcher.events());
+    if (baseline.isPresent()) {
+      report = report.withBaseline(summary(baseline.get(), baselines.counts(requestId)));
+    }
+    for (String w : baselineWarnings) {
+      if (!report.warnings().contains(w)) {
+        report = report.withWarning(w);
+      }
+    }
     for (String w : report.warnings()) {
       watcher.progress(new ProgressEvent.Warning(w));
     }
     watcher.listener.onProgress(new ProgressEvent.Completed(report.findings().size()));
     return report;
+  }
+
+  private BaselineSummary summary(
+      BaselineReader.Resolved b, Map<String, NoveltyScan.Counts> counts) {
+    boolean nearIsKnown = rules.policy().baseline().nearIsKnown();
+    long known = 0;
+    long fresh = 0;
+    for (NoveltyScan.Counts c : counts.values()) {
+      known += c.known() + (nearIsKnown ? c.near() : 0);
+      fresh += c.fresh() + (nearIsKnown ? 0 : c.near());
+    }
+    return new BaselineSummary(b.source(), b.note(), counts.size(), known, fresh);
   }
 
   private static void runWatched(Agent agent, Watcher watcher) {
@@ -308,7 +345,8 @@ public final class AnalysisService {
     FindingFold.Kept kept = Triage.strongest(findings, ScanOptions.defaults().maxDistinct());
     return new Ranked(
         summaries,
-        Triage.rank(kept.findings(), states),
+        // Findings without a novelty mark (no baseline) pass the adjustment unchanged.
+        Triage.rank(NoveltyRanking.adjust(kept.findings()), states),
         kept.findings(),
         List.copyOf(kept.dropped().keySet()));
   }

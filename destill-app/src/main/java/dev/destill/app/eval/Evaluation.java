@@ -2,18 +2,14 @@ package dev.destill.app.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.destill.app.analysis.AnalysisListener;
+import dev.destill.app.analysis.AnalysisReport;
+import dev.destill.app.analysis.AnalysisRequest;
+import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.analysis.BaselineChoice;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
-import dev.destill.core.engine.JobScan;
-import dev.destill.core.engine.LineTemplates;
-import dev.destill.core.engine.LogScanner;
-import dev.destill.core.engine.NoveltyRanking;
-import dev.destill.core.engine.NoveltyScan;
-import dev.destill.core.engine.ScanOptions;
-import dev.destill.core.engine.ScoringPolicy;
-import dev.destill.core.engine.Triage;
 import dev.destill.core.model.Finding;
-import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,9 +17,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -141,51 +137,21 @@ public final class Evaluation {
    * compared with its templates.
    */
   public static CaseResult evaluate(Path dir, EvalCase c, boolean baselines) {
-    JobInfo job = JobInfo.of("failed", JobState.FAILED);
-    Optional<LineTemplates> templates =
-        baselines ? c.baseline().map(b -> templates(dir.resolve(b))) : Optional.empty();
-    LogScanner scanner = new LogScanner(job, ScanOptions.defaults());
-    Optional<NoveltyScan> novelty =
-        templates.map(
-            t -> new NoveltyScan(job, t, ScanOptions.defaults(), ScoringPolicy.DEFAULT.baseline()));
-    read(
-        dir.resolve(c.log()),
-        (buf, n) -> {
-          scanner.accept(buf, 0, n);
-          novelty.ifPresent(s -> s.accept(buf, 0, n));
-        });
-    JobScan scan = scanner.finish();
-    List<Finding> findings = new ArrayList<>(scan.findings());
-    Triage.endOfLog(scan).ifPresent(findings::add);
-    if (novelty.isPresent()) {
-      NoveltyScan.Result r = novelty.get().finish();
-      findings = new ArrayList<>(novelty.get().mark(findings));
-      findings.addAll(r.runs());
-    }
-    List<Finding> ranked =
-        Triage.rank(NoveltyRanking.adjust(findings), Map.of(job.name(), JobState.FAILED));
+    // The same path as `destill analyze [--baseline PASSING] FAILED`: the local pipeline, the
+    // baseline resolved and paired by the analysis itself.
+    BaselineChoice choice =
+        baselines && c.baseline().isPresent()
+            ? new BaselineChoice.Given(dir.resolve(c.baseline().get()).toString())
+            : BaselineChoice.NONE;
+    AnalysisService service =
+        new AnalysisService(
+            List.of(new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream())),
+            Clock.systemUTC());
+    AnalysisReport report =
+        service.analyze(
+            new AnalysisRequest(List.of(dir.resolve(c.log()).toString()), 1, choice),
+            AnalysisListener.NONE);
+    List<Finding> ranked = report.findings();
     return new CaseResult(c, Scoring.score(ranked, c.gold()), ranked);
-  }
-
-  static LineTemplates templates(Path file) {
-    LineTemplates.Builder b = LineTemplates.builder();
-    read(file, (buf, n) -> b.accept(buf, 0, n));
-    return b.build();
-  }
-
-  private interface Sink {
-    void accept(byte[] buf, int n);
-  }
-
-  private static void read(Path file, Sink sink) {
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = LocalFilesProvider.openFile(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        sink.accept(buf, n);
-      }
-    } catch (IOException e) {
-      throw new DestillException.BadInput("cannot read " + file + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -59,6 +59,26 @@ public final class Manifest {
       o.put("state", j.state().id());
       o.put("lines", j.lines());
     }
+    report
+        .baseline()
+        .ifPresent(
+            b -> {
+              ObjectNode o = root.putObject("baseline");
+              if (b.source().isPresent()) {
+                o.put("source", clip(b.source().get()));
+              } else {
+                o.putNull("source");
+              }
+              o.put("note", clip(b.note()));
+              o.put("lines_known", b.known());
+              o.put("lines_new", b.fresh());
+              o.put(
+                  "meaning",
+                  b.found()
+                      ? "a finding's novelty is new when the baseline (a green build) did not"
+                          + " show its lines, known when it did"
+                      : "no baseline was compared, so no finding is marked new");
+            });
     for (String w : report.warnings()) {
       root.withArray("warnings").add(clip(Secrets.mask(w)));
     }
@@ -209,6 +229,11 @@ public final class Manifest {
     o.put("message", clip(LineCleaner.display(f.message()).strip()));
     if (f.recurrence() > 1) {
       o.put("recurrence_in_build", f.recurrence());
+    }
+    switch (dev.destill.core.engine.Novelty.of(f)) {
+      case NEW -> o.put("novelty", "new");
+      case KNOWN -> o.put("novelty", "known");
+      case UNKNOWN -> {}
     }
     return o;
   }

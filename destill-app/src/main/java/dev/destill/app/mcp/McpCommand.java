@@ -147,6 +147,7 @@ public final class McpCommand implements Callable<Integer> {
         "note":{"type":"string"},
         "top_failures":{"type":"array","items":{"type":"object"}},
         "other_findings":{"type":"array","items":{"type":"object"}},
+        "baseline":{"type":"object","description":"The green build or passing log compared with, and its lines known and new"},
         "omitted":{"type":"object"},
         "next_steps":{"type":"string"}},
        "required":["request_id","build","findings_total","top_failures","other_findings"]}""";
@@ -164,14 +165,17 @@ public final class McpCommand implements Callable<Integer> {
                 + "unique failures in full (message, job/step, confidence, recurrence, context lines) and the "
                 + "rest one line each, plus a request_id for drill-down. Tokens come from the server's "
                 + "environment (BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN). Sends progress "
-                + "notifications while it reads the logs.",
+                + "notifications while it reads the logs. By default it compares with the last green build "
+                + "and says which findings are new since then (novelty).",
             """
             {"type":"object","properties":{
               "url":{"type":"string","minLength":1,"description":"The build, run or pipeline URL"},
+              "baseline":{"type":"string","minLength":1,"description":"What to compare with: auto (default: the last green build of the same pipeline on the branch, else the default branch), none, or a passing build's URL. Findings get novelty new or known"},
               "limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many top failures to show in full (default 5)"}},
              "required":["url"]}""",
             MANIFEST_SCHEMA,
-            (a, p) -> tools.analyzeBuild(str(a, "url"), integer(a, "limit", 5), p)),
+            (a, p) ->
+                tools.analyzeBuild(str(a, "url"), str(a, "baseline"), integer(a, "limit", 5), p)),
         tool(
             json,
             "analyze_log",
@@ -185,9 +189,12 @@ public final class McpCommand implements Callable<Integer> {
             {"type":"object","properties":{
               "path":{"type":"string","description":"A log file or directory on the server's machine"},
               "text":{"type":"string","description":"The log itself, when there is no file"},
+              "baseline":{"type":"string","minLength":1,"description":"A passing log file or directory (paired by file name) to compare with; findings get novelty new or known"},
               "limit":{"type":"integer","minimum":1,"maximum":50,"description":"How many top failures to show in full (default 5)"}}}""",
             MANIFEST_SCHEMA,
-            (a, p) -> tools.analyzeLog(str(a, "path"), str(a, "text"), integer(a, "limit", 5), p)),
+            (a, p) ->
+                tools.analyzeLog(
+                    str(a, "path"), str(a, "text"), str(a, "baseline"), integer(a, "limit", 5), p)),
         tool(
             json,
             "get_finding_details",

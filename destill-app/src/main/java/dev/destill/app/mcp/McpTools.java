@@ -6,6 +6,7 @@ import dev.destill.app.analysis.AnalysisListener;
 import dev.destill.app.analysis.AnalysisReport;
 import dev.destill.app.analysis.AnalysisRequest;
 import dev.destill.app.analysis.AnalysisService;
+import dev.destill.app.analysis.BaselineChoice;
 import dev.destill.app.history.HistoryStore;
 import dev.destill.app.local.LocalFilesProvider;
 import dev.destill.core.DestillException;
@@ -152,11 +153,14 @@ public final class McpTools implements AutoCloseable {
   }
 
   public String analyzeBuild(String url, int limit) {
-    return analyzeBuild(url, limit, AnalysisListener.NONE);
+    return analyzeBuild(url, null, limit, AnalysisListener.NONE);
   }
 
-  /** Analyzes a build by URL; {@code progress} hears how far the reading is. */
-  public String analyzeBuild(String url, int limit, AnalysisListener progress) {
+  /**
+   * Analyzes a build by URL, compared with {@code baseline} ({@code auto} when null, {@code none},
+   * or a passing build's URL); {@code progress} hears how far the reading is.
+   */
+  public String analyzeBuild(String url, String baseline, int limit, AnalysisListener progress) {
     if (url == null || url.isBlank()) {
       throw new DestillException.BadInput(
           "url is required: a Buildkite, GitHub Actions or GitLab build URL");
@@ -168,13 +172,16 @@ public final class McpTools implements AutoCloseable {
     List<SpoolingProvider> spools = new ArrayList<>();
     List<CiProvider> providers = new ArrayList<>();
     for (CiProvider p : remote) {
-      SpoolingProvider s = new SpoolingProvider(p, spoolDir);
+      SpoolingProvider s = new SpoolingProvider(p, spoolDir, url);
       spools.add(s);
       providers.add(s);
     }
     AnalysisReport report;
     try {
-      report = new AnalysisService(providers, clock).analyze(AnalysisRequest.of(url), progress);
+      BaselineChoice choice = buildBaseline(baseline);
+      report =
+          new AnalysisService(providers, clock)
+              .analyze(AnalysisRequest.of(url).withBaseline(choice), progress);
     } catch (RuntimeException e) {
       spools.forEach(s -> s.spooled().values().forEach(SpoolingProvider::deleteQuietly));
       throw e;
@@ -193,11 +200,38 @@ public final class McpTools implements AutoCloseable {
   }
 
   public String analyzeLog(String path, String text, int limit) {
-    return analyzeLog(path, text, limit, AnalysisListener.NONE);
+    return analyzeLog(path, text, null, limit, AnalysisListener.NONE);
   }
 
-  /** Analyzes a local log or pasted text; {@code progress} hears how far the reading is. */
-  public String analyzeLog(String path, String text, int limit, AnalysisListener progress) {
+  private static BaselineChoice buildBaseline(String baseline) {
+    if (baseline == null || baseline.equals("auto")) {
+      return BaselineChoice.AUTO;
+    }
+    if (baseline.equals("none")) {
+      return BaselineChoice.NONE;
+    }
+    if (!baseline.startsWith("http://") && !baseline.startsWith("https://")) {
+      throw new DestillException.BadInput(
+          "baseline must be auto, none or a passing build's URL (https://...)");
+    }
+    return new BaselineChoice.Given(baseline);
+  }
+
+  private BaselineChoice logBaseline(String baseline) {
+    if (baseline == null || baseline.isBlank()) {
+      return BaselineChoice.NONE;
+    }
+    // A baseline is read like the log itself: only under the client's roots.
+    paths.check(baseline);
+    return new BaselineChoice.Given(baseline);
+  }
+
+  /**
+   * Analyzes a local log or pasted text, compared with the passing log or directory {@code
+   * baseline} when not null; {@code progress} hears how far the reading is.
+   */
+  public String analyzeLog(
+      String path, String text, String baseline, int limit, AnalysisListener progress) {
     boolean hasPath = path != null && !path.isBlank();
     boolean hasText = text != null && !text.isEmpty();
     if (hasPath == hasText) {
@@ -215,14 +249,16 @@ public final class McpTools implements AutoCloseable {
       LocalFilesProvider local =
           new LocalFilesProvider(JobState.FAILED, new ByteArrayInputStream(bytes));
       report =
-          new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of("-"), progress);
+          new AnalysisService(List.of(local), clock)
+              .analyze(AnalysisRequest.of("-").withBaseline(logBaseline(baseline)), progress);
       logs.put("stdin", () -> new ByteArrayInputStream(bytes));
     } else {
       paths.check(path);
       LocalFilesProvider local =
           new LocalFilesProvider(JobState.FAILED, InputStream.nullInputStream());
       report =
-          new AnalysisService(List.of(local), clock).analyze(AnalysisRequest.of(path), progress);
+          new AnalysisService(List.of(local), clock)
+              .analyze(AnalysisRequest.of(path).withBaseline(logBaseline(baseline)), progress);
       // Checked again when searched: the file may have become a link since.
       report
           .jobs()

@@ -25,10 +25,14 @@ final class SpoolingProvider implements CiProvider {
   private final CiProvider delegate;
   private final Path dir;
   private final Map<String, Path> spooled = new ConcurrentHashMap<>();
+  private final String target;
+  private final java.util.Set<String> analyzed = ConcurrentHashMap.newKeySet();
 
-  SpoolingProvider(CiProvider delegate, Path dir) {
+  /** Spools the logs of the build at {@code target} only; a baseline's are read, not kept. */
+  SpoolingProvider(CiProvider delegate, Path dir, String target) {
     this.delegate = delegate;
     this.dir = dir;
+    this.target = target;
   }
 
   /** Deletes a spool file; one that cannot be deleted is left to the spool directory's cleanup. */
@@ -57,7 +61,17 @@ final class SpoolingProvider implements CiProvider {
 
   @Override
   public Build fetchBuild(String target, Consumer<ProgressEvent> progress) {
-    return delegate.fetchBuild(target, progress);
+    Build build = delegate.fetchBuild(target, progress);
+    if (target.equals(this.target)) {
+      analyzed.add(build.id());
+    }
+    return build;
+  }
+
+  @Override
+  public java.util.Optional<dev.destill.core.provider.PassingBuild> lastGreen(
+      String target, Consumer<ProgressEvent> progress) {
+    return delegate.lastGreen(target, progress);
   }
 
   @Override
@@ -68,6 +82,9 @@ final class SpoolingProvider implements CiProvider {
   @Override
   public InputStream openLog(Build build, BuildJob job) {
     InputStream in = delegate.openLog(build, job);
+    if (!analyzed.contains(build.id())) {
+      return in; // a baseline's log: compared with, not searched
+    }
     Path file;
     OutputStream copy;
     try {

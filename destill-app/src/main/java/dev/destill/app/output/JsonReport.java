@@ -33,6 +33,9 @@ public final class JsonReport {
       g.writeStringField("request_id", report.requestId());
       g.writeStringField("build_id", report.buildId());
       g.writeStringField("title", report.title());
+      if (report.baseline().isPresent()) {
+        writeBaseline(g, report.baseline().get());
+      }
       g.writeArrayFieldStart("jobs");
       for (JobSummary job : report.jobs()) {
         g.writeStartObject();
@@ -89,6 +92,26 @@ public final class JsonReport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The {@code baseline} object: the build or file compared with ({@code null} when none was
+   * found), how it was chosen, and the lines of the failed jobs it knew and did not.
+   */
+  private static void writeBaseline(JsonGenerator g, dev.destill.app.analysis.BaselineSummary b)
+      throws IOException {
+    g.writeObjectFieldStart("baseline");
+    if (b.source().isPresent()) {
+      g.writeStringField("source", b.source().get());
+    } else {
+      g.writeNullField("source");
+    }
+    g.writeBooleanField("found", b.found());
+    g.writeStringField("note", b.note());
+    g.writeNumberField("jobs", b.jobs());
+    g.writeNumberField("lines_known", b.known());
+    g.writeNumberField("lines_new", b.fresh());
+    g.writeEndObject();
   }
 
   /** Writes one finding with its rank. */

@@ -61,6 +61,9 @@ public final class MarkdownReport {
             failed,
             findings.size(),
             findings.size() == 1 ? "" : "s"));
+    report
+        .baseline()
+        .ifPresent(b -> head.append("\n").append(prose(clip(b.describe(), 300))).append('\n'));
     for (String w : report.warnings()) {
       head.append("\n> warning: ").append(prose(clip(w, 300))).append('\n');
     }
@@ -145,6 +148,11 @@ public final class MarkdownReport {
       History h = f.history().get();
       sb.append(" · ")
           .append(h.isNew() ? "new" : "seen in " + h.buildsSeen() + " of last " + h.buildsKnown());
+    }
+    switch (dev.destill.core.engine.Novelty.of(f)) {
+      case NEW -> sb.append(" · **new since baseline**");
+      case KNOWN -> sb.append(" · in baseline too");
+      case UNKNOWN -> {}
     }
     sb.append("\n\n");
     List<String> lines =

@@ -40,6 +40,7 @@ public final class TextReport {
         lines,
         findings.size(),
         findings.size() == 1 ? "" : "s");
+    report.baseline().ifPresent(b -> out.println(b.describe()));
     for (String w : report.warnings()) {
       out.println("warning: " + w);
     }
@@ -161,7 +162,17 @@ public final class TextReport {
                   ? "new"
                   : "seen in " + h.buildsSeen() + " of last " + h.buildsKnown() + " builds");
     }
+    sb.append(novelty(f));
     return sb.toString();
+  }
+
+  /** How a finding compares with the baseline, for people: empty when none was compared. */
+  static String novelty(Finding f) {
+    return switch (dev.destill.core.engine.Novelty.of(f)) {
+      case NEW -> "  NEW since baseline";
+      case KNOWN -> "  in baseline too";
+      case UNKNOWN -> "";
+    };
   }
 
   private static String clip(String s) {

@@ -7,8 +7,11 @@ import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.engine.Triage;
+import dev.destill.core.ingest.Chunker;
+import dev.destill.core.ingest.IngestAgent;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.RequestEvent;
+import dev.destill.core.pipeline.AgentMetrics;
 import dev.destill.core.pipeline.MessageCodec;
 import dev.destill.core.pipeline.PipelineMessage;
 import dev.destill.core.pipeline.Topics;
@@ -30,16 +33,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Distributed mode: a stateless replica. A submission is published to Kafka (as {@code destill
  * submit} does) for the ingest, analyze and sink agents; what they found is read from PostgreSQL,
  * and the replicas share webhook deliveries and listing labels there ({@link ServerLedger}). Any
- * replica answers for any request. Thread-safe.
+ * replica answers for any request. A log uploaded to a replica exists only there, so that replica
+ * ingests it itself, as an ingest agent would: it streams the spooled log from its file, cuts it
+ * into chunks for the analyze agents and reports the request's progress to the sinks, on a few
+ * threads of its own, at most {@code maxQueued} uploads held at once. Thread-safe.
  */
 public final class ClusterAnalyses implements Analyses {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterAnalyses.class);
+
   /** How long a replica waits for Kafka to take a request before it answers with an error. */
   private static final Duration PUBLISH = Duration.ofSeconds(10);
+
+  /** Uploaded logs a replica cuts into chunks at once; the others wait their turn. */
+  private static final int UPLOAD_THREADS = 2;
 
   private final List<CiProvider> remote;
   private final Broker broker;
@@ -51,6 +69,10 @@ public final class ClusterAnalyses implements Analyses {
   private final Object depthLock = new Object();
   private Instant depthAt = Instant.EPOCH;
   private int depth;
+  private final UploadProvider uploads = new UploadProvider();
+  private final IngestAgent uploadIngest;
+  private final ExecutorService uploading;
+  private final AtomicInteger uploadsHeld = new AtomicInteger();
 
   /**
    * @param broker the Kafka broker; closed with this
@@ -69,6 +91,19 @@ public final class ClusterAnalyses implements Analyses {
     this.ledger = ledger;
     this.clock = clock;
     this.maxQueued = maxQueued;
+    // Never run as a consumer: it only cuts the logs this replica was given.
+    this.uploadIngest =
+        new IngestAgent(
+            broker,
+            codec,
+            AgentMetrics.NONE,
+            List.of(uploads),
+            new IngestAgent.Settings(
+                Chunker.DEFAULT_TARGET_BYTES, 1, IngestAgent.ChunkKeys.BY_BUILD, true),
+            event -> {});
+    this.uploading =
+        Executors.newFixedThreadPool(
+            UPLOAD_THREADS, Thread.ofPlatform().name("destill-upload-", 1).daemon().factory());
   }
 
   /** Connects to the cluster the services name. */
@@ -94,11 +129,10 @@ public final class ClusterAnalyses implements Analyses {
 
   @Override
   public String submit(Submission submission) {
-    if (!(submission instanceof Submission.BuildUrl u)) {
-      throw new DestillException.BadInput(
-          "log uploads are analyzed by one-process 'destill serve'; in distributed mode submit a"
-              + " build URL");
+    if (submission instanceof Submission.UploadedLog log) {
+      return upload(log);
     }
+    Submission.BuildUrl u = (Submission.BuildUrl) submission;
     if (remote.stream().noneMatch(p -> p.accepts(u.url()))) {
       throw new DestillException.BadInput(
           "not a Buildkite, GitHub Actions or GitLab build URL: " + u.url());
@@ -124,6 +158,73 @@ public final class ClusterAnalyses implements Analyses {
       depth++;
     }
     return id;
+  }
+
+  private String upload(Submission.UploadedLog log) {
+    if (queueDepth() >= maxQueued) {
+      throw overloaded();
+    }
+    if (uploadsHeld.incrementAndGet() > maxQueued) {
+      uploadsHeld.decrementAndGet();
+      throw overloaded();
+    }
+    String id = AnalysisService.newRequestId(clock);
+    String target = uploads.add(id, log);
+    try {
+      Instant now = clock.instant();
+      ledger.accepted(id, target, log.labels());
+      broker.publish(
+          Topics.FINDINGS,
+          id,
+          codec.encode(new PipelineMessage.Progress(new RequestEvent.Submitted(id, target, now))));
+      broker.flush(PUBLISH);
+      uploading.execute(() -> ingestUpload(id, target, now));
+    } catch (RuntimeException e) {
+      uploads.remove(target);
+      uploadsHeld.decrementAndGet();
+      if (e instanceof RejectedExecutionException) {
+        // Answered 429 with Retry-After: another replica (or this one restarted) takes it.
+        throw new Overloaded(
+            "the server is stopping; send the log again later", Duration.ofSeconds(10));
+      }
+      throw e;
+    }
+    synchronized (depthLock) {
+      depth++;
+    }
+    return id;
+  }
+
+  private Overloaded overloaded() {
+    return new Overloaded(
+        "too many analyses waiting (" + maxQueued + "); try again later", Duration.ofSeconds(10));
+  }
+
+  /** Cuts an uploaded log into chunks for the analyze agents, then deletes it. */
+  private void ingestUpload(String id, String target, Instant submitted) {
+    try {
+      uploadIngest.ingest(new PipelineMessage.AnalysisRequest(id, List.of(target), submitted));
+      broker.flush(PUBLISH);
+    } catch (RuntimeException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      LOG.warn("upload {} could not be handed to the agents: {}", id, why);
+      try {
+        broker.publish(
+            Topics.FINDINGS,
+            id,
+            codec.encode(
+                new PipelineMessage.Progress(
+                    new RequestEvent.Failed(
+                        id, "the uploaded log could not be ingested: " + why))));
+        broker.flush(PUBLISH);
+      } catch (RuntimeException again) {
+        LOG.warn(
+            "upload {}: its failure could not be published either: {}", id, again.getMessage());
+      }
+    } finally {
+      uploads.remove(target);
+      uploadsHeld.decrementAndGet();
+    }
   }
 
   @Override
@@ -209,6 +310,16 @@ public final class ClusterAnalyses implements Analyses {
 
   @Override
   public void close() {
+    // Uploads being cut finish first (their logs exist only here), within the publish deadline.
+    uploading.shutdown();
+    try {
+      if (!uploading.awaitTermination(PUBLISH.toMillis(), TimeUnit.MILLISECONDS)) {
+        uploading.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      uploading.shutdownNow();
+    }
     try {
       broker.close();
     } finally {

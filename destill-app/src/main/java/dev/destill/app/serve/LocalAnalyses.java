@@ -59,6 +59,9 @@ public final class LocalAnalyses implements Analyses {
   /** Requests of the history a listing looks through. */
   private static final int LISTED = 5_000;
 
+  /** The most stored analyses one listing reads (a filter that matches few reads up to this). */
+  private static final int MAX_LISTED = 1_000_000;
+
   private final List<CiProvider> remote;
   private final UploadProvider uploads = new UploadProvider();
   private final AnalysisService service;
@@ -71,13 +74,29 @@ public final class LocalAnalyses implements Analyses {
   private final AtomicInteger accepted = new AtomicInteger();
   private final RecentDeliveries deliveries;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final Optional<InProcessExplain> explain;
 
   /**
    * @param remote the CI providers, configured with the server's tokens
    * @param history where complete analyses are saved; closed with this
    * @param maxConcurrent analyses run at once
    * @param maxQueued analyses accepted and not finished before submissions get 429
-   * @param stats where each analysis adds its jobs' line counts (not closed by this)
+   */
+  public LocalAnalyses(
+      List<CiProvider> remote,
+      FindingStore history,
+      ServerMetrics metrics,
+      Clock clock,
+      int maxConcurrent,
+      int maxQueued) {
+    this(remote, history, metrics, clock, maxConcurrent, maxQueued, Map.of(), null);
+  }
+
+  /**
+   * @param llmEnv the explanation settings ({@code DESTILL_LLM_*}): when they name a model, every
+   *     complete analysis is explained in this process by the explain agent, and its document gains
+   *     the explanation once there is one
+   * @param stats where each analysis adds its jobs' line counts (not closed by this); null: none
    */
   public LocalAnalyses(
       List<CiProvider> remote,
@@ -86,11 +105,13 @@ public final class LocalAnalyses implements Analyses {
       Clock clock,
       int maxConcurrent,
       int maxQueued,
+      Map<String, String> llmEnv,
       dev.destill.core.stats.StatsSink stats) {
     this.remote = List.copyOf(remote);
     List<CiProvider> all = new ArrayList<>(remote);
     all.add(uploads);
-    this.service = new AnalysisService(all, clock).withStats(stats);
+    AnalysisService plain = new AnalysisService(all, clock);
+    this.service = stats == null ? plain : plain.withStats(stats);
     this.history = history;
     this.metrics = metrics;
     this.clock = clock;
@@ -100,6 +121,15 @@ public final class LocalAnalyses implements Analyses {
         Executors.newFixedThreadPool(
             maxConcurrent, Thread.ofPlatform().name("destill-analysis-", 1).daemon().factory());
     this.deliveries = new RecentDeliveries(10_000, Duration.ofDays(1), clock);
+    this.explain = InProcessExplain.start(llmEnv, history, clock);
+  }
+
+  /** The report with its explanation, once the explain agent stored one. */
+  private AnalysisReport explained(AnalysisReport report) {
+    return explain
+        .flatMap(x -> x.explanations().explanationOf(report.requestId()))
+        .map(report::withExplanation)
+        .orElse(report);
   }
 
   @Override
@@ -135,12 +165,14 @@ public final class LocalAnalyses implements Analyses {
   private void run(Entry e, String target) {
     e.start();
     Optional<AnalysisReport> saved = Optional.empty();
+    boolean inHistory = false;
     String error = "";
     try {
       AnalysisReport report =
           service.analyze(new AnalysisRequest(List.of(target), parallelism), e.id, e);
       try {
         saved = Optional.of(HistoryStore.record(history, report));
+        inHistory = true;
       } catch (RuntimeException ex) {
         LOG.warn("analysis {} not saved to the history: {}", e.id, oneLine(ex));
         saved = Optional.of(report);
@@ -159,6 +191,10 @@ public final class LocalAnalyses implements Analyses {
     if (saved.isPresent()) {
       e.complete(saved.get());
       metrics.analysisFinished("complete", took);
+      if (inHistory && !saved.get().findings().isEmpty()) {
+        // The explain agent reads the analysis from the history, as the distributed one does.
+        explain.ifPresent(x -> x.completed(e.id));
+      }
     } else {
       e.fail(error);
       metrics.analysisFinished("failed", took);
@@ -239,13 +275,26 @@ public final class LocalAnalyses implements Analyses {
         seen.add(e.id);
       }
     }
-    for (RequestRecord r : history.recentRequests(LISTED)) {
-      if (seen.add(r.id())) {
-        all.add(listing(r, Labels.ofUrl(r.target())));
+    // The store keeps them newest first: read as many as the page needs (its offset and limit,
+    // more when filters leave some out), never the whole history.
+    long wanted = (long) q.offset() + q.limit();
+    int read = (int) Math.min(MAX_LISTED, Math.max(LISTED, wanted + all.size()));
+    while (true) {
+      List<Listing> page = new ArrayList<>(all);
+      Set<String> ids = new HashSet<>(seen);
+      List<RequestRecord> stored = history.recentRequests(read);
+      for (RequestRecord r : stored) {
+        if (ids.add(r.id())) {
+          page.add(listing(r, Labels.ofUrl(r.target())));
+        }
       }
+      page.sort(Comparator.comparing(Listing::created).reversed());
+      List<Listing> matching = page.stream().filter(q::matches).toList();
+      if (matching.size() >= wanted || stored.size() < read || read >= MAX_LISTED) {
+        return matching.stream().skip(q.offset()).limit(q.limit()).toList();
+      }
+      read = (int) Math.min(MAX_LISTED, (long) read * 4);
     }
-    all.sort(Comparator.comparing(Listing::created).reversed());
-    return all.stream().filter(q::matches).skip(q.offset()).limit(q.limit()).toList();
   }
 
   static Listing listing(RequestRecord r, Labels labels) {
@@ -298,7 +347,11 @@ public final class LocalAnalyses implements Analyses {
       Thread.currentThread().interrupt();
       workers.shutdownNow();
     }
-    history.close();
+    try {
+      explain.ifPresent(InProcessExplain::close);
+    } finally {
+      history.close();
+    }
   }
 
   @Override
@@ -396,7 +449,7 @@ public final class LocalAnalyses implements Analyses {
                       warnings,
                       created,
                       new StoreBatch(List.of(), List.of())));
-      return Documents.of(r, status, error, top);
+      return Documents.of(explained(r), status, error, top);
     }
 
     synchronized Listing listing() {

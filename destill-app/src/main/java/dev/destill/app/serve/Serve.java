@@ -4,6 +4,7 @@ import dev.destill.app.config.Settings;
 import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import dev.destill.core.store.FindingStore;
+import dev.destill.dashboard.Dashboard;
 import dev.destill.live.sources.LiveSources;
 import dev.destill.server.DestillServer;
 import dev.destill.server.Routes;
@@ -96,6 +97,7 @@ public final class Serve implements AutoCloseable {
                 services.clock(),
                 settings.maxConcurrentAnalyses(),
                 settings.maxQueuedAnalyses(),
+                s.llmEnv(),
                 stats);
       }
     } catch (RuntimeException e) {
@@ -115,6 +117,8 @@ public final class Serve implements AutoCloseable {
       routes.add(new dev.destill.server.StatsRoutes(stats, services.clock(), settings));
       live.ifPresent(l -> routes.addAll(l.routes()));
       routes.addAll(extra);
+      // The web dashboard reads the same analyses as the API, and its stats page these counts.
+      routes.add(new Dashboard(analyses, settings, services.clock(), Optional.of(stats)));
       DestillServer server =
           DestillServer.start(settings, analyses, metrics, services.clock(), routes);
       return new Serve(server, analyses, distributed, stats, live, liveStore);

@@ -133,6 +133,14 @@ public final class ServeCommand implements Callable<Integer> {
     return c;
   }
 
+  @Option(
+      names = "--watch",
+      paramLabel = "GLOB",
+      description =
+          "Follow the files GLOB names ('/var/log/app/*.log', quoted; repeatable) as destill watch"
+              + " does; each error's window is analyzed and saved as a live:file/PATH analysis.")
+  List<String> watch = new ArrayList<>();
+
   /** The footer of --help: every setting, from its one declaration, within 80 columns. */
   public static String[] footer() {
     List<String> lines = new ArrayList<>();
@@ -156,6 +164,12 @@ public final class ServeCommand implements Callable<Integer> {
     wrap("Folder of the local SQLite history (one-process mode).", lines);
     lines.add("  BUILDKITE_API_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN (and *_API_URL)");
     wrap("Read the builds that webhooks and API requests name (docs/providers.md).", lines);
+    lines.add("  " + Settings.LLM_URL.variable() + ", " + Settings.LLM_MODEL.variable());
+    wrap(
+        "Both set: one-process mode explains every complete analysis in this process (the"
+            + " explain agent), and the analysis gains an explanation; the other DESTILL_LLM_*"
+            + " settings apply (docs/explain.md). Unset: nothing leaves the machine.",
+        lines);
     lines.add("");
     lines.add("docs/server.md shows how to point GitHub, Buildkite and GitLab webhooks here.");
     return lines.toArray(String[]::new);
@@ -184,11 +198,22 @@ public final class ServeCommand implements Callable<Integer> {
                 .withFlag(Settings.SERVER_AUTH_READS, authReads ? Boolean.TRUE : null));
     ServerSettings settings = withFlags.serverSettings();
     Serve serve = Serve.start(withFlags, settings, List.of(), Optional.of(liveConfig(settings)));
+    java.util.Optional<WatchedFiles> watched;
+    try {
+      watched =
+          watch.isEmpty()
+              ? java.util.Optional.empty()
+              : java.util.Optional.of(WatchedFiles.start(withFlags, watch));
+    } catch (RuntimeException e) {
+      serve.stop(java.time.Duration.ZERO);
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  watched.ifPresent(w -> w.stop(settings.drain()));
                   serve.stop(settings.drain());
                   stopped.countDown();
                 },
@@ -210,6 +235,7 @@ public final class ServeCommand implements Callable<Integer> {
             + liveSummary(serve)
             + "; API writes "
             + (settings.writeToken().isPresent() ? "need DESTILL_SERVER_TOKEN" : "disabled")
+            + (watch.isEmpty() ? "" : "; watching " + String.join(", ", watch))
             + "; stop it with SIGTERM");
     err.flush();
     stopped.await();

@@ -149,6 +149,65 @@ public final class TestCluster implements AutoCloseable {
     return run(agent, broker, Optional.of(sinkStore));
   }
 
+  /**
+   * A sink that announces completed requests (as {@code destill agent sink} does), with the insight
+   * sink beside it on its own broker and store.
+   */
+  public List<RunningAgent> startSinkAnnouncing() {
+    Broker broker = services().connectBroker();
+    FindingStore sinkStore = services().openClusterStore();
+    SinkAgent agent =
+        new SinkAgent(
+            broker,
+            new MessageJson(),
+            AgentMetrics.NONE,
+            sinkStore,
+            SinkAgent.Settings.DEFAULT,
+            Clock.systemUTC(),
+            new dev.destill.core.insight.CompletionAnnouncer(
+                broker, new MessageJson(), sinkStore, Clock.systemUTC()),
+            ErrorPolicy.AGENT);
+    RunningAgent sink = run(agent, broker, Optional.of(sinkStore));
+    Broker insightBroker = services().connectBroker();
+    FindingStore insightStore = services().openClusterStore();
+    RunningAgent insights =
+        run(
+            new dev.destill.core.insight.InsightSink(
+                insightBroker,
+                new MessageJson(),
+                AgentMetrics.NONE,
+                dev.destill.app.history.HistoryStore.explanations(insightStore).orElseThrow(),
+                100),
+            insightBroker,
+            Optional.of(insightStore));
+    return List.of(sink, insights);
+  }
+
+  /** An explain agent asking {@code model}, as {@code destill agent explain} builds it. */
+  public RunningAgent startExplain(dev.destill.core.explain.LanguageModel model) {
+    Broker broker = services().connectBroker();
+    FindingStore explainStore = services().openClusterStore();
+    return run(
+        new dev.destill.core.insight.ExplainAgent(
+            broker,
+            new MessageJson(),
+            AgentMetrics.NONE,
+            model,
+            dev.destill.app.history.HistoryStore.explanations(explainStore).orElseThrow(),
+            id -> dev.destill.app.history.HistoryStore.completedAnalysis(explainStore, id),
+            dev.destill.core.explain.ExplainOptions.DEFAULTS,
+            2,
+            16,
+            Clock.systemUTC()),
+        broker,
+        Optional.of(explainStore));
+  }
+
+  /** The explanations the insight sink stored. */
+  dev.destill.core.explain.ExplanationStore explanations() {
+    return dev.destill.app.history.HistoryStore.explanations(store).orElseThrow();
+  }
+
   private RunningAgent run(Agent agent, Broker broker, Optional<FindingStore> owned) {
     Thread thread = new Thread(agent, "it-" + agent.name());
     thread.setDaemon(true);

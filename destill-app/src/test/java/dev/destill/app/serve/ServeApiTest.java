@@ -322,7 +322,26 @@ class ServeApiTest {
           .contains("destill_analysis_queue_depth");
       JsonNode openapi = json(f.get("/api/v1/openapi.json", Map.of()));
       assertThat(openapi.path("openapi").asText()).startsWith("3.");
-      assertThat(openapi.path("paths").has("/api/v1/analyses/{id}/events")).isTrue();
+      List<String> paths = new ArrayList<>();
+      openapi.path("paths").fieldNames().forEachRemaining(paths::add);
+      assertThat(paths)
+          .as("every route the server answers is documented")
+          .containsExactlyInAnyOrder(
+              "/api/v1/analyses",
+              "/api/v1/analyses/{id}",
+              "/api/v1/analyses/{id}/events",
+              "/api/v1/failures/recurring",
+              "/api/v1/stats",
+              "/api/v1/logs",
+              "/v1/logs",
+              "/api/v1/openapi.json",
+              "/webhooks/github",
+              "/webhooks/buildkite",
+              "/webhooks/gitlab",
+              "/health",
+              "/ready",
+              "/metrics");
+      assertThat(openapi.path("paths").path("/api/v1/analyses").has("post")).isTrue();
     }
   }
 

@@ -15,7 +15,14 @@ class ServeCommandTest {
     CliRunner.Result r = CliRunner.run("serve", "--help");
 
     assertThat(r.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(r.out()).contains("--host", "--port", "--auth-reads", "DESTILL_KAFKA_BROKERS");
+    assertThat(r.out())
+        .contains(
+            "--host",
+            "--port",
+            "--auth-reads",
+            "--watch",
+            "DESTILL_KAFKA_BROKERS",
+            "DESTILL_LLM_MODEL");
     for (Setting<?> s : Settings.SERVER) {
       assertThat(r.out()).contains(s.variable());
     }
@@ -30,6 +37,16 @@ class ServeCommandTest {
     assertThat(r.err().strip())
         .startsWith("destill: DESTILL_SERVER_MAX_QUEUED")
         .doesNotContain("\n");
+  }
+
+  @Test
+  void shouldRefuseAWatchPatternInAFolderInOneLine() {
+    CliRunner.Result r = CliRunner.run("serve", "--port", "0", "--watch", "/var/log/*/app.log");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.INPUT);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "destill: '/var/log/*/app.log': only the file name may be a pattern, not a folder");
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.destill.live.ingest.LiveSettings;
+import dev.destill.live.LiveSettings;
 import dev.destill.live.sources.LiveSources;
 import dev.destill.live.window.WindowPolicy;
 import io.opentelemetry.api.common.AttributeKey;

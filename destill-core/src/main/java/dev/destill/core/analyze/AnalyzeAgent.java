@@ -5,7 +5,9 @@ import dev.destill.core.broker.Broker;
 import dev.destill.core.broker.Message;
 import dev.destill.core.engine.CapWarning;
 import dev.destill.core.engine.JobScan;
+import dev.destill.core.engine.LineTemplates;
 import dev.destill.core.engine.LogScanner;
+import dev.destill.core.engine.NoveltyScan;
 import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.model.ChunkRecord;
@@ -21,8 +23,11 @@ import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
 import dev.destill.core.stats.JobCounts;
 import dev.destill.core.stats.StatsSink;
+import dev.destill.core.store.Baselines;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Consumes log chunks, one at a time and with no state across them: scans each with the engine,
@@ -38,6 +43,7 @@ public final class AnalyzeAgent extends Agent {
   private final dev.destill.core.engine.Rules rules;
   // A memo of the lines the rules turned down, kept across chunks: it changes no result.
   private final LogScanner.LineCache cache = new LogScanner.LineCache();
+  private final Baselines baselines;
 
   /**
    * @param chunksPerPoll how many chunks one poll takes, analyzed and committed together: 1 where
@@ -80,6 +86,22 @@ public final class AnalyzeAgent extends Agent {
   }
 
   /**
+   * Analyzes chunks with {@code rules}, comparing a failed job's lines with the baseline {@code
+   * baselines} pairs it with.
+   */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      dev.destill.core.engine.Rules rules,
+      ErrorPolicy policy,
+      Baselines baselines) {
+    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, null, null, baselines);
+  }
+
+  /**
    * Analyzes chunks with {@code rules} and adds each chunk's line counts ({@link JobCounts}) to
    * {@code stats}, in the minute {@code clock} says; {@code stats} is flushed after each poll. A
    * statistics sink that fails is logged and does not hold the analysis up.
@@ -94,9 +116,38 @@ public final class AnalyzeAgent extends Agent {
       ErrorPolicy policy,
       StatsSink stats,
       java.time.Clock clock) {
+    this(
+        broker,
+        codec,
+        metrics,
+        chunksPerPoll,
+        observers,
+        rules,
+        policy,
+        stats,
+        clock,
+        Baselines.NONE);
+  }
+
+  /**
+   * Analyzes chunks with {@code rules}, counting lines into {@code stats} (when not null) and
+   * comparing a failed job's lines with the baseline {@code baselines} pairs it with.
+   */
+  public AnalyzeAgent(
+      Broker broker,
+      MessageCodec codec,
+      AgentMetrics metrics,
+      int chunksPerPoll,
+      boolean observers,
+      dev.destill.core.engine.Rules rules,
+      ErrorPolicy policy,
+      StatsSink stats,
+      java.time.Clock clock,
+      Baselines baselines) {
     super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll, policy);
     this.observers = observers;
     this.rules = rules;
+    this.baselines = Objects.requireNonNull(baselines, "baselines");
     if ((stats == null) != (clock == null)) {
       throw new IllegalArgumentException("statistics need a clock");
     }
@@ -193,7 +244,9 @@ public final class AnalyzeAgent extends Agent {
 
   private void publishFindings(LogChunk chunk) {
     String id = chunk.requestId();
-    Result result = analyze(chunk, cache, rules);
+    Optional<LineTemplates> baseline = baselines.templates(id, chunk.job());
+    Result result = analyze(chunk, cache, rules, baseline);
+    result.counts().ifPresent(c -> baselines.counted(id, chunk.job().name(), c));
     if (stats.isPresent()) {
       try {
         stats
@@ -220,11 +273,19 @@ public final class AnalyzeAgent extends Agent {
     }
   }
 
-  /** What one chunk yields: its findings, and what the user should know about them. */
-  public record Result(List<Finding> findings, ChunkRecord chunk, List<String> warnings) {
+  /**
+   * What one chunk yields: its findings, what the user should know about them, and, when it was
+   * compared with a baseline, how many of its lines were known and new.
+   */
+  public record Result(
+      List<Finding> findings,
+      ChunkRecord chunk,
+      List<String> warnings,
+      Optional<NoveltyScan.Counts> counts) {
     public Result {
       findings = List.copyOf(findings);
       warnings = List.copyOf(warnings);
+      Objects.requireNonNull(counts, "counts");
     }
   }
 
@@ -236,17 +297,35 @@ public final class AnalyzeAgent extends Agent {
   /** Analyzes one chunk with {@code rules}; {@code cache} only saves work. */
   public static Result analyze(
       LogChunk chunk, LogScanner.LineCache cache, dev.destill.core.engine.Rules rules) {
-    LogScanner scanner =
-        new LogScanner(
-            chunk.job(),
-            ScanOptions.forChunk(chunk.firstLine(), chunk.ownFrom(), chunk.ownTo()),
-            cache,
-            rules);
+    return analyze(chunk, cache, rules, Optional.empty());
+  }
+
+  /**
+   * Analyzes one chunk with {@code rules} and, when there is one, compares its lines with the job's
+   * {@code baseline}: findings get their novelty, runs of new lines become candidates.
+   */
+  public static Result analyze(
+      LogChunk chunk,
+      LogScanner.LineCache cache,
+      dev.destill.core.engine.Rules rules,
+      Optional<LineTemplates> baseline) {
+    ScanOptions options = ScanOptions.forChunk(chunk.firstLine(), chunk.ownFrom(), chunk.ownTo());
+    LogScanner scanner = new LogScanner(chunk.job(), options, cache, rules);
     scanner.accept(chunk.data(), 0, chunk.data().length);
     JobScan scan = scanner.finish();
     List<Finding> out = new ArrayList<>(scan.findings());
     if (chunk.isLast() && chunk.job().failed()) {
       Triage.endOfLog(scan).ifPresent(out::add);
+    }
+    Optional<NoveltyScan.Counts> counts = Optional.empty();
+    if (baseline.isPresent()) {
+      NoveltyScan novelty =
+          new NoveltyScan(chunk.job(), baseline.get(), options, rules.policy().baseline());
+      novelty.accept(chunk.data(), 0, chunk.data().length);
+      NoveltyScan.Result r = novelty.finish();
+      out = new ArrayList<>(novelty.mark(out));
+      out.addAll(r.runs());
+      counts = Optional.of(r.counts());
     }
     List<String> warnings =
         scan.dropped() == 0
@@ -266,6 +345,6 @@ public final class AnalyzeAgent extends Agent {
             chunk.ownTo(),
             scan.stepLine(),
             scan.exitStep());
-    return new Result(out, record, warnings);
+    return new Result(out, record, warnings, counts);
   }
 }

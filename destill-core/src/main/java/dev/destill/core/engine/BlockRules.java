@@ -65,6 +65,10 @@ final class BlockRules {
       // Rake prints its error message and backtrace flush left after the header.
       return !text.startsWith("(See full trace");
     }
+    if (head.startsWith("Execution failed for task ") && !text.isBlank()) {
+      // Gradle prints the failed task's causes after it, each on a line starting with "> ".
+      return text.startsWith("> ") || text.startsWith("   > ");
+    }
     if (head.strip().startsWith("\u25cf ")) {
       // A Jest failure ("● suite › test") is followed by its indented message, Expected and
       // Received and the code excerpt, with single blank lines between them.

@@ -147,8 +147,13 @@ public final class IngestAgent extends Agent {
     }
   }
 
-  /** Ingests one request; its failure becomes a {@code Failed} event, never an exception. */
-  void ingest(AnalysisRequest request) {
+  /**
+   * Ingests one request; its failure becomes a {@code Failed} event, never an exception. Called by
+   * the agent's loop, or directly by a process that holds the log itself (a server replica that
+   * took an upload) on an agent that is never run: the chunks and events go out as from the loop.
+   * Broker failures propagate.
+   */
+  public void ingest(AnalysisRequest request) {
     String id = request.requestId();
     emit(new RequestEvent.Submitted(id, request.input(), request.submitted()));
     List<Build> builds = new ArrayList<>();

@@ -39,4 +39,16 @@ public interface CiProvider {
    * skipped. {@link TestReports#NONE} when there are none.
    */
   TestReports testReports(Build build, BuildJob job);
+
+  /**
+   * The last green build of the pipeline or workflow {@code target} (a build URL) belongs to: on
+   * its branch, else on the default branch. Empty when there is none, and for providers that have
+   * no history of builds (local files).
+   *
+   * @throws dev.destill.core.DestillException with a one-line message when the API fails
+   */
+  default java.util.Optional<PassingBuild> lastGreen(
+      String target, Consumer<ProgressEvent> progress) {
+    return java.util.Optional.empty();
+  }
 }

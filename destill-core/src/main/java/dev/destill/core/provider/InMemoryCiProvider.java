@@ -58,6 +58,9 @@ public final class InMemoryCiProvider implements CiProvider {
   private final Map<String, DestillException> logFailures = new ConcurrentHashMap<>();
   private final Map<String, DestillException> reportFailures = new ConcurrentHashMap<>();
   private final List<String> opened = new CopyOnWriteArrayList<>();
+  private final Map<String, PassingBuild> greens = new ConcurrentHashMap<>();
+  private final Map<String, DestillException> greenFailures = new ConcurrentHashMap<>();
+  private final List<String> greenAsked = new CopyOnWriteArrayList<>();
 
   /** A provider named {@code memory}. */
   public InMemoryCiProvider() {
@@ -126,6 +129,31 @@ public final class InMemoryCiProvider implements CiProvider {
   /** Makes fetching the test reports of job {@code jobId} throw {@code failure}. */
   public void failReports(String jobId, DestillException failure) {
     reportFailures.put(jobId, Objects.requireNonNull(failure, "failure"));
+  }
+
+  /** Makes {@code green} the last green build of the pipeline {@code target} belongs to. */
+  public void lastGreen(String target, PassingBuild green) {
+    greens.put(target, Objects.requireNonNull(green, "green"));
+  }
+
+  /** Makes looking up the last green build for {@code target} throw {@code failure}. */
+  public void failLastGreen(String target, DestillException failure) {
+    greenFailures.put(target, Objects.requireNonNull(failure, "failure"));
+  }
+
+  /** The targets whose last green build was asked for, in order. */
+  public List<String> lastGreenAsked() {
+    return List.copyOf(greenAsked);
+  }
+
+  @Override
+  public Optional<PassingBuild> lastGreen(String target, Consumer<ProgressEvent> progress) {
+    greenAsked.add(target);
+    DestillException failure = greenFailures.get(target);
+    if (failure != null) {
+      throw failure;
+    }
+    return Optional.ofNullable(greens.get(target));
   }
 
   /** The ids of the jobs whose logs were opened, in order. */

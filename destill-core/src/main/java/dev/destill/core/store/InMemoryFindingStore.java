@@ -78,25 +78,60 @@ public final class InMemoryFindingStore implements FindingStore {
     // Every finding by id, or (a bounded store) each job's strongest, folded.
     private final Map<String, Finding> byId;
     private final StrongestFindings strongest;
+    // A bounded store folds log findings in chunk order, so that what it keeps does not depend on
+    // which analyze agent finished first.
+    private final ChunkOrder order;
+
+    private final int perJob;
 
     Entry(String id, Instant now, int perJob) {
       this.id = id;
+      this.perJob = perJob;
       this.created = now;
       this.updated = now;
       this.byId = perJob == UNBOUNDED ? new LinkedHashMap<>() : Map.of();
       this.strongest = perJob == UNBOUNDED ? null : new StrongestFindings(perJob);
+      this.order = strongest == null ? null : new ChunkOrder(strongest::add);
     }
 
     void add(Finding f) {
       if (strongest == null) {
         byId.putIfAbsent(f.id(), f);
       } else {
-        strongest.add(f);
+        order.add(f);
+      }
+    }
+
+    void announce(String jobId, String jobName) {
+      if (order != null) {
+        order.announce(jobId, jobName);
+      }
+    }
+
+    void chunkDone(ChunkRecord chunk) {
+      if (order != null) {
+        order.chunkDone(chunk);
+      }
+    }
+
+    void noMoreChunks() {
+      if (order != null) {
+        order.flush();
       }
     }
 
     List<Finding> findings() {
-      return strongest == null ? List.copyOf(byId.values()) : strongest.kept();
+      if (strongest == null) {
+        return List.copyOf(byId.values());
+      }
+      List<Finding> waiting = order.waiting();
+      if (waiting.isEmpty()) {
+        return strongest.kept();
+      }
+      // Read before every chunk is in: what is kept and what waits, folded together.
+      List<Finding> all = new ArrayList<>(strongest.kept());
+      all.addAll(waiting);
+      return dev.destill.core.engine.FindingFold.fold(all, perJob).findings();
     }
 
     Map<String, Integer> dropped() {
@@ -104,7 +139,7 @@ public final class InMemoryFindingStore implements FindingStore {
     }
 
     int findingCount() {
-      return strongest == null ? byId.size() : strongest.size();
+      return strongest == null ? byId.size() : findings().size();
     }
 
     RequestRecord record() {
@@ -154,6 +189,7 @@ public final class InMemoryFindingStore implements FindingStore {
         }
         case RequestEvent.JobIngested j -> {
           e.jobs.putIfAbsent(j.job().info().id(), j.job());
+          e.announce(j.job().info().id(), j.job().info().name());
         }
         case RequestEvent.Ingested i -> {
           if (!e.ingested) {
@@ -165,6 +201,7 @@ public final class InMemoryFindingStore implements FindingStore {
         case RequestEvent.ChunkAnalyzed c -> {
           if (e.chunks.putIfAbsent(new Chunk(c.jobId(), c.index()), c.chunk()) == null) {
             e.warnings.addAll(c.warnings());
+            e.chunkDone(c.chunk());
           }
         }
         case RequestEvent.Incomplete i -> {
@@ -189,6 +226,9 @@ public final class InMemoryFindingStore implements FindingStore {
                 e.chunksTotal,
                 e.chunksDone,
                 !e.incompleteParts.isEmpty());
+      }
+      if (e.status.isFinal() || e.failed || !e.incompleteParts.isEmpty()) {
+        e.noMoreChunks();
       }
       e.updated = now;
     }

@@ -1,7 +1,7 @@
 package dev.destill.live.otlp;
 
 import dev.destill.live.Admission;
-import dev.destill.live.ingest.LiveIngest;
+import dev.destill.live.LiveIngest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;

@@ -1,8 +1,8 @@
 package dev.destill.live.otlp;
 
-import dev.destill.live.LiveRecord;
-import dev.destill.live.Severities;
-import dev.destill.live.StreamKey;
+import dev.destill.live.record.LiveRecord;
+import dev.destill.live.record.Severities;
+import dev.destill.live.record.StreamKey;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;

@@ -3,7 +3,7 @@ package dev.destill.live.stats;
 import dev.destill.core.engine.Normalizer;
 import dev.destill.core.stats.Level;
 import dev.destill.core.stats.LineCount;
-import dev.destill.live.LiveRecord;
+import dev.destill.live.record.LiveRecord;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.destill.live.window;
 
-import dev.destill.live.LiveRecord;
-import dev.destill.live.StreamKey;
+import dev.destill.live.record.LiveRecord;
+import dev.destill.live.record.StreamKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

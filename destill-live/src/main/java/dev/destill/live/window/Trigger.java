@@ -3,7 +3,7 @@ package dev.destill.live.window;
 import dev.destill.core.engine.Match;
 import dev.destill.core.engine.Rules;
 import dev.destill.core.model.Severity;
-import dev.destill.live.LiveRecord;
+import dev.destill.live.record.LiveRecord;
 import java.util.Optional;
 
 /**

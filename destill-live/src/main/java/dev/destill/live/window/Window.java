@@ -1,6 +1,6 @@
 package dev.destill.live.window;
 
-import dev.destill.live.StreamKey;
+import dev.destill.live.record.StreamKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -7,7 +7,7 @@ import dev.destill.core.stats.Level;
 import dev.destill.core.stats.LineCount;
 import dev.destill.core.store.InMemoryFindingStore;
 import dev.destill.live.CollectingStatsSink;
-import dev.destill.live.ingest.LiveSettings;
+import dev.destill.live.LiveSettings;
 import dev.destill.live.sources.LiveSources;
 import dev.destill.live.window.WindowPolicy;
 import java.io.OutputStream;

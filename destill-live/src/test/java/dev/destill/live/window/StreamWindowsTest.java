@@ -3,8 +3,8 @@ package dev.destill.live.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.destill.core.stats.Level;
-import dev.destill.live.LiveRecord;
-import dev.destill.live.StreamKey;
+import dev.destill.live.record.LiveRecord;
+import dev.destill.live.record.StreamKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,17 +8,21 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.PassingBuild;
 import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import dev.destill.provider.internal.ApiAccess;
 import dev.destill.provider.internal.BuildNotes;
 import dev.destill.provider.internal.HttpTransport;
+import dev.destill.provider.internal.LastGreen;
 import dev.destill.provider.internal.SafeZip;
 import dev.destill.provider.internal.States;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -170,7 +174,58 @@ public final class BuildkiteProvider implements CiProvider {
 
   @Override
   public InputStream openLog(Build build, BuildJob job) {
-    return http.get(URI.create(job.refs().get("log")), access(), "text/plain").body();
+    try {
+      return http.get(URI.create(job.refs().get("log")), access(), "text/plain").body();
+    } catch (HttpTransport.Gone e) {
+      throw BuildNotes.logGone("Buildkite", TOKEN, job.info().name(), e);
+    }
+  }
+
+  /**
+   * The newest passed build of the failed build's pipeline on its branch ({@code GET
+   * /organizations/ORG/pipelines/P/builds?state=passed&branch=B}, one page), the failed build
+   * itself skipped; else on the pipeline's default branch ({@code GET
+   * /organizations/ORG/pipelines/P}).
+   */
+  @Override
+  public Optional<PassingBuild> lastGreen(String target, Consumer<ProgressEvent> progress) {
+    Matcher m = URL.matcher(target.trim());
+    if (!m.matches()) {
+      throw new DestillException.BadInput(
+          "not a Buildkite build URL: "
+              + Targets.redact(target)
+              + " (expected https://buildkite.com/ORG/PIPELINE/builds/NUMBER)");
+    }
+    String org = m.group(1);
+    String pipeline = m.group(2);
+    String number = m.group(3);
+    ApiAccess access = access();
+    String pipelinePath = api() + "/organizations/" + org + "/pipelines/" + pipeline;
+    JsonNode build = http.getJson(URI.create(pipelinePath + "/builds/" + number), access);
+    return LastGreen.find(
+        build.path("branch").asText(""),
+        () -> http.getJson(URI.create(pipelinePath), access).path("default_branch").asText(""),
+        branch -> {
+          JsonNode builds =
+              http.getJson(
+                  URI.create(
+                      pipelinePath
+                          + "/builds?state=passed&branch="
+                          + URLEncoder.encode(branch, StandardCharsets.UTF_8)
+                          + "&per_page="
+                          + LastGreen.PER_PAGE),
+                  access);
+          for (JsonNode b : builds) {
+            String n = b.path("number").asText("");
+            // Newest first; a failed build whose jobs were retried until they passed is in it.
+            if (LastGreen.isNumber(n)
+                && !n.equals(number)
+                && b.path("state").asText("").equals("passed")) {
+              return Optional.of("https://buildkite.com/" + org + "/" + pipeline + "/builds/" + n);
+            }
+          }
+          return Optional.empty();
+        });
   }
 
   @Override

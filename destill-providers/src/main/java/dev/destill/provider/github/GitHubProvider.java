@@ -8,17 +8,21 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.PassingBuild;
 import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import dev.destill.provider.internal.ApiAccess;
 import dev.destill.provider.internal.BuildNotes;
 import dev.destill.provider.internal.HttpTransport;
+import dev.destill.provider.internal.LastGreen;
 import dev.destill.provider.internal.SafeZip;
 import dev.destill.provider.internal.States;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -193,7 +197,71 @@ public final class GitHubProvider implements CiProvider {
 
   @Override
   public InputStream openLog(Build build, BuildJob job) {
-    return http.get(URI.create(job.refs().get("log")), access(), "*/*").body();
+    try {
+      return http.get(URI.create(job.refs().get("log")), access(), "*/*").body();
+    } catch (HttpTransport.Gone e) {
+      throw BuildNotes.logGone("GitHub", TOKEN, job.info().name(), e);
+    }
+  }
+
+  /**
+   * The newest successful run of the failed run's workflow on its branch ({@code GET
+   * /repos/O/R/actions/workflows/ID/runs?branch=B&status=success}, one page), the failed run itself
+   * skipped; else on the repository's default branch ({@code GET /repos/O/R}).
+   */
+  @Override
+  public Optional<PassingBuild> lastGreen(String target, Consumer<ProgressEvent> progress) {
+    Matcher m = URL.matcher(target.trim());
+    if (!m.matches()) {
+      throw new DestillException.BadInput(
+          "not a GitHub Actions run URL: "
+              + Targets.redact(target)
+              + " (expected https://github.com/OWNER/REPO/actions/runs/ID)");
+    }
+    String host = Targets.host(m.group(1));
+    String repo = api(host) + "/repos/" + m.group(2) + "/" + m.group(3);
+    String runId = m.group(4);
+    ApiAccess access = access();
+    JsonNode run = http.getJson(URI.create(repo + "/actions/runs/" + runId), access);
+    String workflow = run.path("workflow_id").asText("");
+    if (!LastGreen.isNumber(workflow)) {
+      throw new DestillException.BadInput(
+          "GitHub named no workflow for run " + runId + "; its last green run cannot be found");
+    }
+    String web =
+        (target.trim().regionMatches(true, 0, "http://", 0, 7) ? "http://" : "https://")
+            + host
+            + "/"
+            + m.group(2)
+            + "/"
+            + m.group(3)
+            + "/actions/runs/";
+    return LastGreen.find(
+        run.path("head_branch").asText(""),
+        () -> http.getJson(URI.create(repo), access).path("default_branch").asText(""),
+        branch -> {
+          JsonNode runs =
+              http.getJson(
+                  URI.create(
+                      repo
+                          + "/actions/workflows/"
+                          + workflow
+                          + "/runs?branch="
+                          + URLEncoder.encode(branch, StandardCharsets.UTF_8)
+                          + "&status=success&per_page="
+                          + LastGreen.PER_PAGE),
+                  access);
+          for (JsonNode r : runs.path("workflow_runs")) {
+            String id = r.path("id").asText("");
+            // The list is newest first; the failed run is in it when a re-run of it passed.
+            if (LastGreen.isNumber(id)
+                && !id.equals(runId)
+                && r.path("conclusion").asText("").equals("success")) {
+              return Optional.of(web + id);
+            }
+          }
+          return Optional.empty();
+        });
   }
 
   @Override

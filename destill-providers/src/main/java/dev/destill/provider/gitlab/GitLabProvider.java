@@ -8,12 +8,14 @@ import dev.destill.core.model.ProgressEvent;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.PassingBuild;
 import dev.destill.core.provider.Targets;
 import dev.destill.core.provider.TestReport;
 import dev.destill.core.provider.TestReports;
 import dev.destill.provider.internal.ApiAccess;
 import dev.destill.provider.internal.BuildNotes;
 import dev.destill.provider.internal.HttpTransport;
+import dev.destill.provider.internal.LastGreen;
 import dev.destill.provider.internal.SafeZip;
 import dev.destill.provider.internal.States;
 import java.io.IOException;
@@ -199,7 +201,74 @@ public final class GitLabProvider implements CiProvider {
 
   @Override
   public InputStream openLog(Build build, BuildJob job) {
-    return http.get(URI.create(job.refs().get("trace")), access(api()), "text/plain").body();
+    try {
+      return http.get(URI.create(job.refs().get("trace")), access(api()), "text/plain").body();
+    } catch (HttpTransport.Gone e) {
+      throw BuildNotes.logGone("GitLab", TOKEN, job.info().name(), e);
+    }
+  }
+
+  /**
+   * The newest successful pipeline of the failed pipeline's project on its ref ({@code GET
+   * /projects/ID/pipelines?status=success&ref=R}, one page, newest first), the failed pipeline
+   * itself skipped; else on the project's default branch ({@code GET /projects/ID}). For a job URL
+   * the job's pipeline is the failed one.
+   */
+  @Override
+  public Optional<PassingBuild> lastGreen(String target, Consumer<ProgressEvent> progress) {
+    Matcher m = URL.matcher(target.trim());
+    if (!m.matches()) {
+      throw new DestillException.BadInput(
+          "not a GitLab pipeline or job URL: "
+              + Targets.redact(target)
+              + " (expected https://HOST/GROUP/PROJECT/-/pipelines/ID)");
+    }
+    String host = Targets.host(m.group(1));
+    String projectPath = m.group(2);
+    String api = api(host);
+    String project = api + "/projects/" + URLEncoder.encode(projectPath, StandardCharsets.UTF_8);
+    ApiAccess access = access(api);
+    String ref;
+    String failed;
+    if (m.group(3).equals("jobs")) {
+      JsonNode job = http.getJson(URI.create(project + "/jobs/" + m.group(4)), access);
+      ref = job.path("ref").asText("");
+      failed = job.path("pipeline").path("id").asText("");
+    } else {
+      JsonNode pipeline = http.getJson(URI.create(project + "/pipelines/" + m.group(4)), access);
+      ref = pipeline.path("ref").asText("");
+      failed = m.group(4);
+    }
+    String web =
+        (target.trim().regionMatches(true, 0, "http://", 0, 7) ? "http://" : "https://")
+            + host
+            + "/"
+            + projectPath
+            + "/-/pipelines/";
+    return LastGreen.find(
+        ref,
+        () -> http.getJson(URI.create(project), access).path("default_branch").asText(""),
+        branch -> {
+          JsonNode pipelines =
+              http.getJson(
+                  URI.create(
+                      project
+                          + "/pipelines?status=success&ref="
+                          + URLEncoder.encode(branch, StandardCharsets.UTF_8)
+                          + "&per_page="
+                          + LastGreen.PER_PAGE),
+                  access);
+          for (JsonNode p : pipelines) {
+            String id = p.path("id").asText("");
+            // Newest first (by id); the failed pipeline is in it when its jobs were retried.
+            if (LastGreen.isNumber(id)
+                && !id.equals(failed)
+                && p.path("status").asText("").equals("success")) {
+              return Optional.of(web + id);
+            }
+          }
+          return Optional.empty();
+        });
   }
 
   @Override

@@ -62,4 +62,25 @@ public final class BuildNotes {
     }
     return out;
   }
+
+  /**
+   * The failure of a job's log that the API does not have (404) or no longer has (410), said as
+   * such: the job and the status, never a URL (a log's storage URL carries signatures).
+   */
+  public static HttpTransport.Gone logGone(
+      String service, String tokenVariable, String job, HttpTransport.Gone e) {
+    return new HttpTransport.Gone(
+        e.status(),
+        "the log of job "
+            + job
+            + " is gone: "
+            + service
+            + " returned "
+            + e.status()
+            + (e.status() == 410
+                ? " (it expired or was deleted)"
+                : " (it was deleted or expired, or the token in "
+                    + tokenVariable
+                    + " cannot see it)"));
+  }
 }

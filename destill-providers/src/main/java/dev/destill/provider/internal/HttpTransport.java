@@ -168,6 +168,25 @@ public final class HttpTransport {
         .build();
   }
 
+  /**
+   * A resource the API does not have (404) or no longer has (410): a deleted or expired log, a
+   * build the token cannot see. Callers that know what the resource is can say so.
+   */
+  public static final class Gone extends DestillException.BadInput {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    Gone(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    /** 404 or 410. */
+    public int status() {
+      return status;
+    }
+  }
+
   /** A response body as a stream, and the response's headers for paging. */
   public record Response(int status, InputStream body, java.net.http.HttpHeaders headers) {}
 
@@ -431,7 +450,8 @@ public final class HttpTransport {
       }
       if (status == 404) {
         close(response.body());
-        throw new DestillException.BadInput(
+        throw new Gone(
+            404,
             access.service()
                 + " returned 404 for "
                 + redact(uri)
@@ -441,7 +461,8 @@ public final class HttpTransport {
       }
       if (status == 410) {
         close(response.body());
-        throw new DestillException.BadInput(
+        throw new Gone(
+            410,
             access.service()
                 + " returned 410 for "
                 + redact(uri)

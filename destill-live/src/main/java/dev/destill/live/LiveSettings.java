@@ -1,4 +1,4 @@
-package dev.destill.live.ingest;
+package dev.destill.live;
 
 import dev.destill.live.window.WindowPolicy;
 import java.time.Duration;

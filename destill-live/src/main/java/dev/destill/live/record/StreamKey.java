@@ -1,4 +1,4 @@
-package dev.destill.live;
+package dev.destill.live.record;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.destill.live;
+package dev.destill.live.record;
 
 import dev.destill.core.stats.Level;
 import java.time.Instant;

@@ -1,9 +1,8 @@
-package dev.destill.live.ingest;
+package dev.destill.live;
 
 import dev.destill.core.stats.StatsSink;
 import dev.destill.core.store.FindingStore;
-import dev.destill.live.Admission;
-import dev.destill.live.LiveRecord;
+import dev.destill.live.record.LiveRecord;
 import dev.destill.live.stats.LineCounter;
 import dev.destill.live.window.StreamWindows;
 import dev.destill.live.window.Trigger;

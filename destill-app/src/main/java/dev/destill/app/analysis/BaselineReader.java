@@ -1,0 +1,201 @@
+package dev.destill.app.analysis;
+
+import dev.destill.core.DestillException;
+import dev.destill.core.engine.JobPairing;
+import dev.destill.core.engine.LineTemplates;
+import dev.destill.core.model.JobInfo;
+import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.provider.Build;
+import dev.destill.core.provider.BuildJob;
+import dev.destill.core.provider.CiProvider;
+import dev.destill.core.provider.PassingBuild;
+import dev.destill.core.provider.ProviderId;
+import dev.destill.core.provider.Targets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Finds the baseline an analysis compares failed jobs with and reads it: discovers the last green
+ * build, resolves a given build or file, pairs its jobs with the failed ones (by name and matrix
+ * values; the files of a directory by file name) and streams a paired job's log into its {@link
+ * LineTemplates} when the analysis first needs them. Thread-safe once resolved.
+ */
+final class BaselineReader {
+
+  /**
+   * A resolved baseline.
+   *
+   * @param source the build URL or path used, empty when none was found
+   * @param note how it was found, or why none was
+   * @param loader the templates a failed job is compared with
+   */
+  record Resolved(
+      Optional<String> source, String note, Function<JobInfo, Optional<LineTemplates>> loader) {}
+
+  private static final int BUFFER = 1 << 16;
+
+  private BaselineReader() {}
+
+  /**
+   * The baseline {@code choice} names for {@code targets}; empty when there is nothing to compare
+   * with and nothing to say (no baseline asked for, or {@code auto} for local files).
+   */
+  static Optional<Resolved> resolve(
+      BaselineChoice choice,
+      List<String> targets,
+      List<CiProvider> providers,
+      Consumer<ProgressEvent> progress) {
+    return switch (choice) {
+      case BaselineChoice.None _ -> Optional.empty();
+      case BaselineChoice.Auto _ -> auto(targets, providers, progress);
+      case BaselineChoice.Given g -> Optional.of(given(g.target(), "", providers, progress));
+    };
+  }
+
+  private static Optional<Resolved> auto(
+      List<String> targets, List<CiProvider> providers, Consumer<ProgressEvent> progress) {
+    if (targets.size() != 1) {
+      return Optional.empty();
+    }
+    String target = targets.get(0);
+    Optional<CiProvider> accepting = providers.stream().filter(c -> c.accepts(target)).findFirst();
+    // A target no provider takes is the analysis's own error, said once by the analysis.
+    if (accepting.isEmpty() || accepting.get().id().equals(ProviderId.LOCAL)) {
+      return Optional.empty();
+    }
+    CiProvider p = accepting.get();
+    Optional<PassingBuild> green;
+    try {
+      green = p.lastGreen(target, progress);
+    } catch (DestillException.Retriable e) {
+      warn(progress, "baseline: could not look for the last green build (" + e.getMessage() + ")");
+      return Optional.of(none("the last green build could not be looked up"));
+    } catch (DestillException e) {
+      // A bad token, a refused host, a build that is not there: fetching the failed build says
+      // the same in its own one line, so the baseline only notes it.
+      return Optional.of(none("the last green build could not be looked up: " + e.getMessage()));
+    }
+    if (green.isEmpty()) {
+      return Optional.of(
+          none("no green build of this pipeline on its branch or the default branch"));
+    }
+    PassingBuild g = green.get();
+    String note =
+        "last green build on " + (g.defaultBranch() ? "the default branch " : "") + g.branch();
+    try {
+      return Optional.of(given(g.url(), note, providers, progress));
+    } catch (DestillException e) {
+      warn(
+          progress,
+          "baseline: " + Targets.redact(g.url()) + " could not be read (" + e.getMessage() + ")");
+      return Optional.of(none("the last green build could not be read"));
+    }
+  }
+
+  private static Resolved none(String why) {
+    return new Resolved(Optional.empty(), why, job -> Optional.empty());
+  }
+
+  private static Resolved given(
+      String target, String note, List<CiProvider> providers, Consumer<ProgressEvent> progress) {
+    if (target.equals("-")) {
+      throw new DestillException.BadInput(
+          "--baseline cannot be standard input: give a file, a directory or a build URL");
+    }
+    CiProvider p = provider(target, providers);
+    boolean local = p.id().equals(ProviderId.LOCAL);
+    if (local && !Files.exists(Path.of(target))) {
+      throw new DestillException.BadInput("--baseline " + target + ": no such file or directory");
+    }
+    // The baseline's own resolution is not the analysis's: only its warnings are passed on.
+    Build build =
+        p.fetchBuild(
+            target,
+            e -> {
+              if (e instanceof ProgressEvent.Warning) {
+                progress.accept(e);
+              }
+            });
+    Map<String, BuildJob> jobs = new LinkedHashMap<>();
+    for (BuildJob j : build.jobs()) {
+      if (j.hasLog()) {
+        jobs.put(local ? fileKey(j.info().name()) : j.info().name(), j);
+      }
+    }
+    boolean oneFile = local && !Files.isDirectory(Path.of(target)) && jobs.size() == 1;
+    String source = local ? target : Targets.redact(build.url());
+    Function<JobInfo, Optional<LineTemplates>> loader =
+        job -> {
+          Optional<BuildJob> paired =
+              oneFile
+                  ? jobs.values().stream().findFirst()
+                  : JobPairing.pair(local ? fileKey(job.name()) : job.name(), jobs);
+          return paired.flatMap(b -> read(p, build, b, job, progress));
+        };
+    return new Resolved(Optional.of(source), note, loader);
+  }
+
+  private static Optional<LineTemplates> read(
+      CiProvider p, Build build, BuildJob job, JobInfo failed, Consumer<ProgressEvent> progress) {
+    LineTemplates.Builder b = LineTemplates.builder();
+    byte[] buf = new byte[BUFFER];
+    try (InputStream in = p.openLog(build, job)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        b.accept(buf, 0, n);
+      }
+    } catch (DestillException | IOException | UncheckedIOException e) {
+      warn(
+          progress,
+          "baseline job "
+              + job.info().name()
+              + ": its log could not be read ("
+              + e.getMessage()
+              + "); "
+              + failed.name()
+              + " is analyzed without a baseline");
+      return Optional.empty();
+    }
+    LineTemplates t = b.build();
+    if (t.saturated()) {
+      warn(
+          progress,
+          "baseline job "
+              + job.info().name()
+              + " has more distinct lines than "
+              + (LineTemplates.MAX_BYTES >> 20)
+              + " MB hold; lines past that count as new");
+    }
+    return Optional.of(t);
+  }
+
+  // Files of a directory pair by name, without a .gz ending.
+  private static String fileKey(String path) {
+    Path name = Path.of(path).getFileName();
+    String n = name == null ? path : name.toString();
+    return n.endsWith(".gz") ? n.substring(0, n.length() - 3) : n;
+  }
+
+  private static CiProvider provider(String target, List<CiProvider> providers) {
+    for (CiProvider p : providers) {
+      if (p.accepts(target)) {
+        return p;
+      }
+    }
+    throw new DestillException.BadInput(
+        "--baseline " + Targets.redact(target) + " is neither a file, a directory nor a build URL");
+  }
+
+  private static void warn(Consumer<ProgressEvent> progress, String message) {
+    progress.accept(new ProgressEvent.Warning(message));
+  }
+}
