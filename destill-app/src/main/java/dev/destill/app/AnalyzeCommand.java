@@ -125,7 +125,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-history",
-      description = "Do not save this analysis to the history, nor compare it with earlier builds.")
+      description =
+          "Do not save this analysis to the history or the statistics (destill stats), nor"
+              + " compare it with earlier builds.")
   boolean noHistory;
 
   @Option(
@@ -168,12 +170,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     int top = display.top();
     Format format = formatOption.require(Format.values());
     JobState localState = parseState();
-    AnalysisService service =
+    AnalysisService plain =
         new AnalysisService(services.providers(localState), services.clock(), services.codec())
             .withRules(
                 dev.destill.app.rules.UserRules.rules(
                     dev.destill.app.rules.UserRules.files(
                         services.settings().configDir(), Path.of(""))));
+    AnalysisService service = noHistory ? plain : plain.withStats(counts);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     AnalysisListener listener = progressPrinter(err);
@@ -277,6 +280,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (noHistory) {
       return report;
     }
+    List<dev.destill.core.stats.LineCount> lines = counts.drain();
+    if (!lines.isEmpty()) {
+      try (dev.destill.core.stats.StatsStore stats = services.openStats("analyze")) {
+        stats.add(lines);
+      } catch (RuntimeException e) {
+        warning.accept("statistics not saved: " + Cli.oneLine(e));
+      }
+    }
     try (FindingStore store = services.openHistory()) {
       return HistoryStore.record(store, report, project);
     } catch (RuntimeException e) {
@@ -284,6 +295,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return report;
     }
   }
+
+  /** The line counts of the analyses of this run, written with the history. */
+  private final dev.destill.app.analysis.CountsCollector counts =
+      new dev.destill.app.analysis.CountsCollector();
 
   /** Says on stderr where the analysis was saved, when stdout is taken by a machine format. */
   private void saved(AnalysisReport report, PrintWriter err) {

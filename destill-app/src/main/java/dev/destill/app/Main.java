@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       dev.destill.app.serve.ServeCommand.class,
       dev.destill.app.watch.WatchCommand.class,
       dev.destill.app.explain.ExplainCommand.class,
+      dev.destill.app.stats.StatsCommand.class,
       CompletionCommand.class,
       ManCommand.class,
       CommandLine.HelpCommand.class,

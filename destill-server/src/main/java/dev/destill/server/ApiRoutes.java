@@ -304,11 +304,11 @@ final class ApiRoutes {
     g.writeEndObject();
   }
 
-  private static String param(Context ctx, String name) {
+  static String param(Context ctx, String name) {
     return Optional.ofNullable(ctx.queryParam(name)).map(String::trim).orElse("");
   }
 
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+  static int intParam(Context ctx, String name, int fallback, int min, int max) {
     String v = param(ctx, name);
     if (v.isEmpty()) {
       return fallback;

@@ -108,16 +108,38 @@ public final class AnalysisService {
       int chunkBytes,
       MessageCodec codec,
       dev.destill.core.engine.Rules rules) {
+    this(providers, clock, chunkBytes, codec, rules, java.util.Optional.empty());
+  }
+
+  private AnalysisService(
+      List<CiProvider> providers,
+      Clock clock,
+      int chunkBytes,
+      MessageCodec codec,
+      dev.destill.core.engine.Rules rules,
+      java.util.Optional<dev.destill.core.stats.StatsSink> stats) {
     this.providers = List.copyOf(providers);
     this.clock = clock;
     this.chunkBytes = chunkBytes;
     this.codec = codec;
     this.rules = rules;
+    this.stats = stats;
+  }
+
+  private final java.util.Optional<dev.destill.core.stats.StatsSink> stats;
+
+  /**
+   * This service adding each job's line counts ({@link dev.destill.core.stats.JobCounts}) to {@code
+   * sink}, which the caller closes.
+   */
+  public AnalysisService withStats(dev.destill.core.stats.StatsSink sink) {
+    return new AnalysisService(
+        providers, clock, chunkBytes, codec, rules, java.util.Optional.of(sink));
   }
 
   /** This service classifying lines with {@code rules} (built-in plus a user's known causes). */
   public AnalysisService withRules(dev.destill.core.engine.Rules rules) {
-    return new AnalysisService(providers, clock, chunkBytes, codec, rules);
+    return new AnalysisService(providers, clock, chunkBytes, codec, rules, stats);
   }
 
   /** A new request id: time-ordered and unique enough for one user's history. */
@@ -194,7 +216,17 @@ public final class AnalysisService {
             POLICY));
     for (int i = 0; i < analyzers; i++) {
       agents.add(
-          new AnalyzeAgent(broker, codec, AgentMetrics.NONE, 1, false, rules, POLICY, baselines));
+          new AnalyzeAgent(
+              broker,
+              codec,
+              AgentMetrics.NONE,
+              1,
+              false,
+              rules,
+              POLICY,
+              stats.orElse(null),
+              stats.isPresent() ? clock : null,
+              baselines));
     }
     agents.add(
         new SinkAgent(

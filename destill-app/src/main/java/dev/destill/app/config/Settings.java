@@ -398,6 +398,15 @@ public final class Settings {
           .withType("true or false")
           .withDefault("false");
 
+  /** How long the hot statistics keep their counts. */
+  public static final Setting<Integer> STATS_RETENTION_DAYS =
+      Setting.integer(
+          "DESTILL_STATS_RETENTION_DAYS",
+          7,
+          1,
+          3650,
+          "Days the hot statistics (destill stats) keep their per-minute counts.");
+
   /** Every setting, in the order {@code destill config} shows them. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -411,6 +420,7 @@ public final class Settings {
           MAX_POLL_INTERVAL,
           MCP_BUDGET,
           MCP_ROOTS,
+          STATS_RETENTION_DAYS,
           BUILDKITE_TOKEN,
           BUILDKITE_API,
           GITHUB_TOKEN,

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionInfo.class,
     description = {
       "Runs one agent of distributed mode until SIGTERM: ingest (fetches builds and cuts logs into"
-          + " chunks), analyze (finds the failures in chunks) or sink (writes findings to"
+          + " chunks), analyze (finds the failures in chunks and counts their lines for the"
+          + " statistics) or sink (writes findings, insights and the statistics' counts to"
           + " PostgreSQL).",
       "Configured by DESTILL_KAFKA_BROKERS (or REDPANDA_BROKERS), DESTILL_POSTGRES_URL (or"
           + " POSTGRES_DSN; the sink only), DESTILL_KAFKA_PARTITIONS (default 6),"
@@ -237,7 +238,17 @@ public final class AgentCommand implements Callable<Integer> {
             policy);
       }
       case ANALYZE -> {
-        return new AnalyzeAgent(broker, codec, metrics, AgentCommand.CHUNKS_PER_POLL, true, policy);
+        // Each chunk's line counts go to the statistics topic, for the sink process to store.
+        return new AnalyzeAgent(
+            broker,
+            codec,
+            metrics,
+            AgentCommand.CHUNKS_PER_POLL,
+            true,
+            dev.destill.core.engine.Rules.standard(),
+            policy,
+            new dev.destill.core.pipeline.BrokerStatsSink(broker, services.statsCodec()),
+            services.clock());
       }
       case EXPLAIN -> {
         FindingStore store = services.openClusterStore();
@@ -267,6 +278,14 @@ public final class AgentCommand implements Callable<Integer> {
         resources.add(store);
         checks.add(
             new Readiness.Check("postgresql", () -> store.reachable(Readiness.CHECK_TIMEOUT)));
+        // The sink process also stores the statistics' counts in PostgreSQL.
+        dev.destill.store.postgres.PostgresStatsStore stats =
+            dev.destill.store.postgres.PostgresStatsStore.connect(
+                services.settings().postgresUrl(), services.clock(), services.statsRetention());
+        resources.add(stats);
+        companions.add(
+            new dev.destill.core.sink.StatsSinkAgent(
+                broker, codec, metrics, services.statsCodec(), stats));
         // The sink process also stores the explain agent's insights, on a thread of its own.
         companions.add(
             new dev.destill.core.insight.InsightSink(

@@ -89,13 +89,14 @@ public final class LocalAnalyses implements Analyses {
       Clock clock,
       int maxConcurrent,
       int maxQueued) {
-    this(remote, history, metrics, clock, maxConcurrent, maxQueued, Map.of());
+    this(remote, history, metrics, clock, maxConcurrent, maxQueued, Map.of(), null);
   }
 
   /**
    * @param llmEnv the explanation settings ({@code DESTILL_LLM_*}): when they name a model, every
    *     complete analysis is explained in this process by the explain agent, and its document gains
    *     the explanation once there is one
+   * @param stats where each analysis adds its jobs' line counts (not closed by this); null: none
    */
   public LocalAnalyses(
       List<CiProvider> remote,
@@ -104,11 +105,13 @@ public final class LocalAnalyses implements Analyses {
       Clock clock,
       int maxConcurrent,
       int maxQueued,
-      Map<String, String> llmEnv) {
+      Map<String, String> llmEnv,
+      dev.destill.core.stats.StatsSink stats) {
     this.remote = List.copyOf(remote);
     List<CiProvider> all = new ArrayList<>(remote);
     all.add(uploads);
-    this.service = new AnalysisService(all, clock);
+    AnalysisService plain = new AnalysisService(all, clock);
+    this.service = stats == null ? plain : plain.withStats(stats);
     this.history = history;
     this.metrics = metrics;
     this.clock = clock;

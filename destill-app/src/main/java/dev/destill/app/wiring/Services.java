@@ -152,6 +152,37 @@ public final class Services {
     return PostgresFindingStore.connect(settings.postgresUrl(), clock);
   }
 
+  /** How long the hot statistics keep their counts. */
+  public Duration statsRetention() {
+    return Duration.ofDays(settings.get(Settings.STATS_RETENTION_DAYS));
+  }
+
+  /** The folder of the local statistics files: {@code stats} in {@link Settings#dataDir()}. */
+  public Path statsDir() {
+    return settings.dataDir().resolve("stats");
+  }
+
+  /**
+   * The hot statistics of this process: PostgreSQL's when {@link Settings#POSTGRES} is set,
+   * otherwise this process's DuckDB file ({@code ROLE-PID.duckdb} in {@link #statsDir()}), which
+   * first takes over the files of processes that ended. The caller closes it.
+   *
+   * @param role what the process is ({@code analyze}, {@code watch}, {@code serve}, {@code stats})
+   */
+  public dev.destill.core.stats.StatsStore openStats(String role) {
+    if (historyIsPostgres()) {
+      return dev.destill.store.postgres.PostgresStatsStore.connect(
+          settings.postgresUrl(), clock, statsRetention());
+    }
+    return dev.destill.store.duckdb.DuckDbStatsStore.open(
+        statsDir(), role, ProcessHandle.current().pid(), clock, statsRetention());
+  }
+
+  /** The codec of the batches of line counts on the statistics topic. */
+  public dev.destill.core.pipeline.StatsCodec statsCodec() {
+    return new dev.destill.wire.StatsJson();
+  }
+
   /** The settings of {@code destill serve}, read and checked. */
   public dev.destill.server.ServerSettings serverSettings() {
     return new dev.destill.server.ServerSettings(
@@ -199,7 +230,8 @@ public final class Services {
             Topics.REQUESTS, Duration.ofDays(7),
             Topics.DEAD_LETTER, Duration.ofDays(7),
             Topics.COMPLETED, Duration.ofDays(7),
-            Topics.INSIGHTS, Duration.ofDays(7));
+            Topics.INSIGHTS, Duration.ofDays(7),
+            Topics.STATS, Duration.ofDays(1));
     return KafkaBroker.connect(
         brokers, topics, retention, Duration.ofMillis(settings.get(Settings.MAX_POLL_INTERVAL)));
   }

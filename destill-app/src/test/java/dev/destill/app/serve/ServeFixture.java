@@ -68,10 +68,18 @@ final class ServeFixture implements AutoCloseable {
 
   /** Starts one-process serve with its history in {@code home}, plus {@code extra} settings. */
   static ServeFixture start(Path home, Map<String, String> extra) {
+    return start(home, extra, java.util.Optional.empty());
+  }
+
+  /** As {@link #start(Path, Map)}, with the live log sources {@code live}. */
+  static ServeFixture start(
+      Path home,
+      Map<String, String> extra,
+      java.util.Optional<dev.destill.live.sources.LiveSources.Config> live) {
     FakeCiServer api = new FakeCiServer();
     Map<String, String> env = env(api, home, extra);
     try {
-      return new ServeFixture(api, env, serve(env));
+      return new ServeFixture(api, env, serve(env, live));
     } catch (RuntimeException e) {
       api.close();
       throw e;
@@ -85,6 +93,12 @@ final class ServeFixture implements AutoCloseable {
 
   /** Serve as {@code destill serve --host 127.0.0.1 --port 0} starts it, with {@code env}. */
   static Serve serve(Map<String, String> env) {
+    return serve(env, java.util.Optional.empty());
+  }
+
+  static Serve serve(
+      Map<String, String> env,
+      java.util.Optional<dev.destill.live.sources.LiveSources.Config> live) {
     Services services = Services.forProcess(env);
     services =
         services.with(
@@ -92,7 +106,7 @@ final class ServeFixture implements AutoCloseable {
                 .settings()
                 .withFlag(Settings.SERVER_HOST, "127.0.0.1")
                 .withFlag(Settings.SERVER_PORT, 0));
-    return Serve.start(services, services.serverSettings(), List.of());
+    return Serve.start(services, services.serverSettings(), List.of(), live);
   }
 
   static Map<String, String> env(FakeCiServer api, Path home, Map<String, String> extra) {

@@ -2,6 +2,7 @@ package dev.destill.core.stats;
 
 import dev.destill.core.engine.LineCleaner;
 import dev.destill.core.engine.Normalizer;
+import dev.destill.core.engine.Secrets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ public final class LineCounter {
 
   /** The normalized template of a line, as the statistics group lines. */
   public static String template(String visibleLine) {
-    String t = Normalizer.normalize(LineCleaner.stripPrefix(visibleLine));
+    String t = Normalizer.normalize(Secrets.mask(LineCleaner.stripPrefix(visibleLine)));
     return t.length() > MAX_TEMPLATE_CHARS ? t.substring(0, MAX_TEMPLATE_CHARS) : t;
   }
 
