@@ -203,7 +203,11 @@ public final class ServeCommand implements Callable<Integer> {
       watched =
           watch.isEmpty()
               ? java.util.Optional.empty()
-              : java.util.Optional.of(WatchedFiles.start(withFlags, watch));
+              : java.util.Optional.of(
+                  serve
+                      .live()
+                      .map(l -> WatchedFiles.start(withFlags, watch, l.ingest()))
+                      .orElseGet(() -> WatchedFiles.start(withFlags, watch)));
     } catch (RuntimeException e) {
       serve.stop(java.time.Duration.ZERO);
       throw e;

@@ -34,14 +34,18 @@ final class WatchedFiles implements AutoCloseable {
   /** Line counts of the watched files, bounded; nothing in one-process serve asks for them yet. */
   private static final int MAX_COUNT_ROWS = 10_000;
 
-  private final FindingStore store;
+  // The history of an ingestion of its own, which it stops; empty: the server's live ingestion.
+  private final java.util.Optional<FindingStore> own;
   private final LiveIngest ingest;
   private final FileWatch watch;
   private final ScheduledExecutorService executor;
 
   private WatchedFiles(
-      FindingStore store, LiveIngest ingest, FileWatch watch, ScheduledExecutorService executor) {
-    this.store = store;
+      java.util.Optional<FindingStore> own,
+      LiveIngest ingest,
+      FileWatch watch,
+      ScheduledExecutorService executor) {
+    this.own = own;
     this.ingest = ingest;
     this.watch = watch;
     this.executor = executor;
@@ -53,10 +57,7 @@ final class WatchedFiles implements AutoCloseable {
    * @throws dev.destill.core.DestillException.BadInput when a glob has a pattern in a folder
    */
   static WatchedFiles start(Services services, List<String> globs) {
-    List<FileWatch.Spec> specs = new ArrayList<>();
-    for (String g : globs) {
-      specs.add(FileWatch.Spec.parse(g));
-    }
+    List<FileWatch.Spec> specs = specs(globs);
     Rules rules = UserRules.rules(UserRules.files(services.settings().configDir(), Path.of("")));
     FindingStore store = services.openHistory();
     LiveIngest ingest =
@@ -68,11 +69,32 @@ final class WatchedFiles implements AutoCloseable {
             new Trigger(rules),
             new WindowAnalyzer(rules),
             a -> LOG.info("{}: {} findings", a.requestId(), a.findings().size()));
-    return start(store, ingest, specs, services);
+    return start(java.util.Optional.of(store), ingest, specs, services);
+  }
+
+  /**
+   * Starts following {@code globs} into the server's live ingestion {@code shared}: windows are
+   * stored and lines counted where the other live sources' go.
+   *
+   * @throws dev.destill.core.DestillException.BadInput when a glob has a pattern in a folder
+   */
+  static WatchedFiles start(Services services, List<String> globs, LiveIngest shared) {
+    return start(java.util.Optional.empty(), shared, specs(globs), services);
+  }
+
+  private static List<FileWatch.Spec> specs(List<String> globs) {
+    List<FileWatch.Spec> specs = new ArrayList<>();
+    for (String g : globs) {
+      specs.add(FileWatch.Spec.parse(g));
+    }
+    return specs;
   }
 
   private static WatchedFiles start(
-      FindingStore store, LiveIngest ingest, List<FileWatch.Spec> specs, Services services) {
+      java.util.Optional<FindingStore> own,
+      LiveIngest ingest,
+      List<FileWatch.Spec> specs,
+      Services services) {
     FileWatch watch =
         new FileWatch(
             specs,
@@ -89,7 +111,7 @@ final class WatchedFiles implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("destill-serve-watch").daemon().unstarted(r));
     watch.start(executor, POLL);
-    return new WatchedFiles(store, ingest, watch, executor);
+    return new WatchedFiles(own, ingest, watch, executor);
   }
 
   /** Files followed now. */
@@ -101,8 +123,11 @@ final class WatchedFiles implements AutoCloseable {
   void stop(Duration deadline) {
     watch.close();
     executor.shutdownNow();
-    ingest.stop(deadline);
-    store.close();
+    own.ifPresent(
+        store -> {
+          ingest.stop(deadline);
+          store.close();
+        });
   }
 
   @Override

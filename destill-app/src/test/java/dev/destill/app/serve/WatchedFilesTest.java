@@ -59,6 +59,44 @@ class WatchedFilesTest {
     assertThat(r.findings()).isPositive();
   }
 
+  /** With the server's live ingestion, a watched file's lines are counted with the others. */
+  @Test
+  void shouldCountTheLinesOfAWatchedFileInTheServersLiveStats() throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("shared"));
+    Services services = services();
+    dev.destill.core.stats.InMemoryStatsStore stats =
+        new dev.destill.core.stats.InMemoryStatsStore();
+    dev.destill.core.store.InMemoryFindingStore store =
+        new dev.destill.core.store.InMemoryFindingStore(services.clock());
+    dev.destill.live.LiveIngest shared =
+        new dev.destill.live.LiveIngest(
+            dev.destill.live.LiveSettings.defaults(), store, stats, services.clock());
+    try (WatchedFiles w = WatchedFiles.start(services, List.of(logs + "/*.log"), shared)) {
+      Files.writeString(logs.resolve("app.log"), "one\ntwo\nerror: three\n");
+      await().atMost(Duration.ofSeconds(60)).until(() -> w.files() == 1);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                stats.flush();
+                return stats
+                        .totals(
+                            dev.destill.core.stats.StatsQuery.last(
+                                java.time.Instant.now().plus(Duration.ofMinutes(1)),
+                                Duration.ofHours(1),
+                                Duration.ofMinutes(1),
+                                10))
+                        .stream()
+                        .mapToLong(dev.destill.core.stats.StatsRows.Total::lines)
+                        .sum()
+                    == 3;
+              });
+    }
+    // The server's ingestion is the server's to stop: watching stopped, it still takes lines.
+    assertThat(shared.offer(List.of())).isNotInstanceOf(dev.destill.live.Admission.Stopping.class);
+    shared.stop(Duration.ofSeconds(5));
+  }
+
   @Test
   void shouldRefuseAPatternInAFolder() {
     assertThatThrownBy(() -> WatchedFiles.start(services(), List.of(dir + "/*/app.log")))
