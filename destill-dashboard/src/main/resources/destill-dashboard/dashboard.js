@@ -34,10 +34,35 @@
     });
     var el = list[i];
     el.classList.add('current');
+    selected = el.dataset.href || el.id || null;
     var link = el.tagName === 'TR' ? el.querySelector('a.title') : null;
     (link || el).focus();
     el.scrollIntoView({ block: 'nearest' });
   }
+
+  // What is selected, by its link (a row) or id (a finding): the live list re-renders its rows,
+  // and the selection must outlive that.
+  var selected = null;
+
+  function reselect() {
+    if (!selected || current()) {
+      return;
+    }
+    var list = items();
+    for (var i = 0; i < list.length; i++) {
+      if ((list[i].dataset.href || list[i].id) === selected) {
+        var focusLost = document.activeElement === document.body || !document.activeElement;
+        list[i].classList.add('current');
+        if (focusLost) {
+          var link = list[i].tagName === 'TR' ? list[i].querySelector('a.title') : null;
+          (link || list[i]).focus();
+        }
+        return;
+      }
+    }
+  }
+
+  document.addEventListener('htmx:afterSettle', reselect);
 
   function current() {
     var list = items();
@@ -187,6 +212,15 @@
             return;
           }
           break;
+        }
+        var row = current();
+        if (row && row.tagName === 'TR' && !(t && t.tagName === 'A')) {
+          // The selected row, even when a live update took the focus from its link.
+          var a = row.querySelector('a.title');
+          if (a) {
+            location.assign(a.href);
+            break;
+          }
         }
         return;
       case '/':

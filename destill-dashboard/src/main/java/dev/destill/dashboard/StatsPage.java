@@ -116,7 +116,8 @@ final class StatsPage {
         s[1][(int) i] += v.errors();
       }
     }
-    sb.append("<table class=\"totals\"><thead><tr><th scope=\"col\">Source</th>")
+    sb.append(
+            "<div class=\"table-scroll\"><table class=\"totals\"><thead><tr><th scope=\"col\">Source</th>")
         .append("<th scope=\"col\" class=\"num\">Lines</th><th scope=\"col\" class=\"num\">")
         .append("Errors</th><th scope=\"col\" class=\"num\">Error rate</th></tr></thead><tbody>");
     for (Total t : r.totals()) {
@@ -130,7 +131,7 @@ final class StatsPage {
           .append(percent(t.errorRate()))
           .append("</td></tr>");
     }
-    sb.append("</tbody></table>");
+    sb.append("</tbody></table></div>");
     int i = 0;
     for (var e : bySource.entrySet()) {
       StringBuilder xs = new StringBuilder("[");
@@ -166,7 +167,8 @@ final class StatsPage {
       sb.append("<p class=\"empty\">No templates in this window.</p></section>");
       return;
     }
-    sb.append("<table class=\"top-templates\"><thead><tr><th scope=\"col\">Source</th>")
+    sb.append(
+            "<div class=\"table-scroll\"><table class=\"top-templates\"><thead><tr><th scope=\"col\">Source</th>")
         .append("<th scope=\"col\">Template</th><th scope=\"col\" class=\"num\">Lines</th>")
         .append("<th scope=\"col\" class=\"num\">Errors</th></tr></thead><tbody>");
     for (Template t : top) {
@@ -180,7 +182,7 @@ final class StatsPage {
           .append(t.errors())
           .append("</td></tr>");
     }
-    sb.append("</tbody></table></section>");
+    sb.append("</tbody></table></div></section>");
   }
 
   private static void fresh(StringBuilder sb, List<NewTemplate> fresh) {
