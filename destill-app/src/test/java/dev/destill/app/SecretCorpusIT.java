@@ -125,10 +125,11 @@ class SecretCorpusIT {
     }
     assertThat(rows).contains("error: check 1 failed");
     assertClean("history rows", rows.toString(), c.secrets());
-    try (Stream<Path> files = Files.list(home)) {
-      for (Path f : files.toList()) {
+    // Every file under the home: the history and the hot statistics beside it.
+    try (Stream<Path> files = Files.walk(home)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
         assertNone(
-            "history file " + f.getFileName(),
+            "file " + home.relativize(f),
             new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1),
             c.secrets());
       }
