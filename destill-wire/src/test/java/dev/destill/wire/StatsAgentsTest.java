@@ -102,8 +102,9 @@ class StatsAgentsTest {
             false,
             dev.destill.core.engine.Rules.standard(),
             dev.destill.core.ErrorPolicy.AGENT,
-            store,
-            Clock.fixed(NOON, ZoneOffset.UTC)));
+            java.util.Optional.of(store),
+            Clock.fixed(NOON, ZoneOffset.UTC),
+            dev.destill.core.store.Baselines.NONE));
     String log =
         "compiling\n"
             + "[ERROR] /src/A.java:[1,2] cannot find symbol\n"

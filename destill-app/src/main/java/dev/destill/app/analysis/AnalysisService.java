@@ -217,16 +217,7 @@ public final class AnalysisService {
     for (int i = 0; i < analyzers; i++) {
       agents.add(
           new AnalyzeAgent(
-              broker,
-              codec,
-              AgentMetrics.NONE,
-              1,
-              false,
-              rules,
-              POLICY,
-              stats.orElse(null),
-              stats.isPresent() ? clock : null,
-              baselines));
+              broker, codec, AgentMetrics.NONE, 1, false, rules, POLICY, stats, clock, baselines));
     }
     agents.add(
         new SinkAgent(

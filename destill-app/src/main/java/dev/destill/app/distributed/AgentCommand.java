@@ -247,8 +247,10 @@ public final class AgentCommand implements Callable<Integer> {
             true,
             dev.destill.core.engine.Rules.standard(),
             policy,
-            new dev.destill.core.pipeline.BrokerStatsSink(broker, services.statsCodec()),
-            services.clock());
+            java.util.Optional.of(
+                new dev.destill.core.pipeline.BrokerStatsSink(broker, services.statsCodec())),
+            services.clock(),
+            dev.destill.core.store.Baselines.NONE);
       }
       case EXPLAIN -> {
         FindingStore store = services.openClusterStore();

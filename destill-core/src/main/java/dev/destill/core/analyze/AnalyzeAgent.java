@@ -82,7 +82,7 @@ public final class AnalyzeAgent extends Agent {
       boolean observers,
       dev.destill.core.engine.Rules rules,
       ErrorPolicy policy) {
-    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, null, null);
+    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, Baselines.NONE);
   }
 
   /**
@@ -98,24 +98,6 @@ public final class AnalyzeAgent extends Agent {
       dev.destill.core.engine.Rules rules,
       ErrorPolicy policy,
       Baselines baselines) {
-    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, null, null, baselines);
-  }
-
-  /**
-   * Analyzes chunks with {@code rules} and adds each chunk's line counts ({@link JobCounts}) to
-   * {@code stats}, in the minute {@code clock} says; {@code stats} is flushed after each poll. A
-   * statistics sink that fails is logged and does not hold the analysis up.
-   */
-  public AnalyzeAgent(
-      Broker broker,
-      MessageCodec codec,
-      AgentMetrics metrics,
-      int chunksPerPoll,
-      boolean observers,
-      dev.destill.core.engine.Rules rules,
-      ErrorPolicy policy,
-      StatsSink stats,
-      java.time.Clock clock) {
     this(
         broker,
         codec,
@@ -124,13 +106,15 @@ public final class AnalyzeAgent extends Agent {
         observers,
         rules,
         policy,
-        stats,
-        clock,
-        Baselines.NONE);
+        java.util.Optional.empty(),
+        java.time.Clock.systemUTC(),
+        baselines);
   }
 
   /**
-   * Analyzes chunks with {@code rules}, counting lines into {@code stats} (when not null) and
+   * Analyzes chunks with {@code rules}, adding each chunk's line counts ({@link JobCounts}) to
+   * {@code stats} when there is one, in the minute {@code clock} says ({@code stats} is flushed
+   * after each poll; a statistics sink that fails is logged and does not hold the analysis up), and
    * comparing a failed job's lines with the baseline {@code baselines} pairs it with.
    */
   public AnalyzeAgent(
@@ -141,18 +125,15 @@ public final class AnalyzeAgent extends Agent {
       boolean observers,
       dev.destill.core.engine.Rules rules,
       ErrorPolicy policy,
-      StatsSink stats,
+      java.util.Optional<StatsSink> stats,
       java.time.Clock clock,
       Baselines baselines) {
     super(broker, codec, metrics, Topics.LOGS, Topics.ANALYZE_GROUP, chunksPerPoll, policy);
     this.observers = observers;
     this.rules = rules;
     this.baselines = Objects.requireNonNull(baselines, "baselines");
-    if ((stats == null) != (clock == null)) {
-      throw new IllegalArgumentException("statistics need a clock");
-    }
-    this.stats = java.util.Optional.ofNullable(stats);
-    this.clock = clock;
+    this.stats = Objects.requireNonNull(stats, "stats");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnalyzeAgent.class);

@@ -94,6 +94,10 @@ final class ChunkOrder {
     return new ArrayList<>(arrivals.values());
   }
 
+  boolean anyWaiting() {
+    return !arrivals.isEmpty();
+  }
+
   private void tie(String jobId, String jobName) {
     String oldName = nameOf.put(jobId, jobName);
     if (oldName != null) {

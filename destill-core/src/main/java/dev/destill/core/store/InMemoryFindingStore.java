@@ -124,13 +124,12 @@ public final class InMemoryFindingStore implements FindingStore {
       if (strongest == null) {
         return List.copyOf(byId.values());
       }
-      List<Finding> waiting = order.waiting();
-      if (waiting.isEmpty()) {
+      if (!order.anyWaiting()) {
         return strongest.kept();
       }
       // Read before every chunk is in: what is kept and what waits, folded together.
       List<Finding> all = new ArrayList<>(strongest.kept());
-      all.addAll(waiting);
+      all.addAll(order.waiting());
       return dev.destill.core.engine.FindingFold.fold(all, perJob).findings();
     }
 
@@ -139,7 +138,10 @@ public final class InMemoryFindingStore implements FindingStore {
     }
 
     int findingCount() {
-      return strongest == null ? byId.size() : findings().size();
+      if (strongest == null) {
+        return byId.size();
+      }
+      return order.anyWaiting() ? findings().size() : strongest.size();
     }
 
     RequestRecord record() {
