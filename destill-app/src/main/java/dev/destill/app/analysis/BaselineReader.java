@@ -41,7 +41,8 @@ final class BaselineReader {
   record Resolved(
       Optional<String> source, String note, Function<JobInfo, Optional<LineTemplates>> loader) {}
 
-  private static final int BUFFER = 1 << 16;
+  // The analysis waits for its baseline, so reading it may take every core.
+  private static final int WORKERS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
   private BaselineReader() {}
 
@@ -146,13 +147,9 @@ final class BaselineReader {
 
   private static Optional<LineTemplates> read(
       CiProvider p, Build build, BuildJob job, JobInfo failed, Consumer<ProgressEvent> progress) {
-    LineTemplates.Builder b = LineTemplates.builder();
-    byte[] buf = new byte[BUFFER];
+    LineTemplates t;
     try (InputStream in = p.openLog(build, job)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        b.accept(buf, 0, n);
-      }
+      t = BaselineTemplates.read(in, WORKERS);
     } catch (DestillException | IOException | UncheckedIOException e) {
       warn(
           progress,
@@ -165,7 +162,6 @@ final class BaselineReader {
               + " is analyzed without a baseline");
       return Optional.empty();
     }
-    LineTemplates t = b.build();
     if (t.saturated()) {
       warn(
           progress,
