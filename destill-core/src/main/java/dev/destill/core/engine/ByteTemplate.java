@@ -459,8 +459,11 @@ final class ByteTemplate {
 
   // Per byte, what it adds to a token's counts: digits, hex digits, letters and separators in
   // COUNT_A's 16-bit lanes, dots, colons and dashes in COUNT_B's (tokens are at most 16 KiB).
-  private static final long[] COUNT_A = new long[256];
-  private static final long[] COUNT_B = new long[256];
+  static final long[] COUNT_A = new long[256];
+  static final long[] COUNT_B = new long[256];
+
+  /** What a letter adds to COUNT_A's lanes. */
+  static final long LETTER_COUNT = 1L << 32;
 
   static {
     for (int c = '0'; c <= '9'; c++) {
