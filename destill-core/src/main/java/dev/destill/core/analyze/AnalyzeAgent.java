@@ -7,6 +7,7 @@ import dev.destill.core.engine.CapWarning;
 import dev.destill.core.engine.JobScan;
 import dev.destill.core.engine.LineTemplates;
 import dev.destill.core.engine.LogScanner;
+import dev.destill.core.engine.NoveltyRanking;
 import dev.destill.core.engine.NoveltyScan;
 import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
@@ -305,7 +306,7 @@ public final class AnalyzeAgent extends Agent {
       novelty.accept(chunk.data(), 0, chunk.data().length);
       NoveltyScan.Result r = novelty.finish();
       out = new ArrayList<>(novelty.mark(out));
-      out.addAll(r.runs());
+      out.addAll(NoveltyRanking.reachable(r.runs(), out, chunk.ownTo(), rules.policy()));
       counts = Optional.of(r.counts());
     }
     List<String> warnings =

@@ -56,6 +56,36 @@ public final class NoveltyRanking {
   }
 
   /**
+   * The runs of new lines of one chunk that {@link #adjust} could keep: those a failure can be
+   * anchored after. A job's anchor is the line or last line of one of its log findings, and a run
+   * is kept when the anchor falls within it or at most {@code newLinesWindow} lines after it; the
+   * anchor is in this chunk ({@code findings}) or past its last line {@code ownTo}. The others
+   * would only cost the sink and the store, so a chunk does not send them.
+   */
+  public static List<Finding> reachable(
+      List<Finding> runs, List<Finding> findings, long ownTo, ScoringPolicy policy) {
+    int window = policy.baseline().newLinesWindow();
+    List<Finding> out = new ArrayList<>(runs.size());
+    for (Finding r : runs) {
+      long from = r.line();
+      long to = r.endLine() + window;
+      boolean reach = to > ownTo;
+      for (int i = 0; i < findings.size() && !reach; i++) {
+        Finding f = findings.get(i);
+        reach =
+            f.source() == FindingSource.LOG
+                && !NoveltyScan.isNewLines(f)
+                && ((f.line() >= from && f.line() <= to)
+                    || (f.endLine() >= from && f.endLine() <= to));
+      }
+      if (reach) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The output before an exit, as {@link Triage} made it from {@code consequence}: known, and
    * lower, when the baseline printed that output too.
    */

@@ -67,4 +67,53 @@ class NoveltyRankingTest {
     List<Finding> findings = scanner.finish().findings();
     assertThat(NoveltyRanking.adjust(findings)).isEqualTo(findings);
   }
+
+  @Test
+  void shouldSendOnlyTheRunsAFailureCanBeAnchoredAfter() {
+    // Runs of new lines every few lines, a failure in the middle: a chunk that keeps only the
+    // runs it can reach ranks as one that keeps them all.
+    StringBuilder passing = new StringBuilder();
+    StringBuilder failing = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      passing.append("step ").append(i).append(" done\n");
+      failing.append("step ").append(i).append(" done\n");
+      if (i % 20 == 0) {
+        failing.append("checker says alpha").append(i).append("x\n");
+        failing.append("checker says beta").append(i).append("y\n");
+      }
+      if (i == 200) {
+        failing.append("ERROR: test cart failed\nexit code 1\n");
+      }
+    }
+    byte[] p = passing.toString().getBytes(StandardCharsets.UTF_8);
+    LineTemplates t = LineTemplates.builder().accept(p, 0, p.length).build();
+    byte[] b = failing.toString().getBytes(StandardCharsets.UTF_8);
+    LogScanner scanner = new LogScanner(JOB, ScanOptions.defaults());
+    scanner.accept(b, 0, b.length);
+    NoveltyScan novelty =
+        new NoveltyScan(JOB, t, ScanOptions.defaults(), ScoringPolicy.DEFAULT.baseline());
+    novelty.accept(b, 0, b.length);
+    List<Finding> findings = novelty.mark(scanner.finish().findings());
+    List<Finding> runs = novelty.finish().runs();
+    long last = failing.chars().filter(c -> c == '\n').count();
+    List<Finding> reachable = NoveltyRanking.reachable(runs, findings, last, ScoringPolicy.DEFAULT);
+    assertThat(runs).hasSizeGreaterThan(10);
+    assertThat(reachable).hasSizeLessThan(runs.size()).isNotEmpty();
+    List<Finding> all = new ArrayList<>(findings);
+    all.addAll(runs);
+    List<Finding> some = new ArrayList<>(findings);
+    some.addAll(reachable);
+    assertThat(NoveltyRanking.adjust(some)).isEqualTo(NoveltyRanking.adjust(all));
+    assertThat(NoveltyRanking.adjust(all).stream().filter(NoveltyScan::isNewLines)).isNotEmpty();
+    // A run near the chunk's end may be anchored in the next chunk: it is sent.
+    Finding lastRun = runs.get(runs.size() - 1);
+    assertThat(
+            NoveltyRanking.reachable(
+                List.of(lastRun), List.of(), lastRun.endLine() + 10, ScoringPolicy.DEFAULT))
+        .containsExactly(lastRun);
+    assertThat(
+            NoveltyRanking.reachable(
+                List.of(lastRun), List.of(), lastRun.endLine() + 1000, ScoringPolicy.DEFAULT))
+        .isEmpty();
+  }
 }
