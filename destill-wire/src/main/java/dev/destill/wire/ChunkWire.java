@@ -18,7 +18,8 @@ import java.util.OptionalInt;
  *   u8            version ({@link #VERSION})
  *   str           request id, build id, job id, job name, job state
  *   i32           job exit status, or -1 when there is none (a bit in flags says which)
- *   u8            flags: bit 0 = the job has an exit status
+ *   u8            flags: bit 0 = the job has an exit status; bit 1 = a baseline was published
+ *                 for the job ahead of this chunk (from version 3; version 2 had only bit 0)
  *   i32 i32       index, total
  *   i64 i64 i64   first line, own from, own to
  *   i32           length of the data, then the data
@@ -26,11 +27,18 @@ import java.util.OptionalInt;
  *
  * where {@code str} is an i32 byte length and that many UTF-8 bytes, and integers are big-endian.
  * Anything else (a truncated record, a length past its end, another version) is poison, with the
- * reason. Thread-safe (no state).
+ * reason. Version 2 records (before baselines) still decode, without a baseline. Thread-safe (no
+ * state).
  */
 final class ChunkWire {
   /** The version of the chunk header this code writes and reads. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
+
+  /** The oldest version this code still reads. */
+  static final int OLDEST = 2;
+
+  private static final int HAS_EXIT = 1;
+  private static final int BASELINE = 2;
 
   private static final byte[] MAGIC = {0, 'D', 'C'};
   private static final int MAX_STRING = 64 * 1024;
@@ -60,7 +68,8 @@ final class ChunkWire {
       b.putInt(s.length).put(s);
     }
     OptionalInt exit = c.job().exitStatus();
-    b.putInt(exit.orElse(-1)).put((byte) (exit.isPresent() ? 1 : 0));
+    b.putInt(exit.orElse(-1))
+        .put((byte) ((exit.isPresent() ? HAS_EXIT : 0) | (c.baseline() ? BASELINE : 0)));
     b.putInt(c.index()).putInt(c.total());
     b.putLong(c.firstLine()).putLong(c.ownFrom()).putLong(c.ownTo());
     b.putInt(c.data().length).put(c.data());
@@ -72,11 +81,13 @@ final class ChunkWire {
    */
   static LogChunk decode(byte[] bytes) {
     int version = bytes.length > MAGIC.length ? bytes[MAGIC.length] & 0xff : -1;
-    if (version != VERSION) {
+    if (version < OLDEST || version > VERSION) {
       throw new PoisonMessageException(
           "unknown log chunk version "
               + (version < 0 ? "(none)" : version)
               + " (this agent reads "
+              + OLDEST
+              + " to "
               + VERSION
               + ")");
     }
@@ -88,7 +99,11 @@ final class ChunkWire {
       String jobName = string(b);
       JobState state = JobState.parse(string(b));
       int exit = b.getInt();
-      boolean hasExit = b.get() == 1;
+      int flags = b.get();
+      if ((flags & ~(version == OLDEST ? HAS_EXIT : HAS_EXIT | BASELINE)) != 0) {
+        throw new PoisonMessageException("malformed log_chunk: unknown flags " + flags);
+      }
+      boolean hasExit = (flags & HAS_EXIT) != 0;
       JobInfo job =
           new JobInfo(jobId, jobName, state, hasExit ? OptionalInt.of(exit) : OptionalInt.empty());
       int index = b.getInt();
@@ -106,7 +121,17 @@ final class ChunkWire {
                 + " present");
       }
       byte[] data = Arrays.copyOfRange(bytes, b.position(), bytes.length);
-      return new LogChunk(requestId, buildId, job, index, total, firstLine, ownFrom, ownTo, data);
+      return new LogChunk(
+          requestId,
+          buildId,
+          job,
+          index,
+          total,
+          firstLine,
+          ownFrom,
+          ownTo,
+          data,
+          (flags & BASELINE) != 0);
     } catch (BufferUnderflowException e) {
       throw new PoisonMessageException("malformed log_chunk: the record ends early", e);
     } catch (PoisonMessageException e) {

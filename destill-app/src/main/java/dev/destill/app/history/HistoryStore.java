@@ -154,6 +154,11 @@ public final class HistoryStore {
             warnings,
             r.created(),
             new StoreBatch(List.of(), List.of()));
+    java.util.Optional<dev.destill.app.analysis.BaselineSummary> baseline =
+        store.baseline(requestId).map(dev.destill.app.analysis.BaselineSummary::of);
+    if (baseline.isPresent()) {
+      report = report.withBaseline(baseline.get());
+    }
     // Analyses saved with their counts show them as they were; older ones are counted now.
     boolean frozen = ranked.findings().stream().anyMatch(f -> f.history().isPresent());
     AnalysisReport withHistory =

@@ -187,6 +187,14 @@ public final class IngestAgent extends Agent {
     String buildId = builds.size() == 1 ? first.id() : "local:" + request.input();
     String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
     emit(new RequestEvent.Resolved(id, buildId, title));
+    Optional<BaselineReader.Resolved> baseline;
+    try {
+      baseline = BaselineReader.resolve(request.baseline(), request.targets(), providers, tap);
+    } catch (DestillException e) {
+      emit(new RequestEvent.Failed(id, e.getMessage()));
+      return;
+    }
+    baseline.ifPresent(b -> emit(new RequestEvent.BaselineChosen(id, b.source(), b.note())));
 
     // The store counts a job's chunks by job id: a job read twice would never be complete.
     List<Work> work = new ArrayList<>();
@@ -206,7 +214,7 @@ public final class IngestAgent extends Agent {
     try {
       List<Future<JobOutcome>> futures = new ArrayList<>();
       for (Work w : work) {
-        futures.add(pool.submit(() -> ingestJob(id, buildId, w, warnings)));
+        futures.add(pool.submit(() -> ingestJob(id, buildId, w, baseline, warnings)));
       }
       int chunks = 0;
       int withLog = 0;
@@ -231,7 +239,12 @@ public final class IngestAgent extends Agent {
 
   private record JobOutcome(int chunks, boolean hadLog, Optional<String> failure) {}
 
-  private JobOutcome ingestJob(String requestId, String buildId, Work w, List<String> warnings) {
+  private JobOutcome ingestJob(
+      String requestId,
+      String buildId,
+      Work w,
+      Optional<BaselineReader.Resolved> baseline,
+      List<String> warnings) {
     // Provider failures are this job's; broker failures propagate and leave the request
     // uncommitted, to be ingested again.
     String name = w.job.info().name();
@@ -255,7 +268,8 @@ public final class IngestAgent extends Agent {
     Optional<Cut> log = Optional.empty();
     if (w.job.hasLog()) {
       progress.accept(new ProgressEvent.JobStarted(name));
-      Cut cut = new Cut(requestId, buildId, w.job.info());
+      boolean announced = publishBaseline(requestId, w.job.info(), baseline);
+      Cut cut = new Cut(requestId, buildId, w.job.info(), announced);
       try {
         cut.read(w, warnings)
             .ifPresent(
@@ -283,6 +297,27 @@ public final class IngestAgent extends Agent {
   }
 
   /**
+   * Reads the baseline paired with failed job {@code job} (its templates, bounded) and publishes
+   * them on the baselines topic, ahead of the job's chunks; returns whether it did. A baseline log
+   * that cannot be read costs the loader's warning, and the job is analyzed without one.
+   */
+  private boolean publishBaseline(
+      String requestId, JobInfo job, Optional<BaselineReader.Resolved> baseline) {
+    if (baseline.isEmpty() || !job.failed()) {
+      return false;
+    }
+    Optional<dev.destill.core.engine.LineTemplates> templates = baseline.get().loader().apply(job);
+    if (templates.isEmpty()) {
+      return false;
+    }
+    for (PipelineMessage.BaselinePart part :
+        PipelineMessage.BaselinePart.of(requestId, job.id(), templates.get().toBytes())) {
+      publish(Topics.BASELINES, requestId, part);
+    }
+    return true;
+  }
+
+  /**
    * One job log cut into chunks as it streams in. The bytes of the chunks not yet published stay in
    * a window that is trimmed as they go out; a chunk is published once the next one is cut, so that
    * the last can carry the job's chunk count.
@@ -291,6 +326,7 @@ public final class IngestAgent extends Agent {
     final String requestId;
     final String buildId;
     final JobInfo job;
+    final boolean baseline;
     private byte[] window = new byte[1 << 20];
     private long base; // offset of window[0] in the copy
     private int len;
@@ -299,10 +335,11 @@ public final class IngestAgent extends Agent {
     long lines;
     long bytes;
 
-    Cut(String requestId, String buildId, JobInfo job) {
+    Cut(String requestId, String buildId, JobInfo job, boolean baseline) {
       this.requestId = requestId;
       this.buildId = buildId;
       this.job = job;
+      this.baseline = baseline;
     }
 
     /**
@@ -397,7 +434,16 @@ public final class IngestAgent extends Agent {
       int index = published++;
       LogChunk chunk =
           new LogChunk(
-              requestId, buildId, job, index, total, r.firstLine(), r.ownFrom(), r.ownTo(), data);
+              requestId,
+              buildId,
+              job,
+              index,
+              total,
+              r.firstLine(),
+              r.ownFrom(),
+              r.ownTo(),
+              data,
+              baseline);
       String key =
           settings.chunkKeys() == ChunkKeys.BY_BUILD
               ? buildId

@@ -3,6 +3,7 @@ package dev.destill.core.pipeline;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.RequestEvent;
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.Targets;
 import java.time.Instant;
 import java.util.List;
@@ -18,16 +19,26 @@ public sealed interface PipelineMessage {
 
   String requestId();
 
-  /** Analyze a build: one build URL, or local paths that together form one build. */
-  record AnalysisRequest(String requestId, List<String> targets, Instant submitted)
+  /**
+   * Analyze a build: one build URL, or local paths that together form one build, comparing its
+   * failed jobs with {@code baseline} (which the ingest agent resolves and reads).
+   */
+  record AnalysisRequest(
+      String requestId, List<String> targets, Instant submitted, BaselineChoice baseline)
       implements PipelineMessage {
     public AnalysisRequest {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(submitted, "submitted");
+      Objects.requireNonNull(baseline, "baseline");
       targets = List.copyOf(targets);
       if (targets.isEmpty()) {
         throw new IllegalArgumentException("a request needs at least one target");
       }
+    }
+
+    /** A request without a baseline. */
+    public AnalysisRequest(String requestId, List<String> targets, Instant submitted) {
+      this(requestId, targets, submitted, BaselineChoice.NONE);
     }
 
     /** The targets as the user gave them, credentials masked ({@link Targets}), for display. */
@@ -45,6 +56,8 @@ public sealed interface PipelineMessage {
    * @param total how many chunks the job has; 0 while that is not known yet: chunks go out while
    *     the log still streams in, so the last chunk is the first to know the total
    * @param data the lines' bytes, each line ending in {@code \n} but possibly the last
+   * @param baseline whether the ingest agent published the job's baseline templates on {@link
+   *     Topics#BASELINES} before this chunk, so that the analysis waits for them
    */
   record LogChunk(
       String requestId,
@@ -55,7 +68,8 @@ public sealed interface PipelineMessage {
       long firstLine,
       long ownFrom,
       long ownTo,
-      byte[] data)
+      byte[] data,
+      boolean baseline)
       implements PipelineMessage {
     public LogChunk {
       Objects.requireNonNull(requestId, "requestId");
@@ -71,9 +85,60 @@ public sealed interface PipelineMessage {
       }
     }
 
+    /** A chunk with no baseline announced. */
+    public LogChunk(
+        String requestId,
+        String buildId,
+        JobInfo job,
+        int index,
+        int total,
+        long firstLine,
+        long ownFrom,
+        long ownTo,
+        byte[] data) {
+      this(requestId, buildId, job, index, total, firstLine, ownFrom, ownTo, data, false);
+    }
+
     /** True for the job's last chunk. */
     public boolean isLast() {
       return index == total - 1;
+    }
+  }
+
+  /**
+   * One part of the baseline templates of failed job {@code jobId} of a request ({@link
+   * dev.destill.core.engine.LineTemplates#toBytes}, cut into parts of at most {@link #MAX_BYTES};
+   * topic {@link Topics#BASELINES}, key: request id, so a set's parts stay in order).
+   *
+   * @param index 0-based position of this part
+   * @param total how many parts the set has
+   */
+  record BaselinePart(String requestId, String jobId, int index, int total, byte[] data)
+      implements PipelineMessage {
+    /** The most bytes one part carries. */
+    public static final int MAX_BYTES = 512 * 1024;
+
+    public BaselinePart {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(data, "data");
+      if (index < 0 || total <= index || data.length > MAX_BYTES) {
+        throw new IllegalArgumentException("inconsistent baseline part");
+      }
+    }
+
+    /** {@code templates} as the parts that carry them, in order. */
+    public static List<BaselinePart> of(String requestId, String jobId, byte[] templates) {
+      int total = Math.max(1, (templates.length + MAX_BYTES - 1) / MAX_BYTES);
+      List<BaselinePart> parts = new java.util.ArrayList<>(total);
+      for (int i = 0; i < total; i++) {
+        int from = i * MAX_BYTES;
+        int to = Math.min(templates.length, from + MAX_BYTES);
+        parts.add(
+            new BaselinePart(
+                requestId, jobId, i, total, java.util.Arrays.copyOfRange(templates, from, to)));
+      }
+      return parts;
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.destill.app.analysis;
+package dev.destill.core.provider;
 
 import java.util.Objects;
 

@@ -1,10 +1,11 @@
-package dev.destill.app.analysis;
+package dev.destill.core.ingest;
 
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.JobPairing;
 import dev.destill.core.engine.LineTemplates;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
@@ -29,7 +30,7 @@ import java.util.function.Function;
  * values; the files of a directory by file name) and streams a paired job's log into its {@link
  * LineTemplates} when the analysis first needs them. Thread-safe once resolved.
  */
-final class BaselineReader {
+public final class BaselineReader {
 
   /**
    * A resolved baseline.
@@ -38,7 +39,7 @@ final class BaselineReader {
    * @param note how it was found, or why none was
    * @param loader the templates a failed job is compared with
    */
-  record Resolved(
+  public record Resolved(
       Optional<String> source, String note, Function<JobInfo, Optional<LineTemplates>> loader) {}
 
   private static final int BUFFER = 1 << 16;
@@ -49,7 +50,7 @@ final class BaselineReader {
    * The baseline {@code choice} names for {@code targets}; empty when there is nothing to compare
    * with and nothing to say (no baseline asked for, or {@code auto} for local files).
    */
-  static Optional<Resolved> resolve(
+  public static Optional<Resolved> resolve(
       BaselineChoice choice,
       List<String> targets,
       List<CiProvider> providers,
