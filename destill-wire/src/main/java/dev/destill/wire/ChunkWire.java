@@ -8,6 +8,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -18,8 +19,9 @@ import java.util.OptionalInt;
  *   u8            version ({@link #VERSION})
  *   str           request id, build id, job id, job name, job state
  *   i32           job exit status, or -1 when there is none (a bit in flags says which)
- *   u8            flags: bit 0 = the job has an exit status; bit 1 = a baseline was published
- *                 for the job ahead of this chunk (from version 3; version 2 had only bit 0)
+ *   u8            flags: bit 0 = the job has an exit status; bit 1 = the job is compared with a
+ *                 template set on the baselines topic (from version 3; version 2 had bit 0 only)
+ *   str           (bit 1 only) the name of that set
  *   i32 i32       index, total
  *   i64 i64 i64   first line, own from, own to
  *   i32           length of the data, then the data
@@ -58,7 +60,18 @@ final class ChunkWire {
       utf8(c.job().name()),
       utf8(c.job().state().id())
     };
-    int size = MAGIC.length + 1 + 4 + 1 + 4 + 4 + 8 * 3 + 4 + c.data().length;
+    byte[] set = c.baseline().map(ChunkWire::utf8).orElse(null);
+    int size =
+        MAGIC.length
+            + 1
+            + 4
+            + 1
+            + (set == null ? 0 : 4 + set.length)
+            + 4
+            + 4
+            + 8 * 3
+            + 4
+            + c.data().length;
     for (byte[] s : strings) {
       size += 4 + s.length;
     }
@@ -69,7 +82,10 @@ final class ChunkWire {
     }
     OptionalInt exit = c.job().exitStatus();
     b.putInt(exit.orElse(-1))
-        .put((byte) ((exit.isPresent() ? HAS_EXIT : 0) | (c.baseline() ? BASELINE : 0)));
+        .put((byte) ((exit.isPresent() ? HAS_EXIT : 0) | (set == null ? 0 : BASELINE)));
+    if (set != null) {
+      b.putInt(set.length).put(set);
+    }
     b.putInt(c.index()).putInt(c.total());
     b.putLong(c.firstLine()).putLong(c.ownFrom()).putLong(c.ownTo());
     b.putInt(c.data().length).put(c.data());
@@ -104,6 +120,7 @@ final class ChunkWire {
         throw new PoisonMessageException("malformed log_chunk: unknown flags " + flags);
       }
       boolean hasExit = (flags & HAS_EXIT) != 0;
+      Optional<String> set = (flags & BASELINE) != 0 ? Optional.of(string(b)) : Optional.empty();
       JobInfo job =
           new JobInfo(jobId, jobName, state, hasExit ? OptionalInt.of(exit) : OptionalInt.empty());
       int index = b.getInt();
@@ -122,16 +139,7 @@ final class ChunkWire {
       }
       byte[] data = Arrays.copyOfRange(bytes, b.position(), bytes.length);
       return new LogChunk(
-          requestId,
-          buildId,
-          job,
-          index,
-          total,
-          firstLine,
-          ownFrom,
-          ownTo,
-          data,
-          (flags & BASELINE) != 0);
+          requestId, buildId, job, index, total, firstLine, ownFrom, ownTo, data, set);
     } catch (BufferUnderflowException e) {
       throw new PoisonMessageException("malformed log_chunk: the record ends early", e);
     } catch (PoisonMessageException e) {

@@ -83,8 +83,8 @@ public final class MessageJson implements MessageCodec {
           g.writeNumberField("first_line", c.firstLine());
           g.writeNumberField("own_from", c.ownFrom());
           g.writeNumberField("own_to", c.ownTo());
-          if (c.baseline()) {
-            g.writeBooleanField("baseline", true);
+          if (c.baseline().isPresent()) {
+            g.writeStringField("baseline", c.baseline().get());
           }
           g.writeFieldName("data");
           // The JDK's codec is several times faster than the generic one; base64 needs no escaping.
@@ -93,7 +93,7 @@ public final class MessageJson implements MessageCodec {
         }
         case PipelineMessage.BaselinePart b -> {
           g.writeStringField("type", "baseline_part");
-          g.writeStringField("job_id", b.jobId());
+          g.writeStringField("set", b.set());
           g.writeNumberField("index", b.index());
           g.writeNumberField("total", b.total());
           g.writeFieldName("data");
@@ -300,11 +300,11 @@ public final class MessageJson implements MessageCodec {
                 o.get("own_from").longValue(),
                 o.get("own_to").longValue(),
                 Objects.requireNonNull(data, "field data missing"),
-                o.path("baseline").asBoolean(false));
+                o.has("baseline") ? Optional.of(text(o, "baseline")) : Optional.empty());
         case "baseline_part" ->
             new PipelineMessage.BaselinePart(
                 id,
-                text(o, "job_id"),
+                text(o, "set"),
                 o.get("index").intValue(),
                 o.get("total").intValue(),
                 Objects.requireNonNull(data, "field data missing"));
@@ -413,6 +413,12 @@ public final class MessageJson implements MessageCodec {
         g.writeStringField("kind", "given");
         g.writeStringField("target", given.target());
       }
+      case BaselineChoice.Uploaded u -> {
+        g.writeStringField("kind", "uploaded");
+        g.writeStringField("source", u.source());
+        strings(g, "files", u.files());
+        g.writeBooleanField("single", u.single());
+      }
     }
     g.writeEndObject();
   }
@@ -427,6 +433,9 @@ public final class MessageJson implements MessageCodec {
       case "none" -> BaselineChoice.NONE;
       case "auto" -> BaselineChoice.AUTO;
       case "given" -> new BaselineChoice.Given(text(b, "target"));
+      case "uploaded" ->
+          new BaselineChoice.Uploaded(
+              text(b, "source"), strings(b.get("files")), b.path("single").asBoolean(false));
       default -> throw new PoisonMessageException("unknown baseline kind '" + kind + "'");
     };
   }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ class BrokerBaselinesTest extends AbstractBaselinesTest {
     InMemoryBroker broker = broker();
     BrokerBaselines b = start(broker, BrokerBaselines.Settings.DEFAULT);
     List<Baselines.Lookup> got = new ArrayList<>();
-    Thread asking = new Thread(() -> got.add(b.templates("req-1", FAILED, true)));
+    Thread asking = new Thread(() -> got.add(b.templates("req-1", FAILED, set(FAILED))));
     asking.start();
     publish(broker, "req-1", FAILED, templates("ok"));
     asking.join();
@@ -82,11 +83,11 @@ class BrokerBaselinesTest extends AbstractBaselinesTest {
   }
 
   @Test
-  void shouldLookNoFurtherForAJobWhoseChunkAnnouncesNoBaseline() throws Exception {
+  void shouldLookNoFurtherForAJobWhoseChunkNamesNoSet() throws Exception {
     InMemoryBroker broker = broker();
     publish(broker, "req-1", FAILED, templates("ok"));
     BrokerBaselines b = start(broker, BrokerBaselines.Settings.DEFAULT);
-    assertThat(b.templates("req-1", FAILED, false)).isEqualTo(Baselines.Lookup.ABSENT);
+    assertThat(b.templates("req-1", FAILED, Optional.empty())).isEqualTo(Baselines.Lookup.ABSENT);
   }
 
   @Test
@@ -95,7 +96,7 @@ class BrokerBaselinesTest extends AbstractBaselinesTest {
         start(
             broker(),
             new BrokerBaselines.Settings(Duration.ofMillis(50), 64L << 20, Duration.ofHours(1)));
-    Baselines.Lookup l = b.templates("req-1", FAILED, true);
+    Baselines.Lookup l = b.templates("req-1", FAILED, set(FAILED));
     assertThat(l).isInstanceOf(Baselines.Lookup.Unavailable.class);
     assertThat(((Baselines.Lookup.Unavailable) l).reason())
         .isEqualTo(
@@ -109,7 +110,7 @@ class BrokerBaselinesTest extends AbstractBaselinesTest {
     broker.publish(Topics.BASELINES, "req-1", "{not json".getBytes());
     publish(broker, "req-1", FAILED, templates("ok"));
     BrokerBaselines b = start(broker, BrokerBaselines.Settings.DEFAULT);
-    assertThat(found(b.templates("req-1", FAILED, true)).match("ok"))
+    assertThat(found(b.templates("req-1", FAILED, set(FAILED))).match("ok"))
         .isEqualTo(LineTemplates.Match.KNOWN);
   }
 }

@@ -51,7 +51,9 @@ class MessageJsonTest {
         List.of(
             dev.destill.core.provider.BaselineChoice.NONE,
             dev.destill.core.provider.BaselineChoice.AUTO,
-            new dev.destill.core.provider.BaselineChoice.Given("https://x/green"))) {
+            new dev.destill.core.provider.BaselineChoice.Given("https://x/green"),
+            new dev.destill.core.provider.BaselineChoice.Uploaded(
+                "passing/", List.of("test.log", "lint.log"), false))) {
       AnalysisRequest r = new AnalysisRequest("req-1", List.of("https://x/y"), at, choice);
       assertThat(roundTrip(r)).isEqualTo(r);
     }
@@ -81,10 +83,10 @@ class MessageJsonTest {
   @Test
   void shouldCarryABinaryChunksBaselineFlagAndStillReadVersionTwo() {
     byte[] data = "ok\n".getBytes(StandardCharsets.UTF_8);
-    LogChunk announced = new LogChunk("req-1", "b", JOB, 0, 1, 1, 1, 1, data, true);
+    LogChunk announced = new LogChunk("req-1", "b", JOB, 0, 1, 1, 1, 1, data, Optional.of("j1"));
     assertThat(roundTrip(announced)).usingRecursiveComparison().isEqualTo(announced);
     LogChunk json = (LogChunk) codec.decode(MessageJson.json(announced));
-    assertThat(json.baseline()).isTrue();
+    assertThat(json.baseline()).contains("j1");
 
     // Version 2, as agents before baselines wrote it: flags held only "has an exit status".
     LogChunk plain = new LogChunk("req-1", "b", JOB, 0, 1, 1, 1, 1, data);

@@ -27,16 +27,16 @@ import org.slf4j.LoggerFactory;
  * process see them: {@link #run} reads the whole topic in a consumer group of this process's own
  * (so every process sees every set, from the oldest the topic keeps: an agent started after a set
  * was published still finds it), puts each set back together from its parts and keeps it in a cache
- * bounded by bytes, least recently used out. A chunk that announces its job's baseline waits for
- * the set up to {@link Settings#await}, then is analyzed without it, saying so. Thread-safe: one
- * thread runs the reader, any number look sets up.
+ * bounded by bytes, least recently used out. A chunk that names its job's template set waits for it
+ * up to {@link Settings#await}, then is analyzed without it, saying so. Thread-safe: one thread
+ * runs the reader, any number look sets up.
  */
 public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerBaselines.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
   /**
-   * @param await how long a chunk waits for its announced baseline
+   * @param await how long a chunk waits for the template set it names
    * @param maxBytes what the sets kept and those being assembled may hold, each (a set holds at
    *     most {@link LineTemplates#MAX_BYTES})
    * @param keep how long a set is kept after it arrived (a request's chunks come within it)
@@ -128,13 +128,10 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
       }
       try {
         cache.put(
-            BaselineParts.key(part.requestId(), part.jobId()),
-            LineTemplates.fromBytes(whole.get()));
+            BaselineParts.key(part.requestId(), part.set()), LineTemplates.fromBytes(whole.get()));
       } catch (IllegalArgumentException e) {
         LOG.warn(
-            "baselines: the set of job {} of {} is not a template set; skipped",
-            part.jobId(),
-            part.requestId());
+            "baselines: set {} of {} is not a template set; skipped", part.set(), part.requestId());
         return;
       }
       notifyAll();
@@ -142,11 +139,11 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
   }
 
   @Override
-  public Lookup templates(String requestId, JobInfo job, boolean announced) {
-    if (!announced || !job.failed()) {
+  public Lookup templates(String requestId, JobInfo job, Optional<String> set) {
+    if (set.isEmpty() || !job.failed()) {
       return Lookup.ABSENT;
     }
-    String key = BaselineParts.key(requestId, job.id());
+    String key = BaselineParts.key(requestId, set.get());
     Instant deadline = clock.instant().plus(settings.await());
     synchronized (this) {
       while (true) {

@@ -20,6 +20,7 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,14 +189,26 @@ public final class IngestAgent extends Agent {
     String buildId = builds.size() == 1 ? first.id() : "local:" + request.input();
     String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
     emit(new RequestEvent.Resolved(id, buildId, title));
-    Optional<BaselineReader.Resolved> baseline;
-    try {
-      baseline = BaselineReader.resolve(request.baseline(), request.targets(), providers, tap);
-    } catch (DestillException e) {
-      emit(new RequestEvent.Failed(id, e.getMessage()));
-      return;
+    // Which template set each failed job is compared with: uploaded by the submitter, or read
+    // here (and published) as the job's log is about to be.
+    Function<JobInfo, Optional<String>> baseline;
+    if (request.baseline() instanceof BaselineChoice.Uploaded u) {
+      emit(new RequestEvent.BaselineChosen(id, Optional.of(u.source()), ""));
+      baseline = job -> BaselineReader.uploadedSet(u, job);
+    } else {
+      Optional<BaselineReader.Resolved> resolved;
+      try {
+        resolved = BaselineReader.resolve(request.baseline(), request.targets(), providers, tap);
+      } catch (DestillException e) {
+        emit(new RequestEvent.Failed(id, e.getMessage()));
+        return;
+      }
+      resolved.ifPresent(b -> emit(new RequestEvent.BaselineChosen(id, b.source(), b.note())));
+      baseline =
+          resolved.isEmpty()
+              ? job -> Optional.empty()
+              : job -> publishBaseline(id, job, resolved.get());
     }
-    baseline.ifPresent(b -> emit(new RequestEvent.BaselineChosen(id, b.source(), b.note())));
 
     // The store counts a job's chunks by job id: a job read twice would never be complete.
     List<Work> work = new ArrayList<>();
@@ -243,7 +257,7 @@ public final class IngestAgent extends Agent {
       String requestId,
       String buildId,
       Work w,
-      Optional<BaselineReader.Resolved> baseline,
+      Function<JobInfo, Optional<String>> baseline,
       List<String> warnings) {
     // Provider failures are this job's; broker failures propagate and leave the request
     // uncommitted, to be ingested again.
@@ -268,8 +282,8 @@ public final class IngestAgent extends Agent {
     Optional<Cut> log = Optional.empty();
     if (w.job.hasLog()) {
       progress.accept(new ProgressEvent.JobStarted(name));
-      boolean announced = publishBaseline(requestId, w.job.info(), baseline);
-      Cut cut = new Cut(requestId, buildId, w.job.info(), announced);
+      Optional<String> set = baseline.apply(w.job.info());
+      Cut cut = new Cut(requestId, buildId, w.job.info(), set);
       try {
         cut.read(w, warnings)
             .ifPresent(
@@ -298,23 +312,24 @@ public final class IngestAgent extends Agent {
 
   /**
    * Reads the baseline paired with failed job {@code job} (its templates, bounded) and publishes
-   * them on the baselines topic, ahead of the job's chunks; returns whether it did. A baseline log
-   * that cannot be read costs the loader's warning, and the job is analyzed without one.
+   * them on the baselines topic as the set named by the job's id, ahead of the job's chunks;
+   * returns the set the job is compared with. A baseline log that cannot be read costs the loader's
+   * warning, and the job is analyzed without one.
    */
-  private boolean publishBaseline(
-      String requestId, JobInfo job, Optional<BaselineReader.Resolved> baseline) {
-    if (baseline.isEmpty() || !job.failed()) {
-      return false;
+  private Optional<String> publishBaseline(
+      String requestId, JobInfo job, BaselineReader.Resolved baseline) {
+    if (!job.failed()) {
+      return Optional.empty();
     }
-    Optional<dev.destill.core.engine.LineTemplates> templates = baseline.get().loader().apply(job);
+    Optional<dev.destill.core.engine.LineTemplates> templates = baseline.loader().apply(job);
     if (templates.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     for (PipelineMessage.BaselinePart part :
         PipelineMessage.BaselinePart.of(requestId, job.id(), templates.get().toBytes())) {
       publish(Topics.BASELINES, requestId, part);
     }
-    return true;
+    return Optional.of(job.id());
   }
 
   /**
@@ -326,7 +341,7 @@ public final class IngestAgent extends Agent {
     final String requestId;
     final String buildId;
     final JobInfo job;
-    final boolean baseline;
+    final Optional<String> baseline;
     private byte[] window = new byte[1 << 20];
     private long base; // offset of window[0] in the copy
     private int len;
@@ -335,7 +350,7 @@ public final class IngestAgent extends Agent {
     long lines;
     long bytes;
 
-    Cut(String requestId, String buildId, JobInfo job, boolean baseline) {
+    Cut(String requestId, String buildId, JobInfo job, Optional<String> baseline) {
       this.requestId = requestId;
       this.buildId = buildId;
       this.job = job;

@@ -56,8 +56,9 @@ public sealed interface PipelineMessage {
    * @param total how many chunks the job has; 0 while that is not known yet: chunks go out while
    *     the log still streams in, so the last chunk is the first to know the total
    * @param data the lines' bytes, each line ending in {@code \n} but possibly the last
-   * @param baseline whether the ingest agent published the job's baseline templates on {@link
-   *     Topics#BASELINES} before this chunk, so that the analysis waits for them
+   * @param baseline the template set of the request on {@link Topics#BASELINES} that the job is
+   *     compared with, published before this chunk (so the analysis waits for it); empty when the
+   *     job has none there
    */
   record LogChunk(
       String requestId,
@@ -69,13 +70,14 @@ public sealed interface PipelineMessage {
       long ownFrom,
       long ownTo,
       byte[] data,
-      boolean baseline)
+      java.util.Optional<String> baseline)
       implements PipelineMessage {
     public LogChunk {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(buildId, "buildId");
       Objects.requireNonNull(job, "job");
       Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(baseline, "baseline");
       if (index < 0
           || (total != 0 && total <= index)
           || firstLine < 1
@@ -85,7 +87,7 @@ public sealed interface PipelineMessage {
       }
     }
 
-    /** A chunk with no baseline announced. */
+    /** A chunk of a job with no template set to compare with. */
     public LogChunk(
         String requestId,
         String buildId,
@@ -96,7 +98,17 @@ public sealed interface PipelineMessage {
         long ownFrom,
         long ownTo,
         byte[] data) {
-      this(requestId, buildId, job, index, total, firstLine, ownFrom, ownTo, data, false);
+      this(
+          requestId,
+          buildId,
+          job,
+          index,
+          total,
+          firstLine,
+          ownFrom,
+          ownTo,
+          data,
+          java.util.Optional.empty());
     }
 
     /** True for the job's last chunk. */
@@ -106,21 +118,23 @@ public sealed interface PipelineMessage {
   }
 
   /**
-   * One part of the baseline templates of failed job {@code jobId} of a request ({@link
+   * One part of template set {@code set} of a request: the baseline of a failed job ({@link
    * dev.destill.core.engine.LineTemplates#toBytes}, cut into parts of at most {@link #MAX_BYTES};
    * topic {@link Topics#BASELINES}, key: request id, so a set's parts stay in order).
    *
+   * @param set names the set within the request: the failed job's id when the ingest agent read it,
+   *     {@code file:NAME} for a file the submitter read
    * @param index 0-based position of this part
    * @param total how many parts the set has
    */
-  record BaselinePart(String requestId, String jobId, int index, int total, byte[] data)
+  record BaselinePart(String requestId, String set, int index, int total, byte[] data)
       implements PipelineMessage {
     /** The most bytes one part carries. */
     public static final int MAX_BYTES = 512 * 1024;
 
     public BaselinePart {
       Objects.requireNonNull(requestId, "requestId");
-      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(set, "set");
       Objects.requireNonNull(data, "data");
       if (index < 0 || total <= index || data.length > MAX_BYTES) {
         throw new IllegalArgumentException("inconsistent baseline part");
@@ -128,7 +142,7 @@ public sealed interface PipelineMessage {
     }
 
     /** {@code templates} as the parts that carry them, in order. */
-    public static List<BaselinePart> of(String requestId, String jobId, byte[] templates) {
+    public static List<BaselinePart> of(String requestId, String set, byte[] templates) {
       int total = Math.max(1, (templates.length + MAX_BYTES - 1) / MAX_BYTES);
       List<BaselinePart> parts = new java.util.ArrayList<>(total);
       for (int i = 0; i < total; i++) {
@@ -136,7 +150,7 @@ public sealed interface PipelineMessage {
         int to = Math.min(templates.length, from + MAX_BYTES);
         parts.add(
             new BaselinePart(
-                requestId, jobId, i, total, java.util.Arrays.copyOfRange(templates, from, to)));
+                requestId, set, i, total, java.util.Arrays.copyOfRange(templates, from, to)));
       }
       return parts;
     }

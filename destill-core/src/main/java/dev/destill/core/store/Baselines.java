@@ -37,14 +37,14 @@ public interface Baselines {
   }
 
   /**
-   * The templates of the baseline paired with {@code job} in request {@code requestId}. {@code
-   * announced} is what the chunk says: that the ingest agent published the job's templates ahead of
-   * it, so they are worth waiting for; an implementation whose request registered how to read its
-   * baseline in this process needs no announcement. The first call for a job may read or wait for
-   * the templates; calls for the same job share the result.
+   * The templates of the baseline paired with {@code job} in request {@code requestId}. {@code set}
+   * is what the chunk says: the template set of the request that was published for the job ahead of
+   * it, so worth waiting for (empty: none was); an implementation whose request registered how to
+   * read its baseline in this process needs no such word. The first call for a job may read or wait
+   * for the templates; calls for the same job share the result.
    */
-  Lookup templates(String requestId, JobInfo job, boolean announced);
+  Lookup templates(String requestId, JobInfo job, java.util.Optional<String> set);
 
   /** No request has a baseline. */
-  Baselines NONE = (requestId, job, announced) -> Lookup.ABSENT;
+  Baselines NONE = (requestId, job, set) -> Lookup.ABSENT;
 }

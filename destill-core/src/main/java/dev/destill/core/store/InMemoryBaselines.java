@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * Baselines held in this process: each request registers how a failed job's baseline is read (a
  * loader), each job's templates are read once, on first use, and kept until the request is
- * forgotten. Local mode and tests use it; chunks need not announce a baseline. Thread-safe.
+ * forgotten. Local mode and tests use it; chunks need not name a template set. Thread-safe.
  */
 public final class InMemoryBaselines implements Baselines {
 
@@ -31,7 +31,7 @@ public final class InMemoryBaselines implements Baselines {
   }
 
   @Override
-  public Lookup templates(String requestId, JobInfo job, boolean announced) {
+  public Lookup templates(String requestId, JobInfo job, Optional<String> set) {
     Request r = requests.get(requestId);
     if (r == null || !job.failed()) {
       return Lookup.ABSENT;

@@ -40,8 +40,8 @@ class InMemoryBaselinesTest extends AbstractBaselinesTest {
     List<Thread> threads = new ArrayList<>();
     List<Baselines.Lookup> got = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int i = 0; i < 4; i++) {
-      // Local chunks announce nothing: the request registered its baseline in this process.
-      Thread th = new Thread(() -> got.add(b.templates("req-1", FAILED, false)));
+      // Local chunks name no set: the request registered its baseline in this process.
+      Thread th = new Thread(() -> got.add(b.templates("req-1", FAILED, Optional.empty())));
       th.start();
       threads.add(th);
     }
@@ -58,6 +58,6 @@ class InMemoryBaselinesTest extends AbstractBaselinesTest {
     InMemoryBaselines b = new InMemoryBaselines();
     b.register("req-1", job -> Optional.of(templates("ok")));
     b.forget("req-1");
-    assertThat(b.templates("req-1", FAILED, false)).isEqualTo(Baselines.Lookup.ABSENT);
+    assertThat(b.templates("req-1", FAILED, Optional.empty())).isEqualTo(Baselines.Lookup.ABSENT);
   }
 }

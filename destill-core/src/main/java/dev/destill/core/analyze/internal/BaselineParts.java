@@ -18,9 +18,9 @@ import java.util.Optional;
  */
 public final class BaselineParts {
 
-  /** The key of job {@code jobId}'s set in request {@code requestId}. */
-  public static String key(String requestId, String jobId) {
-    return requestId + "\n" + jobId;
+  /** The key of template set {@code set} of request {@code requestId}. */
+  public static String key(String requestId, String set) {
+    return requestId + "\n" + set;
   }
 
   private static final class Pending {
@@ -55,7 +55,7 @@ public final class BaselineParts {
   public Optional<byte[]> add(BaselinePart part) {
     Instant now = clock.instant();
     expire(now);
-    String key = key(part.requestId(), part.jobId());
+    String key = key(part.requestId(), part.set());
     Pending p = pending.get(key);
     if (p == null || p.parts.length != part.total()) {
       // A set cut differently is a new publication of it: it starts over.
