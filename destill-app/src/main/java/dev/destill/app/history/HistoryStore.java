@@ -134,12 +134,16 @@ public final class HistoryStore {
                             + requestId
                             + " in the history; 'destill history' lists them"));
     AnalysisService.Ranked ranked = AnalysisService.rank(store, requestId);
+    // Chunks of one job may each say the same (a baseline that did not arrive): said once.
     List<String> warnings =
         new ArrayList<>(
-            CapWarning.merge(
-                r.warnings(),
-                ranked.capped(),
-                ranked.jobs().stream().map(dev.destill.app.analysis.JobSummary::name).toList()));
+            new java.util.LinkedHashSet<>(
+                CapWarning.merge(
+                    r.warnings(),
+                    ranked.capped(),
+                    ranked.jobs().stream()
+                        .map(dev.destill.app.analysis.JobSummary::name)
+                        .toList())));
     if (!r.error().isEmpty()) {
       warnings.add(r.error());
     }
