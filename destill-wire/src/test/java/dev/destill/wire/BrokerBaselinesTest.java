@@ -105,6 +105,24 @@ class BrokerBaselinesTest extends AbstractBaselinesTest {
   }
 
   @Test
+  void shouldStillGiveASetThatCameAfterAChunkGaveUpOnIt() throws Exception {
+    InMemoryBroker broker = broker();
+    BrokerBaselines b =
+        start(
+            broker,
+            new BrokerBaselines.Settings(Duration.ofMillis(50), 64L << 20, Duration.ofHours(1)));
+    assertThat(b.templates("req-1", FAILED, set(FAILED)))
+        .isInstanceOf(Baselines.Lookup.Unavailable.class);
+    publish(broker, "req-1", FAILED, templates("ok"));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> b.templates("req-1", FAILED, set(FAILED)) instanceof Baselines.Lookup.Found);
+    assertThat(b.reading()).isTrue();
+    b.close();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !b.reading());
+  }
+
+  @Test
   void shouldSkipARecordThatIsNoBaselinePartAndKeepReading() throws Exception {
     InMemoryBroker broker = broker();
     broker.publish(Topics.BASELINES, "req-1", "{not json".getBytes());

@@ -260,6 +260,7 @@ public final class AgentCommand implements Callable<Integer> {
       case ANALYZE -> {
         BrokerBaselines baselines = startBaselines(services, broker);
         resources.add(0, baselines);
+        checks.add(new Readiness.Check("baselines reader", baselines::reading));
         // Each chunk's line counts go to the statistics topic, for the sink process to store.
         return new AnalyzeAgent(
             broker,

@@ -35,6 +35,12 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
   private static final Logger LOG = LoggerFactory.getLogger(BrokerBaselines.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** How long the reader waits before it polls again after the broker failed it. */
+  private static final Duration AGAIN = Duration.ofSeconds(1);
+
+  /** Sets a chunk gave up on that are remembered, so the job's later chunks do not wait again. */
+  private static final int MISSED = 10_000;
+
   /**
    * @param await how long a chunk waits for the template set it names
    * @param maxBytes what the sets kept and those being assembled may hold, each (a set holds at
@@ -66,7 +72,18 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
   private final BaselineCache cache;
   private final BaselineParts parts;
   private final CountDownLatch subscribed = new CountDownLatch(1);
+  private final CountDownLatch closed = new CountDownLatch(1);
+  // Guarded by this. Oldest first.
+  private final java.util.Set<String> missed =
+      java.util.Collections.newSetFromMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+              return size() > MISSED;
+            }
+          });
   private volatile boolean stopped;
+  private volatile boolean reading;
 
   /**
    * @param group this process's own consumer group on the baselines topic (a unique name)
@@ -83,25 +100,47 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
     this.parts = new BaselineParts(settings.maxBytes(), settings.keep(), clock);
   }
 
-  /** Reads the baselines topic until {@link #close}. */
+  /**
+   * Reads the baselines topic until {@link #close}; a broker that fails it (unreachable) is tried
+   * again every second, and lookups meanwhile wait or give up as their chunks' do.
+   */
   @Override
   public void run() {
     try (Subscription sub = broker.subscribe(Topics.BASELINES, group)) {
       subscribed.countDown();
+      reading = true;
+      boolean failing = false;
       while (!stopped) {
-        for (Message m : sub.poll(POLL)) {
-          take(m);
+        try {
+          for (Message m : sub.poll(POLL)) {
+            take(m);
+          }
+          sub.commit();
+          failing = false;
+        } catch (dev.destill.core.DestillException.Retriable e) {
+          if (!failing) {
+            LOG.warn("baselines: the broker failed the reader ({}); trying again", e.getMessage());
+          }
+          failing = true;
+          closed.await(AGAIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
-        sub.commit();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       if (!stopped) {
         LOG.error("baselines: the reader stopped: {}", e.getMessage());
         throw e;
       }
     } finally {
+      reading = false;
       subscribed.countDown();
     }
+  }
+
+  /** Whether the reader is reading the topic: for a readiness check. */
+  public boolean reading() {
+    return reading;
   }
 
   /** Whether the reader has joined the topic, waiting up to {@code timeout}. */
@@ -152,7 +191,8 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
           return new Lookup.Found(t.get());
         }
         long left = Duration.between(clock.instant(), deadline).toMillis();
-        if (left <= 0 || stopped) {
+        if (left <= 0 || stopped || missed.contains(key)) {
+          missed.add(key);
           return new Lookup.Unavailable(
               job.name()
                   + ": its baseline did not arrive within "
@@ -182,6 +222,7 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
   @Override
   public void close() {
     stopped = true;
+    closed.countDown();
     synchronized (this) {
       notifyAll();
     }
