@@ -84,6 +84,15 @@ public final class SubmitCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--baseline needs a build URL, auto, a file or a directory");
     }
+    if (baseline != null
+        && !noBaseline
+        && !baseline.equals("auto")
+        && services.remoteProviders().stream().noneMatch(p -> p.accepts(baseline))
+        && !java.nio.file.Files.exists(java.nio.file.Path.of(baseline))) {
+      // Said before anything connects, as analyze says it.
+      throw new dev.destill.core.DestillException.BadInput(
+          "--baseline " + baseline + ": no such file or directory");
+    }
     Clock clock = services.clock();
     String id = AnalysisService.newRequestId(clock);
     MessageCodec codec = services.codec();
