@@ -123,6 +123,32 @@ class BrokerBaselinesTest extends AbstractBaselinesTest {
   }
 
   @Test
+  void shouldDropTheSetsOfARequestOnceItIsComplete() throws Exception {
+    InMemoryBroker broker = broker();
+    publish(broker, "req-1", FAILED, templates("ok"));
+    publish(broker, "req-2", FAILED, templates("fine"));
+    BrokerBaselines b =
+        start(
+            broker,
+            new BrokerBaselines.Settings(Duration.ofMillis(50), 64L << 20, Duration.ofHours(1)));
+    assertThat(b.templates("req-1", FAILED, set(FAILED)))
+        .isInstanceOf(Baselines.Lookup.Found.class);
+    broker.publish(
+        Topics.COMPLETED,
+        "req-1",
+        codec.encode(
+            new dev.destill.core.pipeline.PipelineMessage.RequestCompleted(
+                "req-1", java.time.Instant.EPOCH)));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                b.templates("req-1", FAILED, set(FAILED)) instanceof Baselines.Lookup.Unavailable);
+    assertThat(b.templates("req-2", FAILED, set(FAILED)))
+        .isInstanceOf(Baselines.Lookup.Found.class);
+  }
+
+  @Test
   void shouldSkipARecordThatIsNoBaselinePartAndKeepReading() throws Exception {
     InMemoryBroker broker = broker();
     broker.publish(Topics.BASELINES, "req-1", "{not json".getBytes());

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * process see them: {@link #run} reads the whole topic in a consumer group of this process's own
  * (so every process sees every set, from the oldest the topic keeps: an agent started after a set
  * was published still finds it), puts each set back together from its parts and keeps it in a cache
- * bounded by bytes, least recently used out. A chunk that names its job's template set waits for it
- * up to {@link Settings#await}, then is analyzed without it, saying so. Thread-safe: one thread
- * runs the reader, any number look sets up.
+ * bounded by bytes, least recently used out, until its request completes ({@link Topics#COMPLETED},
+ * read in the same group). A chunk that names its job's template set waits for it up to {@link
+ * Settings#await}, then is analyzed without it, saying so. Thread-safe: one thread runs the reader,
+ * any number look sets up.
  */
 public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerBaselines.class);
@@ -106,7 +107,8 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
    */
   @Override
   public void run() {
-    try (Subscription sub = broker.subscribe(Topics.BASELINES, group)) {
+    try (Subscription sub = broker.subscribe(Topics.BASELINES, group);
+        Subscription done = broker.subscribe(Topics.COMPLETED, group)) {
       subscribed.countDown();
       reading = true;
       boolean failing = false;
@@ -116,6 +118,10 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
             take(m);
           }
           sub.commit();
+          for (Message m : done.poll(Duration.ZERO)) {
+            completed(m);
+          }
+          done.commit();
           failing = false;
         } catch (dev.destill.core.DestillException.Retriable e) {
           if (!failing) {
@@ -174,6 +180,21 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
         return;
       }
       notifyAll();
+    }
+  }
+
+  /** A completed request's sets are dropped: its chunks are all analyzed. */
+  private void completed(Message m) {
+    PipelineMessage message;
+    try {
+      message = codec.read(m);
+    } catch (PoisonMessageException e) {
+      return; // the explain agent reads this topic too, and sets such records aside
+    }
+    if (message instanceof PipelineMessage.RequestCompleted c) {
+      synchronized (this) {
+        cache.removeRequest(c.requestId());
+      }
     }
   }
 

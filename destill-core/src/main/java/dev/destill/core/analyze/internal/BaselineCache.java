@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +59,16 @@ public final class BaselineCache {
       return Optional.empty();
     }
     return Optional.of(e.templates);
+  }
+
+  /** Drops every set of request {@code requestId} (keys {@link BaselineParts#key}). */
+  public void removeRequest(String requestId) {
+    String prefix = BaselineParts.key(requestId, "");
+    for (String key : List.copyOf(sets.keySet())) {
+      if (key.startsWith(prefix)) {
+        remove(key);
+      }
+    }
   }
 
   /** Bytes held. */

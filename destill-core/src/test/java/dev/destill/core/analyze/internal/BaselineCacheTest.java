@@ -49,6 +49,19 @@ class BaselineCacheTest {
   }
 
   @Test
+  void shouldDropEverySetOfACompletedRequestAndNoOther() {
+    BaselineCache cache = new BaselineCache(1L << 30, Duration.ofHours(1), clock);
+    cache.put(BaselineParts.key("req-1", "a"), set("a"));
+    cache.put(BaselineParts.key("req-1", "b"), set("b"));
+    cache.put(BaselineParts.key("req-10", "a"), set("a"));
+    cache.removeRequest("req-1");
+    assertThat(cache.get(BaselineParts.key("req-1", "a"))).isEmpty();
+    assertThat(cache.get(BaselineParts.key("req-1", "b"))).isEmpty();
+    assertThat(cache.get(BaselineParts.key("req-10", "a"))).isPresent();
+    assertThat(cache.size()).isEqualTo(1);
+  }
+
+  @Test
   void shouldDropASetOlderThanAllowed() {
     BaselineCache cache = new BaselineCache(1L << 30, Duration.ofMinutes(30), clock);
     cache.put("a", set("a"));
