@@ -122,7 +122,10 @@ class DistributedBaselineIT {
     assertThat(status.exitCode()).as(status.out() + status.err()).isEqualTo(ExitCodes.OK);
     CliRunner.Result view = cli("view", id, "--format", "json", "--top", "1000");
     assertThat(view.exitCode()).as(view.err()).isEqualTo(ExitCodes.OK);
-    return JSON.readTree(view.out());
+    JsonNode report = JSON.readTree(view.out());
+    // status says which baseline it was, as the report does.
+    assertThat(JSON.readTree(status.out()).get("baseline")).isEqualTo(report.get("baseline"));
+    return report;
   }
 
   /** The JSON report of {@code destill analyze ARGS} in one process, against the same API. */
