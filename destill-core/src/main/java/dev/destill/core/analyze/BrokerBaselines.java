@@ -49,9 +49,13 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
    * @param keep how long a set is kept after it arrived (a request's chunks come within it)
    */
   public record Settings(Duration await, long maxBytes, Duration keep) {
-    /** A minute's wait, 128 MB, an hour. */
+    /**
+     * 20 s of waiting (a set goes out before its job's chunks, so it is normally there already; a
+     * poll of 4 chunks of jobs whose sets are lost still ends well within Kafka's 120 s between
+     * polls, and each job waits once per process), 128 MB, an hour.
+     */
     public static final Settings DEFAULT =
-        new Settings(Duration.ofMinutes(1), 128L << 20, Duration.ofHours(1));
+        new Settings(Duration.ofSeconds(20), 128L << 20, Duration.ofHours(1));
 
     public Settings {
       Objects.requireNonNull(await, "await");
