@@ -318,7 +318,7 @@ public final class AnalyzeAgent extends Agent {
     Optional<NoveltyScan.Counts> counts = Optional.empty();
     if (baseline.isPresent()) {
       NoveltyScan novelty =
-          new NoveltyScan(chunk.job(), baseline.get(), options, rules.policy().baseline());
+          new NoveltyScan(chunk.job(), baseline.get(), options, rules.policy().baseline(), cache);
       novelty.accept(chunk.data(), 0, chunk.data().length);
       NoveltyScan.Result r = novelty.finish();
       out = new ArrayList<>(novelty.mark(out));

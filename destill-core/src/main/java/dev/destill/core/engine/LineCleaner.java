@@ -54,6 +54,61 @@ public final class LineCleaner {
   }
 
   /**
+   * {@link #visible} of a line, written as bytes into {@code out} (at least {@code len} long)
+   * without making a {@code String}: the number of bytes written, or -1 when the line holds a byte
+   * outside ASCII or was cut ({@code totalLen > len}), which only {@link #visible} handles. The
+   * bytes written are the characters {@link #visible} gives, one byte each.
+   */
+  static int visibleAscii(byte[] buf, int off, int len, long totalLen, byte[] out) {
+    if (totalLen > len) {
+      return -1;
+    }
+    int end = off + len;
+    while (end > off && buf[end - 1] == '\r') {
+      end--;
+    }
+    int start = off;
+    for (int i = end - 1; i >= off; i--) {
+      if (buf[i] == '\r') {
+        if (hasVisibleText(buf, i + 1, end)) {
+          start = i + 1;
+          break;
+        }
+        end = i;
+      }
+    }
+    int n = 0;
+    int i = start;
+    while (i < end) {
+      byte b = buf[i];
+      if (b >= 0x20 && b != 0x7f) {
+        if (b == '_' && startsWith(buf, i, end, BK_T)) {
+          i = skipBuildkiteTimestamp(buf, i, end);
+        } else {
+          out[n++] = b;
+          i++;
+        }
+      } else if (b < 0) {
+        return -1;
+      } else if (b == 0x1b) {
+        int to = skipEscape(buf, i, end);
+        for (int k = i + 1; k < to; k++) {
+          if (buf[k] < 0) {
+            return -1;
+          }
+        }
+        i = to;
+      } else {
+        if (b == '\t') {
+          out[n++] = b;
+        }
+        i++;
+      }
+    }
+    return n;
+  }
+
+  /**
    * {@link #stripAnsi} of an ASCII line, done on its bytes: what most lines are, and ASCII decodes
    * to itself, so stripping before decoding gives the same text. Null when the line holds a byte
    * outside ASCII, which the UTF-8 decoder must see first.
@@ -137,7 +192,7 @@ public final class LineCleaner {
     return true;
   }
 
-  private static int skipBuildkiteTimestamp(byte[] buf, int i, int to) {
+  static int skipBuildkiteTimestamp(byte[] buf, int i, int to) {
     int j = i + BK_T.length;
     while (j < to && buf[j] >= '0' && buf[j] <= '9') {
       j++;
@@ -149,7 +204,7 @@ public final class LineCleaner {
   }
 
   /** Index just past the escape sequence starting at {@code i} (which holds ESC). */
-  private static int skipEscape(byte[] buf, int i, int to) {
+  static int skipEscape(byte[] buf, int i, int to) {
     int j = i + 1;
     if (j >= to) {
       return j;
@@ -240,7 +295,7 @@ public final class LineCleaner {
     return out.toString();
   }
 
-  private static int skipEscape(String s, int i) {
+  static int skipEscape(String s, int i) {
     int n = s.length();
     int j = i + 1;
     if (j >= n) {

@@ -38,6 +38,9 @@ public final class LineTemplates {
   /** A skeleton of fewer words matches too much to say anything. */
   static final int MIN_SKELETON_WORDS = 3;
 
+  /** Slots of a builder's memo of the lines it added, by key: 2^16 longs, 512 KB. */
+  private static final int SEEN_SLOTS = 1 << 16;
+
   /** An empty set: every line is new. */
   public static final LineTemplates EMPTY = builder().build();
 
@@ -56,6 +59,45 @@ public final class LineTemplates {
     return new Builder(MAX_EXACT_SLOTS, MAX_LOOSE_SLOTS);
   }
 
+  /**
+   * A builder of one of {@code parts} sets built at once from pieces of one baseline and joined by
+   * {@link #union}: each holds at most its share of the bounds, so that together they stay within
+   * {@link #MAX_BYTES}.
+   */
+  public static Builder builder(int parts) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("parts must be at least 1");
+    }
+    int share = Integer.highestOneBit(parts) == parts ? parts : Integer.highestOneBit(parts) << 1;
+    return new Builder(
+        Math.max(1 << 10, MAX_EXACT_SLOTS / share), Math.max(1 << 10, MAX_LOOSE_SLOTS / share));
+  }
+
+  /**
+   * The sets of pieces of one baseline joined: a line is known when one of them knows it; lines add
+   * up; saturated when one of them was, or the join filled up.
+   */
+  public static LineTemplates union(java.util.List<LineTemplates> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    LongSet exact = new LongSet(MAX_EXACT_SLOTS);
+    LongSet loose = new LongSet(MAX_LOOSE_SLOTS);
+    long lines = 0;
+    boolean exactFull = false;
+    boolean looseFull = false;
+    for (LineTemplates p : parts) {
+      p.exact.forEach(exact::add);
+      p.loose.forEach(loose::add);
+      lines += p.lines;
+      exactFull |= p.exact.full;
+      looseFull |= p.loose.full;
+    }
+    exact.full |= exactFull;
+    loose.full |= looseFull;
+    return new LineTemplates(exact, loose, lines);
+  }
+
   /** A builder with smaller bounds (tests of saturation). */
   static Builder builder(int maxExactSlots, int maxLooseSlots) {
     return new Builder(maxExactSlots, maxLooseSlots);
@@ -71,6 +113,18 @@ public final class LineTemplates {
       return Match.KNOWN;
     }
     long skeleton = skeleton(template);
+    return skeleton != 0 && loose.contains(skeleton) ? Match.NEAR : Match.NEW;
+  }
+
+  /** How a line templated on its bytes compares with the baseline. */
+  Match match(ByteTemplate t) {
+    if (t.length() == 0) {
+      return Match.BLANK;
+    }
+    if (exact.contains(t.hash())) {
+      return Match.KNOWN;
+    }
+    long skeleton = t.skeleton();
     return skeleton != 0 && loose.contains(skeleton) ? Match.NEAR : Match.NEW;
   }
 
@@ -132,6 +186,8 @@ public final class LineTemplates {
     private final LongSet exact;
     private final LongSet loose;
     private final byte[] line = new byte[LogScanner.MAX_LINE_BYTES];
+    private final ByteTemplate bytes = new ByteTemplate();
+    private final long[] seen = new long[SEEN_SLOTS];
     private int len;
     private long total;
     private long lines;
@@ -145,18 +201,52 @@ public final class LineTemplates {
     /** Feeds the next bytes of the baseline. */
     public Builder accept(byte[] buf, int off, int n) {
       int end = off + n;
-      for (int i = off; i < end; i++) {
-        byte b = buf[i];
-        if (b == '\n') {
-          endLine();
+      int i = off;
+      while (i < end) {
+        int nl = ByteTemplate.lineEnd(buf, i, end);
+        if (nl < end && len == 0 && total == 0) {
+          // The whole line is in this piece: template it where it is.
+          int cut = Math.min(nl - i, line.length);
+          addLine(buf, i, cut, nl - i);
         } else {
-          if (len < line.length) {
-            line[len++] = b;
+          int take = Math.min(nl - i, line.length - len);
+          System.arraycopy(buf, i, line, len, take);
+          len += take;
+          total += nl - i;
+          if (nl < end) {
+            addLine(line, 0, len, total);
+            len = 0;
+            total = 0;
           }
-          total++;
         }
+        i = nl + 1;
       }
       return this;
+    }
+
+    private void addLine(byte[] buf, int off, int n, long lineTotal) {
+      // A line seen just before (by its key) adds nothing new.
+      long key = ByteTemplate.key(buf, off, n, lineTotal);
+      int slot = (int) (key >>> 40) & (SEEN_SLOTS - 1);
+      if (key != 0) {
+        if (seen[slot] == key) {
+          lines++;
+          return;
+        }
+        seen[slot] = key;
+      }
+      if (!bytes.template(buf, off, n, lineTotal)) {
+        add(LineCleaner.visible(buf, off, n, lineTotal));
+        return;
+      }
+      lines++;
+      if (bytes.length() > 0) {
+        exact.add(bytes.hash());
+        long skeleton = bytes.skeleton();
+        if (skeleton != 0) {
+          loose.add(skeleton);
+        }
+      }
     }
 
     /** Adds one line as {@link LineCleaner#visible} gives it. */
@@ -175,7 +265,7 @@ public final class LineTemplates {
     }
 
     private void endLine() {
-      add(LineCleaner.visible(line, 0, len, total));
+      addLine(line, 0, len, total);
       len = 0;
       total = 0;
     }
@@ -200,7 +290,7 @@ public final class LineTemplates {
    * word or a renamed temporary name has the same skeleton.
    */
   static long skeleton(String template) {
-    long h = 0xcbf29ce484222325L;
+    StringBuilder skeleton = new StringBuilder(template.length());
     int words = 0;
     int n = template.length();
     int i = 0;
@@ -225,28 +315,47 @@ public final class LineTemplates {
         j++;
       }
       if (!digit && j - i >= 2) {
-        for (int k = i; k < j; k++) {
-          h = (h ^ template.charAt(k)) * 0x100000001b3L;
-        }
-        h = (h ^ ' ') * 0x100000001b3L;
+        skeleton.append(template, i, j).append(' ');
         words++;
       }
       i = j;
     }
-    return words < MIN_SKELETON_WORDS ? 0 : mix(h) | 1;
+    return words < MIN_SKELETON_WORDS ? 0 : hash(skeleton.toString()) | 1;
   }
 
-  /** A 64-bit hash of a template, never 0 (the tables' empty slot). */
-  static long hash(String template) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < template.length(); i++) {
-      h = (h ^ template.charAt(i)) * 0x100000001b3L;
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * A 64-bit hash of a template's first {@code n} bytes (its UTF-8 encoding), eight bytes at a
+   * time; never 0, the tables' empty slot.
+   */
+  static long hash(byte[] t, int n) {
+    long h = 0x9e3779b97f4a7c15L ^ n;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long w = (long) LONGS.get(t, i);
+      h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
+    }
+    if (i < n) {
+      long w = 0;
+      for (int k = n - 1; k >= i; k--) {
+        w = (w << 8) | (t[k] & 0xff);
+      }
+      h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
     }
     h = mix(h);
     return h == 0 ? 1 : h;
   }
 
-  private static long mix(long z) {
+  /** The hash of a template: {@link #hash(byte[], int)} of its UTF-8 bytes. */
+  static long hash(String template) {
+    byte[] b = template.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return hash(b, b.length);
+  }
+
+  static long mix(long z) {
     z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
     z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
     return z ^ (z >>> 33);

@@ -711,6 +711,38 @@ public final class LogScanner {
    */
   public static final class LineCache {
     private final RecentSet rejected = new RecentSet(1 << 14);
+
+    /** Slots of the memo of baseline matches: 2^16 longs, 512 KB, made on first use. */
+    private static final int MATCH_SLOTS = 1 << 16;
+
+    private static final LineTemplates.Match[] MATCHES = LineTemplates.Match.values();
+
+    // Recent lines' matches against one baseline, by their ByteTemplate.key, the key's low bits
+    // holding the match: lines repeat (a test's PASSED line), and a match is a function of the key.
+    private long[] matches;
+    private LineTemplates matchedAgainst;
+
+    /** The match memoized for a line's key against {@code baseline}, null when none is. */
+    LineTemplates.Match memoized(LineTemplates baseline, long key) {
+      if (baseline != matchedAgainst) {
+        return null;
+      }
+      long e = matches[(int) (key >>> 40) & (MATCH_SLOTS - 1)];
+      return e != 0 && (e & ~3L) == (key & ~3L) ? MATCHES[(int) (e & 3)] : null;
+    }
+
+    /** Memoizes the match against {@code baseline} of a line whose key is {@code key}. */
+    void memoize(LineTemplates baseline, long key, LineTemplates.Match m) {
+      if (baseline != matchedAgainst) {
+        if (matches == null) {
+          matches = new long[MATCH_SLOTS];
+        } else {
+          java.util.Arrays.fill(matches, 0);
+        }
+        matchedAgainst = baseline;
+      }
+      matches[(int) (key >>> 40) & (MATCH_SLOTS - 1)] = (key & ~3L) | m.ordinal();
+    }
   }
 
   /** A fixed-size set of recent 64-bit hashes; newer entries overwrite older ones. */

@@ -63,7 +63,7 @@ public final class Normalizer {
     boolean space = false;
     while (i < n) {
       char c = s.charAt(i);
-      if (Character.isWhitespace(c)) {
+      if (isWhitespace(c)) {
         space = true;
         i++;
         continue;
@@ -93,25 +93,46 @@ public final class Normalizer {
     return out.toString();
   }
 
+  // ASCII characters' classes, looked up rather than tested one comparison at a time: the JIT
+  // compiles a chain of comparisons on the cases it has seen, and compiles it again on each new
+  // one.
+  private static final int WHITESPACE = 1;
+  private static final int TOKEN = 2;
+  private static final int TRAILING = 4;
+  private static final int[] ASCII = asciiClasses();
+
+  private static int[] asciiClasses() {
+    int[] t = new int[128];
+    for (char c = 0; c < 128; c++) {
+      if (Character.isWhitespace(c)) {
+        t[c] |= WHITESPACE;
+      }
+      if (Character.isLetterOrDigit(c) || "_.-/\\:@+~".indexOf(c) >= 0) {
+        t[c] |= TOKEN;
+      }
+      if (c == '.' || c == ':' || c == '-') {
+        t[c] |= TRAILING;
+      }
+    }
+    return t;
+  }
+
+  private static boolean isWhitespace(char c) {
+    return c < 128 ? (ASCII[c] & WHITESPACE) != 0 : Character.isWhitespace(c);
+  }
+
   private static boolean isTokenChar(char c) {
-    return Character.isLetterOrDigit(c)
-        || c == '_'
-        || c == '.'
-        || c == '-'
-        || c == '/'
-        || c == '\\'
-        || c == ':'
-        || c == '@'
-        || c == '+'
-        || c == '~';
+    return c < 128 ? (ASCII[c] & TOKEN) != 0 : Character.isLetterOrDigit(c);
   }
 
   private static boolean isTrailingPunct(char c) {
-    return c == '.' || c == ':' || c == '-';
+    return c < 128 && (ASCII[c] & TRAILING) != 0;
   }
 
   private static void token(String s, int from, int to, StringBuilder out) {
     int len = to - from;
+    // The same counts as ByteTemplate's, in 16-bit lanes of two longs: no branch per ASCII
+    // character. A lane holds 65,535, so a longer token is counted in parts.
     int digits = 0;
     int hex = 0;
     int letters = 0;
@@ -119,25 +140,25 @@ public final class Normalizer {
     int dots = 0;
     int colons = 0;
     int dashes = 0;
-    for (int k = from; k < to; k++) {
-      char c = s.charAt(k);
-      if (c >= '0' && c <= '9') {
-        digits++;
-        hex++;
-      } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
-        hex++;
-        letters++;
-      } else if (Character.isLetter(c)) {
-        letters++;
-      } else if (c == '/' || c == '\\') {
-        seps++;
-      } else if (c == '.') {
-        dots++;
-      } else if (c == ':') {
-        colons++;
-      } else if (c == '-') {
-        dashes++;
+    for (int part = from; part < to; part += 0xffff) {
+      long a = 0;
+      long b = 0;
+      for (int k = part, end = Math.min(to, part + 0xffff); k < end; k++) {
+        char c = s.charAt(k);
+        if (c < 128) {
+          a += ByteTemplate.COUNT_A[c];
+          b += ByteTemplate.COUNT_B[c];
+        } else if (Character.isLetter(c)) {
+          a += ByteTemplate.LETTER_COUNT;
+        }
       }
+      digits += (int) (a & 0xffff);
+      hex += (int) ((a >>> 16) & 0xffff);
+      letters += (int) ((a >>> 32) & 0xffff);
+      seps += (int) (a >>> 48);
+      dots += (int) (b & 0xffff);
+      colons += (int) ((b >>> 16) & 0xffff);
+      dashes += (int) ((b >>> 32) & 0xffff);
     }
     if (seps >= 2
         || (seps == 1

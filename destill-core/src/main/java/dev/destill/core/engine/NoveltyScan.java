@@ -63,7 +63,13 @@ public final class NoveltyScan {
   private final BitSet fresh = new BitSet();
   private final BitSet blank = new BitSet();
   private final Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
-  private final ArrayDeque<Finding> runs = new ArrayDeque<>();
+  private final ByteTemplate bytes = new ByteTemplate();
+  private final LogScanner.LineCache cache;
+  private final ArrayDeque<Run> runs = new ArrayDeque<>();
+
+  /** A run of new lines kept, its lines not masked yet. */
+  private record Run(long first, long last, List<String> lines) {}
+
   private int len;
   private long total;
   private long line;
@@ -79,6 +85,20 @@ public final class NoveltyScan {
 
   public NoveltyScan(
       JobInfo job, LineTemplates templates, ScanOptions options, ScoringPolicy.Baseline policy) {
+    this(job, templates, options, policy, new LogScanner.LineCache());
+  }
+
+  /**
+   * A scan that memoizes matches in {@code cache}, shared by the scans of one thread: lines repeat
+   * from chunk to chunk.
+   */
+  public NoveltyScan(
+      JobInfo job,
+      LineTemplates templates,
+      ScanOptions options,
+      ScoringPolicy.Baseline policy,
+      LogScanner.LineCache cache) {
+    this.cache = cache;
     this.job = job;
     this.templates = templates;
     this.options = options;
@@ -92,25 +112,48 @@ public final class NoveltyScan {
       throw new IllegalStateException("already finished");
     }
     int end = off + n;
-    for (int i = off; i < end; i++) {
-      byte b = data[i];
-      if (b == '\n') {
-        endLine();
+    int i = off;
+    while (i < end) {
+      int nl = ByteTemplate.lineEnd(data, i, end);
+      if (nl < end && len == 0 && total == 0) {
+        // The whole line is in this piece: compare it where it is.
+        endLine(data, i, Math.min(nl - i, buf.length), nl - i);
       } else {
-        if (len < buf.length) {
-          buf[len++] = b;
+        int take = Math.min(nl - i, buf.length - len);
+        System.arraycopy(data, i, buf, len, take);
+        len += take;
+        total += nl - i;
+        if (nl < end) {
+          endLine(buf, 0, len, total);
+          len = 0;
+          total = 0;
         }
-        total++;
       }
+      i = nl + 1;
     }
   }
 
-  private void endLine() {
-    String visible = LineCleaner.visible(buf, 0, len, total);
-    len = 0;
-    total = 0;
-    boolean keyBody = keys.body(visible);
-    LineTemplates.Match m = keyBody ? LineTemplates.Match.KNOWN : templates.match(visible);
+  private void endLine(byte[] src, int off, int n, long lineTotal) {
+    // Most lines are templated on their bytes; the text is made only for lines that need it (a
+    // line outside ASCII, a key block, a line a run of new lines shows).
+    String visible = null;
+    LineTemplates.Match m = null;
+    long key = keys.inside() ? 0 : ByteTemplate.key(src, off, n, lineTotal);
+    if (key != 0) {
+      // A memoized line has no key block marker: it leaves the key blocks as they are.
+      m = cache.memoized(templates, key);
+    }
+    if (m == null) {
+      if (bytes.template(src, off, n, lineTotal) && !keys.inside() && !bytes.mayMarkKey()) {
+        m = templates.match(bytes);
+        if (key != 0) {
+          cache.memoize(templates, key, m);
+        }
+      } else {
+        visible = LineCleaner.visible(src, off, n, lineTotal);
+        m = keys.body(visible) ? LineTemplates.Match.KNOWN : templates.match(visible);
+      }
+    }
     int at = (int) (line - options.firstLine());
     boolean own = line >= options.ownFrom() && line <= options.ownTo();
     switch (m) {
@@ -137,7 +180,11 @@ public final class NoveltyScan {
             runLines.add("");
           }
           if (runLines.size() < policy.newLinesMaxLines()) {
-            runLines.add(Secrets.mask(LineCleaner.stripPrefix(visible)));
+            if (visible == null) {
+              visible = LineCleaner.visible(src, off, n, lineTotal);
+            }
+            // Masked when the run is kept: most runs are too short or fall out of the last ones.
+            runLines.add(LineCleaner.stripPrefix(visible));
           }
         }
       }
@@ -150,7 +197,7 @@ public final class NoveltyScan {
   private void closeRun() {
     if (runStart >= 0 && runTextLines >= policy.newLinesMinLines()) {
       long shownEnd = runStart + runLines.size() - 1;
-      runs.addLast(candidate(runStart, Math.min(shownEnd, runEnd), List.copyOf(runLines)));
+      runs.addLast(new Run(runStart, Math.min(shownEnd, runEnd), List.copyOf(runLines)));
       if (runs.size() > MAX_RUNS) {
         runs.removeFirst();
       }
@@ -205,12 +252,16 @@ public final class NoveltyScan {
   public Result finish() {
     if (!finished) {
       if (total > 0) {
-        endLine();
+        endLine(buf, 0, len, total);
       }
       closeRun();
       finished = true;
     }
-    return new Result(new Counts(known, near, freshCount), new ArrayList<>(runs));
+    List<Finding> found = new ArrayList<>(runs.size());
+    for (Run r : runs) {
+      found.add(candidate(r.first(), r.last(), r.lines().stream().map(Secrets::mask).toList()));
+    }
+    return new Result(new Counts(known, near, freshCount), found);
   }
 
   /**

@@ -42,7 +42,8 @@ public final class BaselineReader {
   public record Resolved(
       Optional<String> source, String note, Function<JobInfo, Optional<LineTemplates>> loader) {}
 
-  private static final int BUFFER = 1 << 16;
+  // The analysis waits for its baseline, so reading it may take every core.
+  private static final int WORKERS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
   private BaselineReader() {}
 
@@ -210,13 +211,9 @@ public final class BaselineReader {
   /** Reads one baseline log; {@code without} says who goes without it when it cannot be read. */
   private static Optional<LineTemplates> read(
       CiProvider p, Build build, BuildJob job, String without, Consumer<ProgressEvent> progress) {
-    LineTemplates.Builder b = LineTemplates.builder();
-    byte[] buf = new byte[BUFFER];
+    LineTemplates t;
     try (InputStream in = p.openLog(build, job)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        b.accept(buf, 0, n);
-      }
+      t = BaselineTemplates.read(in, WORKERS);
     } catch (DestillException | IOException | UncheckedIOException e) {
       warn(
           progress,
@@ -229,7 +226,6 @@ public final class BaselineReader {
               + " analyzed without a baseline");
       return Optional.empty();
     }
-    LineTemplates t = b.build();
     if (t.saturated()) {
       warn(
           progress,

@@ -1,0 +1,637 @@
+package dev.destill.core.engine;
+
+/**
+ * The template of a log line computed on its bytes: {@code Normalizer.normalize(LineCleaner.visible
+ * (line))} without decoding the line or making a {@code String}, for the ASCII lines most logs are
+ * made of. A baseline's lines and a failed log's lines are all templated, so this is the inner loop
+ * of {@link LineTemplates}. Lines it cannot take (a byte outside ASCII, a cut line) are left to the
+ * {@code String} path, which gives the same template. Not thread-safe: it reuses its buffers.
+ */
+final class ByteTemplate {
+  private final byte[] visible = new byte[LogScanner.MAX_LINE_BYTES];
+  // A placeholder can be three times the token it replaces ("1" becomes "<n>").
+  private final byte[] out = new byte[3 * LogScanner.MAX_LINE_BYTES + 8];
+  // A skeleton's words, each followed by a space: at most one more byte per template byte.
+  private final byte[] words = new byte[3 * LogScanner.MAX_LINE_BYTES + 8];
+  // Whether the visible line holds five dashes in a row (a key block's first or last line).
+  private boolean dashes;
+  private int length;
+
+  /**
+   * Templates one line; false when the line needs the {@code String} path. Afterwards {@link
+   * #length}, {@link #hash} and {@link #skeleton} describe the template.
+   */
+  boolean template(byte[] buf, int off, int len, long total) {
+    if (total > len) {
+      return false;
+    }
+    int end = off + len;
+    while (end > off && buf[end - 1] == '\r') {
+      end--;
+    }
+    // Most lines have no control character, no escape and no Buildkite timestamp: their visible
+    // text is their bytes, read where they are.
+    int i = cleanUpTo(buf, off, end);
+    byte[] s;
+    int from;
+    int n;
+    if (i == end) {
+      s = buf;
+      from = off;
+      n = end;
+    } else {
+      n = copyVisible(buf, off, i, end);
+      if (n == CARRIAGE_RETURN) {
+        n = LineCleaner.visibleAscii(buf, off, len, total, visible);
+      }
+      if (n < 0) {
+        return false;
+      }
+      s = visible;
+      from = 0;
+    }
+    dashes = false;
+    int stamp = skipIsoTimestamp(s, from, n);
+    int start = skipMarker(s, stamp, n);
+    if (start != stamp) {
+      // A marker was skipped (or the whole line is one): it may hold dashes too.
+      dashes = hasFiveDashes(s, from, start < 0 ? n : start);
+    }
+    if (start < 0) {
+      length = 0;
+      return true;
+    }
+    int to = n;
+    while (to > start && isSpace(s[to - 1])) {
+      to--;
+    }
+    while (start < to && isSpace(s[start])) {
+      start++;
+    }
+    length = normalize(s, start, to);
+    return true;
+  }
+
+  /**
+   * Where the first byte from {@code off} is that {@link LineCleaner#visible} would drop or decode:
+   * a control character, DEL, a byte outside ASCII, a Buildkite timestamp; {@code end} when none
+   * is. Eight bytes at a time: a word without a control byte, DEL, high bit or {@code _} is plain.
+   */
+  static int cleanUpTo(byte[] buf, int off, int end) {
+    int i = off;
+    for (; i + 8 <= end; i += 8) {
+      long w = (long) LONGS.get(buf, i);
+      long del = w ^ 0x7f7f7f7f7f7f7f7fL;
+      long under = w ^ 0x5f5f5f5f5f5f5f5fL;
+      long special =
+          (w | ((w - 0x2020202020202020L) & ~w) | ((del - ONES) & ~del) | ((under - ONES) & ~under))
+              & HIGHS;
+      if (special != 0) {
+        break;
+      }
+    }
+    for (; i < end; i++) {
+      byte b = buf[i];
+      if (b < 0x20 || b == 0x7f || (b == '_' && isBuildkiteTimestamp(buf, i, end))) {
+        break;
+      }
+    }
+    return i;
+  }
+
+  /**
+   * Index of the first {@code \n} in {@code buf[from, end)}, or {@code end}: eight bytes at a time.
+   */
+  static int lineEnd(byte[] buf, int from, int end) {
+    int i = from;
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) LONGS.get(buf, i) ^ 0x0a0a0a0a0a0a0a0aL;
+      long z = (x - ONES) & ~x & HIGHS;
+      if (z != 0) {
+        return i + (Long.numberOfTrailingZeros(z) >>> 3);
+      }
+    }
+    while (i < end && buf[i] != '\n') {
+      i++;
+    }
+    return i;
+  }
+
+  /** What {@link #copyVisible} says of a line with a lone {@code \r} (progress output). */
+  private static final int CARRIAGE_RETURN = -2;
+
+  /**
+   * Copies the visible text of an ASCII line into {@link #visible}: {@code buf[off, clean)} has
+   * nothing to remove, the rest loses its escapes, Buildkite timestamps and control characters but
+   * tab. -1 for a byte outside ASCII, {@link #CARRIAGE_RETURN} for a {@code \r} inside the line.
+   */
+  private int copyVisible(byte[] buf, int off, int clean, int end) {
+    byte[] v = visible;
+    System.arraycopy(buf, off, v, 0, clean - off);
+    int o = clean - off;
+    int i = clean;
+    while (i < end) {
+      int run = i;
+      while (i < end) {
+        byte b = buf[i];
+        if (b < 0x20 || b == 0x7f || (b == '_' && isBuildkiteTimestamp(buf, i, end))) {
+          break;
+        }
+        i++;
+      }
+      System.arraycopy(buf, run, v, o, i - run);
+      o += i - run;
+      if (i == end) {
+        break;
+      }
+      byte b = buf[i];
+      if (b < 0) {
+        return -1;
+      } else if (b == '\r') {
+        return CARRIAGE_RETURN;
+      } else if (b == 0x1b) {
+        int to = LineCleaner.skipEscape(buf, i, end);
+        for (int k = i + 1; k < to; k++) {
+          if (buf[k] < 0) {
+            return -1;
+          }
+          if (buf[k] == '\r') {
+            return CARRIAGE_RETURN;
+          }
+        }
+        i = to;
+      } else if (b == '_') {
+        i = LineCleaner.skipBuildkiteTimestamp(buf, i, end);
+      } else {
+        if (b == '\t') {
+          v[o++] = b;
+        }
+        i++;
+      }
+    }
+    return o;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long CRS = 0x0d0d0d0d0d0d0d0dL;
+
+  /**
+   * A 64-bit key of a line's bytes past its timestamp (a GitHub one followed by a space, or a
+   * leading Buildkite one), for memos of templates: lines with equal keys have the same template,
+   * since everything {@link #template} keeps is past that prefix. 0 when the line cannot be
+   * memoized: cut, or holding a {@code \r} before its end, which may move where its text starts.
+   */
+  static long key(byte[] buf, int off, int len, long total) {
+    if (total > len) {
+      return 0;
+    }
+    int end = off + len;
+    while (end > off && buf[end - 1] == '\r') {
+      end--;
+    }
+    int i = off;
+    int stamp = skipIsoTimestamp(buf, off, end);
+    if (stamp > off && buf[stamp - 1] == ' ') {
+      i = stamp;
+    } else if (end - off > 7
+        && buf[off] == 0x1b
+        && buf[off + 1] == '_'
+        && isBuildkiteTimestamp(buf, off + 1, end)) {
+      i = LineCleaner.skipBuildkiteTimestamp(buf, off + 1, end);
+    } else if (end - off > 6 && buf[off] == '_' && isBuildkiteTimestamp(buf, off, end)) {
+      i = LineCleaner.skipBuildkiteTimestamp(buf, off, end);
+    }
+    int n = end - i;
+    long h = 0x9e3779b97f4a7c15L ^ n;
+    for (; i + 8 <= end; i += 8) {
+      long w = (long) LONGS.get(buf, i);
+      long cr = w ^ CRS;
+      if (((cr - ONES) & ~cr & HIGHS) != 0) {
+        return 0;
+      }
+      h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
+    }
+    if (i < end) {
+      long w = 0;
+      for (int k = end - 1; k >= i; k--) {
+        if (buf[k] == '\r') {
+          return 0;
+        }
+        w = (w << 8) | (buf[k] & 0xff);
+      }
+      h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
+    }
+    h = LineTemplates.mix(h);
+    return h == 0 ? 1 : h;
+  }
+
+  private static boolean isBuildkiteTimestamp(byte[] buf, int i, int end) {
+    return end - i >= 6
+        && buf[i + 1] == 'b'
+        && buf[i + 2] == 'k'
+        && buf[i + 3] == ';'
+        && buf[i + 4] == 't'
+        && buf[i + 5] == '=';
+  }
+
+  /**
+   * {@link Secrets#mayMarkKey} of the visible line: false when it cannot begin or end a private key
+   * block.
+   */
+  boolean mayMarkKey() {
+    return dashes;
+  }
+
+  private static boolean hasFiveDashes(byte[] s, int from, int to) {
+    int run = 0;
+    for (int k = from; k < to; k++) {
+      run = s[k] == '-' ? run + 1 : 0;
+      if (run == 5) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Characters of the template; 0 for a blank line. */
+  int length() {
+    return length;
+  }
+
+  /** {@link LineTemplates#hash} of the template. */
+  long hash() {
+    return LineTemplates.hash(out, length);
+  }
+
+  /** {@link LineTemplates#skeleton} of the template. */
+  long skeleton() {
+    return skeletonOf(out, length);
+  }
+
+  /** {@link LineTemplates#skeleton(String)} of the template: its words, then one hash. */
+  private long skeletonOf(byte[] t, int n) {
+    byte[] w = words;
+    int o = 0;
+    int count = 0;
+    int i = 0;
+    while (i < n) {
+      byte c = t[i];
+      int k = CLASS[c & 0xff];
+      if (c == '<') {
+        int close = -1;
+        for (int m = i + 1; m < n && m - i <= 6; m++) {
+          if (t[m] == '>') {
+            close = m;
+            break;
+          }
+        }
+        if (close > i) {
+          i = close + 1;
+          continue;
+        }
+      }
+      if ((k & (LETTER | DIGIT)) == 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      int seen = 0;
+      while (j < n && ((k = CLASS[t[j] & 0xff]) & WORD) != 0) {
+        seen |= k;
+        j++;
+      }
+      if ((seen & DIGIT) == 0 && j - i >= 2) {
+        System.arraycopy(t, i, w, o, j - i);
+        o += j - i;
+        w[o++] = ' ';
+        count++;
+      }
+      i = j;
+    }
+    return count < LineTemplates.MIN_SKELETON_WORDS ? 0 : LineTemplates.hash(w, o) | 1;
+  }
+
+  /** The template as text (tests). */
+  String text() {
+    return new String(out, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Where {@link LineCleaner#stripPrefix} starts the line's own text once its GitHub timestamp ends
+   * at {@code i}: past an {@code ##[group]}-style marker; -1 for a Travis marker line, which has
+   * none.
+   */
+  private static int skipMarker(byte[] s, int i, int n) {
+    if (i + 3 <= n && s[i] == '#' && s[i + 1] == '#' && s[i + 2] == '[') {
+      int close = indexOf(s, n, (byte) ']', i);
+      if (close > 0 && close - i < 24) {
+        i = close + 1;
+      }
+    }
+    if (startsWith(s, n, i, TRAVIS)) {
+      return -1;
+    }
+    return i;
+  }
+
+  private static final byte[] TRAVIS = {'t', 'r', 'a', 'v', 'i', 's', '_'};
+
+  private static boolean startsWith(byte[] s, int n, int at, byte[] prefix) {
+    if (n - at < prefix.length) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length; k++) {
+      if (s[at + k] != prefix[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int indexOf(byte[] s, int n, byte b, int from) {
+    for (int k = from; k < n; k++) {
+      if (s[k] == b) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** {@link LineCleaner#skipIsoTimestamp} at the line's start, on bytes. */
+  private static int skipIsoTimestamp(byte[] s, int i, int n) {
+    if (n - i < 20 || !isDigits(s, i, 4) || s[i + 4] != '-' || s[i + 10] != 'T') {
+      return i;
+    }
+    int j = i + 19;
+    if (j < n && s[j] == '.') {
+      j++;
+      while (j < n && isDigit(s[j])) {
+        j++;
+      }
+    }
+    if (j < n && s[j] == 'Z') {
+      j++;
+    } else if (j + 6 <= n && (s[j] == '+' || s[j] == '-') && s[j + 3] == ':') {
+      j += 6;
+    }
+    if (j < n && s[j] == ' ') {
+      return j + 1;
+    }
+    return j == n ? j : i;
+  }
+
+  private static boolean isDigits(byte[] s, int at, int count) {
+    for (int k = at; k < at + count; k++) {
+      if (!isDigit(s[k])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link Normalizer#normalize}'s loop over {@code s[from, to)}, written to {@code out}. */
+  private int normalize(byte[] s, int from, int to) {
+    byte[] out = this.out;
+    int o = 0;
+    int i = from;
+    boolean space = false;
+    while (i < to) {
+      byte c = s[i];
+      int k = CLASS[c & 0xff];
+      if ((k & SPACE) != 0) {
+        space = true;
+        i++;
+        continue;
+      }
+      if (space && o > 0) {
+        out[o++] = ' ';
+      }
+      space = false;
+      if ((k & TOKEN) != 0) {
+        int seen = k;
+        int j = i + 1;
+        while (j < to && ((k = CLASS[s[j] & 0xff]) & TOKEN) != 0) {
+          seen |= k;
+          j++;
+        }
+        if ((seen & DASH) != 0 && !dashes) {
+          dashes = hasFiveDashes(s, i, j);
+        }
+        int end = j;
+        while (end > i + 1 && (CLASS[s[end - 1] & 0xff] & TRAILING) != 0) {
+          end--;
+        }
+        if ((seen & (DIGIT | SEPARATOR)) == 0) {
+          // No digit and no path separator: the token is kept as it is.
+          System.arraycopy(s, i, out, o, j - i);
+          o += j - i;
+        } else {
+          o = token(s, i, end, out, o);
+          for (int m = end; m < j; m++) {
+            out[o++] = s[m];
+          }
+        }
+        i = j;
+      } else {
+        out[o++] = c;
+        i++;
+      }
+    }
+    return o;
+  }
+
+  // Character classes of ASCII bytes, as Normalizer asks Character about them.
+  private static final int SPACE = 1;
+  private static final int TOKEN = 2;
+  private static final int DIGIT = 4;
+  private static final int LETTER = 8;
+  private static final int SEPARATOR = 16;
+  private static final int TRAILING = 32;
+  private static final int DASH = 64;
+  // Letters, digits and '_': what a skeleton's word is made of.
+  private static final int WORD = 128;
+  private static final int[] CLASS = classes();
+
+  // Per byte, what it adds to a token's counts: digits, hex digits, letters and separators in
+  // COUNT_A's 16-bit lanes, dots, colons and dashes in COUNT_B's (tokens are at most 16 KiB).
+  static final long[] COUNT_A = new long[256];
+  static final long[] COUNT_B = new long[256];
+
+  /** What a letter adds to COUNT_A's lanes. */
+  static final long LETTER_COUNT = 1L << 32;
+
+  static {
+    for (int c = '0'; c <= '9'; c++) {
+      COUNT_A[c] = 1L | 1L << 16;
+    }
+    for (int c = 'a'; c <= 'z'; c++) {
+      boolean hexLetter = c <= 'f';
+      COUNT_A[c] = 1L << 32 | (hexLetter ? 1L << 16 : 0);
+      COUNT_A[c - 'a' + 'A'] = COUNT_A[c];
+    }
+    COUNT_A['/'] = 1L << 48;
+    COUNT_A['\\'] = 1L << 48;
+    COUNT_B['.'] = 1L;
+    COUNT_B[':'] = 1L << 16;
+    COUNT_B['-'] = 1L << 32;
+  }
+
+  private static int[] classes() {
+    int[] t = new int[256];
+    t[' '] = SPACE;
+    t['\t'] = SPACE;
+    for (int c = '0'; c <= '9'; c++) {
+      t[c] = (TOKEN | DIGIT | WORD);
+    }
+    for (int c = 'a'; c <= 'z'; c++) {
+      t[c] = (TOKEN | LETTER | WORD);
+      t[c - 'a' + 'A'] = (TOKEN | LETTER | WORD);
+    }
+    t['_'] = (TOKEN | WORD);
+    for (char c : new char[] {'@', '+', '~'}) {
+      t[c] = TOKEN;
+    }
+    t['/'] = TOKEN | SEPARATOR;
+    t['\\'] = TOKEN | SEPARATOR;
+    t['.'] = TOKEN | TRAILING;
+    t[':'] = TOKEN | TRAILING;
+    t['-'] = TOKEN | TRAILING | DASH;
+    return t;
+  }
+
+  private static final byte[] PATH = placeholder("<path>");
+  private static final byte[] UUID = placeholder("<uuid>");
+  private static final byte[] HEX = placeholder("<hex>");
+  private static final byte[] HASH = placeholder("<hash>");
+  private static final byte[] TS = placeholder("<ts>");
+  private static final byte[] IP = placeholder("<ip>");
+  private static final byte[] TIME = placeholder("<time>");
+  private static final byte[] N = placeholder("<n>");
+  private static final byte[] DUR = placeholder("<dur>");
+
+  private static byte[] placeholder(String p) {
+    return p.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private static int put(byte[] out, int o, byte[] p) {
+    System.arraycopy(p, 0, out, o, p.length);
+    return o + p.length;
+  }
+
+  /** Normalizer's token rule on bytes: the same placeholders in the same order of tests. */
+  private static int token(byte[] s, int from, int to, byte[] out, int o) {
+    int len = to - from;
+    // Seven counts in 16-bit lanes of two longs, one table look-up per byte and no branch.
+    long a = 0;
+    long b = 0;
+    for (int k = from; k < to; k++) {
+      int c = s[k] & 0xff;
+      a += COUNT_A[c];
+      b += COUNT_B[c];
+    }
+    int digits = (int) (a & 0xffff);
+    int hex = (int) ((a >>> 16) & 0xffff);
+    int letters = (int) ((a >>> 32) & 0xffff);
+    int seps = (int) (a >>> 48);
+    int dots = (int) (b & 0xffff);
+    int colons = (int) ((b >>> 16) & 0xffff);
+    int dashes = (int) ((b >>> 32) & 0xffff);
+    if (seps >= 2 || (seps == 1 && len > 1 && (s[from] == '/' || s[from] == '\\') && letters > 0)) {
+      return put(out, o, PATH);
+    }
+    if (digits == 0) {
+      System.arraycopy(s, from, out, o, len);
+      return o + len;
+    }
+    if (len == 36 && dashes == 4 && hex == 32) {
+      return put(out, o, UUID);
+    }
+    if (len > 2 && s[from] == '0' && (s[from + 1] == 'x' || s[from + 1] == 'X') && hex == len - 1) {
+      return put(out, o, HEX);
+    }
+    if (hex == len && len >= 12) {
+      return put(out, o, HASH);
+    }
+    if (digits >= 8 && (dashes >= 2 || colons >= 2) && letters <= 2) {
+      return put(out, o, TS);
+    }
+    if (dots == 3 && letters == 0 && dashes == 0 && digits + dots + colons == len) {
+      return put(out, o, IP);
+    }
+    if (colons >= 1 && letters == 0 && dashes == 0 && dots <= 1 && digits + dots + colons == len) {
+      return put(out, o, TIME);
+    }
+    if (letters == 0 && dashes == 0 && colons == 0 && digits + dots == len) {
+      return put(out, o, N);
+    }
+    if (isDuration(s, from, to)) {
+      return put(out, o, DUR);
+    }
+    return maskNumbersInside(s, from, to, out, o);
+  }
+
+  private static boolean isDuration(byte[] s, int from, int to) {
+    int k = from;
+    while (k < to && (isDigit(s[k]) || s[k] == '.')) {
+      k++;
+    }
+    if (k == from || k == to) {
+      return false;
+    }
+    int n = to - k;
+    byte a = s[k];
+    byte b = n > 1 ? s[k + 1] : 0;
+    return switch (n) {
+      case 1 -> a == 's' || a == 'm' || a == 'h';
+      case 2 -> (b == 's' && (a == 'm' || a == 'u' || a == 'n'));
+      case 3 ->
+          (a == 's' && b == 'e' && s[k + 2] == 'c') || (a == 'm' && b == 'i' && s[k + 2] == 'n');
+      case 4 ->
+          (a == 's' && b == 'e' && s[k + 2] == 'c' && s[k + 3] == 's')
+              || (a == 'm' && b == 'i' && s[k + 2] == 'n' && s[k + 3] == 's');
+      default -> false;
+    };
+  }
+
+  private static int maskNumbersInside(byte[] s, int from, int to, byte[] out, int o) {
+    int k = from;
+    while (k < to) {
+      byte c = s[k];
+      if (isDigit(c) && (k == from || !isLetterOrDigit(s[k - 1]))) {
+        int e = k;
+        while (e < to && isDigit(s[e])) {
+          e++;
+        }
+        if (e == to || !isLetter(s[e])) {
+          o = put(out, o, N);
+          k = e;
+          continue;
+        }
+      }
+      out[o++] = c;
+      k++;
+    }
+    return o;
+  }
+
+  private static boolean isSpace(byte c) {
+    return (CLASS[c & 0xff] & SPACE) != 0;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isLetter(byte c) {
+    return (CLASS[c & 0xff] & LETTER) != 0;
+  }
+
+  private static boolean isLetterOrDigit(byte c) {
+    return (CLASS[c & 0xff] & (LETTER | DIGIT)) != 0;
+  }
+}

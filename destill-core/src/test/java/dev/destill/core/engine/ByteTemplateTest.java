@@ -1,0 +1,203 @@
+package dev.destill.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The byte path gives the template the String path gives, line for line. */
+class ByteTemplateTest {
+
+  private final ByteTemplate bytes = new ByteTemplate();
+
+  /** Checks one line; true when the byte path took it. */
+  private boolean same(byte[] line, int len, long total) {
+    String expected = Normalizer.normalize(LineCleaner.visible(line, 0, len, total));
+    if (!bytes.template(line, 0, len, total)) {
+      return false;
+    }
+    assertThat(bytes.text()).as("template of %s", show(line, len)).isEqualTo(expected);
+    assertThat(bytes.hash()).isEqualTo(LineTemplates.hash(expected));
+    assertThat(bytes.skeleton()).isEqualTo(LineTemplates.skeleton(expected));
+    return true;
+  }
+
+  private boolean same(String line) {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    return same(b, b.length, b.length);
+  }
+
+  private static String show(byte[] line, int len) {
+    return new String(line, 0, len, StandardCharsets.ISO_8859_1)
+        .replace("\u001b", "\\e")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t");
+  }
+
+  @Test
+  void shouldTemplateTheLinesOfEveryKindLikeTheNormalizer() {
+    List<String> lines =
+        List.of(
+            "2024-05-21T10:00:00.0310464Z SessionFilterTest > shouldSaveWhenValidInput() PASSED",
+            "2024-05-21T10:00:00.0456245Z 25 actionable tasks: 2 executed, 139 up-to-date",
+            "2024-05-21T10:00:00Z BUILD SUCCESSFUL in 8m 14s",
+            "2024-05-21T10:00:00+02:00 done",
+            "2024-05-21T10:00:00.5",
+            "##[group]Run actions/checkout@v4",
+            "2024-05-21T10:00:00.1Z ##[error]Process completed with exit code 1.",
+            "travis_fold:start:install",
+            "   indented\tline with\ttabs   ",
+            "\u001b[31mERROR\u001b[0m: build-42 failed at host:8080 after 1.5s",
+            "\u001b]0;title\u0007visible \u001b(Btext",
+            "_bk;t=1700000000000\u0007~~~ Running tests",
+            "\u001b_bk;t=1700000000000\u0007+++ :pytest: tests",
+            "50%\r75%\r100% done\r\r",
+            "text\r\u001b[K\r",
+            "id 123e4567-e89b-12d3-a456-426614174000 at 0x7ffdeadbeef, sha 0123456789abcdef01",
+            "from 10.0.0.1:5432 at 12:34:56.789 took 250ms and 3 mins, v8 Test2 x2y",
+            "/home/runner/work/app/app/src/Main.kt: (88, 11): Parameter 'ctx' is never used",
+            "C:\\Users\\runner\\tmp\\file.txt and /a and a/b and /x",
+            "end. of: sentence- ... --- ::: ",
+            "<not a placeholder> <abcdefghij> <n>",
+            "",
+            "     ",
+            "\u007f\u0001\u0002bell");
+    for (String l : lines) {
+      assertThat(same(l)).as("byte path for %s", l).isTrue();
+    }
+  }
+
+  @Test
+  void shouldLeaveLinesOutsideAsciiAndCutLinesToTheStringPath() {
+    byte[] utf8 = "caf\u00e9 failed".getBytes(StandardCharsets.UTF_8);
+    assertThat(bytes.template(utf8, 0, utf8.length, utf8.length)).isFalse();
+    byte[] inEscape = "a\u001b]0;\u00e9\u0007b".getBytes(StandardCharsets.UTF_8);
+    assertThat(bytes.template(inEscape, 0, inEscape.length, inEscape.length)).isFalse();
+    byte[] cut = "a long line".getBytes(StandardCharsets.US_ASCII);
+    assertThat(bytes.template(cut, 0, cut.length, cut.length + 100)).isFalse();
+    byte[] invalid = {'o', 'k', (byte) 0xff, 'x'};
+    assertThat(bytes.template(invalid, 0, invalid.length, invalid.length)).isFalse();
+  }
+
+  @Test
+  void shouldAgreeOnRandomLinesMadeOfTheTokensThatMatter() {
+    String[] parts = {
+      "2024-05-21T10:00:00.0310464Z ",
+      "2024-05-21 10:00:00",
+      "12:00:01",
+      "0x1F",
+      "0xZZ",
+      "deadbeefcafe1234",
+      "123e4567-e89b-12d3-a456-426614174000",
+      "10.1.2.3",
+      "10.1.2.3:80",
+      "/tmp/x",
+      "a/b/c",
+      "\\\\srv\\share",
+      "C:\\x",
+      "5ms",
+      "1.5s",
+      "3secs",
+      "2mins",
+      "7h",
+      "9x",
+      "42",
+      "3.14",
+      "v1.2.3",
+      "build-42",
+      "host:8080",
+      "Test2",
+      "x_1",
+      "a@b",
+      "c+d",
+      "~e",
+      "##[",
+      "]",
+      "travis_",
+      "<n>",
+      "<",
+      ">",
+      "-----",
+      ".",
+      ":",
+      "-",
+      ",",
+      "(",
+      ")",
+      "'",
+      "\"",
+      " ",
+      "  ",
+      "\t",
+      "\r",
+      "\u001b[1;31m",
+      "\u001b[0m",
+      "\u001b]8;;http://x\u0007",
+      "\u001b(B",
+      "\u001b",
+      "_bk;t=123\u0007",
+      "_bk;t=",
+      "\u0000",
+      "\u007f",
+      "ERROR",
+      "failed",
+      "word"
+    };
+    Random r = new Random(20261202);
+    int taken = 0;
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder b = new StringBuilder();
+      int count = r.nextInt(12);
+      for (int k = 0; k < count; k++) {
+        b.append(parts[r.nextInt(parts.length)]);
+      }
+      if (same(b.toString())) {
+        taken++;
+      }
+    }
+    assertThat(taken).as("every ASCII line takes the byte path").isEqualTo(50_000);
+  }
+
+  @Test
+  void shouldAgreeOnEveryLineOfTheBundledExamples() throws IOException {
+    Path examples = examples();
+    List<Path> logs;
+    try (Stream<Path> s = Files.walk(examples)) {
+      logs = s.filter(p -> p.toString().endsWith(".log")).toList();
+    }
+    assertThat(logs).isNotEmpty();
+    int lines = 0;
+    for (Path p : logs) {
+      byte[] all = Files.readAllBytes(p);
+      int start = 0;
+      for (int i = 0; i <= all.length; i++) {
+        if (i == all.length || all[i] == '\n') {
+          byte[] line = java.util.Arrays.copyOfRange(all, start, i);
+          same(line, line.length, line.length);
+          lines++;
+          start = i + 1;
+        }
+      }
+    }
+    assertThat(lines).isGreaterThan(50);
+  }
+
+  private static Path examples() {
+    List<Path> tried = new ArrayList<>();
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path p = dir.resolve("examples");
+      tried.add(p);
+      if (Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    throw new AssertionError("no examples folder in " + tried);
+  }
+}
