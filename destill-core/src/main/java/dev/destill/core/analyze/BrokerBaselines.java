@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * (so every process sees every set, from the oldest the topic keeps: an agent started after a set
  * was published still finds it), puts each set back together from its parts and keeps it in a cache
  * bounded by bytes, least recently used out, until its request completes ({@link Topics#COMPLETED},
- * read in the same group). A chunk that names its job's template set waits for it up to {@link
- * Settings#await}, then is analyzed without it, saying so. Thread-safe: one thread runs the reader,
- * any number look sets up.
+ * read in a group of its own too). A chunk that names its job's template set waits for it up to
+ * {@link Settings#await}, then is analyzed without it, saying so. Thread-safe: one thread runs the
+ * reader, any number look sets up.
  */
 public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerBaselines.class);
@@ -112,7 +112,8 @@ public final class BrokerBaselines implements Baselines, Runnable, AutoCloseable
   @Override
   public void run() {
     try (Subscription sub = broker.subscribe(Topics.BASELINES, group);
-        Subscription done = broker.subscribe(Topics.COMPLETED, group)) {
+        // A group of its own too: one consumer group per topic, so neither rebalances the other.
+        Subscription done = broker.subscribe(Topics.COMPLETED, group + "-completed")) {
       subscribed.countDown();
       reading = true;
       boolean failing = false;
