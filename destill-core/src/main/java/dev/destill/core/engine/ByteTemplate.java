@@ -32,6 +32,7 @@ final class ByteTemplate {
     // Most lines have no control character, no escape and no Buildkite timestamp: their visible
     // text is their bytes, read where they are.
     int i = cleanUpTo(buf, off, end);
+    firstHigh = Integer.MAX_VALUE;
     byte[] s;
     int from;
     int n;
@@ -52,7 +53,15 @@ final class ByteTemplate {
     }
     dashes = false;
     int stamp = skipIsoTimestamp(s, from, n);
+    // Outside ASCII a character is more than one byte: where the prefix tests look, bytes and
+    // characters must be the same.
+    if (firstHigh < examined) {
+      return false;
+    }
     int start = skipMarker(s, stamp, n);
+    if (start == UNSURE) {
+      return false;
+    }
     if (start != stamp) {
       // A marker was skipped (or the whole line is one): it may hold dashes too.
       dashes = hasFiveDashes(s, from, start < 0 ? n : start);
@@ -62,14 +71,101 @@ final class ByteTemplate {
       return true;
     }
     int to = n;
-    while (to > start && isSpace(s[to - 1])) {
-      to--;
+    while (to > start && isSpaceBefore(s, start, to)) {
+      to = previousChar(s, start, to);
     }
-    while (start < to && isSpace(s[start])) {
-      start++;
+    while (start < to && isSpaceAt(s, start, to)) {
+      start += charLength(s[start]);
     }
     length = normalize(s, start, to);
-    return true;
+    return length >= 0;
+  }
+
+  /** What the prefix tests say when bytes outside ASCII stand where they look. */
+  private static final int UNSURE = -2;
+
+  // Where in the visible line the first byte outside ASCII is, and how far the prefix tests read.
+  private int firstHigh;
+  private int examined;
+
+  /** Bytes of the UTF-8 character whose first byte is {@code b} (1 for ASCII). */
+  private static int charLength(byte b) {
+    return b >= 0 ? 1 : b >= (byte) 0xf0 ? 4 : b >= (byte) 0xe0 ? 3 : 2;
+  }
+
+  /** The code point of the valid UTF-8 character at {@code i}. */
+  private static int codePoint(byte[] s, int i) {
+    byte b = s[i];
+    if (b >= 0) {
+      return b;
+    }
+    if (b < (byte) 0xe0) {
+      return (b & 0x1f) << 6 | (s[i + 1] & 0x3f);
+    }
+    if (b < (byte) 0xf0) {
+      return (b & 0x0f) << 12 | (s[i + 1] & 0x3f) << 6 | (s[i + 2] & 0x3f);
+    }
+    return (b & 0x07) << 18 | (s[i + 1] & 0x3f) << 12 | (s[i + 2] & 0x3f) << 6 | (s[i + 3] & 0x3f);
+  }
+
+  /**
+   * Bytes of the valid UTF-8 sequence at {@code i} (its first byte is not ASCII), -1 for one the
+   * decoder would replace: overlong, a surrogate, past U+10FFFF, cut.
+   */
+  private static int utf8Length(byte[] s, int i, int end) {
+    int b = s[i] & 0xff;
+    int n;
+    int lo = 0x80;
+    int hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+      n = 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 3;
+      lo = b == 0xe0 ? 0xa0 : 0x80;
+      hi = b == 0xed ? 0x9f : 0xbf;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 4;
+      lo = b == 0xf0 ? 0x90 : 0x80;
+      hi = b == 0xf4 ? 0x8f : 0xbf;
+    } else {
+      return -1;
+    }
+    if (i + n > end) {
+      return -1;
+    }
+    int second = s[i + 1] & 0xff;
+    if (second < lo || second > hi) {
+      return -1;
+    }
+    for (int k = i + 2; k < i + n; k++) {
+      if ((s[k] & 0xc0) != 0x80) {
+        return -1;
+      }
+    }
+    return n;
+  }
+
+  // Character.isWhitespace of the character at i: what String.strip and the normalizer skip.
+  private static boolean isSpaceAt(byte[] s, int i, int to) {
+    byte b = s[i];
+    if (b >= 0) {
+      return isSpace(b);
+    }
+    int cp = codePoint(s, i);
+    return cp < 0x10000 && Character.isWhitespace((char) cp);
+  }
+
+  private static boolean isSpaceBefore(byte[] s, int from, int to) {
+    return isSpaceAt(s, previousChar(s, from, to), to);
+  }
+
+  // Start of the character that ends at {@code to}.
+  private static int previousChar(byte[] s, int from, int to) {
+    int k = to - 1;
+    while (k > from && (s[k] & 0xc0) == 0x80) {
+      k--;
+    }
+    return k;
   }
 
   /**
@@ -146,7 +242,16 @@ final class ByteTemplate {
       }
       byte b = buf[i];
       if (b < 0) {
-        return -1;
+        int seq = utf8Length(buf, i, end);
+        if (seq < 0) {
+          return -1;
+        }
+        if (firstHigh == Integer.MAX_VALUE) {
+          firstHigh = o;
+        }
+        System.arraycopy(buf, i, v, o, seq);
+        o += seq;
+        i += seq;
       } else if (b == '\r') {
         return CARRIAGE_RETURN;
       } else if (b == 0x1b) {
@@ -162,6 +267,9 @@ final class ByteTemplate {
         i = to;
       } else if (b == '_') {
         i = LineCleaner.skipBuildkiteTimestamp(buf, i, end);
+        if (i < end && buf[i] < 0) {
+          return -1; // a digit outside ASCII may go on with the timestamp
+        }
       } else {
         if (b == '\t') {
           v[o++] = b;
@@ -195,7 +303,7 @@ final class ByteTemplate {
       end--;
     }
     int i = off;
-    int stamp = skipIsoTimestamp(buf, off, end);
+    int stamp = isoTimestampEnd(buf, off, end);
     if (stamp > off && buf[stamp - 1] == ' ') {
       i = stamp;
     } else if (end - off > 7
@@ -283,29 +391,39 @@ final class ByteTemplate {
       byte c = t[i];
       int k = CLASS[c & 0xff];
       if (c == '<') {
-        int close = -1;
-        for (int m = i + 1; m < n && m - i <= 6; m++) {
-          if (t[m] == '>') {
-            close = m;
-            break;
-          }
-        }
+        int close = placeholderEnd(t, i, n);
         if (close > i) {
           i = close + 1;
           continue;
         }
       }
-      if ((k & (LETTER | DIGIT)) == 0) {
+      if ((k & HIGH) != 0) {
+        if (!isLetterOrDigitAt(t, i)) {
+          i += charLength(c);
+          continue;
+        }
+      } else if ((k & (LETTER | DIGIT)) == 0) {
         i++;
         continue;
       }
+      // A word: letters, digits and '_', counted in characters as String counts them.
       int j = i;
-      int seen = 0;
-      while (j < n && ((k = CLASS[t[j] & 0xff]) & WORD) != 0) {
-        seen |= k;
-        j++;
+      int chars = 0;
+      boolean digit = false;
+      while (j < n) {
+        int m = CLASS[t[j] & 0xff];
+        if ((m & WORD) != 0) {
+          digit |= (m & DIGIT) != 0;
+          j++;
+        } else if ((m & HIGH) != 0 && isLetterOrDigitAt(t, j)) {
+          digit |= Character.isDigit((char) codePoint(t, j));
+          j += charLength(t[j]);
+        } else {
+          break;
+        }
+        chars++;
       }
-      if ((seen & DIGIT) == 0 && j - i >= 2) {
+      if (!digit && chars >= 2) {
         System.arraycopy(t, i, w, o, j - i);
         o += j - i;
         w[o++] = ' ';
@@ -316,9 +434,28 @@ final class ByteTemplate {
     return count < LineTemplates.MIN_SKELETON_WORDS ? 0 : LineTemplates.hash(w, o) | 1;
   }
 
+  /**
+   * The {@code >} that closes a placeholder opened at {@code i}, at most 6 characters (UTF-16
+   * units, as String counts them) on; -1 when there is none.
+   */
+  private static int placeholderEnd(byte[] t, int i, int n) {
+    int units = 0;
+    for (int m = i + 1; m < n; ) {
+      units += t[m] >= 0 || charLength(t[m]) < 4 ? 1 : 2;
+      if (units > 6) {
+        return -1;
+      }
+      if (t[m] == '>') {
+        return m;
+      }
+      m += charLength(t[m]);
+    }
+    return -1;
+  }
+
   /** The template as text (tests). */
   String text() {
-    return new String(out, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return new String(out, 0, length, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
@@ -326,9 +463,12 @@ final class ByteTemplate {
    * at {@code i}: past an {@code ##[group]}-style marker; -1 for a Travis marker line, which has
    * none.
    */
-  private static int skipMarker(byte[] s, int i, int n) {
+  private int skipMarker(byte[] s, int i, int n) {
     if (i + 3 <= n && s[i] == '#' && s[i + 1] == '#' && s[i + 2] == '[') {
       int close = indexOf(s, n, (byte) ']', i);
+      if (close > 0 && firstHigh < close) {
+        return UNSURE; // the marker's length in characters is not its length in bytes
+      }
       if (close > 0 && close - i < 24) {
         i = close + 1;
       }
@@ -363,7 +503,56 @@ final class ByteTemplate {
   }
 
   /** {@link LineCleaner#skipIsoTimestamp} at the line's start, on bytes. */
-  private static int skipIsoTimestamp(byte[] s, int i, int n) {
+  private int skipIsoTimestamp(byte[] s, int i, int n) {
+    examined = i;
+    if (n - i < 20) {
+      return i;
+    }
+    for (int k = i; k < i + 4; k++) {
+      if (s[k] < 0 && !Character.isDigit(codePoint(s, k))) {
+        // Not a digit for String either, and what came before was one byte a character.
+        examined = k;
+        return i;
+      }
+      examined = k + 1;
+      if (!isDigit(s[k])) {
+        return i;
+      }
+    }
+    examined = i + 5;
+    if (s[i + 4] != '-') {
+      return i;
+    }
+    examined = i + 11;
+    if (s[i + 10] != 'T') {
+      return i;
+    }
+    int j = i + 19;
+    examined = j;
+    if (j < n && s[j] == '.') {
+      j++;
+      while (j < n && isDigit(s[j])) {
+        j++;
+      }
+    }
+    examined = Math.max(examined, Math.min(n, j + 1));
+    if (j < n && s[j] == 'Z') {
+      j++;
+    } else if (j + 6 <= n && (s[j] == '+' || s[j] == '-') && s[j + 3] == ':') {
+      examined = Math.min(n, j + 7);
+      j += 6;
+    } else if (j + 6 <= n) {
+      examined = Math.min(n, j + 7);
+    }
+    examined = Math.max(examined, Math.min(n, j + 1));
+    if (j < n && s[j] == ' ') {
+      return j + 1;
+    }
+    return j == n ? j : i;
+  }
+
+  /** {@link LineCleaner#skipIsoTimestamp} on the bytes of a raw line. */
+  private static int isoTimestampEnd(byte[] s, int i, int n) {
     if (n - i < 20 || !isDigits(s, i, 4) || s[i + 4] != '-' || s[i + 10] != 'T') {
       return i;
     }
@@ -403,9 +592,23 @@ final class ByteTemplate {
     while (i < to) {
       byte c = s[i];
       int k = CLASS[c & 0xff];
+      int first = 1;
+      if ((k & HIGH) != 0) {
+        // A character outside ASCII: a space, a letter or digit (a token's), or anything else.
+        int cp = codePoint(s, i);
+        first = charLength(c);
+        boolean bmp = cp < 0x10000;
+        if (bmp && Character.isWhitespace((char) cp)) {
+          k = SPACE;
+        } else if (bmp && Character.isLetterOrDigit((char) cp)) {
+          k = TOKEN | HIGH;
+        } else {
+          k = 0;
+        }
+      }
       if ((k & SPACE) != 0) {
         space = true;
-        i++;
+        i += first;
         continue;
       }
       if (space && o > 0) {
@@ -414,23 +617,33 @@ final class ByteTemplate {
       space = false;
       if ((k & TOKEN) != 0) {
         int seen = k;
-        int j = i + 1;
-        while (j < to && ((k = CLASS[s[j] & 0xff]) & TOKEN) != 0) {
-          seen |= k;
-          j++;
+        int j = i + first;
+        while (j < to) {
+          int m = CLASS[s[j] & 0xff];
+          if ((m & TOKEN) != 0) {
+            seen |= m;
+            j++;
+          } else if ((m & HIGH) != 0 && isLetterOrDigitAt(s, j)) {
+            seen |= HIGH;
+            j += charLength(s[j]);
+          } else {
+            break;
+          }
         }
         if ((seen & DASH) != 0 && !dashes) {
           dashes = hasFiveDashes(s, i, j);
-        }
-        int end = j;
-        while (end > i + 1 && (CLASS[s[end - 1] & 0xff] & TRAILING) != 0) {
-          end--;
         }
         if ((seen & (DIGIT | SEPARATOR)) == 0) {
           // No digit and no path separator: the token is kept as it is.
           System.arraycopy(s, i, out, o, j - i);
           o += j - i;
+        } else if ((seen & HIGH) != 0) {
+          return -1; // counted in characters by the String path
         } else {
+          int end = j;
+          while (end > i + 1 && (CLASS[s[end - 1] & 0xff] & TRAILING) != 0) {
+            end--;
+          }
           o = token(s, i, end, out, o);
           for (int m = end; m < j; m++) {
             out[o++] = s[m];
@@ -438,11 +651,17 @@ final class ByteTemplate {
         }
         i = j;
       } else {
-        out[o++] = c;
-        i++;
+        System.arraycopy(s, i, out, o, first);
+        o += first;
+        i += first;
       }
     }
     return o;
+  }
+
+  private static boolean isLetterOrDigitAt(byte[] s, int i) {
+    int cp = codePoint(s, i);
+    return cp < 0x10000 && Character.isLetterOrDigit((char) cp);
   }
 
   // Character classes of ASCII bytes, as Normalizer asks Character about them.
@@ -455,6 +674,8 @@ final class ByteTemplate {
   private static final int DASH = 64;
   // Letters, digits and '_': what a skeleton's word is made of.
   private static final int WORD = 128;
+  // The first or a later byte of a character outside ASCII.
+  private static final int HIGH = 256;
   private static final int[] CLASS = classes();
 
   // Per byte, what it adds to a token's counts: digits, hex digits, letters and separators in
@@ -501,6 +722,9 @@ final class ByteTemplate {
     t['.'] = TOKEN | TRAILING;
     t[':'] = TOKEN | TRAILING;
     t['-'] = TOKEN | TRAILING | DASH;
+    for (int c = 0x80; c < 0x100; c++) {
+      t[c] = HIGH;
+    }
     return t;
   }
 
