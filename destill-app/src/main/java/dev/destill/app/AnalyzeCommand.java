@@ -384,13 +384,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     };
   }
 
-  private dev.destill.app.analysis.BaselineChoice baselineChoice() {
+  private dev.destill.core.provider.BaselineChoice baselineChoice() {
     if (noBaseline) {
-      return dev.destill.app.analysis.BaselineChoice.NONE;
+      return dev.destill.core.provider.BaselineChoice.NONE;
     }
     return baseline == null
-        ? dev.destill.app.analysis.BaselineChoice.AUTO
-        : dev.destill.app.analysis.BaselineChoice.parse(baseline);
+        ? dev.destill.core.provider.BaselineChoice.AUTO
+        : dev.destill.core.provider.BaselineChoice.parse(baseline);
   }
 
   private void validate() {

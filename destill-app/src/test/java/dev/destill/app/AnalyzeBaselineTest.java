@@ -63,6 +63,22 @@ class AnalyzeBaselineTest {
   }
 
   @Test
+  void shouldShowTheSameBaselineWhenTheAnalysisIsViewedFromTheHistory() throws IOException {
+    JsonNode ran = json("analyze", "--format", "json", "--baseline", pass.toString(), "" + fail);
+    String id = ran.get("request_id").asText();
+
+    JsonNode viewed = json("view", id, "--format", "json");
+
+    assertThat(viewed.get("baseline")).isEqualTo(ran.get("baseline"));
+    assertThat(viewed.get("baseline").get("lines_known").asInt()).isPositive();
+    List<String> novelty = new ArrayList<>();
+    viewed.get("findings").forEach(f -> novelty.add(f.get("hash").asText() + f.get("novelty")));
+    List<String> before = new ArrayList<>();
+    ran.get("findings").forEach(f -> before.add(f.get("hash").asText() + f.get("novelty")));
+    assertThat(novelty).isEqualTo(before);
+  }
+
+  @Test
   void shouldSayWhichFileWasTheBaselineAndMarkEachFindingNewOrKnown() throws IOException {
     JsonNode root =
         json(

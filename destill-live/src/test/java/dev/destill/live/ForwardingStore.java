@@ -42,6 +42,11 @@ public class ForwardingStore implements FindingStore {
   }
 
   @Override
+  public java.util.Optional<dev.destill.core.store.BaselineRecord> baseline(String requestId) {
+    return inner.baseline(requestId);
+  }
+
+  @Override
   public List<ChunkRecord> chunks(String requestId) {
     return inner.chunks(requestId);
   }

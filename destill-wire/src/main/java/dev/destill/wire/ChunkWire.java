@@ -8,6 +8,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -18,7 +19,9 @@ import java.util.OptionalInt;
  *   u8            version ({@link #VERSION})
  *   str           request id, build id, job id, job name, job state
  *   i32           job exit status, or -1 when there is none (a bit in flags says which)
- *   u8            flags: bit 0 = the job has an exit status
+ *   u8            flags: bit 0 = the job has an exit status; bit 1 = the job is compared with a
+ *                 template set on the baselines topic (from version 3; version 2 had bit 0 only)
+ *   str           (bit 1 only) the name of that set
  *   i32 i32       index, total
  *   i64 i64 i64   first line, own from, own to
  *   i32           length of the data, then the data
@@ -26,11 +29,18 @@ import java.util.OptionalInt;
  *
  * where {@code str} is an i32 byte length and that many UTF-8 bytes, and integers are big-endian.
  * Anything else (a truncated record, a length past its end, another version) is poison, with the
- * reason. Thread-safe (no state).
+ * reason. Version 2 records (before baselines) still decode, without a baseline. Thread-safe (no
+ * state).
  */
 final class ChunkWire {
   /** The version of the chunk header this code writes and reads. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
+
+  /** The oldest version this code still reads. */
+  static final int OLDEST = 2;
+
+  private static final int HAS_EXIT = 1;
+  private static final int BASELINE = 2;
 
   private static final byte[] MAGIC = {0, 'D', 'C'};
   private static final int MAX_STRING = 64 * 1024;
@@ -50,7 +60,18 @@ final class ChunkWire {
       utf8(c.job().name()),
       utf8(c.job().state().id())
     };
-    int size = MAGIC.length + 1 + 4 + 1 + 4 + 4 + 8 * 3 + 4 + c.data().length;
+    byte[] set = c.baseline().map(ChunkWire::utf8).orElse(null);
+    int size =
+        MAGIC.length
+            + 1
+            + 4
+            + 1
+            + (set == null ? 0 : 4 + set.length)
+            + 4
+            + 4
+            + 8 * 3
+            + 4
+            + c.data().length;
     for (byte[] s : strings) {
       size += 4 + s.length;
     }
@@ -60,7 +81,11 @@ final class ChunkWire {
       b.putInt(s.length).put(s);
     }
     OptionalInt exit = c.job().exitStatus();
-    b.putInt(exit.orElse(-1)).put((byte) (exit.isPresent() ? 1 : 0));
+    b.putInt(exit.orElse(-1))
+        .put((byte) ((exit.isPresent() ? HAS_EXIT : 0) | (set == null ? 0 : BASELINE)));
+    if (set != null) {
+      b.putInt(set.length).put(set);
+    }
     b.putInt(c.index()).putInt(c.total());
     b.putLong(c.firstLine()).putLong(c.ownFrom()).putLong(c.ownTo());
     b.putInt(c.data().length).put(c.data());
@@ -72,11 +97,13 @@ final class ChunkWire {
    */
   static LogChunk decode(byte[] bytes) {
     int version = bytes.length > MAGIC.length ? bytes[MAGIC.length] & 0xff : -1;
-    if (version != VERSION) {
+    if (version < OLDEST || version > VERSION) {
       throw new PoisonMessageException(
           "unknown log chunk version "
               + (version < 0 ? "(none)" : version)
               + " (this agent reads "
+              + OLDEST
+              + " to "
               + VERSION
               + ")");
     }
@@ -88,7 +115,12 @@ final class ChunkWire {
       String jobName = string(b);
       JobState state = JobState.parse(string(b));
       int exit = b.getInt();
-      boolean hasExit = b.get() == 1;
+      int flags = b.get();
+      if ((flags & ~(version == OLDEST ? HAS_EXIT : HAS_EXIT | BASELINE)) != 0) {
+        throw new PoisonMessageException("malformed log_chunk: unknown flags " + flags);
+      }
+      boolean hasExit = (flags & HAS_EXIT) != 0;
+      Optional<String> set = (flags & BASELINE) != 0 ? Optional.of(string(b)) : Optional.empty();
       JobInfo job =
           new JobInfo(jobId, jobName, state, hasExit ? OptionalInt.of(exit) : OptionalInt.empty());
       int index = b.getInt();
@@ -106,7 +138,8 @@ final class ChunkWire {
                 + " present");
       }
       byte[] data = Arrays.copyOfRange(bytes, b.position(), bytes.length);
-      return new LogChunk(requestId, buildId, job, index, total, firstLine, ownFrom, ownTo, data);
+      return new LogChunk(
+          requestId, buildId, job, index, total, firstLine, ownFrom, ownTo, data, set);
     } catch (BufferUnderflowException e) {
       throw new PoisonMessageException("malformed log_chunk: the record ends early", e);
     } catch (PoisonMessageException e) {

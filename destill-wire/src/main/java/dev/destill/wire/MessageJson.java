@@ -21,6 +21,7 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.PoisonMessageException;
+import dev.destill.core.provider.BaselineChoice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +58,11 @@ public final class MessageJson implements MessageCodec {
   static byte[] json(PipelineMessage message) {
     ByteArrayOutputStream out =
         new ByteArrayOutputStream(
-            message instanceof LogChunk c ? c.data().length * 4 / 3 + 1024 : 1024);
+            switch (message) {
+              case LogChunk c -> c.data().length * 4 / 3 + 1024;
+              case PipelineMessage.BaselinePart b -> b.data().length * 4 / 3 + 1024;
+              default -> 1024;
+            });
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("schema_version", PipelineMessage.SCHEMA_VERSION);
@@ -67,6 +72,7 @@ public final class MessageJson implements MessageCodec {
           g.writeStringField("type", "analysis_request");
           strings(g, "targets", r.targets());
           g.writeStringField("submitted", r.submitted().toString());
+          baseline(g, r.baseline());
         }
         case LogChunk c -> {
           g.writeStringField("type", "log_chunk");
@@ -77,9 +83,21 @@ public final class MessageJson implements MessageCodec {
           g.writeNumberField("first_line", c.firstLine());
           g.writeNumberField("own_from", c.ownFrom());
           g.writeNumberField("own_to", c.ownTo());
+          if (c.baseline().isPresent()) {
+            g.writeStringField("baseline", c.baseline().get());
+          }
           g.writeFieldName("data");
           // The JDK's codec is several times faster than the generic one; base64 needs no escaping.
           byte[] base64 = Base64.getEncoder().encode(c.data());
+          g.writeRawUTF8String(base64, 0, base64.length);
+        }
+        case PipelineMessage.BaselinePart b -> {
+          g.writeStringField("type", "baseline_part");
+          g.writeStringField("set", b.set());
+          g.writeNumberField("index", b.index());
+          g.writeNumberField("total", b.total());
+          g.writeFieldName("data");
+          byte[] base64 = Base64.getEncoder().encode(b.data());
           g.writeRawUTF8String(base64, 0, base64.length);
         }
         case FindingMessage f -> {
@@ -154,6 +172,17 @@ public final class MessageJson implements MessageCodec {
           g.writeStringField("exit_step", c.chunk().exitStep().get());
         }
         strings(g, "warnings", c.warnings());
+        if (c.novelty().isPresent()) {
+          g.writeNumberField("known", c.novelty().get().known());
+          g.writeNumberField("fresh", c.novelty().get().fresh());
+        }
+      }
+      case RequestEvent.BaselineChosen b -> {
+        g.writeStringField("stage", "baseline_chosen");
+        if (b.source().isPresent()) {
+          g.writeStringField("source", b.source().get());
+        }
+        g.writeStringField("note", b.note());
       }
       case RequestEvent.Incomplete i -> {
         g.writeStringField("stage", "incomplete");
@@ -255,7 +284,11 @@ public final class MessageJson implements MessageCodec {
       String id = text(o, "request_id");
       return switch (type) {
         case "analysis_request" ->
-            new AnalysisRequest(id, strings(o.get("targets")), Instant.parse(text(o, "submitted")));
+            new AnalysisRequest(
+                id,
+                strings(o.get("targets")),
+                Instant.parse(text(o, "submitted")),
+                baseline(o.get("baseline")));
         case "log_chunk" ->
             new LogChunk(
                 id,
@@ -266,6 +299,14 @@ public final class MessageJson implements MessageCodec {
                 o.get("first_line").longValue(),
                 o.get("own_from").longValue(),
                 o.get("own_to").longValue(),
+                Objects.requireNonNull(data, "field data missing"),
+                o.has("baseline") ? Optional.of(text(o, "baseline")) : Optional.empty());
+        case "baseline_part" ->
+            new PipelineMessage.BaselinePart(
+                id,
+                text(o, "set"),
+                o.get("index").intValue(),
+                o.get("total").intValue(),
                 Objects.requireNonNull(data, "field data missing"));
         case "finding" -> new FindingMessage(id, FindingJson.read(o.get("finding")));
         case "progress" -> new Progress(event(id, o));
@@ -346,10 +387,56 @@ public final class MessageJson implements MessageCodec {
                   o.get("own_to").longValue(),
                   stepLine(o.get("first_step_line")),
                   o.has("exit_step") ? Optional.of(text(o, "exit_step")) : Optional.empty()),
-              strings(o.get("warnings")));
+              strings(o.get("warnings")),
+              o.has("known")
+                  ? Optional.of(
+                      new dev.destill.core.model.LineNovelty(
+                          o.get("known").longValue(), o.get("fresh").longValue()))
+                  : Optional.empty());
+      case "baseline_chosen" ->
+          new RequestEvent.BaselineChosen(
+              id,
+              o.has("source") ? Optional.of(text(o, "source")) : Optional.empty(),
+              text(o, "note"));
       case "incomplete" -> new RequestEvent.Incomplete(id, text(o, "part"), text(o, "reason"));
       case "failed" -> new RequestEvent.Failed(id, text(o, "error"));
       default -> throw new PoisonMessageException("unknown progress stage '" + stage + "'");
+    };
+  }
+
+  private static void baseline(JsonGenerator g, BaselineChoice choice) throws IOException {
+    g.writeObjectFieldStart("baseline");
+    switch (choice) {
+      case BaselineChoice.None _ -> g.writeStringField("kind", "none");
+      case BaselineChoice.Auto _ -> g.writeStringField("kind", "auto");
+      case BaselineChoice.Given given -> {
+        g.writeStringField("kind", "given");
+        g.writeStringField("target", given.target());
+      }
+      case BaselineChoice.Uploaded u -> {
+        g.writeStringField("kind", "uploaded");
+        g.writeStringField("source", u.source());
+        strings(g, "files", u.files());
+        g.writeBooleanField("single", u.single());
+      }
+    }
+    g.writeEndObject();
+  }
+
+  /** A request written before baselines had none. */
+  private static BaselineChoice baseline(JsonNode b) {
+    if (b == null) {
+      return BaselineChoice.NONE;
+    }
+    String kind = text(b, "kind");
+    return switch (kind) {
+      case "none" -> BaselineChoice.NONE;
+      case "auto" -> BaselineChoice.AUTO;
+      case "given" -> new BaselineChoice.Given(text(b, "target"));
+      case "uploaded" ->
+          new BaselineChoice.Uploaded(
+              text(b, "source"), strings(b.get("files")), b.path("single").asBoolean(false));
+      default -> throw new PoisonMessageException("unknown baseline kind '" + kind + "'");
     };
   }
 

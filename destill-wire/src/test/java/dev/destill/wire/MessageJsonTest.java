@@ -45,6 +45,62 @@ class MessageJsonTest {
   }
 
   @Test
+  void shouldRoundTripARequestsBaselineAndReadAnOlderRequestAsHavingNone() {
+    Instant at = Instant.parse("2026-01-02T03:04:05Z");
+    for (dev.destill.core.provider.BaselineChoice choice :
+        List.of(
+            dev.destill.core.provider.BaselineChoice.NONE,
+            dev.destill.core.provider.BaselineChoice.AUTO,
+            new dev.destill.core.provider.BaselineChoice.Given("https://x/green"),
+            new dev.destill.core.provider.BaselineChoice.Uploaded(
+                "passing/", List.of("test.log", "lint.log"), false))) {
+      AnalysisRequest r = new AnalysisRequest("req-1", List.of("https://x/y"), at, choice);
+      assertThat(roundTrip(r)).isEqualTo(r);
+    }
+    String old =
+        "{\"schema_version\":1,\"request_id\":\"req-1\",\"type\":\"analysis_request\","
+            + "\"targets\":[\"https://x/y\"],\"submitted\":\"2026-01-02T03:04:05Z\"}";
+    assertThat(codec.decode(old.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new AnalysisRequest("req-1", List.of("https://x/y"), at));
+  }
+
+  @Test
+  void shouldRoundTripBaselinePartsThatTogetherHoldTheTemplates() {
+    byte[] templates = new byte[PipelineMessage.BaselinePart.MAX_BYTES * 2 + 10];
+    new java.util.Random(7).nextBytes(templates);
+    List<PipelineMessage.BaselinePart> parts =
+        PipelineMessage.BaselinePart.of("req-1", "j1", templates);
+    assertThat(parts).hasSize(3);
+    java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+    for (PipelineMessage.BaselinePart p : parts) {
+      PipelineMessage.BaselinePart back = (PipelineMessage.BaselinePart) roundTrip(p);
+      assertThat(back).usingRecursiveComparison().isEqualTo(p);
+      joined.writeBytes(back.data());
+    }
+    assertThat(joined.toByteArray()).isEqualTo(templates);
+  }
+
+  @Test
+  void shouldCarryABinaryChunksBaselineFlagAndStillReadVersionTwo() {
+    byte[] data = "ok\n".getBytes(StandardCharsets.UTF_8);
+    LogChunk announced = new LogChunk("req-1", "b", JOB, 0, 1, 1, 1, 1, data, Optional.of("j1"));
+    assertThat(roundTrip(announced)).usingRecursiveComparison().isEqualTo(announced);
+    LogChunk json = (LogChunk) codec.decode(MessageJson.json(announced));
+    assertThat(json.baseline()).contains("j1");
+
+    // Version 2, as agents before baselines wrote it: flags held only "has an exit status".
+    LogChunk plain = new LogChunk("req-1", "b", JOB, 0, 1, 1, 1, 1, data);
+    byte[] v2 = codec.encode(plain);
+    v2[3] = 2;
+    assertThat(codec.decode(v2)).usingRecursiveComparison().isEqualTo(plain);
+    byte[] v2WithBaselineBit = codec.encode(announced);
+    v2WithBaselineBit[3] = 2;
+    assertThatThrownBy(() -> codec.decode(v2WithBaselineBit))
+        .isInstanceOf(PoisonMessageException.class)
+        .hasMessage("malformed log_chunk: unknown flags 3");
+  }
+
+  @Test
   void shouldKeepAChunksBytesExactlyEvenWhenTheyAreNotUtf8() {
     byte[] data = {'o', 'k', '\n', (byte) 0xff, (byte) 0xc3, 0, '\n'};
     LogChunk c = new LogChunk("req-1", "gh:1", JOB, 2, 5, 80, 100, 200, data);
@@ -97,7 +153,7 @@ class MessageJsonTest {
 
     assertThatThrownBy(() -> codec.decode(newer))
         .isInstanceOf(PoisonMessageException.class)
-        .hasMessage("unknown log chunk version 9 (this agent reads 2)");
+        .hasMessage("unknown log chunk version 9 (this agent reads 2 to 3)");
     assertThatThrownBy(() -> codec.decode(Arrays.copyOf(wire, 20)))
         .isInstanceOf(PoisonMessageException.class)
         .hasMessageStartingWith("malformed log_chunk:");
@@ -106,7 +162,7 @@ class MessageJsonTest {
         .hasMessage("malformed log_chunk: data of 10 bytes announced, 9 present");
     assertThatThrownBy(() -> codec.decode(new byte[] {0, 'D', 'C'}))
         .isInstanceOf(PoisonMessageException.class)
-        .hasMessage("unknown log chunk version (none) (this agent reads 2)");
+        .hasMessage("unknown log chunk version (none) (this agent reads 2 to 3)");
   }
 
   @Test
@@ -143,6 +199,14 @@ class MessageJsonTest {
             new RequestEvent.Ingested("req-1", 3, List.of("a warning")),
             chunkAnalyzed("req-1", "j1", 2, List.of()),
             chunkAnalyzed("req-1", "j1", 3, List.of("cut")),
+            new RequestEvent.ChunkAnalyzed(
+                "req-1",
+                chunkAnalyzed("req-1", "j1", 4, List.of()).chunk(),
+                List.of(),
+                Optional.of(new dev.destill.core.model.LineNovelty(120, 7))),
+            new RequestEvent.BaselineChosen(
+                "req-1", Optional.of("https://x/green"), "last green build on main"),
+            new RequestEvent.BaselineChosen("req-1", Optional.empty(), "no green build"),
             new RequestEvent.Failed("req-1", "GitHub returned 401"));
     for (RequestEvent e : events) {
       assertThat(roundTrip(new Progress(e))).isEqualTo(new Progress(e));

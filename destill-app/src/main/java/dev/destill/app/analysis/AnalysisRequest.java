@@ -1,5 +1,6 @@
 package dev.destill.app.analysis;
 
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.Targets;
 import java.util.List;
 

@@ -8,9 +8,9 @@ import dev.destill.core.broker.InMemoryBroker;
 import dev.destill.core.engine.CapWarning;
 import dev.destill.core.engine.FindingFold;
 import dev.destill.core.engine.NoveltyRanking;
-import dev.destill.core.engine.NoveltyScan;
 import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
+import dev.destill.core.ingest.BaselineReader;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
 import dev.destill.core.model.Finding;
@@ -229,6 +229,16 @@ public final class AnalysisService {
       t.start();
       threads.add(t);
     }
+    // The baseline was resolved here, so the ingest agent is asked for none; the store learns
+    // which one was used as from a distributed ingest agent.
+    baseline.ifPresent(
+        b ->
+            broker.publish(
+                Topics.FINDINGS,
+                requestId,
+                codec.carry(
+                    new PipelineMessage.Progress(
+                        new RequestEvent.BaselineChosen(requestId, b.source(), b.note())))));
     broker.publish(
         Topics.REQUESTS,
         requestId,
@@ -238,8 +248,9 @@ public final class AnalysisService {
       throw new DestillException(done.error());
     }
     AnalysisReport report = report(store, done, request, started, watcher.events());
-    if (baseline.isPresent()) {
-      report = report.withBaseline(summary(baseline.get(), baselines.counts(requestId)));
+    Optional<BaselineSummary> summary = store.baseline(requestId).map(BaselineSummary::of);
+    if (summary.isPresent()) {
+      report = report.withBaseline(summary.get());
     }
     for (String w : baselineWarnings) {
       if (!report.warnings().contains(w)) {
@@ -251,18 +262,6 @@ public final class AnalysisService {
     }
     watcher.listener.onProgress(new ProgressEvent.Completed(report.findings().size()));
     return report;
-  }
-
-  private BaselineSummary summary(
-      BaselineReader.Resolved b, Map<String, NoveltyScan.Counts> counts) {
-    boolean nearIsKnown = rules.policy().baseline().nearIsKnown();
-    long known = 0;
-    long fresh = 0;
-    for (NoveltyScan.Counts c : counts.values()) {
-      known += c.known() + (nearIsKnown ? c.near() : 0);
-      fresh += c.fresh() + (nearIsKnown ? 0 : c.near());
-    }
-    return new BaselineSummary(b.source(), b.note(), counts.size(), known, fresh);
   }
 
   private static void runWatched(Agent agent, Watcher watcher) {
@@ -420,6 +419,7 @@ public final class AnalysisService {
               case RequestEvent.Incomplete i -> List.of(i.reason());
               case RequestEvent.Submitted _,
                   RequestEvent.Resolved _,
+                  RequestEvent.BaselineChosen _,
                   RequestEvent.JobIngested _,
                   RequestEvent.Failed _ ->
                   List.of();

@@ -19,6 +19,12 @@ public record BaselineSummary(
     Objects.requireNonNull(note, "note");
   }
 
+  /** What a store holds of a request's baseline. */
+  public static BaselineSummary of(dev.destill.core.store.BaselineRecord r) {
+    return new BaselineSummary(
+        r.source(), r.note(), r.jobs(), r.lines().known(), r.lines().fresh());
+  }
+
   /** True when a baseline was used. */
   public boolean found() {
     return source.isPresent();

@@ -10,6 +10,7 @@ import dev.destill.app.config.Settings;
 import dev.destill.app.wiring.Services;
 import dev.destill.core.ErrorPolicy;
 import dev.destill.core.analyze.AnalyzeAgent;
+import dev.destill.core.analyze.BrokerBaselines;
 import dev.destill.core.broker.Broker;
 import dev.destill.core.ingest.Chunker;
 import dev.destill.core.ingest.IngestAgent;
@@ -214,6 +215,25 @@ public final class AgentCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The baselines the ingest agents publish, read by this process in a consumer group of its own on
+   * a daemon thread until closed: every analyze process sees every baseline.
+   */
+  static BrokerBaselines startBaselines(Services services, Broker broker) {
+    BrokerBaselines baselines =
+        new BrokerBaselines(
+            broker,
+            services.codec(),
+            "destill-baselines-" + java.util.UUID.randomUUID(),
+            BrokerBaselines.Settings.DEFAULT,
+            services.clock());
+    Thread reader = new Thread(baselines, "destill-baselines");
+    reader.setDaemon(true);
+    reader.setUncaughtExceptionHandler((t, e) -> {}); // logged by the reader
+    reader.start();
+    return baselines;
+  }
+
   private Agent agent(
       Services services,
       Broker broker,
@@ -238,6 +258,9 @@ public final class AgentCommand implements Callable<Integer> {
             policy);
       }
       case ANALYZE -> {
+        BrokerBaselines baselines = startBaselines(services, broker);
+        resources.add(0, baselines);
+        checks.add(new Readiness.Check("baselines reader", baselines::reading));
         // Each chunk's line counts go to the statistics topic, for the sink process to store.
         return new AnalyzeAgent(
             broker,
@@ -250,7 +273,7 @@ public final class AgentCommand implements Callable<Integer> {
             java.util.Optional.of(
                 new dev.destill.core.pipeline.BrokerStatsSink(broker, services.statsCodec())),
             services.clock(),
-            dev.destill.core.store.Baselines.NONE);
+            baselines);
       }
       case EXPLAIN -> {
         FindingStore store = services.openClusterStore();

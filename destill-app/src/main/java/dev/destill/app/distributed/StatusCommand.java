@@ -2,12 +2,14 @@ package dev.destill.app.distributed;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.destill.app.analysis.BaselineSummary;
 import dev.destill.app.cli.CommonOptions;
 import dev.destill.app.cli.ExitCodes;
 import dev.destill.app.cli.FormatOption;
 import dev.destill.app.cli.VersionInfo;
 import dev.destill.app.config.Settings;
 import dev.destill.app.output.Format;
+import dev.destill.app.output.JsonReport;
 import dev.destill.app.wiring.Services;
 import dev.destill.core.DestillException;
 import dev.destill.core.store.FindingStore;
@@ -17,6 +19,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,6 +89,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
     Clock clock = services.clock();
     RequestRecord r;
+    Optional<BaselineSummary> baseline;
     try (FindingStore store = services.openClusterStore()) {
       Instant deadline = clock.instant().plusSeconds(waitSeconds == null ? 0 : waitSeconds);
       while (true) {
@@ -105,7 +110,10 @@ public final class StatusCommand implements Callable<Integer> {
         }
         Thread.sleep(Duration.ofMillis(250).toMillis());
       }
+      baseline = store.baseline(r.id()).map(BaselineSummary::of);
     }
+    // Chunks of one job may each say the same (a baseline that did not arrive): said once.
+    List<String> warnings = List.copyOf(new LinkedHashSet<>(r.warnings()));
     PrintWriter out = spec.commandLine().getOut();
     if (format != Format.TEXT) {
       JsonGenerator g = new JsonFactory().createGenerator(out);
@@ -120,10 +128,13 @@ public final class StatusCommand implements Callable<Integer> {
       g.writeNumberField("findings", r.findings());
       g.writeStringField("error", r.error());
       g.writeArrayFieldStart("warnings");
-      for (String w : r.warnings()) {
+      for (String w : warnings) {
         g.writeString(w);
       }
       g.writeEndArray();
+      if (baseline.isPresent()) {
+        JsonReport.writeBaseline(g, baseline.get());
+      }
       g.writeStringField("created", r.created().toString());
       g.writeStringField("updated", r.updated().toString());
       g.writeEndObject();
@@ -144,7 +155,8 @@ public final class StatusCommand implements Callable<Integer> {
       if (!r.error().isEmpty()) {
         out.println("error: " + r.error());
       }
-      for (String w : r.warnings()) {
+      baseline.ifPresent(b -> out.println(b.describe()));
+      for (String w : warnings) {
         out.println("warning: " + w);
       }
     }

@@ -134,12 +134,16 @@ public final class HistoryStore {
                             + requestId
                             + " in the history; 'destill history' lists them"));
     AnalysisService.Ranked ranked = AnalysisService.rank(store, requestId);
+    // Chunks of one job may each say the same (a baseline that did not arrive): said once.
     List<String> warnings =
         new ArrayList<>(
-            CapWarning.merge(
-                r.warnings(),
-                ranked.capped(),
-                ranked.jobs().stream().map(dev.destill.app.analysis.JobSummary::name).toList()));
+            new java.util.LinkedHashSet<>(
+                CapWarning.merge(
+                    r.warnings(),
+                    ranked.capped(),
+                    ranked.jobs().stream()
+                        .map(dev.destill.app.analysis.JobSummary::name)
+                        .toList())));
     if (!r.error().isEmpty()) {
       warnings.add(r.error());
     }
@@ -154,6 +158,11 @@ public final class HistoryStore {
             warnings,
             r.created(),
             new StoreBatch(List.of(), List.of()));
+    java.util.Optional<dev.destill.app.analysis.BaselineSummary> baseline =
+        store.baseline(requestId).map(dev.destill.app.analysis.BaselineSummary::of);
+    if (baseline.isPresent()) {
+      report = report.withBaseline(baseline.get());
+    }
     // Analyses saved with their counts show them as they were; older ones are counted now.
     boolean frozen = ranked.findings().stream().anyMatch(f -> f.history().isPresent());
     AnalysisReport withHistory =

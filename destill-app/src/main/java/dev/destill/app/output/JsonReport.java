@@ -98,7 +98,7 @@ public final class JsonReport {
    * The {@code baseline} object: the build or file compared with ({@code null} when none was
    * found), how it was chosen, and the lines of the failed jobs it knew and did not.
    */
-  private static void writeBaseline(JsonGenerator g, dev.destill.app.analysis.BaselineSummary b)
+  public static void writeBaseline(JsonGenerator g, dev.destill.app.analysis.BaselineSummary b)
       throws IOException {
     g.writeObjectFieldStart("baseline");
     if (b.source().isPresent()) {

@@ -149,10 +149,13 @@ public final class ClusterAnalyses implements Analyses {
         Topics.FINDINGS,
         id,
         codec.encode(new PipelineMessage.Progress(new RequestEvent.Submitted(id, u.url(), now))));
+    // As one-process serve does: the build is compared with its last green build.
     broker.publish(
         Topics.REQUESTS,
         id,
-        codec.encode(new PipelineMessage.AnalysisRequest(id, List.of(u.url()), now)));
+        codec.encode(
+            new PipelineMessage.AnalysisRequest(
+                id, List.of(u.url()), now, dev.destill.core.provider.BaselineChoice.AUTO)));
     broker.flush(PUBLISH);
     synchronized (depthLock) {
       depth++;

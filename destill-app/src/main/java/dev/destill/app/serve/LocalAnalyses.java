@@ -172,7 +172,7 @@ public final class LocalAnalyses implements Analyses {
           // A build is compared with its last green build, as `analyze URL` does by default.
           service.analyze(
               new AnalysisRequest(
-                  List.of(target), parallelism, dev.destill.app.analysis.BaselineChoice.AUTO),
+                  List.of(target), parallelism, dev.destill.core.provider.BaselineChoice.AUTO),
               e.id,
               e);
       try {

@@ -221,10 +221,12 @@ public final class Services {
     for (String topic : Topics.ALL) {
       topics.put(topic, partitions);
     }
-    // Chunks and progress matter only while a request runs; findings and requests stay a week.
+    // Chunks, baselines and progress matter only while a request runs; findings and requests stay a
+    // week.
     Map<String, Duration> retention =
         Map.of(
             Topics.LOGS, Duration.ofHours(1),
+            Topics.BASELINES, Duration.ofHours(1),
             Topics.PROGRESS, Duration.ofHours(1),
             Topics.FINDINGS, Duration.ofDays(7),
             Topics.REQUESTS, Duration.ofDays(7),

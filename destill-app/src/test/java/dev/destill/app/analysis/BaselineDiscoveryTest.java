@@ -8,6 +8,7 @@ import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.InMemoryCiProvider;
 import dev.destill.core.provider.InMemoryCiProvider.Job;
 import dev.destill.core.provider.PassingBuild;

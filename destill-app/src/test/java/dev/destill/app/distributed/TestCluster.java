@@ -122,6 +122,9 @@ public final class TestCluster implements AutoCloseable {
   public RunningAgent startAnalyze(
       AgentMetrics metrics, java.util.function.UnaryOperator<Broker> wrap, ErrorPolicy policy) {
     Broker broker = services().connectBroker();
+    // As 'destill agent analyze' wires it: the process reads every baseline on its own.
+    dev.destill.core.analyze.BrokerBaselines baselines =
+        AgentCommand.startBaselines(services(), broker);
     return run(
         new AnalyzeAgent(
             wrap.apply(broker),
@@ -129,9 +132,14 @@ public final class TestCluster implements AutoCloseable {
             metrics,
             AgentCommand.CHUNKS_PER_POLL,
             true,
-            policy),
+            dev.destill.core.engine.Rules.standard(),
+            policy,
+            Optional.empty(),
+            Clock.systemUTC(),
+            baselines),
         broker,
-        Optional.empty());
+        Optional.empty(),
+        List.of(baselines));
   }
 
   public RunningAgent startSink() {
@@ -209,9 +217,14 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private RunningAgent run(Agent agent, Broker broker, Optional<FindingStore> owned) {
+    return run(agent, broker, owned, List.of());
+  }
+
+  private RunningAgent run(
+      Agent agent, Broker broker, Optional<FindingStore> owned, List<AutoCloseable> beside) {
     Thread thread = new Thread(agent, "it-" + agent.name());
     thread.setDaemon(true);
-    RunningAgent running = new RunningAgent(agent, broker, thread, owned);
+    RunningAgent running = new RunningAgent(agent, broker, thread, owned, beside);
     synchronized (agents) {
       agents.add(running);
     }
@@ -226,12 +239,19 @@ public final class TestCluster implements AutoCloseable {
     final Broker broker;
     final Thread thread;
     private final Optional<FindingStore> store;
+    private final List<AutoCloseable> beside;
 
-    RunningAgent(Agent agent, Broker broker, Thread thread, Optional<FindingStore> store) {
+    RunningAgent(
+        Agent agent,
+        Broker broker,
+        Thread thread,
+        Optional<FindingStore> store,
+        List<AutoCloseable> beside) {
       this.agent = agent;
       this.broker = broker;
       this.thread = thread;
       this.store = store;
+      this.beside = List.copyOf(beside);
     }
 
     /**
@@ -250,6 +270,13 @@ public final class TestCluster implements AutoCloseable {
         agent.awaitStopped(Duration.ofSeconds(30));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      for (AutoCloseable c : beside) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // Stopping the test's agents: nothing left to save.
+        }
       }
       broker.close();
       store.ifPresent(FindingStore::close);

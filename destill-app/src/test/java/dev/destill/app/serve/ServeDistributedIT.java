@@ -207,6 +207,11 @@ class ServeDistributedIT {
                       .asText()
                       .equals("complete"));
     }
+    // A posted build URL is compared with its last green build, as one-process serve does; the
+    // fake API has none, and the result says so.
+    JsonNode baseline = json(get(first, "/api/v1/analyses/" + id)).path("baseline");
+    assertThat(baseline.path("found").asBoolean(true)).as(baseline.toString()).isFalse();
+    assertThat(baseline.path("note").asText()).startsWith("the last green build could not be");
     JsonNode doc = json(get(second, "/api/v1/analyses/" + uploaded));
     assertThat(doc.path("findings").toString()).contains("ledger 7 is closed");
     assertThat(doc.path("jobs").get(0).path("name").asText()).isEqualTo("shop-build");

@@ -13,6 +13,7 @@ import dev.destill.core.engine.ScanOptions;
 import dev.destill.core.engine.Triage;
 import dev.destill.core.model.ChunkRecord;
 import dev.destill.core.model.Finding;
+import dev.destill.core.model.LineNovelty;
 import dev.destill.core.model.RequestEvent;
 import dev.destill.core.pipeline.Agent;
 import dev.destill.core.pipeline.AgentMetrics;
@@ -226,9 +227,14 @@ public final class AnalyzeAgent extends Agent {
 
   private void publishFindings(LogChunk chunk) {
     String id = chunk.requestId();
-    Optional<LineTemplates> baseline = baselines.templates(id, chunk.job());
+    Optional<LineTemplates> baseline = Optional.empty();
+    List<String> baselineWarnings = List.of();
+    switch (baselines.templates(id, chunk.job(), chunk.baseline())) {
+      case Baselines.Lookup.Found f -> baseline = Optional.of(f.templates());
+      case Baselines.Lookup.Absent _ -> {}
+      case Baselines.Lookup.Unavailable u -> baselineWarnings = List.of(u.reason());
+    }
     Result result = analyze(chunk, cache, rules, baseline);
-    result.counts().ifPresent(c -> baselines.counted(id, chunk.job().name(), c));
     if (stats.isPresent()) {
       try {
         stats
@@ -247,8 +253,19 @@ public final class AnalyzeAgent extends Agent {
     for (Finding f : result.findings()) {
       publish(Topics.FINDINGS, id, new FindingMessage(id, f));
     }
+    List<String> warnings = new ArrayList<>(result.warnings());
+    warnings.addAll(baselineWarnings);
+    boolean nearIsKnown = rules.policy().baseline().nearIsKnown();
+    Optional<LineNovelty> novelty =
+        result
+            .counts()
+            .map(
+                c ->
+                    new LineNovelty(
+                        c.known() + (nearIsKnown ? c.near() : 0),
+                        c.fresh() + (nearIsKnown ? 0 : c.near())));
     Progress done =
-        new Progress(new RequestEvent.ChunkAnalyzed(id, result.chunk(), result.warnings()));
+        new Progress(new RequestEvent.ChunkAnalyzed(id, result.chunk(), warnings, novelty));
     publish(Topics.FINDINGS, id, done);
     if (observers) {
       publish(Topics.PROGRESS, id, done);

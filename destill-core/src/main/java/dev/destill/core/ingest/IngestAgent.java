@@ -20,6 +20,7 @@ import dev.destill.core.pipeline.PipelineMessage.FindingMessage;
 import dev.destill.core.pipeline.PipelineMessage.LogChunk;
 import dev.destill.core.pipeline.PipelineMessage.Progress;
 import dev.destill.core.pipeline.Topics;
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,6 +189,26 @@ public final class IngestAgent extends Agent {
     String buildId = builds.size() == 1 ? first.id() : "local:" + request.input();
     String title = builds.size() == 1 ? first.title() : builds.size() + " inputs";
     emit(new RequestEvent.Resolved(id, buildId, title));
+    // Which template set each failed job is compared with: uploaded by the submitter, or read
+    // here (and published) as the job's log is about to be.
+    Function<JobInfo, Optional<String>> baseline;
+    if (request.baseline() instanceof BaselineChoice.Uploaded u) {
+      emit(new RequestEvent.BaselineChosen(id, Optional.of(u.source()), ""));
+      baseline = job -> BaselineReader.uploadedSet(u, job);
+    } else {
+      Optional<BaselineReader.Resolved> resolved;
+      try {
+        resolved = BaselineReader.resolve(request.baseline(), request.targets(), providers, tap);
+      } catch (DestillException e) {
+        emit(new RequestEvent.Failed(id, e.getMessage()));
+        return;
+      }
+      resolved.ifPresent(b -> emit(new RequestEvent.BaselineChosen(id, b.source(), b.note())));
+      baseline =
+          resolved.isEmpty()
+              ? job -> Optional.empty()
+              : job -> publishBaseline(id, job, resolved.get());
+    }
 
     // The store counts a job's chunks by job id: a job read twice would never be complete.
     List<Work> work = new ArrayList<>();
@@ -206,7 +228,7 @@ public final class IngestAgent extends Agent {
     try {
       List<Future<JobOutcome>> futures = new ArrayList<>();
       for (Work w : work) {
-        futures.add(pool.submit(() -> ingestJob(id, buildId, w, warnings)));
+        futures.add(pool.submit(() -> ingestJob(id, buildId, w, baseline, warnings)));
       }
       int chunks = 0;
       int withLog = 0;
@@ -231,7 +253,12 @@ public final class IngestAgent extends Agent {
 
   private record JobOutcome(int chunks, boolean hadLog, Optional<String> failure) {}
 
-  private JobOutcome ingestJob(String requestId, String buildId, Work w, List<String> warnings) {
+  private JobOutcome ingestJob(
+      String requestId,
+      String buildId,
+      Work w,
+      Function<JobInfo, Optional<String>> baseline,
+      List<String> warnings) {
     // Provider failures are this job's; broker failures propagate and leave the request
     // uncommitted, to be ingested again.
     String name = w.job.info().name();
@@ -255,7 +282,8 @@ public final class IngestAgent extends Agent {
     Optional<Cut> log = Optional.empty();
     if (w.job.hasLog()) {
       progress.accept(new ProgressEvent.JobStarted(name));
-      Cut cut = new Cut(requestId, buildId, w.job.info());
+      Optional<String> set = baseline.apply(w.job.info());
+      Cut cut = new Cut(requestId, buildId, w.job.info(), set);
       try {
         cut.read(w, warnings)
             .ifPresent(
@@ -283,6 +311,28 @@ public final class IngestAgent extends Agent {
   }
 
   /**
+   * Reads the baseline paired with failed job {@code job} (its templates, bounded) and publishes
+   * them on the baselines topic as the set named by the job's id, ahead of the job's chunks;
+   * returns the set the job is compared with. A baseline log that cannot be read costs the loader's
+   * warning, and the job is analyzed without one.
+   */
+  private Optional<String> publishBaseline(
+      String requestId, JobInfo job, BaselineReader.Resolved baseline) {
+    if (!job.failed()) {
+      return Optional.empty();
+    }
+    Optional<dev.destill.core.engine.LineTemplates> templates = baseline.loader().apply(job);
+    if (templates.isEmpty()) {
+      return Optional.empty();
+    }
+    for (PipelineMessage.BaselinePart part :
+        PipelineMessage.BaselinePart.of(requestId, job.id(), templates.get().toBytes())) {
+      publish(Topics.BASELINES, requestId, part);
+    }
+    return Optional.of(job.id());
+  }
+
+  /**
    * One job log cut into chunks as it streams in. The bytes of the chunks not yet published stay in
    * a window that is trimmed as they go out; a chunk is published once the next one is cut, so that
    * the last can carry the job's chunk count.
@@ -291,6 +341,7 @@ public final class IngestAgent extends Agent {
     final String requestId;
     final String buildId;
     final JobInfo job;
+    final Optional<String> baseline;
     private byte[] window = new byte[1 << 20];
     private long base; // offset of window[0] in the copy
     private int len;
@@ -299,10 +350,11 @@ public final class IngestAgent extends Agent {
     long lines;
     long bytes;
 
-    Cut(String requestId, String buildId, JobInfo job) {
+    Cut(String requestId, String buildId, JobInfo job, Optional<String> baseline) {
       this.requestId = requestId;
       this.buildId = buildId;
       this.job = job;
+      this.baseline = baseline;
     }
 
     /**
@@ -397,7 +449,16 @@ public final class IngestAgent extends Agent {
       int index = published++;
       LogChunk chunk =
           new LogChunk(
-              requestId, buildId, job, index, total, r.firstLine(), r.ownFrom(), r.ownTo(), data);
+              requestId,
+              buildId,
+              job,
+              index,
+              total,
+              r.firstLine(),
+              r.ownFrom(),
+              r.ownTo(),
+              data,
+              baseline);
       String key =
           settings.chunkKeys() == ChunkKeys.BY_BUILD
               ? buildId

@@ -120,6 +120,7 @@ public final class ExplainAgent extends Agent {
         case RequestCompleted c -> ids.add(c.requestId());
         case PipelineMessage.AnalysisRequest _,
             PipelineMessage.LogChunk _,
+            PipelineMessage.BaselinePart _,
             PipelineMessage.FindingMessage _,
             PipelineMessage.Progress _,
             Insight _ ->

@@ -47,6 +47,7 @@ public final class InsightSink extends Agent {
         case Insight i -> store(i);
         case PipelineMessage.AnalysisRequest _,
             PipelineMessage.LogChunk _,
+            PipelineMessage.BaselinePart _,
             PipelineMessage.FindingMessage _,
             PipelineMessage.Progress _,
             PipelineMessage.RequestCompleted _ ->

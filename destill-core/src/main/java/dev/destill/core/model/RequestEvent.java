@@ -42,6 +42,19 @@ public sealed interface RequestEvent {
     }
   }
 
+  /**
+   * The baseline the request's failed jobs are compared with: the passing build or file used
+   * ({@code source}, empty when none was found) and how it was chosen or why there is none.
+   */
+  record BaselineChosen(String requestId, java.util.Optional<String> source, String note)
+      implements RequestEvent {
+    public BaselineChosen {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(note, "note");
+    }
+  }
+
   /** One job's log was cut into chunks and published (or the job had no log). */
   record JobIngested(String requestId, JobRecord job) implements RequestEvent {
     public JobIngested {
@@ -62,13 +75,26 @@ public sealed interface RequestEvent {
     }
   }
 
-  /** A chunk was analyzed; its findings precede this event. */
-  record ChunkAnalyzed(String requestId, ChunkRecord chunk, List<String> warnings)
+  /**
+   * A chunk was analyzed; its findings precede this event. {@code novelty} counts the lines it owns
+   * against the job's baseline, when it was compared with one.
+   */
+  record ChunkAnalyzed(
+      String requestId,
+      ChunkRecord chunk,
+      List<String> warnings,
+      java.util.Optional<LineNovelty> novelty)
       implements RequestEvent {
     public ChunkAnalyzed {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(chunk, "chunk");
+      Objects.requireNonNull(novelty, "novelty");
       warnings = List.copyOf(warnings);
+    }
+
+    /** A chunk compared with no baseline. */
+    public ChunkAnalyzed(String requestId, ChunkRecord chunk, List<String> warnings) {
+      this(requestId, chunk, warnings, java.util.Optional.empty());
     }
 
     public String jobId() {

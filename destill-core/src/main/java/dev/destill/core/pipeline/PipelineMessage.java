@@ -3,6 +3,7 @@ package dev.destill.core.pipeline;
 import dev.destill.core.model.Finding;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.RequestEvent;
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.Targets;
 import java.time.Instant;
 import java.util.List;
@@ -18,16 +19,26 @@ public sealed interface PipelineMessage {
 
   String requestId();
 
-  /** Analyze a build: one build URL, or local paths that together form one build. */
-  record AnalysisRequest(String requestId, List<String> targets, Instant submitted)
+  /**
+   * Analyze a build: one build URL, or local paths that together form one build, comparing its
+   * failed jobs with {@code baseline} (which the ingest agent resolves and reads).
+   */
+  record AnalysisRequest(
+      String requestId, List<String> targets, Instant submitted, BaselineChoice baseline)
       implements PipelineMessage {
     public AnalysisRequest {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(submitted, "submitted");
+      Objects.requireNonNull(baseline, "baseline");
       targets = List.copyOf(targets);
       if (targets.isEmpty()) {
         throw new IllegalArgumentException("a request needs at least one target");
       }
+    }
+
+    /** A request without a baseline. */
+    public AnalysisRequest(String requestId, List<String> targets, Instant submitted) {
+      this(requestId, targets, submitted, BaselineChoice.NONE);
     }
 
     /** The targets as the user gave them, credentials masked ({@link Targets}), for display. */
@@ -45,6 +56,9 @@ public sealed interface PipelineMessage {
    * @param total how many chunks the job has; 0 while that is not known yet: chunks go out while
    *     the log still streams in, so the last chunk is the first to know the total
    * @param data the lines' bytes, each line ending in {@code \n} but possibly the last
+   * @param baseline the template set of the request on {@link Topics#BASELINES} that the job is
+   *     compared with, published before this chunk (so the analysis waits for it); empty when the
+   *     job has none there
    */
   record LogChunk(
       String requestId,
@@ -55,13 +69,15 @@ public sealed interface PipelineMessage {
       long firstLine,
       long ownFrom,
       long ownTo,
-      byte[] data)
+      byte[] data,
+      java.util.Optional<String> baseline)
       implements PipelineMessage {
     public LogChunk {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(buildId, "buildId");
       Objects.requireNonNull(job, "job");
       Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(baseline, "baseline");
       if (index < 0
           || (total != 0 && total <= index)
           || firstLine < 1
@@ -71,9 +87,72 @@ public sealed interface PipelineMessage {
       }
     }
 
+    /** A chunk of a job with no template set to compare with. */
+    public LogChunk(
+        String requestId,
+        String buildId,
+        JobInfo job,
+        int index,
+        int total,
+        long firstLine,
+        long ownFrom,
+        long ownTo,
+        byte[] data) {
+      this(
+          requestId,
+          buildId,
+          job,
+          index,
+          total,
+          firstLine,
+          ownFrom,
+          ownTo,
+          data,
+          java.util.Optional.empty());
+    }
+
     /** True for the job's last chunk. */
     public boolean isLast() {
       return index == total - 1;
+    }
+  }
+
+  /**
+   * One part of template set {@code set} of a request: the baseline of a failed job ({@link
+   * dev.destill.core.engine.LineTemplates#toBytes}, cut into parts of at most {@link #MAX_BYTES};
+   * topic {@link Topics#BASELINES}, key: request id, so a set's parts stay in order).
+   *
+   * @param set names the set within the request: the failed job's id when the ingest agent read it,
+   *     {@code file:NAME} for a file the submitter read
+   * @param index 0-based position of this part
+   * @param total how many parts the set has
+   */
+  record BaselinePart(String requestId, String set, int index, int total, byte[] data)
+      implements PipelineMessage {
+    /** The most bytes one part carries. */
+    public static final int MAX_BYTES = 512 * 1024;
+
+    public BaselinePart {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(set, "set");
+      Objects.requireNonNull(data, "data");
+      if (index < 0 || total <= index || data.length > MAX_BYTES) {
+        throw new IllegalArgumentException("inconsistent baseline part");
+      }
+    }
+
+    /** {@code templates} as the parts that carry them, in order. */
+    public static List<BaselinePart> of(String requestId, String set, byte[] templates) {
+      int total = Math.max(1, (templates.length + MAX_BYTES - 1) / MAX_BYTES);
+      List<BaselinePart> parts = new java.util.ArrayList<>(total);
+      for (int i = 0; i < total; i++) {
+        int from = i * MAX_BYTES;
+        int to = Math.min(templates.length, from + MAX_BYTES);
+        parts.add(
+            new BaselinePart(
+                requestId, set, i, total, java.util.Arrays.copyOfRange(templates, from, to)));
+      }
+      return parts;
     }
   }
 

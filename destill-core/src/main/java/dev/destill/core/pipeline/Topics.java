@@ -16,6 +16,13 @@ public final class Topics {
   public static final String LOGS = "destill.logs.raw";
 
   /**
+   * The baseline templates of failed jobs ({@link PipelineMessage.BaselinePart}), published by the
+   * ingest agent before the job's chunks; key: request id. Every analyze agent process reads all of
+   * it (a group of its own); it matters only while a request runs.
+   */
+  public static final String BASELINES = "destill.baselines";
+
+  /**
    * Findings, followed by the progress events that say which work they complete; key: request id,
    * so a request's findings and events stay in order.
    */
@@ -45,7 +52,8 @@ public final class Topics {
 
   /** Every topic the pipeline uses. */
   public static final List<String> ALL =
-      List.of(REQUESTS, LOGS, FINDINGS, PROGRESS, DEAD_LETTER, COMPLETED, INSIGHTS, STATS);
+      List.of(
+          REQUESTS, LOGS, BASELINES, FINDINGS, PROGRESS, DEAD_LETTER, COMPLETED, INSIGHTS, STATS);
 
   private Topics() {}
 }

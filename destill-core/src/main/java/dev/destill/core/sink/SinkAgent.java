@@ -113,6 +113,7 @@ public final class SinkAgent extends Agent {
         case Progress p -> held.add(new Held(m, p));
         case PipelineMessage.AnalysisRequest _,
             PipelineMessage.LogChunk _,
+            PipelineMessage.BaselinePart _,
             PipelineMessage.RequestCompleted _,
             PipelineMessage.Insight _ ->
             deadLetter(m, "expected a finding or a progress event on " + Topics.FINDINGS);
@@ -212,6 +213,7 @@ public final class SinkAgent extends Agent {
         case Progress p -> events.add(p.event());
         case PipelineMessage.AnalysisRequest _,
             PipelineMessage.LogChunk _,
+            PipelineMessage.BaselinePart _,
             PipelineMessage.RequestCompleted _,
             PipelineMessage.Insight _ -> {
           // Not held: process() set such messages aside.

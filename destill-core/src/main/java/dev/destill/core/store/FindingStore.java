@@ -25,9 +25,10 @@ public interface FindingStore extends AutoCloseable {
    *       title, pending, created now);
    *   <li>the first {@code Submitted} sets target and created; {@code Resolved} sets build id and
    *       title; {@code Failed} marks it failed, and the first error wins;
-   *   <li>a job (on its id), an analyzed chunk (on job and index), a finding (on its id) and the
-   *       warnings of an {@code Ingested} or {@code ChunkAnalyzed} event are stored once, in the
-   *       order they first arrived.
+   *   <li>a job (on its id), an analyzed chunk (on job and index, with the lines it counted against
+   *       the baseline), a finding (on its id) and the warnings of an {@code Ingested} or {@code
+   *       ChunkAnalyzed} event are stored once, in the order they first arrived; the first {@code
+   *       BaselineChosen} names the request's baseline.
    * </ul>
    *
    * Afterwards each touched request's chunks done and findings are recounted and its status is
@@ -49,6 +50,12 @@ public interface FindingStore extends AutoCloseable {
 
   /** The analyzed chunks of a request, by job and index; empty for an unknown request. */
   List<ChunkRecord> chunks(String requestId);
+
+  /**
+   * The baseline the request was compared with and the lines its chunks counted against it (each
+   * analyzed chunk once); empty when the request is unknown or no baseline was chosen for it.
+   */
+  Optional<BaselineRecord> baseline(String requestId);
 
   /** The most recent requests, newest first. */
   List<RequestRecord> recentRequests(int limit);

@@ -75,6 +75,8 @@ public final class InMemoryFindingStore implements FindingStore {
     final List<String> warnings = new ArrayList<>();
     final Map<String, JobRecord> jobs = new LinkedHashMap<>();
     final Map<Chunk, ChunkRecord> chunks = new LinkedHashMap<>();
+    Optional<RequestEvent.BaselineChosen> baseline = Optional.empty();
+    final Map<String, dev.destill.core.model.LineNovelty> novelty = new LinkedHashMap<>();
     // Every finding by id, or (a bounded store) each job's strongest, folded.
     private final Map<String, Finding> byId;
     private final StrongestFindings strongest;
@@ -189,6 +191,11 @@ public final class InMemoryFindingStore implements FindingStore {
           e.title = r.title();
           e.project = r.project();
         }
+        case RequestEvent.BaselineChosen b -> {
+          if (e.baseline.isEmpty()) {
+            e.baseline = Optional.of(b);
+          }
+        }
         case RequestEvent.JobIngested j -> {
           e.jobs.putIfAbsent(j.job().info().id(), j.job());
           e.announce(j.job().info().id(), j.job().info().name());
@@ -203,6 +210,9 @@ public final class InMemoryFindingStore implements FindingStore {
         case RequestEvent.ChunkAnalyzed c -> {
           if (e.chunks.putIfAbsent(new Chunk(c.jobId(), c.index()), c.chunk()) == null) {
             e.warnings.addAll(c.warnings());
+            c.novelty()
+                .ifPresent(
+                    n -> e.novelty.merge(c.jobId(), n, dev.destill.core.model.LineNovelty::plus));
             e.chunkDone(c.chunk());
           }
         }
@@ -275,6 +285,20 @@ public final class InMemoryFindingStore implements FindingStore {
     List<ChunkRecord> out = new ArrayList<>(e.chunks.values());
     out.sort(Comparator.comparing(ChunkRecord::jobId).thenComparingInt(ChunkRecord::index));
     return out;
+  }
+
+  @Override
+  public synchronized Optional<BaselineRecord> baseline(String requestId) {
+    Entry e = requests.get(requestId);
+    if (e == null || e.baseline.isEmpty()) {
+      return Optional.empty();
+    }
+    dev.destill.core.model.LineNovelty lines =
+        e.novelty.values().stream()
+            .reduce(
+                dev.destill.core.model.LineNovelty.NONE, dev.destill.core.model.LineNovelty::plus);
+    RequestEvent.BaselineChosen b = e.baseline.get();
+    return Optional.of(new BaselineRecord(b.source(), b.note(), e.novelty.size(), lines));
   }
 
   @Override

@@ -6,25 +6,25 @@ import dev.destill.core.engine.LineTemplates;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobState;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The contract every {@link Baselines} passes. */
 public abstract class AbstractBaselinesTest {
 
   /**
-   * Baselines in which request {@code requestId} reads a failed job's baseline with {@code loader}.
+   * Baselines in which request {@code requestId} compares each failed job of {@code given} with its
+   * templates, as the implementation learns of them (a registered loader, published sets).
    */
-  protected abstract Baselines with(
-      String requestId, Function<JobInfo, Optional<LineTemplates>> loader);
+  protected abstract Baselines with(String requestId, Map<JobInfo, LineTemplates> given);
 
-  private static final JobInfo FAILED = JobInfo.of("test (ubuntu, 21)", JobState.FAILED);
+  protected static final JobInfo FAILED = JobInfo.of("test (ubuntu, 21)", JobState.FAILED);
+  protected static final JobInfo OTHER = JobInfo.of("lint", JobState.FAILED);
 
-  private static LineTemplates templates(String... lines) {
+  protected static LineTemplates templates(String... lines) {
     LineTemplates.Builder b = LineTemplates.builder();
     for (String l : lines) {
       b.add(l);
@@ -32,55 +32,60 @@ public abstract class AbstractBaselinesTest {
     return b.build();
   }
 
+  /** The set a chunk of {@code job} names, as the ingest agent names it: by the job's id. */
+  protected static Optional<String> set(JobInfo job) {
+    return Optional.of(job.id());
+  }
+
+  /** The templates a lookup found. */
+  protected static LineTemplates found(Baselines.Lookup lookup) {
+    assertThat(lookup).isInstanceOf(Baselines.Lookup.Found.class);
+    return ((Baselines.Lookup.Found) lookup).templates();
+  }
+
   @Test
-  void shouldGiveAFailedJobTheTemplatesItsLoaderReads() {
-    LineTemplates t = templates("ERROR: flaky cache miss for key 4821");
-    Baselines b = with("req-1", job -> Optional.of(t));
-    assertThat(b.templates("req-1", FAILED)).containsSame(t);
+  void shouldGiveAFailedJobTheTemplatesOfItsAnnouncedBaseline() {
+    LineTemplates t = templates("ERROR: flaky cache miss for key 4821", "done in 12 s");
+    Baselines b = with("req-1", Map.of(FAILED, t));
+    LineTemplates got = found(b.templates("req-1", FAILED, set(FAILED)));
+    assertThat(got.lines()).isEqualTo(2);
+    assertThat(got.templates()).isEqualTo(t.templates());
+    // The same template with other numbers is known; a line the baseline never had is new.
+    assertThat(got.match("ERROR: flaky cache miss for key 97"))
+        .isEqualTo(LineTemplates.Match.KNOWN);
+    assertThat(got.match("segmentation fault in the linker")).isEqualTo(LineTemplates.Match.NEW);
   }
 
   @Test
   void shouldHaveNothingForAnotherRequestOrAPassedJob() {
-    Baselines b = with("req-1", job -> Optional.of(templates("ok")));
-    assertThat(b.templates("req-2", FAILED)).isEmpty();
-    assertThat(b.templates("req-1", JobInfo.of("lint", JobState.PASSED))).isEmpty();
-  }
-
-  @Test
-  void shouldReadAJobsBaselineOnceThoughItsChunksAskAtOnce() throws Exception {
-    AtomicInteger reads = new AtomicInteger();
-    CountDownLatch asked = new CountDownLatch(1);
-    LineTemplates t = templates("ok");
-    Baselines b =
-        with(
-            "req-1",
-            job -> {
-              reads.incrementAndGet();
-              try {
-                asked.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return Optional.of(t);
-            });
-    List<Thread> threads = new ArrayList<>();
-    List<Optional<LineTemplates>> got = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (int i = 0; i < 4; i++) {
-      Thread th = new Thread(() -> got.add(b.templates("req-1", FAILED)));
-      th.start();
-      threads.add(th);
-    }
-    asked.countDown();
-    for (Thread th : threads) {
-      th.join();
-    }
-    assertThat(reads).hasValue(1);
-    assertThat(got).hasSize(4).allSatisfy(o -> assertThat(o).containsSame(t));
+    Baselines b = with("req-1", Map.of(FAILED, templates("ok")));
+    assertThat(b.templates("req-2", FAILED, Optional.empty())).isEqualTo(Baselines.Lookup.ABSENT);
+    assertThat(b.templates("req-1", JobInfo.of("lint", JobState.PASSED), Optional.empty()))
+        .isEqualTo(Baselines.Lookup.ABSENT);
   }
 
   @Test
   void shouldKeepAJobWithoutAPairWithoutABaseline() {
-    Baselines b = with("req-1", job -> Optional.empty());
-    assertThat(b.templates("req-1", FAILED)).isEmpty();
+    Baselines b = with("req-1", Map.of(FAILED, templates("ok")));
+    assertThat(b.templates("req-1", OTHER, Optional.empty())).isEqualTo(Baselines.Lookup.ABSENT);
+  }
+
+  @Test
+  void shouldGiveEveryChunkOfAJobTheSameSetThoughTheyAskAtOnce() throws Exception {
+    Baselines b = with("req-1", Map.of(FAILED, templates("ok"), OTHER, templates("fine")));
+    List<LineTemplates> got = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Thread th = new Thread(() -> got.add(found(b.templates("req-1", FAILED, set(FAILED)))));
+      th.start();
+      threads.add(th);
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+    assertThat(got).hasSize(4).allSatisfy(t -> assertThat(t).isSameAs(got.get(0)));
+    assertThat(found(b.templates("req-1", OTHER, set(OTHER))).match("fine"))
+        .isEqualTo(LineTemplates.Match.KNOWN);
+    assertThat(got.get(0).match("fine")).isEqualTo(LineTemplates.Match.NEW);
   }
 }

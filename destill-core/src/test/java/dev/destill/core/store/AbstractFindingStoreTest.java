@@ -446,6 +446,50 @@ public abstract class AbstractFindingStoreTest {
   }
 
   @Test
+  void shouldSumEachChunksBaselineCountsOnceAndKeepTheFirstBaselineChosen() {
+    assertThat(store.baseline("req-1")).isEmpty();
+    RequestEvent a0 = withNovelty(chunkAnalyzed("req-1", "a", 0, List.of()), 10, 2);
+    RequestEvent a1 = withNovelty(chunkAnalyzed("req-1", "a", 1, List.of()), 5, 1);
+    RequestEvent b0 = withNovelty(chunkAnalyzed("req-1", "b", 0, List.of()), 7, 0);
+    RequestEvent plain = chunkAnalyzed("req-1", "c", 0, List.of());
+    store.apply(events(a0, plain, a0));
+    // Counts without a chosen baseline are kept, but there is no baseline to show yet.
+    assertThat(store.baseline("req-1")).isEmpty();
+    store.apply(
+        events(
+            new RequestEvent.BaselineChosen(
+                "req-1", java.util.Optional.of("https://ci/green"), "last green build on main"),
+            a1,
+            b0,
+            a1));
+    store.apply(
+        events(new RequestEvent.BaselineChosen("req-1", java.util.Optional.empty(), "later")));
+    BaselineRecord b = store.baseline("req-1").orElseThrow();
+    assertThat(b.source()).contains("https://ci/green");
+    assertThat(b.note()).isEqualTo("last green build on main");
+    assertThat(b.jobs()).isEqualTo(2);
+    assertThat(b.lines()).isEqualTo(new dev.destill.core.model.LineNovelty(22, 3));
+
+    store.apply(
+        events(new RequestEvent.BaselineChosen("req-2", java.util.Optional.empty(), "none found")));
+    assertThat(store.baseline("req-2"))
+        .contains(
+            new BaselineRecord(
+                java.util.Optional.empty(),
+                "none found",
+                0,
+                dev.destill.core.model.LineNovelty.NONE));
+  }
+
+  private static RequestEvent withNovelty(RequestEvent.ChunkAnalyzed c, long known, long fresh) {
+    return new RequestEvent.ChunkAnalyzed(
+        c.requestId(),
+        c.chunk(),
+        c.warnings(),
+        java.util.Optional.of(new dev.destill.core.model.LineNovelty(known, fresh)));
+  }
+
+  @Test
   void shouldNotDuplicateWarningsOnReplay() {
     RequestEvent ingested = new RequestEvent.Ingested("req-1", 2, List.of("no log", "skipped"));
     RequestEvent chunk0 = chunkAnalyzed("req-1", "a", 0, List.of("cut"));

@@ -8,7 +8,9 @@ import dev.destill.core.model.History;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.JobRecord;
 import dev.destill.core.model.JobState;
+import dev.destill.core.model.LineNovelty;
 import dev.destill.core.model.RequestEvent;
+import dev.destill.core.store.BaselineRecord;
 import dev.destill.core.store.FindingStore;
 import dev.destill.core.store.RecurringFailure;
 import dev.destill.core.store.RequestRecord;
@@ -357,8 +359,12 @@ public abstract class JdbcFindingStore implements FindingStore {
         PreparedStatement chunk =
             c.prepareStatement(
                 insertIgnoring(
-                    "chunks (request_id, job_id, idx, own_from, own_to, first_step_line, exit_step)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                    "chunks (request_id, job_id, idx, own_from, own_to, first_step_line, exit_step,"
+                        + " known, fresh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        PreparedStatement baseline =
+            c.prepareStatement(
+                "UPDATE requests SET baseline_chosen = TRUE, baseline_source = ?, baseline_note = ?"
+                    + " WHERE id = ? AND baseline_chosen = FALSE");
         PreparedStatement warning = c.prepareStatement(insertWarningSql());
         PreparedStatement incomplete =
             c.prepareStatement("UPDATE requests SET incomplete = TRUE WHERE id = ?");
@@ -381,6 +387,16 @@ public abstract class JdbcFindingStore implements FindingStore {
             resolved.setString(3, text(r.project()));
             resolved.setString(4, text(id));
             resolved.addBatch();
+          }
+          case RequestEvent.BaselineChosen b -> {
+            if (b.source().isPresent()) {
+              baseline.setString(1, text(b.source().get()));
+            } else {
+              baseline.setNull(1, Types.VARCHAR);
+            }
+            baseline.setString(2, text(b.note()));
+            baseline.setString(3, text(id));
+            baseline.addBatch();
           }
           case RequestEvent.JobIngested j -> {
             JobInfo info = j.job().info();
@@ -418,6 +434,13 @@ public abstract class JdbcFindingStore implements FindingStore {
             } else {
               chunk.setNull(7, Types.VARCHAR);
             }
+            if (a.novelty().isPresent()) {
+              chunk.setLong(8, a.novelty().get().known());
+              chunk.setLong(9, a.novelty().get().fresh());
+            } else {
+              chunk.setNull(8, Types.BIGINT);
+              chunk.setNull(9, Types.BIGINT);
+            }
             chunk.addBatch();
             addWarnings(
                 c, warning, nextWarning, id, "chunk " + a.index() + " " + a.jobId(), a.warnings());
@@ -435,7 +458,8 @@ public abstract class JdbcFindingStore implements FindingStore {
         }
       }
       for (PreparedStatement ps :
-          List.of(submitted, resolved, job, ingested, chunk, warning, incomplete, failed)) {
+          List.of(
+              submitted, resolved, baseline, job, ingested, chunk, warning, incomplete, failed)) {
         ps.executeBatch();
       }
     }
@@ -554,6 +578,34 @@ public abstract class JdbcFindingStore implements FindingStore {
       return out;
     } catch (SQLException e) {
       throw failure("reading jobs of " + requestId, e);
+    }
+  }
+
+  @Override
+  public Optional<BaselineRecord> baseline(String requestId) {
+    try (Connection c = connection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT baseline_source, baseline_note,"
+                    + " (SELECT COUNT(DISTINCT job_id) FROM chunks k"
+                    + "   WHERE k.request_id = r.id AND k.known IS NOT NULL),"
+                    + " (SELECT COALESCE(SUM(known), 0) FROM chunks k WHERE k.request_id = r.id),"
+                    + " (SELECT COALESCE(SUM(fresh), 0) FROM chunks k WHERE k.request_id = r.id)"
+                    + " FROM requests r WHERE id = ? AND baseline_chosen = TRUE")) {
+      ps.setString(1, text(requestId));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new BaselineRecord(
+                Optional.ofNullable(rs.getString(1)),
+                rs.getString(2),
+                rs.getInt(3),
+                new LineNovelty(rs.getLong(4), rs.getLong(5))));
+      }
+    } catch (SQLException e) {
+      throw failure("reading the baseline of " + requestId, e);
     }
   }
 

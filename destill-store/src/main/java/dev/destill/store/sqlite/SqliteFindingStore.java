@@ -81,6 +81,14 @@ public final class SqliteFindingStore extends JdbcFindingStore {
     // 5: a request that finished with a part it could not read or analyze.
     """
     ALTER TABLE requests ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
+    """,
+    // 6: the baseline a request was compared with, and each chunk's lines known and new.
+    """
+    ALTER TABLE requests ADD COLUMN baseline_chosen INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN baseline_source TEXT;
+    ALTER TABLE requests ADD COLUMN baseline_note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE chunks ADD COLUMN known INTEGER;
+    ALTER TABLE chunks ADD COLUMN fresh INTEGER;
     """
   };
 

@@ -1,4 +1,4 @@
-package dev.destill.app.analysis;
+package dev.destill.core.ingest;
 
 import dev.destill.core.engine.LineTemplates;
 import java.io.IOException;

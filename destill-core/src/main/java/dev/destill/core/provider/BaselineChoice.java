@@ -1,4 +1,4 @@
-package dev.destill.app.analysis;
+package dev.destill.core.provider;
 
 import java.util.Objects;
 
@@ -20,6 +20,31 @@ public sealed interface BaselineChoice {
       if (target.isBlank()) {
         throw new IllegalArgumentException("an empty baseline");
       }
+    }
+  }
+
+  /**
+   * Local files the submitter read itself and published as template sets of the request ({@code
+   * file:NAME} on the baselines topic), for agents that cannot read the submitter's files: {@code
+   * destill submit --baseline FILE|DIR}.
+   *
+   * @param source the file or directory given, for display
+   * @param files the files' names (without {@code .gz}), paired with the failed jobs by name
+   * @param single a single file: every failed job is compared with it
+   */
+  record Uploaded(String source, java.util.List<String> files, boolean single)
+      implements BaselineChoice {
+    public Uploaded {
+      Objects.requireNonNull(source, "source");
+      files = java.util.List.copyOf(files);
+      if (single && files.size() != 1) {
+        throw new IllegalArgumentException("a single uploaded baseline is one file");
+      }
+    }
+
+    /** The name of file {@code name}'s template set within the request. */
+    public static String set(String name) {
+      return "file:" + name;
     }
   }
 

@@ -1,10 +1,11 @@
-package dev.destill.app.analysis;
+package dev.destill.core.ingest;
 
 import dev.destill.core.DestillException;
 import dev.destill.core.engine.JobPairing;
 import dev.destill.core.engine.LineTemplates;
 import dev.destill.core.model.JobInfo;
 import dev.destill.core.model.ProgressEvent;
+import dev.destill.core.provider.BaselineChoice;
 import dev.destill.core.provider.Build;
 import dev.destill.core.provider.BuildJob;
 import dev.destill.core.provider.CiProvider;
@@ -29,7 +30,7 @@ import java.util.function.Function;
  * values; the files of a directory by file name) and streams a paired job's log into its {@link
  * LineTemplates} when the analysis first needs them. Thread-safe once resolved.
  */
-final class BaselineReader {
+public final class BaselineReader {
 
   /**
    * A resolved baseline.
@@ -38,7 +39,7 @@ final class BaselineReader {
    * @param note how it was found, or why none was
    * @param loader the templates a failed job is compared with
    */
-  record Resolved(
+  public record Resolved(
       Optional<String> source, String note, Function<JobInfo, Optional<LineTemplates>> loader) {}
 
   // The analysis waits for its baseline, so reading it may take every core.
@@ -50,7 +51,7 @@ final class BaselineReader {
    * The baseline {@code choice} names for {@code targets}; empty when there is nothing to compare
    * with and nothing to say (no baseline asked for, or {@code auto} for local files).
    */
-  static Optional<Resolved> resolve(
+  public static Optional<Resolved> resolve(
       BaselineChoice choice,
       List<String> targets,
       List<CiProvider> providers,
@@ -59,6 +60,70 @@ final class BaselineReader {
       case BaselineChoice.None _ -> Optional.empty();
       case BaselineChoice.Auto _ -> auto(targets, providers, progress);
       case BaselineChoice.Given g -> Optional.of(given(g.target(), "", providers, progress));
+      case BaselineChoice.Uploaded _ ->
+          throw new IllegalArgumentException(
+              "an uploaded baseline is not read again: its sets are on the baselines topic");
+    };
+  }
+
+  /**
+   * Reads local baseline {@code target} (a file, {@code .gz} too, or a directory of them) as {@code
+   * destill submit} uploads it: each file's templates go to {@code sink} under the file's name, one
+   * file at a time; a file that cannot be read is skipped with a warning. Returns the choice that
+   * names what was read.
+   *
+   * @throws DestillException.BadInput when {@code target} is no local file or directory
+   */
+  public static BaselineChoice.Uploaded upload(
+      String target,
+      List<CiProvider> providers,
+      java.util.function.BiConsumer<String, LineTemplates> sink,
+      Consumer<ProgressEvent> progress) {
+    CiProvider p = provider(target, providers);
+    if (!p.id().equals(ProviderId.LOCAL) || !Files.exists(Path.of(target))) {
+      throw new DestillException.BadInput("--baseline " + target + ": no such file or directory");
+    }
+    Build build = p.fetchBuild(target, warningsOnly(progress));
+    List<String> files = new java.util.ArrayList<>();
+    for (BuildJob j : build.jobs()) {
+      if (!j.hasLog()) {
+        continue;
+      }
+      String key = fileKey(j.info().name());
+      Optional<LineTemplates> t = read(p, build, j, progress);
+      if (t.isPresent() && !files.contains(key)) {
+        sink.accept(key, t.get());
+        files.add(key);
+      }
+    }
+    boolean single = !Files.isDirectory(Path.of(target)) && files.size() == 1;
+    return new BaselineChoice.Uploaded(target, files, single);
+  }
+
+  /**
+   * The template set of {@code uploaded} that failed job {@code job} is compared with: the single
+   * file, or the file paired with the job by name as a local directory pairs; empty for a job that
+   * did not fail or has no pair.
+   */
+  public static Optional<String> uploadedSet(BaselineChoice.Uploaded uploaded, JobInfo job) {
+    if (!job.failed() || uploaded.files().isEmpty()) {
+      return Optional.empty();
+    }
+    if (uploaded.single()) {
+      return Optional.of(BaselineChoice.Uploaded.set(uploaded.files().get(0)));
+    }
+    Map<String, String> sets = new LinkedHashMap<>();
+    for (String f : uploaded.files()) {
+      sets.put(f, BaselineChoice.Uploaded.set(f));
+    }
+    return JobPairing.pair(fileKey(job.name()), sets);
+  }
+
+  private static Consumer<ProgressEvent> warningsOnly(Consumer<ProgressEvent> progress) {
+    return e -> {
+      if (e instanceof ProgressEvent.Warning) {
+        progress.accept(e);
+      }
     };
   }
 
@@ -118,14 +183,7 @@ final class BaselineReader {
       throw new DestillException.BadInput("--baseline " + target + ": no such file or directory");
     }
     // The baseline's own resolution is not the analysis's: only its warnings are passed on.
-    Build build =
-        p.fetchBuild(
-            target,
-            e -> {
-              if (e instanceof ProgressEvent.Warning) {
-                progress.accept(e);
-              }
-            });
+    Build build = p.fetchBuild(target, warningsOnly(progress));
     Map<String, BuildJob> jobs = new LinkedHashMap<>();
     for (BuildJob j : build.jobs()) {
       if (j.hasLog()) {
@@ -140,13 +198,19 @@ final class BaselineReader {
               oneFile
                   ? jobs.values().stream().findFirst()
                   : JobPairing.pair(local ? fileKey(job.name()) : job.name(), jobs);
-          return paired.flatMap(b -> read(p, build, b, job, progress));
+          return paired.flatMap(b -> read(p, build, b, job.name() + " is", progress));
         };
     return new Resolved(Optional.of(source), note, loader);
   }
 
   private static Optional<LineTemplates> read(
-      CiProvider p, Build build, BuildJob job, JobInfo failed, Consumer<ProgressEvent> progress) {
+      CiProvider p, Build build, BuildJob job, Consumer<ProgressEvent> progress) {
+    return read(p, build, job, "the jobs paired with it are", progress);
+  }
+
+  /** Reads one baseline log; {@code without} says who goes without it when it cannot be read. */
+  private static Optional<LineTemplates> read(
+      CiProvider p, Build build, BuildJob job, String without, Consumer<ProgressEvent> progress) {
     LineTemplates t;
     try (InputStream in = p.openLog(build, job)) {
       t = BaselineTemplates.read(in, WORKERS);
@@ -158,8 +222,8 @@ final class BaselineReader {
               + ": its log could not be read ("
               + e.getMessage()
               + "); "
-              + failed.name()
-              + " is analyzed without a baseline");
+              + without
+              + " analyzed without a baseline");
       return Optional.empty();
     }
     if (t.saturated()) {

@@ -1,4 +1,4 @@
-package dev.destill.app.analysis;
+package dev.destill.core.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
