@@ -240,8 +240,8 @@ public final class LineTemplates {
         return;
       }
       lines++;
-      if (bytes.length() > 0) {
-        exact.add(bytes.hash());
+      // A template held already brought its skeleton with it.
+      if (bytes.length() > 0 && !exact.add(bytes.hash())) {
         long skeleton = bytes.skeleton();
         if (skeleton != 0) {
           loose.add(skeleton);
@@ -256,7 +256,9 @@ public final class LineTemplates {
       if (template.isEmpty()) {
         return this;
       }
-      exact.add(hash(template));
+      if (exact.add(hash(template))) {
+        return this;
+      }
       long skeleton = skeleton(template);
       if (skeleton != 0) {
         loose.add(skeleton);
@@ -414,14 +416,15 @@ public final class LineTemplates {
       this.maxSlots = maxSlots;
     }
 
-    void add(long h) {
+    /** Adds {@code h} unless the set is full; true when the set held it already. */
+    boolean add(long h) {
       if (full) {
-        return;
+        return contains(h);
       }
       if (2 * (size + 1) > table.length) {
         if (table.length >= maxSlots) {
           full = true;
-          return;
+          return contains(h);
         }
         grow();
       }
@@ -429,12 +432,13 @@ public final class LineTemplates {
       int i = (int) (h ^ (h >>> 32)) & mask;
       while (table[i] != 0) {
         if (table[i] == h) {
-          return;
+          return true;
         }
         i = (i + 1) & mask;
       }
       table[i] = h;
       size++;
+      return false;
     }
 
     boolean contains(long h) {
