@@ -26,13 +26,30 @@ public final class LineCleaner {
 
   /** Decodes and cleans {@code len} bytes; {@code totalLen} is the line's full length. */
   public static String visible(byte[] buf, int off, int len, long totalLen) {
+    long range = visibleRange(buf, off, len);
+    int start = (int) (range >>> 32);
+    int end = (int) range;
+    String text = asciiVisible(buf, start, end);
+    if (text == null) {
+      text = stripAnsi(new String(buf, start, end - start, StandardCharsets.UTF_8));
+    }
+    if (totalLen > len) {
+      text = text + " [... " + (totalLen - len) + " more bytes]";
+    }
+    return text;
+  }
+
+  /**
+   * Where a line's visible text lies: its start in the high half, its end in the low half. A
+   * trailing {@code \r} (CRLF, or CRCR from some Windows tools) ends the line; it is not progress.
+   * Of progress output, the last segment after a lone {@code \r} that still has text once ANSI
+   * codes are gone is kept: "50%\r100%" shows "100%".
+   */
+  private static long visibleRange(byte[] buf, int off, int len) {
     int end = off + len;
-    // A trailing \r (CRLF, or CRCR from some Windows tools) ends the line; it is not progress.
     while (end > off && buf[end - 1] == '\r') {
       end--;
     }
-    // Progress output: keep the last segment after a lone \r that still has text once ANSI
-    // codes are gone; "50%\r100%" shows "100%".
     int start = off;
     for (int i = end - 1; i >= off; i--) {
       if (buf[i] == '\r') {
@@ -43,14 +60,7 @@ public final class LineCleaner {
         end = i;
       }
     }
-    String text = asciiVisible(buf, start, end);
-    if (text == null) {
-      text = stripAnsi(new String(buf, start, end - start, StandardCharsets.UTF_8));
-    }
-    if (totalLen > len) {
-      text = text + " [... " + (totalLen - len) + " more bytes]";
-    }
-    return text;
+    return (long) start << 32 | end;
   }
 
   /**
@@ -63,20 +73,9 @@ public final class LineCleaner {
     if (totalLen > len) {
       return -1;
     }
-    int end = off + len;
-    while (end > off && buf[end - 1] == '\r') {
-      end--;
-    }
-    int start = off;
-    for (int i = end - 1; i >= off; i--) {
-      if (buf[i] == '\r') {
-        if (hasVisibleText(buf, i + 1, end)) {
-          start = i + 1;
-          break;
-        }
-        end = i;
-      }
-    }
+    long range = visibleRange(buf, off, len);
+    int start = (int) (range >>> 32);
+    int end = (int) range;
     int n = 0;
     int i = start;
     while (i < end) {

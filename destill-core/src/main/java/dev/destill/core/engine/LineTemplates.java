@@ -185,11 +185,9 @@ public final class LineTemplates {
   public static final class Builder {
     private final LongSet exact;
     private final LongSet loose;
-    private final byte[] line = new byte[LogScanner.MAX_LINE_BYTES];
+    private final LineSplitter splitter = new LineSplitter(this::addLine);
     private final ByteTemplate bytes = new ByteTemplate();
     private final long[] seen = new long[SEEN_SLOTS];
-    private int len;
-    private long total;
     private long lines;
     private boolean built;
 
@@ -200,27 +198,7 @@ public final class LineTemplates {
 
     /** Feeds the next bytes of the baseline. */
     public Builder accept(byte[] buf, int off, int n) {
-      int end = off + n;
-      int i = off;
-      while (i < end) {
-        int nl = ByteTemplate.lineEnd(buf, i, end);
-        if (nl < end && len == 0 && total == 0) {
-          // The whole line is in this piece: template it where it is.
-          int cut = Math.min(nl - i, line.length);
-          addLine(buf, i, cut, nl - i);
-        } else {
-          int take = Math.min(nl - i, line.length - len);
-          System.arraycopy(buf, i, line, len, take);
-          len += take;
-          total += nl - i;
-          if (nl < end) {
-            addLine(line, 0, len, total);
-            len = 0;
-            total = 0;
-          }
-        }
-        i = nl + 1;
-      }
+      splitter.accept(buf, off, n);
       return this;
     }
 
@@ -266,21 +244,13 @@ public final class LineTemplates {
       return this;
     }
 
-    private void endLine() {
-      addLine(line, 0, len, total);
-      len = 0;
-      total = 0;
-    }
-
     /** The set; a last line without {@code \n} counts. The builder cannot be used afterwards. */
     public LineTemplates build() {
       if (built) {
         throw new IllegalStateException("already built");
       }
       built = true;
-      if (total > 0) {
-        endLine();
-      }
+      splitter.finish();
       return new LineTemplates(exact, loose, lines);
     }
   }

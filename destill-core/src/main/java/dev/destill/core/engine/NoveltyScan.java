@@ -59,7 +59,7 @@ public final class NoveltyScan {
   private final LineTemplates templates;
   private final ScanOptions options;
   private final ScoringPolicy.Baseline policy;
-  private final byte[] buf = new byte[LogScanner.MAX_LINE_BYTES];
+  private final LineSplitter splitter = new LineSplitter(this::endLine);
   private final BitSet fresh = new BitSet();
   private final BitSet blank = new BitSet();
   private final Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
@@ -70,8 +70,6 @@ public final class NoveltyScan {
   /** A run of new lines kept, its lines not masked yet. */
   private record Run(long first, long last, List<String> lines) {}
 
-  private int len;
-  private long total;
   private long line;
   private long known;
   private long near;
@@ -111,26 +109,7 @@ public final class NoveltyScan {
     if (finished) {
       throw new IllegalStateException("already finished");
     }
-    int end = off + n;
-    int i = off;
-    while (i < end) {
-      int nl = ByteTemplate.lineEnd(data, i, end);
-      if (nl < end && len == 0 && total == 0) {
-        // The whole line is in this piece: compare it where it is.
-        endLine(data, i, Math.min(nl - i, buf.length), nl - i);
-      } else {
-        int take = Math.min(nl - i, buf.length - len);
-        System.arraycopy(data, i, buf, len, take);
-        len += take;
-        total += nl - i;
-        if (nl < end) {
-          endLine(buf, 0, len, total);
-          len = 0;
-          total = 0;
-        }
-      }
-      i = nl + 1;
-    }
+    splitter.accept(data, off, n);
   }
 
   private void endLine(byte[] src, int off, int n, long lineTotal) {
@@ -251,9 +230,7 @@ public final class NoveltyScan {
   /** Ends the scan; a last line without {@code \n} counts. */
   public Result finish() {
     if (!finished) {
-      if (total > 0) {
-        endLine(buf, 0, len, total);
-      }
+      splitter.finish();
       closeRun();
       finished = true;
     }
