@@ -2,10 +2,12 @@ package dev.destill.core.engine;
 
 /**
  * The template of a log line computed on its bytes: {@code Normalizer.normalize(LineCleaner.visible
- * (line))} without decoding the line or making a {@code String}, for the ASCII lines most logs are
- * made of. A baseline's lines and a failed log's lines are all templated, so this is the inner loop
- * of {@link LineTemplates}. Lines it cannot take (a byte outside ASCII, a cut line) are left to the
- * {@code String} path, which gives the same template. Not thread-safe: it reuses its buffers.
+ * (line))} without decoding the line or making a {@code String}. A baseline's lines and a failed
+ * log's lines are all templated, so this is the inner loop of {@link LineTemplates}. Characters
+ * outside ASCII are classed as {@link Character} classes them and counted as {@code String} counts
+ * them. Lines it cannot take (invalid UTF-8, a cut line, one whose prefix tests or tokens could
+ * read differently in characters than in bytes) are left to the {@code String} path, which gives
+ * the same template. Not thread-safe: it reuses its buffers.
  */
 final class ByteTemplate {
   private final byte[] visible = new byte[LogScanner.MAX_LINE_BYTES];
@@ -217,9 +219,10 @@ final class ByteTemplate {
   private static final int CARRIAGE_RETURN = -2;
 
   /**
-   * Copies the visible text of an ASCII line into {@link #visible}: {@code buf[off, clean)} has
-   * nothing to remove, the rest loses its escapes, Buildkite timestamps and control characters but
-   * tab. -1 for a byte outside ASCII, {@link #CARRIAGE_RETURN} for a {@code \r} inside the line.
+   * Copies the visible text of a line into {@link #visible}: {@code buf[off, clean)} has nothing to
+   * remove, the rest loses its escapes, Buildkite timestamps and control characters but tab; UTF-8
+   * characters are kept (and where the first is, noted). -1 for invalid UTF-8 or a byte outside
+   * ASCII in an escape, {@link #CARRIAGE_RETURN} for a {@code \r} inside the line.
    */
   private int copyVisible(byte[] buf, int off, int clean, int end) {
     byte[] v = visible;
@@ -366,7 +369,7 @@ final class ByteTemplate {
     return false;
   }
 
-  /** Characters of the template; 0 for a blank line. */
+  /** Bytes of the template (its UTF-8); 0 for a blank line. */
   int length() {
     return length;
   }
