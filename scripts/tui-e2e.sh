@@ -138,7 +138,10 @@ expect "watch exits 130 on Ctrl-C"     "EXIT=130"
 
 big="$home/big.log"
 { for _ in $(seq 1 8); do cat "$log"; done; } > "$home/some.log"
-for _ in $(seq 1 600); do cat "$home/some.log"; done > "$big" # 23 MB
+for _ in $(seq 1 600); do cat "$home/some.log"; done > "$home/part.log" # 23 MB
+# 140 MB: long enough to read (well over the half second before a rate shows) on a fast machine.
+for _ in $(seq 1 6); do cat "$home/part.log"; done > "$big"
+rm -f "$home/part.log"
 start big bin/destill analyze "$big"
 expect "shows bytes read and the rate" " MB/s"
 expect "says the counts are provisional" "provisional until ranked"
