@@ -33,28 +33,42 @@ final class FamilyCap<K> {
    * cannot find".
    */
   static String family(String text) {
+    String s = LineCleaner.stripDecorations(text);
     StringBuilder sb = new StringBuilder();
+    StringBuilder w = new StringBuilder();
     int words = 0;
-    for (String token : LineCleaner.stripDecorations(text).split("\\s+")) {
-      if (token.indexOf('/') >= 0
-          || token.indexOf('\\') >= 0
-          || token.chars().anyMatch(Character::isDigit)) {
-        continue;
+    int n = s.length();
+    int i = 0;
+    // Tokens between runs of the regex class \s (ASCII whitespace), as String.split("\\s+") cuts.
+    while (i < n && words < 3) {
+      while (i < n && isRegexSpace(s.charAt(i))) {
+        i++;
       }
-      StringBuilder w = new StringBuilder();
-      token.chars().filter(Character::isLetter).forEach(c -> w.append((char) c));
-      if (w.isEmpty()) {
+      int start = i;
+      boolean skip = false;
+      w.setLength(0);
+      while (i < n && !isRegexSpace(s.charAt(i))) {
+        char c = s.charAt(i);
+        if (c == '/' || c == '\\' || Character.isDigit(c)) {
+          skip = true;
+        } else if (Character.isLetter(c)) {
+          w.append(c);
+        }
+        i++;
+      }
+      if (i == start || skip || w.isEmpty()) {
         continue;
       }
       if (words++ > 0) {
         sb.append(' ');
       }
       sb.append(w.toString().toLowerCase(Locale.ROOT));
-      if (words == 3) {
-        break;
-      }
     }
     return sb.toString();
+  }
+
+  private static boolean isRegexSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
   }
 
   int size() {
