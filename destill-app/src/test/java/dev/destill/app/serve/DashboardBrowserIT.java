@@ -255,8 +255,13 @@ class DashboardBrowserIT {
     assertThat(all("#rows tr.row")).hasSize(2);
     b.driver.findElement(By.cssSelector("select[name=provider] option[value=github]")).click();
     b.driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
-    assertThat(b.driver.getCurrentUrl()).contains("provider=github");
-    assertThat(all("#rows tr.row")).hasSize(1);
+    // The filtered page loads after the click returns.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                b.driver.getCurrentUrl().contains("provider=github")
+                    && all("#rows tr.row").size() == 1);
     assertThat(text("#rows")).contains("Codertocat/Hello-World");
 
     open("/?provider=upload");
