@@ -43,10 +43,11 @@ final class ByteTemplate {
       from = off;
       n = end;
     } else {
-      n = copyVisible(buf, off, i, end);
-      if (n == CARRIAGE_RETURN) {
-        n = LineCleaner.visibleAscii(buf, off, len, total, visible);
-      }
+      // Where the text is once progress output (a lone \r) is left out, as visible() finds it.
+      long range = LineCleaner.visibleRange(buf, off, len);
+      int start = (int) (range >>> 32);
+      int stop = (int) range;
+      n = copyVisible(buf, start, start == off ? Math.min(i, stop) : start, stop);
       if (n < 0) {
         return false;
       }
@@ -215,14 +216,12 @@ final class ByteTemplate {
     return i;
   }
 
-  /** What {@link #copyVisible} says of a line with a lone {@code \r} (progress output). */
-  private static final int CARRIAGE_RETURN = -2;
-
   /**
    * Copies the visible text of a line into {@link #visible}: {@code buf[off, clean)} has nothing to
    * remove, the rest loses its escapes, Buildkite timestamps and control characters but tab; UTF-8
-   * characters are kept (and where the first is, noted). -1 for invalid UTF-8 or a byte outside
-   * ASCII in an escape, {@link #CARRIAGE_RETURN} for a {@code \r} inside the line.
+   * characters are kept (and where the first is, noted). {@code buf[off, end)} holds no {@code \r}:
+   * {@link LineCleaner#visibleRange} left progress output out. -1 for invalid UTF-8 or a byte
+   * outside ASCII in an escape.
    */
   private int copyVisible(byte[] buf, int off, int clean, int end) {
     byte[] v = visible;
@@ -255,16 +254,11 @@ final class ByteTemplate {
         System.arraycopy(buf, i, v, o, seq);
         o += seq;
         i += seq;
-      } else if (b == '\r') {
-        return CARRIAGE_RETURN;
       } else if (b == 0x1b) {
         int to = LineCleaner.skipEscape(buf, i, end);
         for (int k = i + 1; k < to; k++) {
           if (buf[k] < 0) {
             return -1;
-          }
-          if (buf[k] == '\r') {
-            return CARRIAGE_RETURN;
           }
         }
         i = to;

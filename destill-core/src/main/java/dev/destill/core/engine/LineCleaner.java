@@ -45,7 +45,7 @@ public final class LineCleaner {
    * Of progress output, the last segment after a lone {@code \r} that still has text once ANSI
    * codes are gone is kept: "50%\r100%" shows "100%".
    */
-  private static long visibleRange(byte[] buf, int off, int len) {
+  static long visibleRange(byte[] buf, int off, int len) {
     int end = off + len;
     while (end > off && buf[end - 1] == '\r') {
       end--;
@@ -61,50 +61,6 @@ public final class LineCleaner {
       }
     }
     return (long) start << 32 | end;
-  }
-
-  /**
-   * {@link #visible} of a line, written as bytes into {@code out} (at least {@code len} long)
-   * without making a {@code String}: the number of bytes written, or -1 when the line holds a byte
-   * outside ASCII or was cut ({@code totalLen > len}), which only {@link #visible} handles. The
-   * bytes written are the characters {@link #visible} gives, one byte each.
-   */
-  static int visibleAscii(byte[] buf, int off, int len, long totalLen, byte[] out) {
-    if (totalLen > len) {
-      return -1;
-    }
-    long range = visibleRange(buf, off, len);
-    int start = (int) (range >>> 32);
-    int end = (int) range;
-    int n = 0;
-    int i = start;
-    while (i < end) {
-      byte b = buf[i];
-      if (b >= 0x20 && b != 0x7f) {
-        if (b == '_' && startsWith(buf, i, end, BK_T)) {
-          i = skipBuildkiteTimestamp(buf, i, end);
-        } else {
-          out[n++] = b;
-          i++;
-        }
-      } else if (b < 0) {
-        return -1;
-      } else if (b == 0x1b) {
-        int to = skipEscape(buf, i, end);
-        for (int k = i + 1; k < to; k++) {
-          if (buf[k] < 0) {
-            return -1;
-          }
-        }
-        i = to;
-      } else {
-        if (b == '\t') {
-          out[n++] = b;
-        }
-        i++;
-      }
-    }
-    return n;
   }
 
   /**
