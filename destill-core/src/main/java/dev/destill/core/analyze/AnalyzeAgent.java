@@ -84,22 +84,6 @@ public final class AnalyzeAgent extends Agent {
       boolean observers,
       dev.destill.core.engine.Rules rules,
       ErrorPolicy policy) {
-    this(broker, codec, metrics, chunksPerPoll, observers, rules, policy, Baselines.NONE);
-  }
-
-  /**
-   * Analyzes chunks with {@code rules}, comparing a failed job's lines with the baseline {@code
-   * baselines} pairs it with.
-   */
-  public AnalyzeAgent(
-      Broker broker,
-      MessageCodec codec,
-      AgentMetrics metrics,
-      int chunksPerPoll,
-      boolean observers,
-      dev.destill.core.engine.Rules rules,
-      ErrorPolicy policy,
-      Baselines baselines) {
     this(
         broker,
         codec,
@@ -110,7 +94,7 @@ public final class AnalyzeAgent extends Agent {
         policy,
         java.util.Optional.empty(),
         java.time.Clock.systemUTC(),
-        baselines);
+        Baselines.NONE);
   }
 
   /**
