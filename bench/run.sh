@@ -75,7 +75,9 @@ echo
 echo "reference Go analyzer (shared/bench/README.md): typical 17.9 s / 822 MB RSS, errorheavy 13.1 s"
 
 if (( jmh )); then
-  (cd "$root" && mvn -q -B -Pbench -DskipTests package -pl bench -am)
-  (cd "$root/bench" && java -jar target/benchmarks.jar 'ScannerBenchmark.scan$' \
+  source "$root/bin/find-jdk"
+  jdk="$(destill_find_jdk)" || exit 1
+  (cd "$root" && bin/mvn -q -B -Pbench -DskipTests package -pl bench -am)
+  (cd "$root/bench" && "$jdk/bin/java" -jar target/benchmarks.jar 'ScannerBenchmark.scan$' \
       -p file=data/typical.log,data/errorheavy.log,data/pathological.log -wi 2 -i 3 -f 1)
 fi

@@ -24,6 +24,7 @@ final class ByteTemplate {
    * #length}, {@link #hash} and {@link #skeleton} describe the template.
    */
   boolean template(byte[] buf, int off, int len, long total) {
+    keptDigits = false;
     if (total > len) {
       return false;
     }
@@ -207,13 +208,23 @@ final class ByteTemplate {
       long x = (long) LONGS.get(buf, i) ^ 0x0a0a0a0a0a0a0a0aL;
       long z = (x - ONES) & ~x & HIGHS;
       if (z != 0) {
-        return i + (Long.numberOfTrailingZeros(z) >>> 3);
+        return i + firstMarkedByte(z);
       }
     }
     while (i < end && buf[i] != '\n') {
       i++;
     }
     return i;
+  }
+
+  /**
+   * Which byte of a word is the first (lowest) with its high bit set in {@code marks} (only high
+   * bits set, at least one), by one multiply: C1 runs {@code Long.numberOfTrailingZeros} as Java
+   * code, a chain of tests, not as one instruction.
+   */
+  static int firstMarkedByte(long marks) {
+    long lowest = (marks & -marks) >>> 7; // 1 << (8 * k)
+    return (int) ((lowest * 0x0001020304050607L) >>> 56);
   }
 
   /**
@@ -230,13 +241,7 @@ final class ByteTemplate {
     int i = clean;
     while (i < end) {
       int run = i;
-      while (i < end) {
-        byte b = buf[i];
-        if (b < 0x20 || b == 0x7f || (b == '_' && isBuildkiteTimestamp(buf, i, end))) {
-          break;
-        }
-        i++;
-      }
+      i = cleanUpTo(buf, i, end);
       System.arraycopy(buf, run, v, o, i - run);
       o += i - run;
       if (i == end) {
@@ -290,8 +295,10 @@ final class ByteTemplate {
    * leading Buildkite one), for memos of templates: lines with equal keys have the same template,
    * since everything {@link #template} keeps is past that prefix. 0 when the line cannot be
    * memoized: cut, or holding a {@code \r} before its end, which may move where its text starts.
+   * Afterwards {@link #foldedKey} is the key of the same bytes with the digits 1 to 9 read as 1.
    */
-  static long key(byte[] buf, int off, int len, long total) {
+  long key(byte[] buf, int off, int len, long total) {
+    foldedKey = 0;
     if (total > len) {
       return 0;
     }
@@ -313,6 +320,7 @@ final class ByteTemplate {
     }
     int n = end - i;
     long h = 0x9e3779b97f4a7c15L ^ n;
+    long f = 0x6a09e667f3bcc909L ^ n;
     for (; i + 8 <= end; i += 8) {
       long w = (long) LONGS.get(buf, i);
       long cr = w ^ CRS;
@@ -320,6 +328,7 @@ final class ByteTemplate {
         return 0;
       }
       h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
+      f = Long.rotateLeft((f ^ foldDigits(w)) * 0x94d049bb133111ebL, 31);
     }
     if (i < end) {
       long w = 0;
@@ -330,10 +339,46 @@ final class ByteTemplate {
         w = (w << 8) | (buf[k] & 0xff);
       }
       h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
+      f = Long.rotateLeft((f ^ foldDigits(w)) * 0x94d049bb133111ebL, 31);
     }
     h = LineTemplates.mix(h);
+    f = LineTemplates.mix(f);
+    foldedKey = f == 0 ? 1 : f;
     return h == 0 ? 1 : h;
   }
+
+  /**
+   * The key of the last {@link #key}ed line with its digits 1 to 9 read as 1 (0 when that line had
+   * no key). Lines with equal folded keys differ at most in the values of their digits, never in
+   * which bytes are digits or zeros. The template's every test looks at a byte's class (and at
+   * {@code 0} of {@code 0x}), not at which digit it is, so the two lines take the same path and
+   * write the same template, but for digits the template keeps as they are: when a template kept
+   * none ({@link #keptDigits}), a line with the same folded key has the same template.
+   */
+  long foldedKey() {
+    return foldedKey;
+  }
+
+  private long foldedKey;
+
+  /** {@code w} with each byte from {@code 1} to {@code 9} turned into {@code 1}. */
+  static long foldDigits(long w) {
+    long low = w & 0x7f7f7f7f7f7f7f7fL;
+    // High bit set where the byte is at least '1', and where it is above '9'; none for bytes
+    // outside ASCII.
+    long atLeast1 = low + 0x4f4f4f4f4f4f4f4fL;
+    long above9 = low + 0x4646464646464646L;
+    long digits = atLeast1 & ~above9 & ~w & HIGHS;
+    long m = digits >>> 7;
+    return (w & ~(m * 0x0f)) | m;
+  }
+
+  /** Whether the last template kept a digit as it was (in a word, like {@code sha256}). */
+  boolean keptDigits() {
+    return keptDigits;
+  }
+
+  private boolean keptDigits;
 
   private static boolean isBuildkiteTimestamp(byte[] buf, int i, int end) {
     return end - i >= 6
@@ -745,7 +790,7 @@ final class ByteTemplate {
   }
 
   /** Normalizer's token rule on bytes: the same placeholders in the same order of tests. */
-  private static int token(byte[] s, int from, int to, byte[] out, int o) {
+  private int token(byte[] s, int from, int to, byte[] out, int o) {
     int len = to - from;
     // Seven counts in 16-bit lanes of two longs, one table look-up per byte and no branch.
     long a = 0;
@@ -819,7 +864,7 @@ final class ByteTemplate {
     };
   }
 
-  private static int maskNumbersInside(byte[] s, int from, int to, byte[] out, int o) {
+  private int maskNumbersInside(byte[] s, int from, int to, byte[] out, int o) {
     int k = from;
     while (k < to) {
       byte c = s[k];
@@ -834,6 +879,7 @@ final class ByteTemplate {
           continue;
         }
       }
+      keptDigits |= isDigit(c);
       out[o++] = c;
       k++;
     }

@@ -51,6 +51,9 @@ public final class LineCleaner {
       end--;
     }
     int start = off;
+    if (!hasCarriageReturn(buf, off, end)) {
+      return (long) start << 32 | end; // no progress output: what most lines are
+    }
     for (int i = end - 1; i >= off; i--) {
       if (buf[i] == '\r') {
         if (hasVisibleText(buf, i + 1, end)) {
@@ -63,23 +66,34 @@ public final class LineCleaner {
     return (long) start << 32 | end;
   }
 
+  /** Whether {@code buf[from, to)} holds a {@code \r}: eight bytes at a time. */
+  static boolean hasCarriageReturn(byte[] buf, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(buf, i) ^ 0x0d0d0d0d0d0d0d0dL;
+      if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+        return true;
+      }
+    }
+    for (; i < to; i++) {
+      if (buf[i] == '\r') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /**
    * {@link #stripAnsi} of an ASCII line, done on its bytes: what most lines are, and ASCII decodes
    * to itself, so stripping before decoding gives the same text. Null when the line holds a byte
    * outside ASCII, which the UTF-8 decoder must see first.
    */
   private static String asciiVisible(byte[] buf, int from, int to) {
-    int i = from;
-    while (i < to) {
-      byte b = buf[i];
-      if (b < 0x20 || b == 0x7f) { // negative: not ASCII
-        break;
-      }
-      if (b == '_' && startsWith(buf, i, to, BK_T)) {
-        break;
-      }
-      i++;
-    }
+    int i = ByteTemplate.cleanUpTo(buf, from, to);
     if (i == to) {
       return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
     }
@@ -89,20 +103,29 @@ public final class LineCleaner {
       }
     }
     byte[] out = new byte[to - from];
-    int n = i - from;
-    System.arraycopy(buf, from, out, 0, n);
-    while (i < to) {
+    int n = 0;
+    int run = from;
+    while (true) {
+      // buf[run, i) has nothing to strip; what ends it is an escape, a Buildkite timestamp, a
+      // control character (only tabs are kept) or DEL.
+      System.arraycopy(buf, run, out, n, i - run);
+      n += i - run;
+      if (i == to) {
+        break;
+      }
       byte b = buf[i];
       if (b == 0x1b) {
         i = skipEscape(buf, i, to);
-      } else if (b == '_' && startsWith(buf, i, to, BK_T)) {
+      } else if (b == '_') {
         i = skipBuildkiteTimestamp(buf, i, to);
-      } else if ((b < 0x20 && b != '\t') || b == 0x7f) {
-        i++;
       } else {
-        out[n++] = b;
+        if (b == '\t') {
+          out[n++] = b;
+        }
         i++;
       }
+      run = i;
+      i = ByteTemplate.cleanUpTo(buf, i, to);
     }
     return new String(out, 0, n, StandardCharsets.ISO_8859_1);
   }

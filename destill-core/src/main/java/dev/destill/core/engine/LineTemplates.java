@@ -203,21 +203,28 @@ public final class LineTemplates {
     }
 
     private void addLine(byte[] buf, int off, int n, long lineTotal) {
-      // A line seen just before (by its key) adds nothing new.
-      long key = ByteTemplate.key(buf, off, n, lineTotal);
-      int slot = (int) (key >>> 40) & (SEEN_SLOTS - 1);
+      // A line seen just before (by its key, or by its folded key when that line's template kept
+      // no digit) adds nothing new.
+      long key = bytes.key(buf, off, n, lineTotal);
+      long folded = bytes.foldedKey();
       if (key != 0) {
-        if (seen[slot] == key) {
+        if (seen[slot(folded)] == folded || seen[slot(key)] == key) {
           lines++;
           return;
         }
-        seen[slot] = key;
       }
       if (!bytes.template(buf, off, n, lineTotal)) {
+        if (key != 0) {
+          seen[slot(key)] = key;
+        }
         add(LineCleaner.visible(buf, off, n, lineTotal));
         return;
       }
       lines++;
+      if (key != 0) {
+        long k = bytes.keptDigits() ? key : folded;
+        seen[slot(k)] = k;
+      }
       // A template held already brought its skeleton with it.
       if (bytes.length() > 0 && !exact.add(bytes.hash())) {
         long skeleton = bytes.skeleton();
@@ -225,6 +232,10 @@ public final class LineTemplates {
           loose.add(skeleton);
         }
       }
+    }
+
+    private static int slot(long key) {
+      return (int) (key >>> 40) & (SEEN_SLOTS - 1);
     }
 
     /** Adds one line as {@link LineCleaner#visible} gives it. */

@@ -117,16 +117,22 @@ public final class NoveltyScan {
     // line outside ASCII, a key block, a line a run of new lines shows).
     String visible = null;
     LineTemplates.Match m = null;
-    long key = keys.inside() ? 0 : ByteTemplate.key(src, off, n, lineTotal);
+    long key = keys.inside() ? 0 : bytes.key(src, off, n, lineTotal);
+    long folded = bytes.foldedKey();
     if (key != 0) {
       // A memoized line has no key block marker: it leaves the key blocks as they are.
-      m = cache.memoized(templates, key);
+      m = cache.memoized(templates, folded);
+      if (m == null) {
+        m = cache.memoized(templates, key);
+      }
     }
     if (m == null) {
       if (bytes.template(src, off, n, lineTotal) && !keys.inside() && !bytes.mayMarkKey()) {
         m = templates.match(bytes);
         if (key != 0) {
-          cache.memoize(templates, key, m);
+          // By the folded key when no digit was kept: the lines that differ only in their
+          // numbers then share one entry.
+          cache.memoize(templates, bytes.keptDigits() ? key : folded, m);
         }
       } else {
         visible = LineCleaner.visible(src, off, n, lineTotal);

@@ -199,6 +199,101 @@ class ByteTemplateTest {
   }
 
   @Test
+  void shouldGiveLinesThatDifferInTheirDigitsOneFoldedKeyAndOneTemplateWhenNoDigitIsKept() {
+    String[] parts = {
+      "2024-05-21T10:00:00.0310464Z ",
+      "_bk;t=1716285658332\u0007",
+      "\u001b[32m",
+      "0x1F",
+      "10x2",
+      "deadbeefcafe1234",
+      "123e4567-e89b-12d3-a456-426614174000",
+      "10.1.2.3:80",
+      "/tmp/run-12/x",
+      "15ms",
+      "3secs",
+      "v1.2.3",
+      "build-42",
+      "sha256",
+      "Test2",
+      "$3When",
+      "abc12def",
+      "(204, 12):",
+      " ",
+      "\t",
+      "word",
+      "\u00e9",
+      "\u0660",
+      "-----"
+    };
+    Random r = new Random(20261203);
+    ByteTemplate other = new ByteTemplate();
+    int folded = 0;
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder b = new StringBuilder();
+      int count = 1 + r.nextInt(10);
+      for (int k = 0; k < count; k++) {
+        b.append(parts[r.nextInt(parts.length)]);
+      }
+      byte[] line = b.toString().getBytes(StandardCharsets.UTF_8);
+      byte[] changed = line.clone();
+      for (int k = 0; k < changed.length; k++) {
+        if (changed[k] >= '1' && changed[k] <= '9' && r.nextBoolean()) {
+          changed[k] = (byte) ('1' + r.nextInt(9));
+        }
+      }
+      long key = bytes.key(line, 0, line.length, line.length);
+      long foldedKey = bytes.foldedKey();
+      long otherKey = other.key(changed, 0, changed.length, changed.length);
+      assertThat(other.foldedKey()).isEqualTo(foldedKey);
+      if (java.util.Arrays.equals(line, changed)) {
+        assertThat(otherKey).isEqualTo(key);
+      }
+      if (bytes.template(line, 0, line.length, line.length)
+          && !bytes.keptDigits()
+          && other.template(changed, 0, changed.length, changed.length)) {
+        assertThat(other.text())
+            .as("template of %s", show(changed, changed.length))
+            .isEqualTo(bytes.text());
+        assertThat(other.keptDigits()).isFalse();
+        folded++;
+      }
+    }
+    assertThat(folded).as("lines whose template keeps no digit").isGreaterThan(10_000);
+    String sha = "sha256 and sha512";
+    byte[] a = sha.getBytes(StandardCharsets.US_ASCII);
+    assertThat(bytes.template(a, 0, a.length, a.length)).isTrue();
+    assertThat(bytes.keptDigits()).isTrue();
+  }
+
+  @Test
+  void shouldFoldEveryDigitButZeroAndNoOtherByte() {
+    for (int v = 0; v < 256; v++) {
+      for (int at = 0; at < 8; at++) {
+        long w = 0x4141414141414141L & ~(0xffL << (8 * at)) | ((long) v << (8 * at));
+        long expected =
+            v >= '1' && v <= '9' ? (w & ~(0xffL << (8 * at))) | ((long) '1' << (8 * at)) : w;
+        assertThat(ByteTemplate.foldDigits(w)).as("byte %d at %d", v, at).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void shouldFindTheLineEndAtEveryPositionOfAWord() {
+    for (int at = 0; at < 24; at++) {
+      byte[] b = new byte[24];
+      java.util.Arrays.fill(b, (byte) 'x');
+      b[at] = '\n';
+      if (at + 3 < b.length) {
+        b[at + 3] = '\n';
+      }
+      assertThat(ByteTemplate.lineEnd(b, 0, b.length)).isEqualTo(at);
+    }
+    byte[] none = new byte[19];
+    assertThat(ByteTemplate.lineEnd(none, 0, none.length)).isEqualTo(19);
+  }
+
+  @Test
   void shouldAgreeOnEveryLineOfTheBundledExamples() throws IOException {
     Path examples = examples();
     List<Path> logs;
