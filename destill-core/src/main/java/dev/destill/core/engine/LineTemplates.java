@@ -208,22 +208,23 @@ public final class LineTemplates {
       long key = bytes.key(buf, off, n, lineTotal);
       long folded = bytes.foldedKey();
       if (key != 0) {
-        if (seen[slot(folded)] == folded || seen[slot(key)] == key) {
+        long e = seen[slot(folded)];
+        if (e == folded || e == key) {
           lines++;
           return;
         }
       }
       if (!bytes.template(buf, off, n, lineTotal)) {
         if (key != 0) {
-          seen[slot(key)] = key;
+          seen[slot(folded)] = key;
         }
         add(LineCleaner.visible(buf, off, n, lineTotal));
         return;
       }
       lines++;
       if (key != 0) {
-        long k = bytes.keptDigits() ? key : folded;
-        seen[slot(k)] = k;
+        // One slot, the folded key's, holds either key.
+        seen[slot(folded)] = bytes.keptDigits() ? key : folded;
       }
       // A template held already brought its skeleton with it.
       if (bytes.length() > 0 && !exact.add(bytes.hash())) {

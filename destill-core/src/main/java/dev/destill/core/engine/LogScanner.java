@@ -717,22 +717,33 @@ public final class LogScanner {
 
     private static final LineTemplates.Match[] MATCHES = LineTemplates.Match.values();
 
-    // Recent lines' matches against one baseline, by their ByteTemplate.key, the key's low bits
+    // Recent lines' matches against one baseline, by their ByteTemplate keys, the key's low bits
     // holding the match: lines repeat (a test's PASSED line), and a match is a function of the key.
     private long[] matches;
     private LineTemplates matchedAgainst;
 
-    /** The match memoized for a line's key against {@code baseline}, null when none is. */
-    LineTemplates.Match memoized(LineTemplates baseline, long key) {
+    /**
+     * The match memoized against {@code baseline} for a line whose folded key is {@code folded} and
+     * whose key is {@code key} ({@link ByteTemplate#key}), null when none is. Both are looked for
+     * in one slot, the folded key's.
+     */
+    LineTemplates.Match memoized(LineTemplates baseline, long folded, long key) {
       if (baseline != matchedAgainst) {
         return null;
       }
-      long e = matches[(int) (key >>> 40) & (MATCH_SLOTS - 1)];
-      return e != 0 && (e & ~3L) == (key & ~3L) ? MATCHES[(int) (e & 3)] : null;
+      long e = matches[slot(folded)];
+      long held = e & ~3L;
+      return e != 0 && (held == (folded & ~3L) || held == (key & ~3L))
+          ? MATCHES[(int) (e & 3)]
+          : null;
     }
 
-    /** Memoizes the match against {@code baseline} of a line whose key is {@code key}. */
-    void memoize(LineTemplates baseline, long key, LineTemplates.Match m) {
+    /**
+     * Memoizes the match against {@code baseline} of a line whose folded key is {@code folded}:
+     * under {@code entry}, the folded key itself when the line's template kept no digit, else its
+     * key.
+     */
+    void memoize(LineTemplates baseline, long folded, long entry, LineTemplates.Match m) {
       if (baseline != matchedAgainst) {
         if (matches == null) {
           matches = new long[MATCH_SLOTS];
@@ -741,7 +752,11 @@ public final class LogScanner {
         }
         matchedAgainst = baseline;
       }
-      matches[(int) (key >>> 40) & (MATCH_SLOTS - 1)] = (key & ~3L) | m.ordinal();
+      matches[slot(folded)] = (entry & ~3L) | m.ordinal();
+    }
+
+    private static int slot(long key) {
+      return (int) (key >>> 40) & (MATCH_SLOTS - 1);
     }
   }
 

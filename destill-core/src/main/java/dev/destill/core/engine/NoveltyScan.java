@@ -121,10 +121,7 @@ public final class NoveltyScan {
     long folded = bytes.foldedKey();
     if (key != 0) {
       // A memoized line has no key block marker: it leaves the key blocks as they are.
-      m = cache.memoized(templates, folded);
-      if (m == null) {
-        m = cache.memoized(templates, key);
-      }
+      m = cache.memoized(templates, folded, key);
     }
     if (m == null) {
       if (bytes.template(src, off, n, lineTotal) && !keys.inside() && !bytes.mayMarkKey()) {
@@ -132,7 +129,7 @@ public final class NoveltyScan {
         if (key != 0) {
           // By the folded key when no digit was kept: the lines that differ only in their
           // numbers then share one entry.
-          cache.memoize(templates, bytes.keptDigits() ? key : folded, m);
+          cache.memoize(templates, folded, bytes.keptDigits() ? key : folded, m);
         }
       } else {
         visible = LineCleaner.visible(src, off, n, lineTotal);
