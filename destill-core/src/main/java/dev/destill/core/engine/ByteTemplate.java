@@ -292,13 +292,18 @@ final class ByteTemplate {
 
   /**
    * A 64-bit key of a line's bytes past its timestamp (a GitHub one followed by a space, or a
-   * leading Buildkite one), for memos of templates: lines with equal keys have the same template,
-   * since everything {@link #template} keeps is past that prefix. 0 when the line cannot be
-   * memoized: cut, or holding a {@code \r} before its end, which may move where its text starts.
-   * Afterwards {@link #foldedKey} is the key of the same bytes with the digits 1 to 9 read as 1.
+   * leading Buildkite one), with the digits 1 to 9 read as 1, for memos of templates; 0 when the
+   * line cannot be memoized: cut, or holding a {@code \r} before its end, which may move where its
+   * text starts.
+   *
+   * <p>Everything {@link #template} keeps is past that prefix. Lines with equal keys differ at most
+   * in the values of their digits, never in which bytes are digits or zeros, and the template's
+   * every test looks at a byte's class (and at the {@code 0} of {@code 0x}), not at which digit it
+   * is: the two lines take the same path and write the same template, except for the digits a
+   * template keeps as they are ({@code sha256}). So when a template kept no digit ({@link
+   * #keptDigits}), every line with its key has that template.
    */
-  long key(byte[] buf, int off, int len, long total) {
-    foldedKey = 0;
+  static long key(byte[] buf, int off, int len, long total) {
     if (total > len) {
       return 0;
     }
@@ -320,15 +325,13 @@ final class ByteTemplate {
     }
     int n = end - i;
     long h = 0x9e3779b97f4a7c15L ^ n;
-    long f = 0x6a09e667f3bcc909L ^ n;
     for (; i + 8 <= end; i += 8) {
       long w = (long) LONGS.get(buf, i);
       long cr = w ^ CRS;
       if (((cr - ONES) & ~cr & HIGHS) != 0) {
         return 0;
       }
-      h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
-      f = Long.rotateLeft((f ^ foldDigits(w)) * 0x94d049bb133111ebL, 31);
+      h = Long.rotateLeft((h ^ foldDigits(w)) * 0xbf58476d1ce4e5b9L, 29);
     }
     if (i < end) {
       long w = 0;
@@ -338,28 +341,11 @@ final class ByteTemplate {
         }
         w = (w << 8) | (buf[k] & 0xff);
       }
-      h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
-      f = Long.rotateLeft((f ^ foldDigits(w)) * 0x94d049bb133111ebL, 31);
+      h = Long.rotateLeft((h ^ foldDigits(w)) * 0xbf58476d1ce4e5b9L, 29);
     }
     h = LineTemplates.mix(h);
-    f = LineTemplates.mix(f);
-    foldedKey = f == 0 ? 1 : f;
     return h == 0 ? 1 : h;
   }
-
-  /**
-   * The key of the last {@link #key}ed line with its digits 1 to 9 read as 1 (0 when that line had
-   * no key). Lines with equal folded keys differ at most in the values of their digits, never in
-   * which bytes are digits or zeros. The template's every test looks at a byte's class (and at
-   * {@code 0} of {@code 0x}), not at which digit it is, so the two lines take the same path and
-   * write the same template, but for digits the template keeps as they are: when a template kept
-   * none ({@link #keptDigits}), a line with the same folded key has the same template.
-   */
-  long foldedKey() {
-    return foldedKey;
-  }
-
-  private long foldedKey;
 
   /** {@code w} with each byte from {@code 1} to {@code 9} turned into {@code 1}. */
   static long foldDigits(long w) {

@@ -38,7 +38,7 @@ public final class LineTemplates {
   /** A skeleton of fewer words matches too much to say anything. */
   static final int MIN_SKELETON_WORDS = 3;
 
-  /** Slots of a builder's memo of the lines it added, by key: 2^16 longs, 512 KB. */
+  /** Slots of a builder's memo of the lines it added, by key: 2^16 ints, 256 KB. */
   private static final int SEEN_SLOTS = 1 << 16;
 
   /** An empty set: every line is new. */
@@ -187,7 +187,7 @@ public final class LineTemplates {
     private final LongSet loose;
     private final LineSplitter splitter = new LineSplitter(this::addLine);
     private final ByteTemplate bytes = new ByteTemplate();
-    private final long[] seen = new long[SEEN_SLOTS];
+    private final int[] seen = new int[SEEN_SLOTS];
     private long lines;
     private boolean built;
 
@@ -203,28 +203,22 @@ public final class LineTemplates {
     }
 
     private void addLine(byte[] buf, int off, int n, long lineTotal) {
-      // A line seen just before (by its key, or by its folded key when that line's template kept
-      // no digit) adds nothing new.
-      long key = bytes.key(buf, off, n, lineTotal);
-      long folded = bytes.foldedKey();
-      if (key != 0) {
-        long e = seen[slot(folded)];
-        if (e == folded || e == key) {
-          lines++;
-          return;
-        }
+      // A line seen just before (by its key) adds nothing new.
+      long key = ByteTemplate.key(buf, off, n, lineTotal);
+      int slot = (int) (key >>> 40) & (SEEN_SLOTS - 1);
+      // The slot is 16 bits of the key, the entry 31 more: 47 bits tell keys apart.
+      int held = (int) key | 1;
+      if (key != 0 && seen[slot] == held) {
+        lines++;
+        return;
       }
       if (!bytes.template(buf, off, n, lineTotal)) {
-        if (key != 0) {
-          seen[slot(folded)] = key;
-        }
         add(LineCleaner.visible(buf, off, n, lineTotal));
         return;
       }
       lines++;
-      if (key != 0) {
-        // One slot, the folded key's, holds either key.
-        seen[slot(folded)] = bytes.keptDigits() ? key : folded;
+      if (key != 0 && !bytes.keptDigits()) {
+        seen[slot] = held;
       }
       // A template held already brought its skeleton with it.
       if (bytes.length() > 0 && !exact.add(bytes.hash())) {
@@ -233,10 +227,6 @@ public final class LineTemplates {
           loose.add(skeleton);
         }
       }
-    }
-
-    private static int slot(long key) {
-      return (int) (key >>> 40) & (SEEN_SLOTS - 1);
     }
 
     /** Adds one line as {@link LineCleaner#visible} gives it. */

@@ -712,51 +712,46 @@ public final class LogScanner {
   public static final class LineCache {
     private final RecentSet rejected = new RecentSet(1 << 14);
 
-    /** Slots of the memo of baseline matches: 2^16 longs, 512 KB, made on first use. */
+    /** Slots of the memo of baseline matches: 2^16 ints, 256 KB (it stays in a core's cache). */
     private static final int MATCH_SLOTS = 1 << 16;
 
     private static final LineTemplates.Match[] MATCHES = LineTemplates.Match.values();
 
-    // Recent lines' matches against one baseline, by their ByteTemplate keys, the key's low bits
-    // holding the match: lines repeat (a test's PASSED line), and a match is a function of the key.
-    private long[] matches;
+    // Recent lines' matches against one baseline, by their ByteTemplate.key: lines repeat (a
+    // test's PASSED line), and a match is a function of the key. The slot is 16 bits of the key,
+    // the entry 29 more (bit 2 set, so that no entry is 0) and the match in its low 2 bits: 45
+    // bits tell keys apart.
+    private int[] matches;
     private LineTemplates matchedAgainst;
 
-    /**
-     * The match memoized against {@code baseline} for a line whose folded key is {@code folded} and
-     * whose key is {@code key} ({@link ByteTemplate#key}), null when none is. Both are looked for
-     * in one slot, the folded key's.
-     */
-    LineTemplates.Match memoized(LineTemplates baseline, long folded, long key) {
+    /** The match memoized for a line's key against {@code baseline}, null when none is. */
+    LineTemplates.Match memoized(LineTemplates baseline, long key) {
       if (baseline != matchedAgainst) {
         return null;
       }
-      long e = matches[slot(folded)];
-      long held = e & ~3L;
-      return e != 0 && (held == (folded & ~3L) || held == (key & ~3L))
-          ? MATCHES[(int) (e & 3)]
-          : null;
+      int e = matches[slot(key)];
+      return (e & ~3) == held(key) ? MATCHES[e & 3] : null;
     }
 
-    /**
-     * Memoizes the match against {@code baseline} of a line whose folded key is {@code folded}:
-     * under {@code entry}, the folded key itself when the line's template kept no digit, else its
-     * key.
-     */
-    void memoize(LineTemplates baseline, long folded, long entry, LineTemplates.Match m) {
+    /** Memoizes the match against {@code baseline} of a line whose key is {@code key}. */
+    void memoize(LineTemplates baseline, long key, LineTemplates.Match m) {
       if (baseline != matchedAgainst) {
         if (matches == null) {
-          matches = new long[MATCH_SLOTS];
+          matches = new int[MATCH_SLOTS];
         } else {
           java.util.Arrays.fill(matches, 0);
         }
         matchedAgainst = baseline;
       }
-      matches[slot(folded)] = (entry & ~3L) | m.ordinal();
+      matches[slot(key)] = held(key) | m.ordinal();
     }
 
     private static int slot(long key) {
       return (int) (key >>> 40) & (MATCH_SLOTS - 1);
+    }
+
+    private static int held(long key) {
+      return ((int) key & ~3) | 4;
     }
   }
 

@@ -117,19 +117,17 @@ public final class NoveltyScan {
     // line outside ASCII, a key block, a line a run of new lines shows).
     String visible = null;
     LineTemplates.Match m = null;
-    long key = keys.inside() ? 0 : bytes.key(src, off, n, lineTotal);
-    long folded = bytes.foldedKey();
+    long key = keys.inside() ? 0 : ByteTemplate.key(src, off, n, lineTotal);
     if (key != 0) {
       // A memoized line has no key block marker: it leaves the key blocks as they are.
-      m = cache.memoized(templates, folded, key);
+      m = cache.memoized(templates, key);
     }
     if (m == null) {
       if (bytes.template(src, off, n, lineTotal) && !keys.inside() && !bytes.mayMarkKey()) {
         m = templates.match(bytes);
-        if (key != 0) {
-          // By the folded key when no digit was kept: the lines that differ only in their
-          // numbers then share one entry.
-          cache.memoize(templates, folded, bytes.keptDigits() ? key : folded, m);
+        // Only a template that kept no digit stands for every line with its key.
+        if (key != 0 && !bytes.keptDigits()) {
+          cache.memoize(templates, key, m);
         }
       } else {
         visible = LineCleaner.visible(src, off, n, lineTotal);
