@@ -334,17 +334,34 @@ final class ByteTemplate {
       h = Long.rotateLeft((h ^ foldDigits(w)) * 0xbf58476d1ce4e5b9L, 29);
     }
     if (i < end) {
-      long w = 0;
-      for (int k = end - 1; k >= i; k--) {
-        if (buf[k] == '\r') {
-          return 0;
-        }
-        w = (w << 8) | (buf[k] & 0xff);
+      long w = tail(buf, i, end);
+      long cr = w ^ CRS;
+      if (((cr - ONES) & ~cr & HIGHS) != 0) {
+        return 0;
       }
       h = Long.rotateLeft((h ^ foldDigits(w)) * 0xbf58476d1ce4e5b9L, 29);
     }
     h = LineTemplates.mix(h);
     return h == 0 ? 1 : h;
+  }
+
+  /**
+   * The one to seven bytes {@code buf[i, end)} as a little-endian word, the bytes above them 0: one
+   * load that reaches back before {@code i}, or on past {@code end}, where the array has room.
+   */
+  static long tail(byte[] buf, int i, int end) {
+    int shift = 8 * (8 - (end - i));
+    if (end >= 8) {
+      return (long) LONGS.get(buf, end - 8) >>> shift;
+    }
+    if (i + 8 <= buf.length) {
+      return (long) LONGS.get(buf, i) & (-1L >>> shift);
+    }
+    long w = 0;
+    for (int k = end - 1; k >= i; k--) {
+      w = (w << 8) | (buf[k] & 0xff);
+    }
+    return w;
   }
 
   /** {@code w} with each byte from {@code 1} to {@code 9} turned into {@code 1}. */

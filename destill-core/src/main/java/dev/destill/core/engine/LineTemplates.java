@@ -313,11 +313,7 @@ public final class LineTemplates {
       h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
     }
     if (i < n) {
-      long w = 0;
-      for (int k = n - 1; k >= i; k--) {
-        w = (w << 8) | (t[k] & 0xff);
-      }
-      h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
+      h = Long.rotateLeft((h ^ ByteTemplate.tail(t, i, n)) * 0xbf58476d1ce4e5b9L, 29);
     }
     h = mix(h);
     return h == 0 ? 1 : h;

@@ -280,6 +280,26 @@ class ByteTemplateTest {
   }
 
   @Test
+  void shouldReadATailOfOneToSevenBytesWhereverItSits() {
+    Random r = new Random(7);
+    for (int size = 1; size <= 20; size++) {
+      byte[] b = new byte[size];
+      r.nextBytes(b);
+      for (int i = 0; i < size; i++) {
+        for (int end = i + 1; end <= Math.min(size, i + 7); end++) {
+          long expected = 0;
+          for (int k = end - 1; k >= i; k--) {
+            expected = (expected << 8) | (b[k] & 0xff);
+          }
+          assertThat(ByteTemplate.tail(b, i, end))
+              .as("[%d, %d) of %d", i, end, size)
+              .isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldFindTheLineEndAtEveryPositionOfAWord() {
     for (int at = 0; at < 24; at++) {
       byte[] b = new byte[24];
