@@ -203,15 +203,23 @@ final class ByteTemplate {
    * Index of the first {@code \n} in {@code buf[from, end)}, or {@code end}: eight bytes at a time.
    */
   static int lineEnd(byte[] buf, int from, int end) {
+    return indexOf(buf, from, end, (byte) '\n');
+  }
+
+  /**
+   * Index of the first {@code b} in {@code buf[from, end)}, or {@code end}: eight bytes at a time.
+   */
+  static int indexOf(byte[] buf, int from, int end, byte b) {
+    long pattern = ONES * (b & 0xff);
     int i = from;
     for (; i + 8 <= end; i += 8) {
-      long x = (long) LONGS.get(buf, i) ^ 0x0a0a0a0a0a0a0a0aL;
+      long x = (long) LONGS.get(buf, i) ^ pattern;
       long z = (x - ONES) & ~x & HIGHS;
       if (z != 0) {
         return i + firstMarkedByte(z);
       }
     }
-    while (i < end && buf[i] != '\n') {
+    while (i < end && buf[i] != b) {
       i++;
     }
     return i;
@@ -510,7 +518,8 @@ final class ByteTemplate {
    */
   private int skipMarker(byte[] s, int i, int n) {
     if (i + 3 <= n && s[i] == '#' && s[i + 1] == '#' && s[i + 2] == '[') {
-      int close = indexOf(s, n, (byte) ']', i);
+      int found = indexOf(s, i, n, (byte) ']');
+      int close = found < n ? found : -1;
       if (close > 0 && firstHigh < close) {
         return UNSURE; // the marker's length in characters is not its length in bytes
       }
@@ -536,15 +545,6 @@ final class ByteTemplate {
       }
     }
     return true;
-  }
-
-  private static int indexOf(byte[] s, int n, byte b, int from) {
-    for (int k = from; k < n; k++) {
-      if (s[k] == b) {
-        return k;
-      }
-    }
-    return -1;
   }
 
   /** {@link LineCleaner#skipIsoTimestamp} at the line's start, on bytes. */

@@ -51,7 +51,7 @@ public final class LineCleaner {
       end--;
     }
     int start = off;
-    if (!hasCarriageReturn(buf, off, end)) {
+    if (ByteTemplate.indexOf(buf, off, end, (byte) '\r') == end) {
       return (long) start << 32 | end; // no progress output: what most lines are
     }
     for (int i = end - 1; i >= off; i--) {
@@ -65,27 +65,6 @@ public final class LineCleaner {
     }
     return (long) start << 32 | end;
   }
-
-  /** Whether {@code buf[from, to)} holds a {@code \r}: eight bytes at a time. */
-  static boolean hasCarriageReturn(byte[] buf, int from, int to) {
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      long x = (long) LONGS.get(buf, i) ^ 0x0d0d0d0d0d0d0d0dL;
-      if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
-        return true;
-      }
-    }
-    for (; i < to; i++) {
-      if (buf[i] == '\r') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /**
    * {@link #stripAnsi} of an ASCII line, done on its bytes: what most lines are, and ASCII decodes

@@ -312,6 +312,10 @@ class ByteTemplateTest {
     }
     byte[] none = new byte[19];
     assertThat(ByteTemplate.lineEnd(none, 0, none.length)).isEqualTo(19);
+    byte[] cr = "0123456789abcdef\r".getBytes(StandardCharsets.US_ASCII);
+    assertThat(ByteTemplate.indexOf(cr, 0, cr.length, (byte) '\r')).isEqualTo(16);
+    assertThat(ByteTemplate.indexOf(cr, 0, 16, (byte) '\r')).isEqualTo(16);
+    assertThat(ByteTemplate.indexOf(cr, 3, cr.length, (byte) '9')).isEqualTo(9);
   }
 
   @Test
