@@ -256,9 +256,12 @@ public final class NoveltyScan {
     int textLines = 0;
     for (long l = from; l <= to && l < line; l++) {
       int at = (int) (l - options.firstLine());
-      boolean oneWordMore =
-          l == f.line() && policy.oneWordIsKnown() && templates.knownButOneWord(f.message());
-      if (fresh.get(at) && !oneWordMore) {
+      // A new first line may still be a known one with a word more; asked only of a new line,
+      // as the question costs a look-up per word.
+      if (fresh.get(at)
+          && !(l == f.line()
+              && policy.oneWordIsKnown()
+              && templates.knownButOneWord(f.message()))) {
         return Novelty.NEW;
       }
       if (!blank.get(at)) {

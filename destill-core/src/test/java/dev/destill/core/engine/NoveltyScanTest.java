@@ -80,6 +80,26 @@ class NoveltyScanTest {
   }
 
   @Test
+  void shouldCallAFindingKnownWhenItsNewFirstLineIsAKnownLineWithOneWordMore() {
+    String passing = "> Task :compileJava\n> Task :test\nBUILD SUCCESSFUL in 41s\n";
+    String failing =
+        """
+        > Task :compileJava
+        > Task :test FAILED
+        FAILURE: Build failed with an exception.
+        """;
+    NoveltyScan s = scan(baseline(passing), failing);
+    s.finish();
+    List<Finding> marked = s.mark(findings(failing));
+    Finding task = marked.stream().filter(f -> f.line() == 2).findFirst().orElseThrow();
+    Finding failure = marked.stream().filter(f -> f.line() == 3).findFirst().orElseThrow();
+    // "> Task :test FAILED" is a new line, but the baseline had it without its last word.
+    assertThat(Novelty.of(task)).isEqualTo(Novelty.KNOWN);
+    // Two words more than any baseline line: new.
+    assertThat(Novelty.of(failure)).isEqualTo(Novelty.NEW);
+  }
+
+  @Test
   void shouldTurnARunOfNewLinesIntoACandidate() {
     String failing =
         """
