@@ -39,9 +39,17 @@ final class ByteTemplate {
     byte[] s;
     int from;
     int n;
+    // A Buildkite timestamp in front of a line that has nothing else to strip (a third of a
+    // Buildkite log's lines): the visible text is the rest, read where it is.
+    int past = i == off ? pastLeadingBuildkiteTimestamp(buf, off, end) : off;
+    if (past > off && cleanUpTo(buf, past, end) == end) {
+      i = end;
+    } else {
+      past = off;
+    }
     if (i == end) {
       s = buf;
-      from = off;
+      from = past;
       n = end;
     } else {
       // Where the text is once progress output (a lone \r) is left out, as visible() finds it.
@@ -83,6 +91,25 @@ final class ByteTemplate {
     }
     length = normalize(s, start, to);
     return length >= 0;
+  }
+
+  /**
+   * Where the text of a line starts past a leading Buildkite timestamp ({@code ESC _bk;t=…BEL} or
+   * {@code _bk;t=…BEL}), as {@link LineCleaner#visible} drops it; {@code off} when there is none.
+   */
+  private static int pastLeadingBuildkiteTimestamp(byte[] buf, int off, int end) {
+    if (end - off > 7 && buf[off] == 0x1b && buf[off + 1] == '_') {
+      if (isBuildkiteTimestamp(buf, off + 1, end)) {
+        int j = LineCleaner.skipBuildkiteTimestamp(buf, off + 1, end);
+        // The escape ends at its BEL, as skipEscape reads it.
+        return buf[j - 1] == 0x07 ? j : off;
+      }
+    } else if (end - off > 6 && buf[off] == '_' && isBuildkiteTimestamp(buf, off, end)) {
+      int j = LineCleaner.skipBuildkiteTimestamp(buf, off, end);
+      // A digit outside ASCII may go on with the timestamp, as the String path reads it.
+      return j < end && buf[j] < 0 ? off : j;
+    }
+    return off;
   }
 
   /** What the prefix tests say when bytes outside ASCII stand where they look. */
