@@ -38,7 +38,7 @@ public final class LineTemplates {
   /** A skeleton of fewer words matches too much to say anything. */
   static final int MIN_SKELETON_WORDS = 3;
 
-  /** Slots of a builder's memo of the lines it added, by key: 2^16 ints, 256 KB. */
+  /** Slots of a builder's memo of the lines it added, by key: 2^16 ints, 256 KB, in four ways. */
   private static final int SEEN_SLOTS = 1 << 16;
 
   /** An empty set: every line is new. */
@@ -205,10 +205,10 @@ public final class LineTemplates {
     private void addLine(byte[] buf, int off, int n, long lineTotal) {
       // A line seen just before (by its key) adds nothing new.
       long key = ByteTemplate.key(buf, off, n, lineTotal);
-      int slot = (int) (key >>> 40) & (SEEN_SLOTS - 1);
-      // The slot is 16 bits of the key, the entry 31 more: 47 bits tell keys apart.
+      int set = FourWay.set(key, SEEN_SLOTS);
+      // The set is 14 bits of the key, the entry 31 more: 45 bits tell keys apart.
       int held = (int) key | 1;
-      if (key != 0 && seen[slot] == held) {
+      if (key != 0 && FourWay.take(seen, set, held, -1) != 0) {
         lines++;
         return;
       }
@@ -218,7 +218,7 @@ public final class LineTemplates {
       }
       lines++;
       if (key != 0 && !bytes.keptDigits()) {
-        seen[slot] = held;
+        FourWay.put(seen, set, held);
       }
       // A template held already brought its skeleton with it.
       if (bytes.length() > 0 && !exact.add(bytes.hash())) {

@@ -718,9 +718,9 @@ public final class LogScanner {
     private static final LineTemplates.Match[] MATCHES = LineTemplates.Match.values();
 
     // Recent lines' matches against one baseline, by their ByteTemplate.key: lines repeat (a
-    // test's PASSED line), and a match is a function of the key. The slot is 16 bits of the key,
-    // the entry 29 more (bit 2 set, so that no entry is 0) and the match in its low 2 bits: 45
-    // bits tell keys apart.
+    // test's PASSED line), and a match is a function of the key. In four ways (FourWay): the set
+    // is 14 bits of the key, the entry 29 more (bit 2 set, so that no entry is 0) and the match in
+    // its low 2 bits: 43 bits tell keys apart.
     private int[] matches;
     private LineTemplates matchedAgainst;
 
@@ -729,8 +729,8 @@ public final class LogScanner {
       if (baseline != matchedAgainst) {
         return null;
       }
-      int e = matches[slot(key)];
-      return (e & ~3) == held(key) ? MATCHES[e & 3] : null;
+      int e = FourWay.take(matches, FourWay.set(key, MATCH_SLOTS), held(key), ~3);
+      return e != 0 ? MATCHES[e & 3] : null;
     }
 
     /** Memoizes the match against {@code baseline} of a line whose key is {@code key}. */
@@ -743,11 +743,7 @@ public final class LogScanner {
         }
         matchedAgainst = baseline;
       }
-      matches[slot(key)] = held(key) | m.ordinal();
-    }
-
-    private static int slot(long key) {
-      return (int) (key >>> 40) & (MATCH_SLOTS - 1);
+      FourWay.put(matches, FourWay.set(key, MATCH_SLOTS), held(key) | m.ordinal());
     }
 
     private static int held(long key) {
