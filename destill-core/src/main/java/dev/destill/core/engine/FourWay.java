@@ -3,9 +3,9 @@ package dev.destill.core.engine;
 /**
  * Memos of int entries kept in sets of four ways: a set is four ints in a row (16 bytes, one cache
  * line), the most recently used first, chosen by 64-bit key bits that the entries do not hold. Four
- * ways keep a line that repeats now and then which a direct-mapped table would lose to another
- * line of the same slot: on a baseline log's 2.5 M lines, 24% of lookups miss instead of 27%.
- * Entries are never 0 (an empty way).
+ * ways keep a line that repeats now and then which a direct-mapped table would lose to another line
+ * of the same slot: on a baseline log's 2.5 M lines, 24% of lookups miss instead of 27%. Entries
+ * are never 0 (an empty way).
  */
 final class FourWay {
   static final int WAYS = 4;
