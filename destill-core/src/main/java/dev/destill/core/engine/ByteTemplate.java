@@ -323,20 +323,20 @@ final class ByteTemplate {
 
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
-  private static final long CRS = 0x0d0d0d0d0d0d0d0dL;
 
   /**
    * A 64-bit key of a line's bytes past its timestamp (a GitHub one followed by a space, or a
    * leading Buildkite one), with the digits 1 to 9 read as 1, for memos of templates; 0 when the
-   * line cannot be memoized: cut, or holding a {@code \r} before its end, which may move where its
-   * text starts.
+   * line cannot be memoized: cut.
    *
    * <p>Everything {@link #template} keeps is past that prefix. Lines with equal keys differ at most
    * in the values of their digits, never in which bytes are digits or zeros, and the template's
    * every test looks at a byte's class (and at the {@code 0} of {@code 0x}), not at which digit it
    * is: the two lines take the same path and write the same template, except for the digits a
    * template keeps as they are ({@code sha256}). So when a template kept no digit ({@link
-   * #keptDigits}), every line with its key has that template.
+   * #keptDigits}), every line with its key has that template. Progress output ({@code \r} inside a
+   * line) is no exception: where the visible text starts depends on where the {@code \r}s are and
+   * which segments have text, and digits are text whatever their value.
    */
   static long key(byte[] buf, int off, int len, long total) {
     if (total > len) {
@@ -361,20 +361,10 @@ final class ByteTemplate {
     int n = end - i;
     long h = 0x9e3779b97f4a7c15L ^ n;
     for (; i + 8 <= end; i += 8) {
-      long w = (long) LONGS.get(buf, i);
-      long cr = w ^ CRS;
-      if (((cr - ONES) & ~cr & HIGHS) != 0) {
-        return 0;
-      }
-      h = Long.rotateLeft((h ^ foldDigits(w)) * 0xbf58476d1ce4e5b9L, 29);
+      h = Long.rotateLeft((h ^ foldDigits((long) LONGS.get(buf, i))) * 0xbf58476d1ce4e5b9L, 29);
     }
     if (i < end) {
-      long w = tail(buf, i, end);
-      long cr = w ^ CRS;
-      if (((cr - ONES) & ~cr & HIGHS) != 0) {
-        return 0;
-      }
-      h = Long.rotateLeft((h ^ foldDigits(w)) * 0xbf58476d1ce4e5b9L, 29);
+      h = Long.rotateLeft((h ^ foldDigits(tail(buf, i, end))) * 0xbf58476d1ce4e5b9L, 29);
     }
     h = LineTemplates.mix(h);
     return h == 0 ? 1 : h;

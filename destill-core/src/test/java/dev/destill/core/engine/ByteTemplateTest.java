@@ -228,7 +228,10 @@ class ByteTemplateTest {
       "word",
       "\u00e9",
       "\u0660",
-      "-----"
+      "-----",
+      "\r",
+      "42%\r",
+      "\u001b[K"
     };
     Random r = new Random(20261203);
     ByteTemplate other = new ByteTemplate();
