@@ -346,18 +346,9 @@ final class ByteTemplate {
     while (end > off && buf[end - 1] == '\r') {
       end--;
     }
-    int i = off;
     int stamp = isoTimestampEnd(buf, off, end);
-    if (stamp > off && buf[stamp - 1] == ' ') {
-      i = stamp;
-    } else if (end - off > 7
-        && buf[off] == 0x1b
-        && buf[off + 1] == '_'
-        && isBuildkiteTimestamp(buf, off + 1, end)) {
-      i = LineCleaner.skipBuildkiteTimestamp(buf, off + 1, end);
-    } else if (end - off > 6 && buf[off] == '_' && isBuildkiteTimestamp(buf, off, end)) {
-      i = LineCleaner.skipBuildkiteTimestamp(buf, off, end);
-    }
+    int i =
+        stamp > off && buf[stamp - 1] == ' ' ? stamp : pastLeadingBuildkiteTimestamp(buf, off, end);
     int n = end - i;
     long h = 0x9e3779b97f4a7c15L ^ n;
     for (; i + 8 <= end; i += 8) {
