@@ -326,17 +326,17 @@ final class ByteTemplate {
 
   /**
    * A 64-bit key of a line's bytes past its timestamp (a GitHub one followed by a space, or a
-   * leading Buildkite one), with the digits 1 to 9 read as 1, for memos of templates; 0 when the
-   * line cannot be memoized: cut.
+   * leading Buildkite one), with its digits read as 1 ({@link #foldDigits}), for memos of
+   * templates; 0 when the line cannot be memoized: cut.
    *
    * <p>Everything {@link #template} keeps is past that prefix. Lines with equal keys differ at most
-   * in the values of their digits, never in which bytes are digits or zeros, and the template's
-   * every test looks at a byte's class (and at the {@code 0} of {@code 0x}), not at which digit it
-   * is: the two lines take the same path and write the same template, except for the digits a
-   * template keeps as they are ({@code sha256}). So when a template kept no digit ({@link
-   * #keptDigits}), every line with its key has that template. Progress output ({@code \r} inside a
-   * line) is no exception: where the visible text starts depends on where the {@code \r}s are and
-   * which segments have text, and digits are text whatever their value.
+   * in the values of their digits, never in which bytes are digits or in a zero before an {@code
+   * x}, and the template's every test looks at a byte's class (and at the {@code 0} of {@code 0x}),
+   * not at which digit it is: the two lines take the same path and write the same template, except
+   * for the digits a template keeps as they are ({@code sha256}). So when a template kept no digit
+   * ({@link #keptDigits}), every line with its key has that template. Progress output ({@code \r}
+   * inside a line) is no exception: where the visible text starts depends on where the {@code \r}s
+   * are and which segments have text, and digits are text whatever their value.
    */
   static long key(byte[] buf, int off, int len, long total) {
     if (total > len) {
@@ -352,10 +352,22 @@ final class ByteTemplate {
     int n = end - i;
     long h = 0x9e3779b97f4a7c15L ^ n;
     for (; i + 8 <= end; i += 8) {
-      h = Long.rotateLeft((h ^ foldDigits((long) LONGS.get(buf, i))) * 0xbf58476d1ce4e5b9L, 29);
+      // foldDigits, written out: C1 does not inline a method this long, and a call a word costs
+      // a seventh of the key.
+      long w = (long) LONGS.get(buf, i);
+      long t = (w | 0x2020202020202020L) ^ 0x7878787878787878L;
+      int next = i + 8 < end ? buf[i + 8] | 0x20 : 0;
+      long low = w & 0x7f7f7f7f7f7f7f7fL;
+      long atLeast =
+          low
+              + (((t - ONES) & ~t & HIGHS) != 0 || next == 'x'
+                  ? 0x4f4f4f4f4f4f4f4fL
+                  : 0x5050505050505050L);
+      long m = (atLeast & ~(low + 0x4646464646464646L) & ~w & HIGHS) >>> 7;
+      h = Long.rotateLeft((h ^ ((w & ~(m * 0x0f)) | m)) * 0xbf58476d1ce4e5b9L, 29);
     }
     if (i < end) {
-      h = Long.rotateLeft((h ^ foldDigits(tail(buf, i, end))) * 0xbf58476d1ce4e5b9L, 29);
+      h = Long.rotateLeft((h ^ foldDigits(tail(buf, i, end), (byte) 0)) * 0xbf58476d1ce4e5b9L, 29);
     }
     h = LineTemplates.mix(h);
     return h == 0 ? 1 : h;
@@ -380,14 +392,21 @@ final class ByteTemplate {
     return w;
   }
 
-  /** {@code w} with each byte from {@code 1} to {@code 9} turned into {@code 1}. */
-  static long foldDigits(long w) {
+  /**
+   * {@code w} with each digit turned into {@code 1}, but for the zeros of a word that holds an
+   * {@code x} or {@code X} or is followed by one ({@code next}, the byte after it, 0 for none): the
+   * template tells {@code 0x} from {@code 1x}, and only there does a zero count for more than a
+   * digit. Whether a word keeps its zeros depends on its letters alone, which the key keeps.
+   */
+  static long foldDigits(long w, byte next) {
+    long t = (w | 0x2020202020202020L) ^ 0x7878787878787878L;
+    boolean keepZeros = ((t - ONES) & ~t & HIGHS) != 0 || (next | 0x20) == 'x';
     long low = w & 0x7f7f7f7f7f7f7f7fL;
-    // High bit set where the byte is at least '1', and where it is above '9'; none for bytes
-    // outside ASCII.
-    long atLeast1 = low + 0x4f4f4f4f4f4f4f4fL;
+    // High bit set where the byte is at least '0' (or '1'), and where it is above '9'; none for
+    // bytes outside ASCII.
+    long atLeast = low + (keepZeros ? 0x4f4f4f4f4f4f4f4fL : 0x5050505050505050L);
     long above9 = low + 0x4646464646464646L;
-    long digits = atLeast1 & ~above9 & ~w & HIGHS;
+    long digits = atLeast & ~above9 & ~w & HIGHS;
     long m = digits >>> 7;
     return (w & ~(m * 0x0f)) | m;
   }

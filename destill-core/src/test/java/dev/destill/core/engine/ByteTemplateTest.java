@@ -210,6 +210,10 @@ class ByteTemplateTest {
       "\u001b[32m",
       "0x1F",
       "10x2",
+      "0X7",
+      "100",
+      "x0",
+      "0",
       "deadbeefcafe1234",
       "123e4567-e89b-12d3-a456-426614174000",
       "10.1.2.3:80",
@@ -245,8 +249,14 @@ class ByteTemplateTest {
       byte[] line = b.toString().getBytes(StandardCharsets.UTF_8);
       byte[] changed = line.clone();
       for (int k = 0; k < changed.length; k++) {
-        if (changed[k] >= '1' && changed[k] <= '9' && r.nextBoolean()) {
-          changed[k] = (byte) ('1' + r.nextInt(9));
+        // A zero with an x near it may be kept (as its word is).
+        boolean nearX = false;
+        for (int m = Math.max(0, k - 8); m < Math.min(changed.length, k + 9); m++) {
+          nearX |= (changed[m] | 0x20) == 'x';
+        }
+        boolean fold = changed[k] >= '1' && changed[k] <= '9' || changed[k] == '0' && !nearX;
+        if (fold && r.nextBoolean()) {
+          changed[k] = (byte) (nearX ? '1' + r.nextInt(9) : '0' + r.nextInt(10));
         }
       }
       assertThat(ByteTemplate.key(changed, 0, changed.length, changed.length))
@@ -264,7 +274,18 @@ class ByteTemplateTest {
     assertThat(folded).as("lines whose template keeps no digit").isGreaterThan(10_000);
     byte[] x = "build 12 of app".getBytes(StandardCharsets.US_ASCII);
     byte[] y = "build 12 of apq".getBytes(StandardCharsets.US_ASCII);
-    byte[] z = "build 10 of app".getBytes(StandardCharsets.US_ASCII);
+    byte[] z = "build 0x12 of app".getBytes(StandardCharsets.US_ASCII);
+    byte[] ten = "build 10 of app".getBytes(StandardCharsets.US_ASCII);
+    byte[] hex = "build 1x12 of app".getBytes(StandardCharsets.US_ASCII);
+    assertThat(ByteTemplate.key(ten, 0, ten.length, ten.length))
+        .isEqualTo(ByteTemplate.key(x, 0, x.length, x.length));
+    assertThat(ByteTemplate.key(hex, 0, hex.length, hex.length))
+        .isNotEqualTo(ByteTemplate.key(z, 0, z.length, z.length));
+    // The x that follows a zero can be the next word's first byte.
+    byte[] across = "build  0x12 of app".getBytes(StandardCharsets.US_ASCII);
+    byte[] acrossOne = "build  1x12 of app".getBytes(StandardCharsets.US_ASCII);
+    assertThat(ByteTemplate.key(across, 0, across.length, across.length))
+        .isNotEqualTo(ByteTemplate.key(acrossOne, 0, acrossOne.length, acrossOne.length));
     assertThat(ByteTemplate.key(x, 0, x.length, x.length))
         .isNotEqualTo(ByteTemplate.key(y, 0, y.length, y.length))
         .isNotEqualTo(ByteTemplate.key(z, 0, z.length, z.length));
@@ -275,13 +296,29 @@ class ByteTemplateTest {
   }
 
   @Test
-  void shouldFoldEveryDigitButZeroAndNoOtherByte() {
+  void shouldFoldEveryDigitAndNoOtherByteKeepingZerosOnlyNearAnX() {
     for (int v = 0; v < 256; v++) {
       for (int at = 0; at < 8; at++) {
         long w = 0x4141414141414141L & ~(0xffL << (8 * at)) | ((long) v << (8 * at));
-        long expected =
-            v >= '1' && v <= '9' ? (w & ~(0xffL << (8 * at))) | ((long) '1' << (8 * at)) : w;
-        assertThat(ByteTemplate.foldDigits(w)).as("byte %d at %d", v, at).isEqualTo(expected);
+        long one = (w & ~(0xffL << (8 * at))) | ((long) '1' << (8 * at));
+        boolean x = v == 'x' || v == 'X';
+        long expected = v >= '1' && v <= '9' || v == '0' ? one : w;
+        assertThat(ByteTemplate.foldDigits(w, (byte) 0))
+            .as("byte %d at %d", v, at)
+            .isEqualTo(expected);
+        assertThat(ByteTemplate.foldDigits(w, (byte) 'X'))
+            .as("byte %d at %d before an X", v, at)
+            .isEqualTo(v >= '1' && v <= '9' ? one : w);
+        // A word with an x keeps its zeros: the x may follow one.
+        long withX = (w & ~0xffL) | (at == 0 ? v : 'x');
+        long foldedX = ByteTemplate.foldDigits(withX, (byte) 0);
+        if (at > 0) {
+          assertThat(foldedX)
+              .as("byte %d at %d beside an x", v, at)
+              .isEqualTo(v >= '1' && v <= '9' ? (one & ~0xffL) | 'x' : withX);
+        } else if (!x) {
+          assertThat(foldedX).isEqualTo(expected);
+        }
       }
     }
   }
