@@ -14,7 +14,9 @@ import java.util.concurrent.BlockingQueue;
  * and hands each to a worker with its own builder, cut at a line's end so that every builder sees
  * whole lines; the sets are joined at the end. While the analysis waits for a baseline it has
  * nothing else to do, so the baseline takes every core. Memory: the workers' sets share the bound
- * of one set, plus a few blocks in flight.
+ * of one set, plus a few blocks in flight, which the workers hand back to be filled again: a fresh
+ * block for every megabyte would have the heap's pages touched for the first time, one fault each,
+ * for a log's every byte.
  */
 final class BaselineTemplates {
   /** Bytes read at once. */
@@ -40,13 +42,15 @@ final class BaselineTemplates {
       }
       return b.build();
     }
+    // Every block a worker may hold, wait for or give back, and the two the reader fills.
+    BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(workers * (QUEUED + 2) + 2);
     List<Worker> pool = new ArrayList<>(workers);
     for (int i = 0; i < workers; i++) {
-      pool.add(new Worker(LineTemplates.builder(workers)));
+      pool.add(new Worker(LineTemplates.builder(workers), free));
     }
     pool.forEach(Worker::start);
     try {
-      feed(in, pool);
+      feed(in, pool, free);
     } finally {
       for (Worker w : pool) {
         w.finish();
@@ -63,9 +67,10 @@ final class BaselineTemplates {
    * Hands the log to the workers in blocks. A block goes to the next worker when the previous one
    * ended with a whole line; a line longer than a block stays with the worker that has its start.
    */
-  private static void feed(InputStream in, List<Worker> pool) throws IOException {
+  private static void feed(InputStream in, List<Worker> pool, BlockingQueue<byte[]> free)
+      throws IOException {
     int next = 0;
-    byte[] buf = new byte[BLOCK];
+    byte[] buf = block(free);
     int have = 0;
     while (true) {
       int n = in.read(buf, have, buf.length - have);
@@ -81,11 +86,11 @@ final class BaselineTemplates {
       if (cut < 0) {
         // No line ends in this block: it all belongs to the line the same worker has open.
         w.put(new Block(buf, have));
-        buf = new byte[BLOCK];
+        buf = block(free);
         have = 0;
         continue;
       }
-      byte[] rest = new byte[BLOCK];
+      byte[] rest = block(free);
       System.arraycopy(buf, cut, rest, 0, have - cut);
       w.put(new Block(buf, cut));
       next = (next + 1) % pool.size();
@@ -95,6 +100,12 @@ final class BaselineTemplates {
     if (have > 0) {
       pool.get(next).put(new Block(buf, have));
     }
+  }
+
+  // A block handed back by a worker, or a new one.
+  private static byte[] block(BlockingQueue<byte[]> free) {
+    byte[] b = free.poll();
+    return b != null ? b : new byte[BLOCK];
   }
 
   // Index just past the last \n of the block, -1 when it has none.
@@ -110,13 +121,15 @@ final class BaselineTemplates {
   /** One builder on its own thread, fed blocks through a short queue. */
   private static final class Worker implements Runnable {
     private final LineTemplates.Builder builder;
+    private final BlockingQueue<byte[]> free;
     private final BlockingQueue<Block> queue = new ArrayBlockingQueue<>(QUEUED);
     private final Thread thread;
     private volatile LineTemplates result;
     private volatile RuntimeException failure;
 
-    Worker(LineTemplates.Builder builder) {
+    Worker(LineTemplates.Builder builder, BlockingQueue<byte[]> free) {
       this.builder = builder;
+      this.free = free;
       this.thread = new Thread(this, "destill-baseline");
       thread.setDaemon(true);
     }
@@ -178,6 +191,9 @@ final class BaselineTemplates {
             failure = e;
           }
         }
+        // The builder keeps nothing of a block it was given (a line cut at the block's end is
+        // copied), so the block can be filled again.
+        free.offer(b.bytes());
       }
       if (failure == null) {
         result = builder.build();
