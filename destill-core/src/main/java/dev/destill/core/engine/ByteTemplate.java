@@ -25,6 +25,9 @@ final class ByteTemplate {
    */
   boolean template(byte[] buf, int off, int len, long total) {
     keptDigits = false;
+    runs = 0;
+    runCount = 0;
+    lastKept = -2;
     if (total > len) {
       return false;
     }
@@ -90,7 +93,86 @@ final class ByteTemplate {
       start += charLength(s[start]);
     }
     length = normalize(s, start, to);
+    if (keptDigits) {
+      // Where the kept digits are, from where the key starts: only on a line read where it is.
+      runs = s == buf && runCount > 0 ? relativeRuns(keyStart(buf, off, end)) : 0;
+    }
     return length >= 0;
+  }
+
+  // The runs of digits the template kept as they are: up to MAX_RUNS (start, length) pairs, at
+  // their index in the line's buffer; runCount -1 when there were more, or a longer one.
+  private static final int MAX_RUNS = 4;
+  private static final int MAX_RUN = 15;
+  private final int[] runStarts = new int[MAX_RUNS];
+  private final int[] runLengths = new int[MAX_RUNS];
+  private int runCount;
+  private int lastKept;
+  private long runs;
+
+  private void keep(int k) {
+    if (runCount < 0) {
+      return;
+    }
+    if (k == lastKept + 1 && runCount > 0 && runLengths[runCount - 1] < MAX_RUN) {
+      runLengths[runCount - 1]++;
+    } else if (k == lastKept + 1 && runCount > 0 || runCount == MAX_RUNS) {
+      runCount = -1;
+    } else {
+      runStarts[runCount] = k;
+      runLengths[runCount++] = 1;
+    }
+    lastKept = k;
+  }
+
+  private long relativeRuns(int keyStart) {
+    long packed = 0;
+    for (int r = 0; r < runCount; r++) {
+      int at = runStarts[r] - keyStart;
+      if (at < 0 || at >= 1 << 12) {
+        return 0;
+      }
+      packed |= (long) (at << 4 | runLengths[r]) << (16 * r);
+    }
+    return packed;
+  }
+
+  /**
+   * Where the digits the last template kept as they are lie ({@link #keptDigits}), from the start
+   * of the line's {@link #key}: up to four runs of up to 15 digits, each 16 bits (its offset in 12,
+   * its length in 4); 0 when the template kept none, or they do not fit, or the line was not read
+   * where it is (its visible text was copied first). Lines with equal keys keep digits in the same
+   * places, so these runs and the key say which lines have one template ({@link #keptKey}).
+   */
+  long keptRuns() {
+    return runs;
+  }
+
+  /**
+   * A second key of a line whose key is {@code key}: that key mixed with the digits at {@code runs}
+   * ({@link #keptRuns} of a line with the same key). Lines with the same key and the same second
+   * key have one template. 0 when the line is too short for the runs (another key's runs).
+   */
+  static long keptKey(byte[] buf, int off, int len, long key, long runs) {
+    int end = off + len;
+    while (end > off && buf[end - 1] == '\r') {
+      end--;
+    }
+    int start = keyStart(buf, off, end);
+    long h = key;
+    for (long r = runs; r != 0; r >>>= 16) {
+      int at = start + ((int) r >>> 4 & 0xfff);
+      int to = at + ((int) r & 0xf);
+      if (to > end) {
+        return 0;
+      }
+      for (int k = at; k < to; k++) {
+        h = (h ^ buf[k]) * 0x9e3779b97f4a7c15L;
+      }
+      h = Long.rotateLeft(h, 17);
+    }
+    h = LineTemplates.mix(h ^ 0x2545f4914f6cdd1dL);
+    return h == 0 ? 1 : h;
   }
 
   /**
@@ -346,9 +428,7 @@ final class ByteTemplate {
     while (end > off && buf[end - 1] == '\r') {
       end--;
     }
-    int stamp = isoTimestampEnd(buf, off, end);
-    int i =
-        stamp > off && buf[stamp - 1] == ' ' ? stamp : pastLeadingBuildkiteTimestamp(buf, off, end);
+    int i = keyStart(buf, off, end);
     int n = end - i;
     long h = 0x9e3779b97f4a7c15L ^ n;
     for (; i + 8 <= end; i += 8) {
@@ -371,6 +451,14 @@ final class ByteTemplate {
     }
     h = LineTemplates.mix(h);
     return h == 0 ? 1 : h;
+  }
+
+  /** Where a line's {@link #key} starts: past its timestamp. */
+  private static int keyStart(byte[] buf, int off, int end) {
+    int stamp = isoTimestampEnd(buf, off, end);
+    return stamp > off && buf[stamp - 1] == ' '
+        ? stamp
+        : pastLeadingBuildkiteTimestamp(buf, off, end);
   }
 
   /**
@@ -909,7 +997,10 @@ final class ByteTemplate {
           continue;
         }
       }
-      keptDigits |= isDigit(c);
+      if (isDigit(c)) {
+        keptDigits = true;
+        keep(k);
+      }
       out[o++] = c;
       k++;
     }

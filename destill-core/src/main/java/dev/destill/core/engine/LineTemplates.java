@@ -188,6 +188,7 @@ public final class LineTemplates {
     private final LineSplitter splitter = new LineSplitter(this::addLine);
     private final ByteTemplate bytes = new ByteTemplate();
     private final int[] seen = new int[SEEN_SLOTS];
+    private final KeptRuns kept = new KeptRuns();
     private long lines;
     private boolean built;
 
@@ -203,14 +204,24 @@ public final class LineTemplates {
     }
 
     private void addLine(byte[] buf, int off, int n, long lineTotal) {
-      // A line seen just before (by its key) adds nothing new.
+      // A line seen just before adds nothing new: by its key, or by its key and the digits its
+      // template keeps.
       long key = ByteTemplate.key(buf, off, n, lineTotal);
-      int set = FourWay.set(key, SEEN_SLOTS);
-      // The set is 14 bits of the key, the entry 31 more: 45 bits tell keys apart.
-      int held = (int) key | 1;
-      if (key != 0 && FourWay.take(seen, set, held, -1) != 0) {
-        lines++;
-        return;
+      boolean held = false;
+      if (key != 0) {
+        int e = FourWay.take(seen, FourWay.set(key, SEEN_SLOTS), seenEntry(key), ~KEEPS);
+        if (e != 0 && (e & KEEPS) == 0) {
+          lines++;
+          return;
+        }
+        held = e != 0;
+        long runs = held ? kept.get(key) : 0;
+        long second = runs != 0 ? ByteTemplate.keptKey(buf, off, n, key, runs) : 0;
+        if (second != 0
+            && FourWay.take(seen, FourWay.set(second, SEEN_SLOTS), seenEntry(second), -1) != 0) {
+          lines++;
+          return;
+        }
       }
       if (!bytes.template(buf, off, n, lineTotal)) {
         add(LineCleaner.visible(buf, off, n, lineTotal));
@@ -218,7 +229,17 @@ public final class LineTemplates {
       }
       lines++;
       if (key != 0 && !bytes.keptDigits()) {
-        FourWay.put(seen, set, held);
+        FourWay.put(seen, FourWay.set(key, SEEN_SLOTS), seenEntry(key));
+      } else if (key != 0) {
+        if (!held) {
+          FourWay.put(seen, FourWay.set(key, SEEN_SLOTS), seenEntry(key) | KEEPS);
+        }
+        long runs = bytes.keptRuns();
+        long second = runs != 0 ? ByteTemplate.keptKey(buf, off, n, key, runs) : 0;
+        if (second != 0) {
+          kept.put(key, runs);
+          FourWay.put(seen, FourWay.set(second, SEEN_SLOTS), seenEntry(second));
+        }
       }
       // A template held already brought its skeleton with it.
       if (bytes.length() > 0 && !exact.add(bytes.hash())) {
@@ -228,6 +249,15 @@ public final class LineTemplates {
         }
       }
     }
+
+    // An entry of the memo: the set is 14 bits of the key, the entry 30 more (bit 0 set, so that
+    // no entry is 0): 44 bits tell keys apart. KEEPS marks a key whose template keeps digits:
+    // its lines are memoized by their second key too.
+    private static int seenEntry(long key) {
+      return ((int) key | 1) & ~KEEPS;
+    }
+
+    private static final int KEEPS = 2;
 
     /** Adds one line as {@link LineCleaner#visible} gives it. */
     public Builder add(String visibleLine) {

@@ -717,24 +717,55 @@ public final class LogScanner {
 
     private static final LineTemplates.Match[] MATCHES = LineTemplates.Match.values();
 
+    // Marks the entry of a key whose template keeps digits: its lines' matches are memoized by
+    // their second key (ByteTemplate.keptKey), where the kept digits are in `kept`.
+    private static final int KEEPS = 8;
+
     // Recent lines' matches against one baseline, by their ByteTemplate.key: lines repeat (a
     // test's PASSED line), and a match is a function of the key. In four ways (FourWay): the set
-    // is 14 bits of the key, the entry 29 more (bit 2 set, so that no entry is 0) and the match in
-    // its low 2 bits: 43 bits tell keys apart.
+    // is 14 bits of the key, the entry 28 more (bit 2 set, so that no entry is 0), KEEPS in bit 3
+    // and the match in its low 2 bits: 42 bits tell keys apart.
     private int[] matches;
     private LineTemplates matchedAgainst;
+    private final KeptRuns kept = new KeptRuns();
+    // Whether the last look-up found its key marked KEEPS (so that memoize does not add it again).
+    private boolean keepsHeld;
 
-    /** The match memoized for a line's key against {@code baseline}, null when none is. */
-    LineTemplates.Match memoized(LineTemplates baseline, long key) {
+    /**
+     * The match memoized against {@code baseline} for a line ({@code n} bytes at {@code src[off]})
+     * whose key is {@code key}, null when none is.
+     */
+    LineTemplates.Match memoized(LineTemplates baseline, long key, byte[] src, int off, int n) {
+      keepsHeld = false;
       if (baseline != matchedAgainst) {
         return null;
       }
-      int e = FourWay.take(matches, FourWay.set(key, MATCH_SLOTS), held(key), ~3);
+      int e = FourWay.take(matches, FourWay.set(key, MATCH_SLOTS), held(key), ~(3 | KEEPS));
+      if (e == 0 || (e & KEEPS) == 0) {
+        return e != 0 ? MATCHES[e & 3] : null;
+      }
+      keepsHeld = true;
+      long runs = kept.get(key);
+      long second = runs != 0 ? ByteTemplate.keptKey(src, off, n, key, runs) : 0;
+      if (second == 0) {
+        return null;
+      }
+      e = FourWay.take(matches, FourWay.set(second, MATCH_SLOTS), held(second), ~3);
       return e != 0 ? MATCHES[e & 3] : null;
     }
 
-    /** Memoizes the match against {@code baseline} of a line whose key is {@code key}. */
-    void memoize(LineTemplates baseline, long key, LineTemplates.Match m) {
+    /**
+     * Memoizes the match against {@code baseline} of a line whose key is {@code key}, just
+     * templated by {@code t} after {@link #memoized} found none.
+     */
+    void memoize(
+        LineTemplates baseline,
+        long key,
+        ByteTemplate t,
+        byte[] src,
+        int off,
+        int n,
+        LineTemplates.Match m) {
       if (baseline != matchedAgainst) {
         if (matches == null) {
           matches = new int[MATCH_SLOTS];
@@ -742,12 +773,25 @@ public final class LogScanner {
           java.util.Arrays.fill(matches, 0);
         }
         matchedAgainst = baseline;
+        keepsHeld = false;
       }
-      FourWay.put(matches, FourWay.set(key, MATCH_SLOTS), held(key) | m.ordinal());
+      if (!t.keptDigits()) {
+        FourWay.put(matches, FourWay.set(key, MATCH_SLOTS), held(key) | m.ordinal());
+        return;
+      }
+      if (!keepsHeld) {
+        FourWay.put(matches, FourWay.set(key, MATCH_SLOTS), held(key) | KEEPS);
+      }
+      long runs = t.keptRuns();
+      long second = runs != 0 ? ByteTemplate.keptKey(src, off, n, key, runs) : 0;
+      if (second != 0) {
+        kept.put(key, runs);
+        FourWay.put(matches, FourWay.set(second, MATCH_SLOTS), held(second) | m.ordinal());
+      }
     }
 
     private static int held(long key) {
-      return ((int) key & ~3) | 4;
+      return ((int) key & ~15) | 4;
     }
   }
 

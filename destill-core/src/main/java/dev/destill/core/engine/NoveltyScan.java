@@ -120,14 +120,13 @@ public final class NoveltyScan {
     long key = keys.inside() ? 0 : ByteTemplate.key(src, off, n, lineTotal);
     if (key != 0) {
       // A memoized line has no key block marker: it leaves the key blocks as they are.
-      m = cache.memoized(templates, key);
+      m = cache.memoized(templates, key, src, off, n);
     }
     if (m == null) {
       if (bytes.template(src, off, n, lineTotal) && !keys.inside() && !bytes.mayMarkKey()) {
         m = templates.match(bytes);
-        // Only a template that kept no digit stands for every line with its key.
-        if (key != 0 && !bytes.keptDigits()) {
-          cache.memoize(templates, key, m);
+        if (key != 0) {
+          cache.memoize(templates, key, bytes, src, off, n, m);
         }
       } else {
         visible = LineCleaner.visible(src, off, n, lineTotal);
