@@ -30,16 +30,23 @@ public final class Cli {
 
   /** A fresh command line whose commands get {@code services}, the composition root's. */
   public static CommandLine commandLine(Services services) {
+    return commandLine(services, Main.COMMANDS);
+  }
+
+  /** The same with only {@code commands} as subcommands ({@link Main#commandsFor}). */
+  static CommandLine commandLine(Services services, java.util.List<Class<?>> commands) {
     CommandLine cl = new CommandLine(new Main(), new CommandFactory(services));
+    for (Class<?> c : commands) {
+      cl.addSubcommand(c);
+    }
     cl.setExitCodeExceptionMapper(Cli::exitCodeOf);
     cl.setExecutionExceptionHandler(Cli::handleExecutionException);
     cl.setParameterExceptionHandler(Cli::handleParameterException);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.getSubcommands()
-        .get("serve")
-        .getCommandSpec()
-        .usageMessage()
-        .footer(dev.destill.app.serve.ServeCommand.footer());
+    CommandLine serve = cl.getSubcommands().get("serve");
+    if (serve != null) {
+      serve.getCommandSpec().usageMessage().footer(dev.destill.app.serve.ServeCommand.footer());
+    }
     cl.registerConverter(Format.class, Cli::format);
     return cl;
   }

@@ -43,6 +43,31 @@ class CliConventionsTest {
   }
 
   @Test
+  void shouldBuildOnlyTheCommandItRunsAndDescribeItAsTheWholeTreeDoes() {
+    dev.destill.app.wiring.Services services =
+        dev.destill.app.wiring.Services.forProcess(java.util.Map.of());
+    picocli.CommandLine all = Cli.commandLine(services);
+    assertThat(all.getSubcommands()).hasSize(Main.COMMANDS.size());
+    for (java.util.Map.Entry<String, picocli.CommandLine> e : all.getSubcommands().entrySet()) {
+      String name = e.getKey();
+      java.util.List<Class<?>> needed = Main.commandsFor(name, "--help");
+      if (java.util.Set.of("help", "completion", "man").contains(name)) {
+        assertThat(needed).as(name).isEqualTo(Main.COMMANDS);
+        continue;
+      }
+      assertThat(needed).as(name).hasSize(1);
+      picocli.CommandLine one = Cli.commandLine(services, needed).getSubcommands().get(name);
+      assertThat(one).as(name).isNotNull();
+      assertThat(one.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF))
+          .isEqualTo(e.getValue().getUsageMessage(picocli.CommandLine.Help.Ansi.OFF));
+    }
+    // No word, an option or a mistyped name: every command, for help and suggestions.
+    assertThat(Main.commandsFor()).isEqualTo(Main.COMMANDS);
+    assertThat(Main.commandsFor("--version")).isEqualTo(Main.COMMANDS);
+    assertThat(Main.commandsFor("analyse", "build.log")).isEqualTo(Main.COMMANDS);
+  }
+
+  @Test
   void shouldCompleteCommandsAndOptionValuesInBash() throws Exception {
     CliRunner.Result r = CliRunner.run("completion", "bash");
     assertThat(r.exitCode()).isZero();
