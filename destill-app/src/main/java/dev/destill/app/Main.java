@@ -55,14 +55,17 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The subcommands a command line needs: the one its first word names, or all of them. Picocli
-   * builds the model of every command it is given, which takes a third of its start-up; a command
-   * runs without its siblings' models, but help, a mistyped name and the commands that describe the
-   * others need them all.
+   * The subcommands a command line needs: the one its first word names, none to print the version,
+   * or all of them. Picocli builds the model of every command it is given, which takes a third of
+   * its start-up; a command runs without its siblings' models, but help, a mistyped name and the
+   * commands that describe the others need them all.
    */
   static List<Class<?>> commandsFor(String... args) {
     if (args.length == 0 || READ_ALL.contains(args[0])) {
       return COMMANDS;
+    }
+    if (args[0].equals("-V") || args[0].equals("--version")) {
+      return List.of();
     }
     for (Class<?> c : COMMANDS) {
       Command command = c.getAnnotation(Command.class);

@@ -63,7 +63,9 @@ class CliConventionsTest {
     }
     // No word, an option or a mistyped name: every command, for help and suggestions.
     assertThat(Main.commandsFor()).isEqualTo(Main.COMMANDS);
-    assertThat(Main.commandsFor("--version")).isEqualTo(Main.COMMANDS);
+    assertThat(Main.commandsFor("--help")).isEqualTo(Main.COMMANDS);
+    assertThat(Main.commandsFor("--version")).isEmpty();
+    assertThat(Cli.commandLine(services, Main.commandsFor("-V")).execute("-V")).isZero();
     assertThat(Main.commandsFor("analyse", "build.log")).isEqualTo(Main.COMMANDS);
   }
 
