@@ -14,17 +14,28 @@ final class KeptRuns {
   private final long[] keys = new long[SLOTS];
   private final long[] runs = new long[SLOTS];
 
-  /** The runs put for {@code key}, 0 when there are none. */
-  long get(long key) {
+  /**
+   * The second key of a line ({@code n} bytes at {@code buf[off]}) whose key is {@code key}, from
+   * the runs noted for that key; 0 when none are.
+   */
+  long second(long key, byte[] buf, int off, int n) {
     int i = slot(key);
-    return keys[i] == key ? runs[i] : 0;
+    return keys[i] == key ? ByteTemplate.keptKey(buf, off, n, key, runs[i]) : 0;
   }
 
-  /** Notes where the kept digits of {@code key}'s lines are. */
-  void put(long key, long r) {
-    int i = slot(key);
-    keys[i] = key;
-    runs[i] = r;
+  /**
+   * Notes where the digits that {@code t} just kept of a line with key {@code key} lie, and returns
+   * the line's second key; 0 when they do not fit ({@link ByteTemplate#keptRuns}).
+   */
+  long note(long key, ByteTemplate t, byte[] buf, int off, int n) {
+    long r = t.keptRuns();
+    long second = r != 0 ? ByteTemplate.keptKey(buf, off, n, key, r) : 0;
+    if (second != 0) {
+      int i = slot(key);
+      keys[i] = key;
+      runs[i] = r;
+    }
+    return second;
   }
 
   private static int slot(long key) {

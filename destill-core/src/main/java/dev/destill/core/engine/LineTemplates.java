@@ -215,8 +215,7 @@ public final class LineTemplates {
           return;
         }
         held = e != 0;
-        long runs = held ? kept.get(key) : 0;
-        long second = runs != 0 ? ByteTemplate.keptKey(buf, off, n, key, runs) : 0;
+        long second = held ? kept.second(key, buf, off, n) : 0;
         if (second != 0
             && FourWay.take(seen, FourWay.set(second, SEEN_SLOTS), seenEntry(second), -1) != 0) {
           lines++;
@@ -234,10 +233,8 @@ public final class LineTemplates {
         if (!held) {
           FourWay.put(seen, FourWay.set(key, SEEN_SLOTS), seenEntry(key) | KEEPS);
         }
-        long runs = bytes.keptRuns();
-        long second = runs != 0 ? ByteTemplate.keptKey(buf, off, n, key, runs) : 0;
+        long second = kept.note(key, bytes, buf, off, n);
         if (second != 0) {
-          kept.put(key, runs);
           FourWay.put(seen, FourWay.set(second, SEEN_SLOTS), seenEntry(second));
         }
       }

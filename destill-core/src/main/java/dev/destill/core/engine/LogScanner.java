@@ -745,8 +745,7 @@ public final class LogScanner {
         return e != 0 ? MATCHES[e & 3] : null;
       }
       keepsHeld = true;
-      long runs = kept.get(key);
-      long second = runs != 0 ? ByteTemplate.keptKey(src, off, n, key, runs) : 0;
+      long second = kept.second(key, src, off, n);
       if (second == 0) {
         return null;
       }
@@ -782,10 +781,8 @@ public final class LogScanner {
       if (!keepsHeld) {
         FourWay.put(matches, FourWay.set(key, MATCH_SLOTS), held(key) | KEEPS);
       }
-      long runs = t.keptRuns();
-      long second = runs != 0 ? ByteTemplate.keptKey(src, off, n, key, runs) : 0;
+      long second = kept.note(key, t, src, off, n);
       if (second != 0) {
-        kept.put(key, runs);
         FourWay.put(matches, FourWay.set(second, MATCH_SLOTS), held(second) | m.ordinal());
       }
     }

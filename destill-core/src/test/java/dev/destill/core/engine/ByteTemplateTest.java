@@ -202,6 +202,35 @@ class ByteTemplateTest {
     assertThat(taken).as("most lines take the byte path").isGreaterThan(30_000);
   }
 
+  /** One to {@code most} of {@code parts}, picked at random, as UTF-8. */
+  private static byte[] randomLine(Random r, String[] parts, int most) {
+    StringBuilder b = new StringBuilder();
+    int count = 1 + r.nextInt(most);
+    for (int k = 0; k < count; k++) {
+      b.append(parts[r.nextInt(parts.length)]);
+    }
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code line} with one in {@code oneIn} of the digits its key reads as {@code 1} changed: any
+   * digit, but a zero with an {@code x} near it, which the key may keep (as its word does).
+   */
+  private static byte[] changeFoldedDigits(byte[] line, Random r, int oneIn) {
+    byte[] changed = line.clone();
+    for (int k = 0; k < changed.length; k++) {
+      boolean nearX = false;
+      for (int m = Math.max(0, k - 8); m < Math.min(changed.length, k + 9); m++) {
+        nearX |= (changed[m] | 0x20) == 'x';
+      }
+      boolean fold = changed[k] >= '1' && changed[k] <= '9' || changed[k] == '0' && !nearX;
+      if (fold && r.nextInt(oneIn) == 0) {
+        changed[k] = (byte) (nearX ? '1' + r.nextInt(9) : '0' + r.nextInt(10));
+      }
+    }
+    return changed;
+  }
+
   @Test
   void shouldGiveLinesThatDifferInTheirDigitsOneKeyAndOneTemplateWhenNoDigitIsKept() {
     String[] parts = {
@@ -241,24 +270,8 @@ class ByteTemplateTest {
     ByteTemplate other = new ByteTemplate();
     int folded = 0;
     for (int n = 0; n < 50_000; n++) {
-      StringBuilder b = new StringBuilder();
-      int count = 1 + r.nextInt(10);
-      for (int k = 0; k < count; k++) {
-        b.append(parts[r.nextInt(parts.length)]);
-      }
-      byte[] line = b.toString().getBytes(StandardCharsets.UTF_8);
-      byte[] changed = line.clone();
-      for (int k = 0; k < changed.length; k++) {
-        // A zero with an x near it may be kept (as its word is).
-        boolean nearX = false;
-        for (int m = Math.max(0, k - 8); m < Math.min(changed.length, k + 9); m++) {
-          nearX |= (changed[m] | 0x20) == 'x';
-        }
-        boolean fold = changed[k] >= '1' && changed[k] <= '9' || changed[k] == '0' && !nearX;
-        if (fold && r.nextBoolean()) {
-          changed[k] = (byte) (nearX ? '1' + r.nextInt(9) : '0' + r.nextInt(10));
-        }
-      }
+      byte[] line = randomLine(r, parts, 10);
+      byte[] changed = changeFoldedDigits(line, r, 2);
       assertThat(ByteTemplate.key(changed, 0, changed.length, changed.length))
           .isEqualTo(ByteTemplate.key(line, 0, line.length, line.length));
       if (bytes.template(line, 0, line.length, line.length)
@@ -330,12 +343,7 @@ class ByteTemplateTest {
     int same = 0;
     int differ = 0;
     for (int n = 0; n < 50_000; n++) {
-      StringBuilder b = new StringBuilder();
-      int count = 1 + r.nextInt(8);
-      for (int k = 0; k < count; k++) {
-        b.append(parts[r.nextInt(parts.length)]);
-      }
-      byte[] line = b.toString().getBytes(StandardCharsets.UTF_8);
+      byte[] line = randomLine(r, parts, 8);
       long key = ByteTemplate.key(line, 0, line.length, line.length);
       if (!bytes.template(line, 0, line.length, line.length) || !bytes.keptDigits()) {
         continue;
@@ -344,18 +352,7 @@ class ByteTemplateTest {
       if (runs == 0) {
         continue;
       }
-      byte[] changed = line.clone();
-      for (int k = 0; k < changed.length; k++) {
-        // As in the test above: a digit the key reads as one, changed one time in four.
-        boolean nearX = false;
-        for (int m = Math.max(0, k - 8); m < Math.min(changed.length, k + 9); m++) {
-          nearX |= (changed[m] | 0x20) == 'x';
-        }
-        boolean fold = changed[k] >= '1' && changed[k] <= '9' || changed[k] == '0' && !nearX;
-        if (fold && r.nextInt(4) == 0) {
-          changed[k] = (byte) (nearX ? '1' + r.nextInt(9) : '0' + r.nextInt(10));
-        }
-      }
+      byte[] changed = changeFoldedDigits(line, r, 4);
       assertThat(ByteTemplate.key(changed, 0, changed.length, changed.length)).isEqualTo(key);
       assertThat(other.template(changed, 0, changed.length, changed.length)).isTrue();
       assertThat(other.keptRuns()).as("runs of %s", show(changed, changed.length)).isEqualTo(runs);
