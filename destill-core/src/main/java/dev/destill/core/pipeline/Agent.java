@@ -41,6 +41,8 @@ public abstract class Agent implements Runnable {
   private final String group;
   private final int maxPoll;
   private volatile boolean stopping;
+  // Whether the thread was interrupted while it waited for its work: torn down, not stopped.
+  private volatile boolean interrupted;
   private volatile boolean subscribed;
   private volatile boolean retrying;
   private volatile long lastPoll = System.nanoTime();
@@ -254,6 +256,7 @@ public abstract class Agent implements Runnable {
           // Interrupted (a local analysis that ended): no grace, the work is dropped at once.
           work.cancel(true);
           stopping = true;
+          interrupted = true;
           return false;
         }
         List<Message> none = sub.poll(POLL); // paused: keeps the group membership, brings nothing
@@ -292,6 +295,7 @@ public abstract class Agent implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
+      interrupted = true;
       work.cancel(true);
       return false;
     } catch (java.util.concurrent.ExecutionException e) {
@@ -316,17 +320,20 @@ public abstract class Agent implements Runnable {
     int left = messages.size() - finished.size();
     if (left > 0) {
       Message first = messages.get(finished.size());
-      LOG.info(
-          "{} agent: stopping; {} of {} message(s) polled were finished and committed, {} handed"
-              + " back to group {} from {}/{}@{}",
-          name(),
-          finished.size(),
-          messages.size(),
-          left,
-          group,
-          first.topic(),
-          first.partition(),
-          first.offset());
+      // Interrupted, the agent is being torn down with the pipeline it runs in (local mode, once
+      // the request is done): nothing will read what it hands back, so that is no news.
+      LOG.atLevel(interrupted ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO)
+          .log(
+              "{} agent: stopping; {} of {} message(s) polled were finished and committed, {}"
+                  + " handed back to group {} from {}/{}@{}",
+              name(),
+              finished.size(),
+              messages.size(),
+              left,
+              group,
+              first.topic(),
+              first.partition(),
+              first.offset());
     }
     finished.clear();
   }
