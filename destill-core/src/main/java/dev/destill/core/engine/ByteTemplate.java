@@ -114,9 +114,10 @@ final class ByteTemplate {
     if (runCount < 0) {
       return;
     }
-    if (k == lastKept + 1 && runCount > 0 && runLengths[runCount - 1] < MAX_RUN) {
+    boolean goesOn = k == lastKept + 1 && runCount > 0;
+    if (goesOn && runLengths[runCount - 1] < MAX_RUN) {
       runLengths[runCount - 1]++;
-    } else if (k == lastKept + 1 && runCount > 0 || runCount == MAX_RUNS) {
+    } else if (goesOn || runCount == MAX_RUNS) {
       runCount = -1;
     } else {
       runStarts[runCount] = k;
@@ -454,7 +455,7 @@ final class ByteTemplate {
   }
 
   /** Where a line's {@link #key} starts: past its timestamp. */
-  private static int keyStart(byte[] buf, int off, int end) {
+  static int keyStart(byte[] buf, int off, int end) {
     int stamp = isoTimestampEnd(buf, off, end);
     return stamp > off && buf[stamp - 1] == ' '
         ? stamp
@@ -484,7 +485,8 @@ final class ByteTemplate {
    * {@code w} with each digit turned into {@code 1}, but for the zeros of a word that holds an
    * {@code x} or {@code X} or is followed by one ({@code next}, the byte after it, 0 for none): the
    * template tells {@code 0x} from {@code 1x}, and only there does a zero count for more than a
-   * digit. Whether a word keeps its zeros depends on its letters alone, which the key keeps.
+   * digit. Whether a word keeps its zeros depends on its letters and the next byte's, which the key
+   * keeps as they are.
    */
   static long foldDigits(long w, byte next) {
     long t = (w | 0x2020202020202020L) ^ 0x7878787878787878L;

@@ -375,6 +375,33 @@ class ByteTemplateTest {
   }
 
   @Test
+  void shouldKeyALineByFoldingEachWordAsFoldDigitsDoes() {
+    // The key's loop writes foldDigits out for C1; this is the key spelled with the method.
+    String[] parts = {"0x1F", "10x2", "0X", "x0", "100", "ab", "2024-05-21T10:00:00.1Z ", " ", "é"};
+    Random r = new Random(7);
+    for (int n = 0; n < 20_000; n++) {
+      byte[] line = randomLine(r, parts, 12);
+      int end = line.length;
+      int i = ByteTemplate.keyStart(line, 0, end);
+      long h = 0x9e3779b97f4a7c15L ^ (end - i);
+      for (; i + 8 <= end; i += 8) {
+        long w =
+            java.nio.ByteBuffer.wrap(line, i, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        byte next = i + 8 < end ? line[i + 8] : 0;
+        h = Long.rotateLeft((h ^ ByteTemplate.foldDigits(w, next)) * 0xbf58476d1ce4e5b9L, 29);
+      }
+      if (i < end) {
+        long w = ByteTemplate.foldDigits(ByteTemplate.tail(line, i, end), (byte) 0);
+        h = Long.rotateLeft((h ^ w) * 0xbf58476d1ce4e5b9L, 29);
+      }
+      h = LineTemplates.mix(h);
+      assertThat(ByteTemplate.key(line, 0, end, end))
+          .as("key of %s", show(line, end))
+          .isEqualTo(h == 0 ? 1 : h);
+    }
+  }
+
+  @Test
   void shouldFoldEveryDigitAndNoOtherByteKeepingZerosOnlyNearAnX() {
     for (int v = 0; v < 256; v++) {
       for (int at = 0; at < 8; at++) {
