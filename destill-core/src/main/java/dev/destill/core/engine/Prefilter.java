@@ -14,10 +14,16 @@ import java.util.List;
  */
 public final class Prefilter {
 
-  /** Transition table: {@code next[state * 256 + byte]}; negative entries mark accepting states. */
-  private final int[] next;
+  /**
+   * Transition table over byte classes: {@code table[row + byteClass[b]]} is the next state's row
+   * offset ({@code state * classes}), or its bitwise complement when that state accepts. Bytes that
+   * no keyword holds share one class, so the table is a fraction of a 256-column one and stays in a
+   * core's cache.
+   */
+  private final int[] table;
 
-  private final boolean[] accepting;
+  private final byte[] byteClass;
+  private final int classes;
 
   // For each state, which keyword groups end there: words of 64 bits, state * words + i / 64.
   private final long[] out;
@@ -73,8 +79,8 @@ public final class Prefilter {
       System.arraycopy(outs.get(st), 0, out, st * words, words);
     }
     int[] fail = new int[states];
-    next = new int[states * 256];
-    accepting = new boolean[states];
+    int[] next = new int[states * 256];
+    boolean[] accepting = new boolean[states];
     for (int s = 0; s < states; s++) {
       accepting[s] = accept.get(s);
     }
@@ -106,10 +112,37 @@ public final class Prefilter {
         }
       }
     }
-    // Fold ASCII upper case onto lower case so matching is case-insensitive.
+    // Classes: each byte some keyword holds gets its own, ASCII upper case takes its lower case's
+    // (so matching is case-insensitive), and every other byte goes to class 0.
+    int[] cls = new int[256];
+    int n = 1;
+    for (String keyword : keywords) {
+      for (byte b : keyword.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8)) {
+        if (cls[b & 0xff] == 0) {
+          cls[b & 0xff] = n++;
+        }
+      }
+    }
+    for (int c = 'A'; c <= 'Z'; c++) {
+      cls[c] = cls[c + 32];
+    }
+    if (n > 127) {
+      throw new IllegalArgumentException("too many distinct bytes in the keywords");
+    }
+    classes = n;
+    byteClass = new byte[256];
+    int[] sample = new int[n];
+    for (int c = 255; c >= 0; c--) {
+      byteClass[c] = (byte) cls[c];
+      if (c < 'A' || c > 'Z') {
+        sample[cls[c]] = c;
+      }
+    }
+    table = new int[states * n];
     for (int s = 0; s < states; s++) {
-      for (int c = 'A'; c <= 'Z'; c++) {
-        next[s * 256 + c] = next[s * 256 + (c + 32)];
+      for (int k = 0; k < n; k++) {
+        int t = next[s * 256 + sample[k]];
+        table[s * n + k] = accepting[t] ? ~(t * n) : t * n;
       }
     }
   }
@@ -135,12 +168,12 @@ public final class Prefilter {
    * keyword found, or {@code -1 - finalState} when none was found (so scanning can resume).
    */
   public int find(int state, byte[] buf, int from, int to) {
-    int[] table = next;
-    boolean[] acc = accepting;
+    int[] t = table;
+    byte[] classOf = byteClass;
     int s = state;
     for (int i = from; i < to; i++) {
-      s = table[(s << 8) | (buf[i] & 0xff)];
-      if (acc[s]) {
+      s = t[s + classOf[buf[i] & 0xff]];
+      if (s < 0) {
         return i + 1;
       }
     }
@@ -150,26 +183,18 @@ public final class Prefilter {
   /** The groups of every keyword in {@code text}: bit {@code g % 64} of {@code result[g / 64]}. */
   public long[] groups(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    int[] table = next;
+    int[] t = table;
+    byte[] classOf = byteClass;
     long[] result = new long[words];
     int s = 0;
-    if (words == 2) {
-      long lo = 0;
-      long hi = 0;
-      for (byte b : bytes) {
-        s = table[(s << 8) | (b & 0xff)];
-        lo |= out[2 * s];
-        hi |= out[2 * s + 1];
-      }
-      result[0] = lo;
-      result[1] = hi;
-      return result;
-    }
     for (byte b : bytes) {
-      s = table[(s << 8) | (b & 0xff)];
-      int base = s * words;
-      for (int w = 0; w < words; w++) {
-        result[w] |= out[base + w];
+      s = t[s + classOf[b & 0xff]];
+      if (s < 0) {
+        s = ~s;
+        int base = s / classes * words;
+        for (int w = 0; w < words; w++) {
+          result[w] |= out[base + w];
+        }
       }
     }
     return result;
