@@ -56,6 +56,9 @@ final class LineFilter {
   /** The start state's row offset. */
   static final int START = 0;
 
+  /** Where in a line the automaton must start reading, if anywhere. */
+  final GramGate gate;
+
   LineFilter(List<String> ruleWords, List<String> stepWords) {
     List<byte[]> words = new ArrayList<>();
     List<Integer> wordKinds = new ArrayList<>();
@@ -67,6 +70,7 @@ final class LineFilter {
       words.add(w.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
       wordKinds.add(STEP);
     }
+    gate = new GramGate(words);
     words.add(new byte[] {'\n'});
     wordKinds.add(NEWLINE);
 

@@ -47,6 +47,16 @@ public final class LogScanner {
         .toList();
   }
 
+  /**
+   * The words the built-in scanner looks for before it decodes a line: the rules' keywords, what
+   * marks a private key, and what step markers contain.
+   */
+  public static List<String> filterWords() {
+    return java.util.stream.Stream.concat(
+            scanWords(Rules.standard()).stream(), LineFilter.STEP_WORDS.stream())
+        .toList();
+  }
+
   private static Prefilter scanPrefilter(Rules rules) {
     return new Prefilter(scanWords(rules));
   }
@@ -65,7 +75,6 @@ public final class LogScanner {
 
   private long line; // number of the line being assembled
   private long bytes;
-  private int dfa = LineFilter.START;
   private boolean pfHit;
   private boolean stepHit;
 
@@ -121,28 +130,57 @@ public final class LogScanner {
     }
     int end = off + len;
     bytes += len;
-    // One table lookup per byte finds both the ends of lines and the words worth decoding for.
+    GramGate gate = filter.gate;
+    int i = off;
+    // Where the next word may start, from the gate run over the whole slice: lines before it hold
+    // none and are only counted and kept for context.
+    int maybe = gate.first(buf, i, end);
+    while (i < end) {
+      int nl = ByteTemplate.indexOf(buf, i, end, (byte) '\n');
+      if (nl == end) {
+        appendToLine(buf, i, end);
+        return;
+      }
+      int slot = (int) (line % RING);
+      if (ringTotal[slot] > 0) {
+        // The line began in an earlier call: its kept bytes are all in the ring.
+        appendToLine(buf, i, nl);
+        classify(ringBytes[slot], 0, ringLen[slot], gate.first(ringBytes[slot], 0, ringLen[slot]));
+      } else {
+        if (maybe >= 0 && maybe < nl) {
+          classify(buf, i, Math.min(nl, i + MAX_LINE_BYTES), maybe);
+        }
+        appendToLine(buf, i, nl);
+      }
+      endLine();
+      i = nl + 1;
+      if (maybe >= 0 && maybe < i) {
+        maybe = gate.first(buf, i, end);
+      }
+    }
+  }
+
+  /**
+   * Finds the words in a line's kept bytes ({@code b[from, to)}, no line end among them) that make
+   * it worth decoding, reading from where the gate says the first could start ({@code maybe}, -1
+   * for nowhere).
+   */
+  private void classify(byte[] b, int from, int to, int maybe) {
+    if (maybe < 0) {
+      return;
+    }
     int[] table = filter.table;
     byte[] classOf = filter.byteClass;
-    int s = dfa;
-    int lineStart = off;
-    for (int i = off; i < end; i++) {
-      s = table[s + classOf[buf[i] & 0xff]];
+    int s = LineFilter.START;
+    for (int i = Math.max(from, maybe - filter.gate.back); i < to; i++) {
+      s = table[s + classOf[b[i] & 0xff]];
       if (s < 0) {
         s = ~s;
         int kind = filter.kind(s);
-        if ((kind & LineFilter.NEWLINE) != 0) {
-          appendToLine(buf, lineStart, i);
-          endLine();
-          lineStart = i + 1;
-        } else {
-          pfHit |= (kind & LineFilter.RULE) != 0;
-          stepHit |= (kind & LineFilter.STEP) != 0;
-        }
+        pfHit |= (kind & LineFilter.RULE) != 0;
+        stepHit |= (kind & LineFilter.STEP) != 0;
       }
     }
-    appendToLine(buf, lineStart, end);
-    dfa = s;
   }
 
   private void appendToLine(byte[] buf, int from, int to) {
@@ -602,6 +640,11 @@ public final class LogScanner {
     if (!finished) {
       int slot = (int) (line % RING);
       if (ringTotal[slot] > 0) {
+        classify(
+            ringBytes[slot],
+            0,
+            ringLen[slot],
+            filter.gate.first(ringBytes[slot], 0, ringLen[slot]));
         endLine();
       }
       finished = true;

@@ -122,6 +122,47 @@ class LogScannerTest {
   }
 
   @Test
+  void shouldFindEveryWordWhereverItSitsInALineAndInARead() {
+    // Words at the start, middle and end of lines, in upper case, after non-ASCII text, and steps:
+    // read whole, lines sit inside one read and the gate skips ahead over them; read in small
+    // pieces, they straddle reads and are looked at in the ring.
+    StringBuilder log = new StringBuilder();
+    String[] lines = {
+      "##[group]Run make test",
+      "plain line without anything",
+      "ERROR: at the start",
+      "caf\u00e9 \u2713 then a Traceback (most recent call last):",
+      "  File \"x.py\", line 3, in <module>",
+      "ValueError: bad value",
+      "--- compile",
+      "\u25cf Suite \u203a handles input",
+      "the end holds a FATAL",
+      "\u001b[31mred text\u001b[0m",
+      "make: *** [all] Error 2",
+      "\u2716 2 problems",
+      "error"
+    };
+    for (int i = 0; i < 40; i++) {
+      log.append("padding line ").append(i).append(" with ordinary words in it\n");
+      log.append(lines[i % lines.length]).append('\n');
+    }
+    byte[] bytes = log.toString().getBytes(StandardCharsets.UTF_8);
+    List<Finding> whole = scan(bytes, JobState.FAILED, bytes.length).findings();
+    assertThat(whole).hasSize(8);
+    for (int piece : new int[] {1, 3, 7, 61, 4096}) {
+      assertThat(scan(bytes, JobState.FAILED, piece).findings())
+          .as("reads of %d", piece)
+          .isEqualTo(whole);
+    }
+    for (String name : List.of("java-stack.log", "python-traceback.log", "rust-compile.log")) {
+      byte[] f = fixture(name).getBytes(StandardCharsets.UTF_8);
+      assertThat(scan(f, JobState.FAILED, 5).findings())
+          .as(name)
+          .isEqualTo(scan(f, JobState.FAILED, f.length).findings());
+    }
+  }
+
+  @Test
   void shouldKeepLineNumbersExactAfterAHugeLine() {
     StringBuilder log = new StringBuilder("start\n");
     log.append("x".repeat(10 * 1024 * 1024)).append(" error at the end of a huge line\n");
