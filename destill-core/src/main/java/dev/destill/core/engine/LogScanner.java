@@ -586,40 +586,67 @@ public final class LogScanner {
     if (fold.recur(identity)) {
       return;
     }
-    String normalized = Normalizer.normalize(Secrets.mask(b.keyText()));
-    String hash = Hashing.sha256Hex(normalized);
     if (sketches.size() < MAX_SKETCHES) {
       sketches.add(sketch(b.headText));
     }
     long blockEnd = b.head + b.lines.size() - 1;
     List<String> post = new ArrayList<>(options.postContext());
     for (long l = blockEnd + 1; l <= Math.min(p.dueLine, lastAvailable); l++) {
-      post.add(Secrets.mask(decode((int) (l % RING), CONTEXT_LINE_BYTES)));
+      post.add(decode((int) (l % RING), CONTEXT_LINE_BYTES));
     }
-    long endLine = b.head + b.lines.size() - 1;
-    String id = Hashing.sha256Hex(job.id() + ":" + b.head + ":" + hash).substring(0, 16);
-    Finding f =
+    // A draft: most distinct findings of a long log are pushed out of the job's cap later, so
+    // masking, normalizing and hashing wait for finish(), for the ones kept. The fold reads only
+    // the draft's confidence, line, job, source and signals; its normalized field holds the key
+    // text until then.
+    Finding draft =
         new Finding(
-            id,
-            hash,
+            "",
+            "",
             b.severity,
             round(confidence),
             1,
             job.name(),
             b.step,
             b.head,
-            endLine,
-            Secrets.mask(b.lines.get(0)),
-            normalized,
-            maskEach(b.lines),
-            maskEach(b.pre),
+            blockEnd,
+            b.lines.get(0),
+            b.keyText(),
+            b.lines,
+            b.pre,
             post,
             1,
             FindingSource.LOG,
             Optional.empty(),
             signals,
             Optional.empty());
-    fold.add(identity, f, family);
+    fold.add(identity, draft, family);
+  }
+
+  /** A kept draft as it is shown: masked, with its normalized text, hash and id. */
+  private Finding complete(Finding draft) {
+    String normalized = Normalizer.normalize(Secrets.mask(draft.normalized()));
+    String hash = Hashing.sha256Hex(normalized);
+    String id = Hashing.sha256Hex(job.id() + ":" + draft.line() + ":" + hash).substring(0, 16);
+    return new Finding(
+        id,
+        hash,
+        draft.severity(),
+        draft.confidence(),
+        draft.tier(),
+        draft.job(),
+        draft.step(),
+        draft.line(),
+        draft.endLine(),
+        Secrets.mask(draft.message()),
+        normalized,
+        maskEach(draft.block()),
+        maskEach(draft.preContext()),
+        maskEach(draft.postContext()),
+        draft.recurrence(),
+        draft.source(),
+        draft.test(),
+        draft.signals(),
+        draft.history());
   }
 
   // Key bodies are already the mask (their state is kept in the stream, across blocks).
@@ -656,7 +683,10 @@ public final class LogScanner {
       }
     }
     long lines = line - options.firstLine();
-    List<Finding> findings = fold.kept();
+    List<Finding> findings = new ArrayList<>();
+    for (Finding draft : fold.kept()) {
+      findings.add(complete(draft));
+    }
     findings.sort(Comparator.comparingLong(Finding::line));
     // The last non-blank lines: what a reader looks at when no line says "error".
     List<String> tail = new ArrayList<>();
