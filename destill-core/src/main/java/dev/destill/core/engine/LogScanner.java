@@ -91,6 +91,15 @@ public final class LogScanner {
   private static final int MAX_SKETCHES = 100_000;
   private final java.util.Set<Integer> sketches = new java.util.HashSet<>();
   private final RecentSet rejected;
+  private final boolean timestampBlind;
+  private static final boolean STANDARD_BLIND = blind(Rules.standard());
+
+  private static boolean blind(Rules rules) {
+    List<String> words = new ArrayList<>(scanWords(rules));
+    words.addAll(LineFilter.STEP_WORDS);
+    return timestampBlind(words);
+  }
+
   private final FindingFold fold;
   private boolean finished;
 
@@ -116,6 +125,7 @@ public final class LogScanner {
     this.job = job;
     this.options = options;
     this.rejected = cache.rejected;
+    this.timestampBlind = rules == Rules.standard() ? STANDARD_BLIND : blind(rules);
     this.fold = new FindingFold(options.maxDistinct());
     this.line = options.firstLine();
     for (int i = 0; i < RING; i++) {
@@ -412,14 +422,111 @@ public final class LogScanner {
     return shown + " [... " + left + " more bytes]";
   }
 
+  // A rejected line's bytes past a leading ISO timestamp, with the timestamp's length and the
+  // line's: lines that differ only in the timestamp's digits take the same path through decoding
+  // and the rules, which strip the timestamp first, so one verdict serves them all (most CI lines
+  // carry a timestamp, and without this no two would ever be the same).
   private long rawHash(int slot) {
     byte[] b = ringBytes[slot];
     int n = ringLen[slot];
-    long h = 0xcbf29ce484222325L ^ ringTotal[slot];
-    for (int i = 0; i < n; i++) {
+    int from = timestampBlind ? isoTimestampLength(b, n) : 0;
+    long h = 0xcbf29ce484222325L ^ ringTotal[slot] ^ (long) from << 40;
+    for (int i = from; i < n; i++) {
       h = (h ^ b[i]) * 0x100000001b3L;
     }
     return h == 0 ? 1 : h;
+  }
+
+  /**
+   * The length of a strict ISO timestamp at the start of {@code b} ({@code
+   * 2024-01-02T03:04:05.1234567Z }, with or without a fraction, {@code Z} or a {@code +hh:mm}
+   * offset, then a space or the line's end), or 0: what {@link LineCleaner#stripPrefix} strips from
+   * such a line, and nothing else.
+   */
+  static int isoTimestampLength(byte[] b, int n) {
+    if (n < 20) {
+      return 0;
+    }
+    for (int k = 0; k < 19; k++) {
+      byte c = b[k];
+      boolean ok =
+          switch (k) {
+            case 4, 7 -> c == '-';
+            case 10 -> c == 'T';
+            case 13, 16 -> c == ':';
+            default -> c >= '0' && c <= '9';
+          };
+      if (!ok) {
+        return 0;
+      }
+    }
+    int j = 19;
+    if (b[j] == '.') {
+      j++;
+      while (j < n && b[j] >= '0' && b[j] <= '9') {
+        j++;
+      }
+    }
+    if (j < n && b[j] == 'Z') {
+      j++;
+    } else if (j + 6 <= n
+        && (b[j] == '+' || b[j] == '-')
+        && isDigit(b[j + 1])
+        && isDigit(b[j + 2])
+        && b[j + 3] == ':'
+        && isDigit(b[j + 4])
+        && isDigit(b[j + 5])) {
+      j += 6;
+    } else {
+      return 0;
+    }
+    if (j == n) {
+      return j;
+    }
+    return b[j] == ' ' ? j + 1 : 0;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /**
+   * Whether none of {@code words} can match over a digit of a leading ISO timestamp: then whether a
+   * line holds a word, and where, does not depend on its timestamp's digits, and the rejected
+   * lines' memo may leave the timestamp out. Every shape {@link #isoTimestampLength} accepts is
+   * tried, with each word at each offset.
+   */
+  static boolean timestampBlind(List<String> words) {
+    List<String> shapes = new ArrayList<>();
+    for (String zone : List.of("Z", "+00:00")) {
+      for (int fraction = -1; fraction <= 9; fraction++) {
+        String f = fraction < 0 ? "" : "." + "0".repeat(fraction);
+        shapes.add("0000-00-00T00:00:00" + f + zone + " ");
+      }
+    }
+    for (String w : words) {
+      String word = w.toLowerCase(java.util.Locale.ROOT);
+      for (String shape : shapes) {
+        for (int at = 0; at < shape.length(); at++) {
+          boolean fits = true;
+          boolean overDigit = false;
+          for (int k = 0; k < word.length() && at + k < shape.length() && fits; k++) {
+            char t = shape.charAt(at + k);
+            char c = word.charAt(k);
+            if (t == '0') {
+              fits = c >= '0' && c <= '9';
+              overDigit = true;
+            } else {
+              fits = Character.toLowerCase(t) == c;
+            }
+          }
+          if (fits && overDigit) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private boolean isRed(int slot) {

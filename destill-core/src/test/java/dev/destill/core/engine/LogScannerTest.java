@@ -163,6 +163,53 @@ class LogScannerTest {
   }
 
   @Test
+  void shouldMeasureOnlyStrictIsoTimestampsAsWhatTheRejectedLinesMemoLeavesOut() {
+    for (String[] c :
+        new String[][] {
+          {"2024-05-21T10:00:00.0310464Z Tests run: 1", "29"},
+          {"2024-05-21T10:00:00Z x", "21"},
+          {"2024-05-21T10:00:00+02:00 x", "26"},
+          {"2024-05-21T10:00:00.5Z", "22"},
+          {"2024-05-21T10:00:00 no zone", "0"},
+          {"2024-05-21X10:00:00Z x", "0"},
+          {"2024-05-21T10:00:00Zx", "0"},
+          {"2024-05-21T1a:00:00Z x", "0"},
+          {"short", "0"}
+        }) {
+      byte[] b = c[0].getBytes(StandardCharsets.US_ASCII);
+      assertThat(LogScanner.isoTimestampLength(b, b.length))
+          .as(c[0])
+          .isEqualTo(Integer.parseInt(c[1]));
+      if (!c[1].equals("0")) {
+        // Exactly what the rules strip before they look at the line.
+        assertThat(c[0].substring(Integer.parseInt(c[1]))).isEqualTo(LineCleaner.stripPrefix(c[0]));
+      }
+    }
+  }
+
+  @Test
+  void shouldLeaveTimestampsOutOfTheMemoOnlyWhenNoWordCanMatchOverTheirDigits() {
+    assertThat(LogScanner.timestampBlind(LogScanner.filterWords())).isTrue();
+    assertThat(LogScanner.timestampBlind(List.of("error", "z failed", "-- sc"))).isTrue();
+    assertThat(LogScanner.timestampBlind(List.of("error", "t10:"))).isFalse();
+    assertThat(LogScanner.timestampBlind(List.of("5z "))).isFalse();
+    assertThat(LogScanner.timestampBlind(List.of(":30 error"))).isFalse();
+  }
+
+  @Test
+  void shouldClassifyLinesThatDifferOnlyInTheirTimestampsAlike() {
+    // The first is turned down and remembered; the others, with other timestamps, are known
+    // repeats. A line that differs after the timestamp is looked at on its own.
+    String log =
+        "2024-05-21T10:00:00.0000001Z Tests run: 5, Failures: 0, Errors: 0\n"
+            + "2024-05-21T10:00:01.0000002Z Tests run: 5, Failures: 0, Errors: 0\n"
+            + "2024-05-21T10:00:02.0000003Z Tests run: 5, Failures: 2, Errors: 0\n"
+            + "2024-05-21T10:00:03.0000004Z Tests run: 5, Failures: 0, Errors: 0\n";
+    JobScan s = scan(log.getBytes(StandardCharsets.UTF_8), JobState.FAILED, log.length());
+    assertThat(s.findings()).extracting(Finding::line).containsExactly(3L);
+  }
+
+  @Test
   void shouldKeepLineNumbersExactAfterAHugeLine() {
     StringBuilder log = new StringBuilder("start\n");
     log.append("x".repeat(10 * 1024 * 1024)).append(" error at the end of a huge line\n");
