@@ -19,8 +19,13 @@ import java.util.PriorityQueue;
 final class FamilyCap<K> {
   private final int capacity;
   private final Comparator<K> weakerFirst;
-  private final Map<String, PriorityQueue<K>> families = new HashMap<>();
+  // Linked: iterating it costs its entries, not the capacity its table grew to once.
+  private final Map<String, PriorityQueue<K>> families = new java.util.LinkedHashMap<>();
   private final Map<K, String> familyOf = new HashMap<>();
+  // How many families hold each number of keys, and the largest number: kept as keys come and go,
+  // so that telling the largest family's size costs nothing.
+  private int[] ofSize = new int[16];
+  private int largest;
 
   FamilyCap(int capacity, Comparator<K> weakerFirst) {
     this.capacity = capacity;
@@ -90,19 +95,21 @@ final class FamilyCap<K> {
   /** Adds {@code key}; returns the key that had to go to stay within the capacity, if any. */
   Optional<K> add(K key, String family) {
     familyOf.put(key, family);
-    families.computeIfAbsent(family, f -> new PriorityQueue<>(weakerFirst)).add(key);
+    PriorityQueue<K> into = families.computeIfAbsent(family, f -> new PriorityQueue<>(weakerFirst));
+    into.add(key);
+    grew(into.size());
     if (familyOf.size() <= capacity) {
       return Optional.empty();
     }
+    // Of the largest families, the one whose weakest key is weakest.
     PriorityQueue<K> from = null;
     for (PriorityQueue<K> q : families.values()) {
-      if (from == null
-          || q.size() > from.size()
-          || (q.size() == from.size() && weakerFirst.compare(q.peek(), from.peek()) < 0)) {
+      if (q.size() == largest && (from == null || weakerFirst.compare(q.peek(), from.peek()) < 0)) {
         from = q;
       }
     }
     K out = from.poll();
+    shrank(from.size());
     String f = familyOf.remove(out);
     if (from.isEmpty()) {
       families.remove(f);
@@ -118,6 +125,7 @@ final class FamilyCap<K> {
     }
     PriorityQueue<K> q = families.get(f);
     q.remove(key);
+    shrank(q.size());
     if (q.isEmpty()) {
       families.remove(f);
     }
@@ -130,10 +138,29 @@ final class FamilyCap<K> {
   }
 
   private int largest() {
-    int max = 0;
-    for (PriorityQueue<K> q : families.values()) {
-      max = Math.max(max, q.size());
+    return largest;
+  }
+
+  // A family went from size - 1 keys to size.
+  private void grew(int size) {
+    if (size >= ofSize.length) {
+      ofSize = java.util.Arrays.copyOf(ofSize, Math.max(size + 1, ofSize.length * 2));
     }
-    return max;
+    if (size > 1) {
+      ofSize[size - 1]--;
+    }
+    ofSize[size]++;
+    largest = Math.max(largest, size);
+  }
+
+  // A family went from size + 1 keys to size.
+  private void shrank(int size) {
+    ofSize[size + 1]--;
+    if (size > 0) {
+      ofSize[size]++;
+    }
+    while (largest > 0 && ofSize[largest] == 0) {
+      largest--;
+    }
   }
 }

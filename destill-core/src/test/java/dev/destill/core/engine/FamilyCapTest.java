@@ -34,6 +34,54 @@ class FamilyCapTest {
   }
 
   @Test
+  void shouldEvictAndDropAsAFullSearchOfTheFamiliesWould() {
+    // The cap keeps the largest family's size as keys come and go; a search of every family on
+    // every call, as the policy reads, must agree with it all along.
+    java.util.Random random = new java.util.Random(3);
+    Map<String, Double> strength = new HashMap<>();
+    Comparator<String> weaker = Comparator.comparingDouble((String k) -> strength.get(k));
+    FamilyCap<String> cap = new FamilyCap<>(20, weaker);
+    Map<String, String> held = new HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      String key = "k" + i;
+      String family = "f" + random.nextInt(random.nextBoolean() ? 3 : 12);
+      strength.put(key, random.nextDouble());
+      Map<String, Integer> sizes = new HashMap<>();
+      held.values().forEach(f -> sizes.merge(f, 1, Integer::sum));
+      int largest = sizes.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+      boolean drops =
+          held.size() >= 20
+              && sizes.getOrDefault(family, 0) >= largest
+              && held.entrySet().stream()
+                  .filter(e -> e.getValue().equals(family))
+                  .allMatch(e -> weaker.compare(key, e.getKey()) < 0);
+      assertThat(cap.wouldDrop(family, key)).as("key %d", i).isEqualTo(drops);
+      if (random.nextInt(10) == 0 && !held.isEmpty()) {
+        String gone = held.keySet().iterator().next();
+        assertThat(cap.remove(gone)).isTrue();
+        held.remove(gone);
+        continue;
+      }
+      held.put(key, family);
+      var out = cap.add(key, family);
+      if (held.size() > 20) {
+        sizes.merge(family, 1, Integer::sum);
+        int top = sizes.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        String expected =
+            held.entrySet().stream()
+                .filter(e -> sizes.get(e.getValue()) == top)
+                .map(Map.Entry::getKey)
+                .min(weaker)
+                .orElseThrow();
+        assertThat(out).as("key %d", i).contains(expected);
+        held.remove(expected);
+      } else {
+        assertThat(out).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void shouldNameFamiliesByTheirFirstWordsLeavingOutPathsAndNumbers() {
     assertThat(FamilyCap.family("[ERROR] /src/A.java:[3,5] cannot find symbol"))
         .isEqualTo("error cannot find");
