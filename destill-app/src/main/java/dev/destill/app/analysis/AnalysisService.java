@@ -429,7 +429,7 @@ public final class AnalysisService {
             .filter(m -> !CapWarning.isChunk(m))
             .forEach(m -> progress(new ProgressEvent.Warning(m)));
       }
-      if (store.request(requestId).map(r -> r.status().isFinal()).orElse(false)) {
+      if (store.status(requestId).map(RequestStatus::isFinal).orElse(false)) {
         finished.countDown();
       }
     }

@@ -40,7 +40,7 @@ public final class CompletionAnnouncer implements Consumer<StoreBatch> {
     }
     boolean any = false;
     for (String id : touched) {
-      if (store.request(id).map(r -> r.status() == RequestStatus.COMPLETE).orElse(false)) {
+      if (store.status(id).map(s -> s == RequestStatus.COMPLETE).orElse(false)) {
         broker.publish(
             Topics.COMPLETED, id, codec.carry(new RequestCompleted(id, clock.instant())));
         any = true;

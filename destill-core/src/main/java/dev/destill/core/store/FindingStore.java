@@ -40,6 +40,14 @@ public interface FindingStore extends AutoCloseable {
   Optional<RequestRecord> request(String requestId);
 
   /**
+   * The request's status, or empty when unknown: what {@link #request} says, without counting its
+   * findings (agents ask after every batch whether a request is done).
+   */
+  default Optional<RequestStatus> status(String requestId) {
+    return request(requestId).map(RequestRecord::status);
+  }
+
+  /**
    * The findings of a request in the order they first arrived; empty when unknown. Callers rank
    * them.
    */

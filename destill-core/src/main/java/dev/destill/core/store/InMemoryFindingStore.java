@@ -256,6 +256,12 @@ public final class InMemoryFindingStore implements FindingStore {
   }
 
   @Override
+  public synchronized Optional<RequestStatus> status(String requestId) {
+    // A bounded store folds its kept and waiting findings to count them: not for a status.
+    return Optional.ofNullable(requests.get(requestId)).map(e -> e.status);
+  }
+
+  @Override
   public synchronized List<Finding> findings(String requestId) {
     Entry e = requests.get(requestId);
     return e == null ? List.of() : e.findings();

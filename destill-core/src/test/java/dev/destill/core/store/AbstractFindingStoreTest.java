@@ -351,6 +351,7 @@ public abstract class AbstractFindingStoreTest {
       clock.advance(Duration.ofSeconds(1));
       store.apply(events(e));
       seen.add(statusOf("req-1"));
+      assertThat(store.status("req-1")).contains(statusOf("req-1"));
     }
     assertThat(seen)
         .containsExactly(
@@ -610,6 +611,7 @@ public abstract class AbstractFindingStoreTest {
   void shouldKnowNothingOfAnUnknownRequest() {
     store.apply(wholeRequest("req-1"));
     assertThat(store.request("nope")).isEmpty();
+    assertThat(store.status("nope")).isEmpty();
     assertThat(store.findings("nope")).isEmpty();
     assertThat(store.jobs("nope")).isEmpty();
   }
