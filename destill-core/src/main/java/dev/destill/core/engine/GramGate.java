@@ -132,14 +132,26 @@ final class GramGate {
       if (in == null) {
         return counts;
       }
-      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-      for (String row : text.split("\n")) {
-        if (row.isBlank() || row.startsWith("#")) {
-          continue;
+      // Rows "<8 hex digits> <count>", '#' comments; read by hand, as it is read at every start.
+      byte[] text = in.readAllBytes();
+      int i = 0;
+      while (i < text.length) {
+        int end = i;
+        while (end < text.length && text[end] != '\n') {
+          end++;
         }
-        String[] cols = row.trim().split(" ");
-        int g = Integer.reverseBytes(Integer.parseUnsignedInt(cols[0], 16));
-        counts.put(g, Long.parseLong(cols[1]));
+        if (end - i >= 10 && text[i] != '#') {
+          int g = 0;
+          for (int k = 0; k < 8; k++) {
+            g = g << 4 | Character.digit(text[i + k], 16);
+          }
+          long count = 0;
+          for (int k = i + 9; k < end && text[k] >= '0' && text[k] <= '9'; k++) {
+            count = count * 10 + (text[k] - '0');
+          }
+          counts.put(Integer.reverseBytes(g), count);
+        }
+        i = end + 1;
       }
     } catch (java.io.IOException | RuntimeException e) {
       return java.util.Map.of();

@@ -463,7 +463,8 @@ public final class LogScanner {
     int j = 19;
     if (b[j] == '.') {
       j++;
-      while (j < n && b[j] >= '0' && b[j] <= '9') {
+      // At most 9 digits, as timestampBlind's shapes have.
+      while (j < n && j < 29 && b[j] >= '0' && b[j] <= '9') {
         j++;
       }
     }
@@ -497,15 +498,16 @@ public final class LogScanner {
    * tried, with each word at each offset.
    */
   static boolean timestampBlind(List<String> words) {
-    List<String> shapes = new ArrayList<>();
-    for (String zone : List.of("Z", "+00:00")) {
-      for (int fraction = -1; fraction <= 9; fraction++) {
-        String f = fraction < 0 ? "" : "." + "0".repeat(fraction);
-        shapes.add("0000-00-00T00:00:00" + f + zone + " ");
-      }
-    }
+    List<String> shapes = null;
     for (String w : words) {
       String word = w.toLowerCase(java.util.Locale.ROOT);
+      // Only a word with a digit can match over one (and most have none: quick at start-up).
+      if (!hasDigit(word)) {
+        continue;
+      }
+      if (shapes == null) {
+        shapes = timestampShapes();
+      }
       for (String shape : shapes) {
         for (int at = 0; at < shape.length(); at++) {
           boolean fits = true;
@@ -527,6 +529,34 @@ public final class LogScanner {
       }
     }
     return true;
+  }
+
+  private static boolean hasDigit(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Every shape isoTimestampLength accepts, digits written as 0: no fraction or 0 to 9 digits of
+  // one, then Z or an offset, then the space.
+  private static List<String> timestampShapes() {
+    List<String> shapes = new ArrayList<>();
+    for (String zone : List.of("Z", "+00:00")) {
+      for (int fraction = -1; fraction <= 9; fraction++) {
+        StringBuilder b = new StringBuilder("0000-00-00T00:00:00");
+        if (fraction >= 0) {
+          b.append('.');
+          for (int k = 0; k < fraction; k++) {
+            b.append('0');
+          }
+        }
+        shapes.add(b.append(zone).append(' ').toString());
+      }
+    }
+    return shapes;
   }
 
   private boolean isRed(int slot) {
