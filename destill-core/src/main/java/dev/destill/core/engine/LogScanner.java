@@ -439,9 +439,9 @@ public final class LogScanner {
 
   /**
    * The length of a strict ISO timestamp at the start of {@code b} ({@code
-   * 2024-01-02T03:04:05.1234567Z }, with or without a fraction, {@code Z} or a {@code +hh:mm}
-   * offset, then a space or the line's end), or 0: what {@link LineCleaner#stripPrefix} strips from
-   * such a line, and nothing else.
+   * 2024-01-02T03:04:05.1234567Z }, with or without a fraction of up to 9 digits, {@code Z} or a
+   * {@code +hh:mm} offset, then a space or the line's end), or 0: what {@link
+   * LineCleaner#stripPrefix} strips from such a line, and nothing else.
    */
   static int isoTimestampLength(byte[] b, int n) {
     if (n < 20) {

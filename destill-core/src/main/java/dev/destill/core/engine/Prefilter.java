@@ -22,7 +22,7 @@ public final class Prefilter {
    */
   private final int[] table;
 
-  private final byte[] byteClass;
+  private final int[] byteClass;
   private final int classes;
 
   // For each state, which keyword groups end there: words of 64 bits, state * words + i / 64.
@@ -126,14 +126,11 @@ public final class Prefilter {
     for (int c = 'A'; c <= 'Z'; c++) {
       cls[c] = cls[c + 32];
     }
-    if (n > 127) {
-      throw new IllegalArgumentException("too many distinct bytes in the keywords");
-    }
     classes = n;
-    byteClass = new byte[256];
+    byteClass = new int[256];
     int[] sample = new int[n];
     for (int c = 255; c >= 0; c--) {
-      byteClass[c] = (byte) cls[c];
+      byteClass[c] = cls[c];
       if (c < 'A' || c > 'Z') {
         sample[cls[c]] = c;
       }
@@ -169,7 +166,7 @@ public final class Prefilter {
    */
   public int find(int state, byte[] buf, int from, int to) {
     int[] t = table;
-    byte[] classOf = byteClass;
+    int[] classOf = byteClass;
     int s = state;
     for (int i = from; i < to; i++) {
       s = t[s + classOf[buf[i] & 0xff]];
@@ -184,7 +181,7 @@ public final class Prefilter {
   public long[] groups(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     int[] t = table;
-    byte[] classOf = byteClass;
+    int[] classOf = byteClass;
     long[] result = new long[words];
     int s = 0;
     for (byte b : bytes) {

@@ -17,6 +17,32 @@ class PrefilterTest {
   }
 
   @Test
+  void shouldTellGroupsApartWithKeywordsOfEveryByte() {
+    // More distinct bytes than a signed byte can number classes: every printable ASCII byte but
+    // the upper case letters, and U+0080..U+00BF (C2 then each continuation byte), in 70 groups.
+    List<String> words = new java.util.ArrayList<>();
+    for (int c = '!'; c <= '~'; c++) {
+      if (c < 'A' || c > 'Z') {
+        words.add(String.valueOf((char) c));
+      }
+    }
+    for (int c = 0x80; c <= 0xbf; c++) {
+      words.add(String.valueOf((char) c));
+    }
+    int[] groups = new int[words.size()];
+    for (int k = 0; k < groups.length; k++) {
+      groups[k] = k % 70;
+    }
+    Prefilter p = new Prefilter(words, groups);
+    for (int k = 0; k < groups.length; k++) {
+      long[] g = p.groups(" " + words.get(k) + " ");
+      assertThat(g[(k % 70) / 64] & (1L << (k % 70))).as("word %d", k).isNotZero();
+      assertThat(Long.bitCount(g[0]) + Long.bitCount(g[1])).as("word %d", k).isEqualTo(1);
+    }
+    assertThat(p.matches("   ")).isFalse();
+  }
+
+  @Test
   void shouldFindOverlappingKeywordsViaFailureLinks() {
     Prefilter p = new Prefilter(List.of("abcd", "bce"));
     assertThat(p.matches("xxabce")).isTrue();
