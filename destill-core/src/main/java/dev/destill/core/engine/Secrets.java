@@ -1,6 +1,7 @@
 package dev.destill.core.engine;
 
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,7 +15,11 @@ import java.util.regex.Pattern;
 public final class Secrets {
   public static final String MASK = "****";
 
-  private record Rule(List<String> hints, Pattern pattern, int group) {}
+  /**
+   * A masking rule: its regex runs only on text that holds one of its {@code hints} (case aside)
+   * and passes {@code maybe}, a cheap test that every text the regex matches passes.
+   */
+  private record Rule(List<String> hints, Predicate<String> maybe, Pattern pattern, int group) {}
 
   /**
    * Hints for "key = value" rules: the key right before an assignment, so stack frames that mention
@@ -34,8 +39,20 @@ public final class Secrets {
   }
 
   private static Rule rule(List<String> hints, String regex, int group) {
-    return new Rule(hints, Pattern.compile(regex), group);
+    return new Rule(hints, t -> true, Pattern.compile(regex), group);
   }
+
+  private static Rule rule(List<String> hints, Predicate<String> maybe, String regex, int group) {
+    return new Rule(hints, maybe, Pattern.compile(regex), group);
+  }
+
+  /** scheme://user:password@host; {@link #mayHoldUrlPassword} is its precheck. */
+  static final String URL_PASSWORD =
+      "([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^/\\s:@]{1,256}:)([^@\\s/]{1,256})(@)";
+
+  /** user:password@host without a scheme; {@link #mayHoldUserPassword} is its precheck. */
+  static final String USER_PASSWORD_AT_HOST =
+      "(?:^|(?<=[\\s\"'=(,]))([A-Za-z0-9._%+-]{1,64}:)([^@\\s/:\"']{3,256})(@(?!sha\\d)[A-Za-z0-9][A-Za-z0-9.-]{0,253})";
 
   // A key name may be the end of a longer one (DB_PASSWORD, AWS_SESSION_TOKEN): \b finds no
   // boundary after "_", so keys only need no letter or digit right before them.
@@ -46,15 +63,9 @@ public final class Secrets {
   private static final List<Rule> RULES =
       List.of(
           // scheme://user:password@host
-          rule(
-              List.of("@"),
-              "([a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^/\\s:@]{1,256}:)([^@\\s/]{1,256})(@)",
-              2),
+          rule(List.of("@"), Secrets::mayHoldUrlPassword, URL_PASSWORD, 2),
           // user:password@host without a scheme (mongo, redis, JDBC-style arguments)
-          rule(
-              List.of("@"),
-              "(?:^|(?<=[\\s\"'=(,]))([A-Za-z0-9._%+-]{1,64}:)([^@\\s/:\"']{3,256})(@(?!sha\\d)[A-Za-z0-9][A-Za-z0-9.-]{0,253})",
-              2),
+          rule(List.of("@"), Secrets::mayHoldUserPassword, USER_PASSWORD_AT_HOST, 2),
           rule(
               List.of("authorization"),
               "(?i)(authorization\\s*[:=]\\s*(?:bearer|basic|token|bot)?\\s*)([^\\s\"']{4,})",
@@ -140,7 +151,7 @@ public final class Secrets {
     String out = text;
     for (int i = 0; i < RULES.size(); i++) {
       Rule rule = RULES.get(i);
-      if ((present & (1L << i)) == 0) {
+      if ((present & (1L << i)) == 0 || !rule.maybe.test(out)) {
         continue;
       }
       Matcher m = rule.pattern.matcher(out);
@@ -211,6 +222,75 @@ public final class Secrets {
       }
       return false;
     }
+  }
+
+  /**
+   * Whether {@code text} holds what a URL with a password needs: a {@code ://} after at least two
+   * characters, then a user name and a {@code :} with no {@code /}, {@code @} or whitespace, then a
+   * password and an {@code @} with no {@code /} or whitespace. Maven and npm print many URLs and
+   * many {@code @}s, but seldom both in this shape.
+   */
+  static boolean mayHoldUrlPassword(String text) {
+    int n = text.length();
+    for (int i = text.indexOf("://", 2); i >= 0; i = text.indexOf("://", i + 1)) {
+      int j = i + 3;
+      while (j < n && !isSpace(text.charAt(j)) && "/:@".indexOf(text.charAt(j)) < 0) {
+        j++;
+      }
+      if (j == i + 3 || j >= n || text.charAt(j) != ':') {
+        continue;
+      }
+      int k = j + 1;
+      while (k < n && !isSpace(text.charAt(k)) && "/@".indexOf(text.charAt(k)) < 0) {
+        k++;
+      }
+      if (k > j + 1 && k < n && text.charAt(k) == '@') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code text} holds what a {@code user:password@host} needs: an {@code @} followed by a
+   * letter or digit, with at least three characters other than whitespace, quotes and {@code @/:}
+   * between it and a {@code :} that follows a user name's character. Linear, where the regex tries
+   * a 64-character user name at every position (npm's {@code package@1.2.3} lines hold an {@code @}
+   * without any of this).
+   */
+  static boolean mayHoldUserPassword(String text) {
+    int n = text.length();
+    for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+      if (at + 1 >= n || !asciiLetterOrDigit(text.charAt(at + 1))) {
+        continue;
+      }
+      int k = at - 1;
+      while (k >= 0 && passwordChar(text.charAt(k))) {
+        k--;
+      }
+      if (k >= 1 && text.charAt(k) == ':' && at - k - 1 >= 3 && userChar(text.charAt(k - 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean asciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  // [^@\s/:"'] as the regex reads it.
+  private static boolean passwordChar(char c) {
+    return !isSpace(c) && "@/:\"'".indexOf(c) < 0;
+  }
+
+  // \s as a regex without UNICODE_CHARACTER_CLASS reads it.
+  private static boolean isSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+  }
+
+  private static boolean userChar(char c) {
+    return asciiLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
   }
 
   private static boolean contains(CharSequence s, String word) {

@@ -96,6 +96,71 @@ class SecretsTest {
     assertThat(Secrets.mask("mail build@example.com at 10:30")).doesNotContain(Secrets.MASK);
   }
 
+  /**
+   * Random texts made of {@code pieces}: every one {@code regex} matches passes {@code precheck}.
+   */
+  private static void assertPrecheckHolds(
+      String regex, java.util.function.Predicate<String> precheck, String... pieces) {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+    java.util.Random random = new java.util.Random(17);
+    int matched = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int n = random.nextInt(24); n > 0; n--) {
+        sb.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String text = sb.toString();
+      if (pattern.matcher(text).find()) {
+        matched++;
+        assertThat(precheck.test(text)).as(text).isTrue();
+      }
+    }
+    assertThat(matched).as("random texts the regex matches").isGreaterThan(100);
+  }
+
+  @Test
+  void shouldPrecheckPasswordsOnlyWhereTheRegexCouldMatch() {
+    assertPrecheckHolds(
+        Secrets.USER_PASSWORD_AT_HOST,
+        Secrets::mayHoldUserPassword,
+        "ab9:@/ '\"=(,.-_x\t".split(""));
+    assertPrecheckHolds(
+        Secrets.URL_PASSWORD,
+        Secrets::mayHoldUrlPassword,
+        "a",
+        "9",
+        ":",
+        "@",
+        "/",
+        " ",
+        "\n",
+        ".",
+        "+",
+        "-",
+        "://",
+        "https",
+        "://u",
+        ":p@");
+    assertThat(Secrets.mayHoldUserPassword("npm warn deprecated glob@7.2.3: Glob older than v9"))
+        .isFalse();
+    assertThat(Secrets.mayHoldUserPassword("[INFO] --- surefire:3.2.5:test (default) @ core ---"))
+        .isFalse();
+    assertThat(
+            Secrets.mayHoldUrlPassword(
+                "Downloading from central: https://repo.maven.apache.org/maven2/org/a@b/x.pom"))
+        .isFalse();
+  }
+
+  @Test
+  void shouldMaskUserPasswordsWithAndWithoutAScheme() {
+    assertThat(Secrets.mask("connecting to redis://default:s3cretpw@cache:6379"))
+        .isEqualTo("connecting to redis://default:****@cache:6379");
+    assertThat(Secrets.mask("mongo --uri admin:s3cretpw@db.internal"))
+        .isEqualTo("mongo --uri admin:****@db.internal");
+    assertThat(Secrets.mask("npm warn deprecated inflight@1.0.6: This module leaks memory"))
+        .doesNotContain(Secrets.MASK);
+  }
+
   @Test
   void shouldFollowAKeyBlockLineByLine() {
     Secrets.KeyBlocks keys = new Secrets.KeyBlocks();
