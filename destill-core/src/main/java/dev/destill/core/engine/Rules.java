@@ -40,8 +40,8 @@ public final class Rules {
 
   /**
    * Whether every match of {@code regex} starts at the beginning of the input: it starts with
-   * {@code ^} or {@code \A} (after inline flags) and has no alternative outside a group that could
-   * match elsewhere. False when unsure.
+   * {@code ^} or {@code \A} (after inline flags), and so does every alternative outside a group.
+   * False when unsure.
    */
   static boolean anchoredAtStart(String regex) {
     int i = 0;
@@ -76,7 +76,10 @@ public final class Rules {
         depth++;
       } else if (c == ')') {
         depth--;
-      } else if (c == '|' && depth == 0) {
+      } else if (c == '|'
+          && depth == 0
+          && !regex.startsWith("^", k + 1)
+          && !regex.startsWith("\\A", k + 1)) {
         return false;
       }
     }
