@@ -39,7 +39,7 @@ public final class Secrets {
   }
 
   private static Rule rule(List<String> hints, String regex, int group) {
-    return new Rule(hints, t -> true, Pattern.compile(regex), group);
+    return rule(hints, t -> true, regex, group);
   }
 
   private static Rule rule(List<String> hints, Predicate<String> maybe, String regex, int group) {

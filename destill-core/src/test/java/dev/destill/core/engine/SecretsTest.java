@@ -3,6 +3,9 @@ package dev.destill.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Random;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class SecretsTest {
@@ -100,9 +103,9 @@ class SecretsTest {
    * Random texts made of {@code pieces}: every one {@code regex} matches passes {@code precheck}.
    */
   private static void assertPrecheckHolds(
-      String regex, java.util.function.Predicate<String> precheck, String... pieces) {
-    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
-    java.util.Random random = new java.util.Random(17);
+      String regex, Predicate<String> precheck, String... pieces) {
+    Pattern pattern = Pattern.compile(regex);
+    Random random = new Random(17);
     int matched = 0;
     for (int i = 0; i < 200_000; i++) {
       StringBuilder sb = new StringBuilder();
